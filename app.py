@@ -11,6 +11,13 @@ from rnnlab import ui_state
 st.set_page_config(page_title="rnnlab", page_icon="🔁", layout="wide")
 ui_state.init()
 
+if ui_state.presenting():
+    # Projector-friendly: bigger type everywhere (static CSS; no user text is ever injected).
+    st.html(
+        "<style>html, .stMarkdown p, .stMarkdown li, label, .stCaption {font-size: 1.3rem !important;}"
+        " h1 {font-size: 3rem !important;} h2, h3 {font-size: 2.2rem !important;}</style>"
+    )
+
 PAGES = [
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),
     st.Page("pages/data.py", title="Data", icon="📂", url_path="data"),

@@ -20,7 +20,7 @@ for i, entry in enumerate(entries):
     with columns[i % 3].container(border=True):
         st.markdown(f"**{entry.title}**")
         st.caption(f"{entry.description}  \n*{entry.layout} · {entry.task}*")
-        if st.button("Open", key=f"home.open.{entry.key}"):
+        if st.button("Open", key=f"home-open-{entry.key}"):
             ui_state.set(
                 ui_state.DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title}
             )

@@ -53,6 +53,18 @@ def set(key: str, value: Any) -> None:  # noqa: A001 - mirrors st.session_state
     st.session_state[key] = value
 
 
+def presenting() -> bool:
+    """Presentation mode (``?present=1`` in the URL): larger type and charts, advanced controls hidden."""
+    return st.query_params.get("present", "0") in ("1", "true", "yes")
+
+
+def chart(fig, **kwargs) -> None:
+    """Show a Plotly figure full-width; in presentation mode with larger type and height."""
+    if presenting():
+        fig.update_layout(font={"size": 20}, height=int((fig.layout.height or 450) * 1.35))
+    st.plotly_chart(fig, width="stretch", **kwargs)
+
+
 # ---- data (the Data page writes the choice; every page reads the dataset) ----
 @st.cache_data(max_entries=16, show_spinner=False)
 def _load_bundled(name: str, options_json: str):
