@@ -1,0 +1,217 @@
+"""Data: pick a bundled dataset or upload a CSV, see what was understood, and look at it."""
+
+import streamlit as st
+
+from rnnlab import catalog, plots_data, summary, ui_state
+
+OVERRIDE_KEYS = [
+    "data-layout",
+    "data-id",
+    "data-time",
+    "data-label",
+    "data-fill",
+    "data-onehot",
+    "data-zeros",
+]
+AUTO = "(detect)"
+
+st.title("Data")
+st.caption("Pick a bundled real dataset or upload your own CSV (long, wide or one long series).")
+
+entries = {e.key: e for e in catalog.list_datasets()}
+choice = ui_state.get(ui_state.DATASET_CHOICE)
+
+
+def _reset_overrides() -> None:
+    ui_state.set(ui_state.READ_OPTIONS, {})
+    for key in OVERRIDE_KEYS:
+        st.session_state.pop(key, None)
+
+
+def _choose_bundled() -> None:
+    key = st.session_state["data-bundled"]
+    if key:
+        ui_state.set(ui_state.DATASET_CHOICE, {"source": "bundled", "name": key, "title": entries[key].title})
+        _reset_overrides()
+
+
+def _choose_upload() -> None:
+    upload = st.session_state["data-upload"]
+    if upload is not None:
+        ui_state.set(ui_state.UPLOAD_BYTES, upload.getvalue())
+        ui_state.set(ui_state.DATASET_CHOICE, {"source": "upload", "name": upload.name, "title": upload.name})
+        _reset_overrides()
+
+
+sources = ["Bundled dataset", "Upload a CSV"]
+source = st.radio(
+    "Source",
+    sources,
+    index=1 if choice and choice["source"] == "upload" else 0,
+    horizontal=True,
+    key="data-source",
+)
+if source == sources[0]:
+    current = choice["name"] if choice and choice["source"] == "bundled" else None
+    keys = list(entries)
+    st.selectbox(
+        "Bundled dataset",
+        keys,
+        index=keys.index(current) if current in keys else None,
+        format_func=lambda k: entries[k].title,
+        placeholder="Choose a dataset",
+        key="data-bundled",
+        on_change=_choose_bundled,
+    )
+else:
+    st.file_uploader(
+        "CSV file (.csv, .csv.gz, .tsv, .txt — up to the server's size limit)",
+        type=["csv", "gz", "tsv", "txt"],
+        key="data-upload",
+        on_change=_choose_upload,
+    )
+
+choice = ui_state.get(ui_state.DATASET_CHOICE)
+if not choice:
+    st.info("Choose a bundled dataset or upload a CSV to begin.")
+    st.stop()
+if choice["source"] == "bundled" and choice["name"] in entries:
+    entry = entries[choice["name"]]
+    with st.container(border=True):
+        st.markdown(f"**{entry.title}** — {entry.description}")
+        st.caption(f"Citation: {entry.citation}  \nLicence: {entry.licence}  \nSource: {entry.source}")
+else:
+    st.caption(f"Using the uploaded file **{choice['name']}** (kept in this session only).")
+
+# ---- reading options (overrides) ----
+options = dict(ui_state.get(ui_state.READ_OPTIONS))
+columns = ui_state.file_columns()
+box = ui_state.advanced("Reading options: layout, column roles, missing values")  # hidden when presenting
+if box is not None:
+    with box:
+        left, middle, right = st.columns(3)
+        layouts = [AUTO, "long", "wide", "series"]
+        column_choices = [AUTO, *columns]
+
+        def _pick(container, label, name, key):
+            value = options.get(name)
+            index = column_choices.index(value) if value in column_choices else 0
+            picked = container.selectbox(label, column_choices, index=index, key=key)
+            return None if picked == AUTO else picked
+
+        layout = left.selectbox(
+            "Layout", layouts, index=layouts.index(options.get("layout") or AUTO), key="data-layout"
+        )
+        id_column = _pick(middle, "Sequence id column", "id_column", "data-id")
+        time_column = _pick(right, "Time / step column", "time_column", "data-time")
+        label_column = _pick(left, "Label / target column", "label_column", "data-label")
+        fills = ["interpolate", "ffill", "drop"]
+        fill = middle.selectbox(
+            "Gaps inside a sequence",
+            fills,
+            index=fills.index(options.get("fill", "interpolate")),
+            format_func={
+                "interpolate": "linear interpolation",
+                "ffill": "forward fill",
+                "drop": "drop the step",
+            }.get,
+            key="data-fill",
+        )
+        one_hot = right.multiselect(
+            "One-hot encode (non-numeric columns)",
+            columns,
+            default=[c for c in options.get("one_hot", []) if c in columns],
+            key="data-onehot",
+        )
+        zeros = left.checkbox(
+            "Trailing zeros are padding (wide rows, MIT-BIH style)",
+            value=bool(options.get("trailing_zeros_as_padding")),
+            key="data-zeros",
+        )
+        chosen = {
+            "layout": None if layout == AUTO else layout,
+            "id_column": id_column,
+            "time_column": time_column,
+            "label_column": label_column,
+            "fill": None if fill == "interpolate" else fill,
+            "one_hot": one_hot or None,
+            "trailing_zeros_as_padding": zeros or None,
+        }
+        chosen = {k: v for k, v in chosen.items() if v is not None}
+        if chosen != options:
+            ui_state.set(ui_state.READ_OPTIONS, chosen)
+
+# ---- read and summarise ----
+try:
+    with st.spinner("Reading the file…"):
+        dataset = ui_state.current_dataset()
+except ValueError as err:
+    st.error(str(err))
+    st.stop()
+if dataset is None:
+    st.info("Upload the CSV again: this session no longer holds its bytes.")
+    st.stop()
+info = summary.summarize(dataset)
+
+st.subheader("What rnnlab understood")
+st.markdown(f"**Layout** — {info['detection']}")
+st.code(info["tensor_shape_text"], language=None)
+a, b, c, d = st.columns(4)
+a.metric("Sequences", f"{info['n_sequences']:,}")
+b.metric(
+    "Length min / median / max", f"{info['min_length']} / {info['median_length']:g} / {info['max_length']}"
+)
+c.metric("Features", info["n_features"])
+d.metric("Missing values filled", info["missing_filled"])
+st.caption("Features: " + ", ".join(info["features"][:40]) + (" …" if info["n_features"] > 40 else ""))
+if info["classes"]:
+    st.markdown(f"**Label `{info['label']}`** — {len(info['classes'])} classes")
+    st.dataframe(
+        {"class": list(info["classes"]), "sequences": list(info["classes"].values())},
+        hide_index=True,
+        width=300,
+    )
+elif info["target_summary"]:
+    t = info["target_summary"]
+    column = info["label"] or info["step_targets"]
+    per = "per step" if info["step_targets"] else "per sequence"
+    st.markdown(
+        f"**Target `{column}`** ({per}): min {t['min']:g}, mean {t['mean']:.4g}, max {t['max']:g}, "
+        f"std {t['std']:.4g}"
+    )
+if info["time_column"]:
+    st.markdown(
+        f"**Time:** `{info['time_column']}`, {info['frequency'] or 'frequency not recognised'}, "
+        f"{info['start']} … {info['end']}"
+    )
+if info["splits"]:
+    st.caption("The archive's own split: " + ", ".join(f"{k} {v}" for k, v in info["splits"].items()))
+for note in info["notes"]:
+    st.caption(f"Note: {note}")
+st.caption("Tasks this data allows: " + ", ".join(info["tasks"]))
+
+# ---- plots ----
+st.subheader("Look at the data")
+shown = None
+if dataset.n_features > plots_data.MAX_PANELS:
+    shown = (
+        st.multiselect(
+            "Features to plot",
+            dataset.feature_names,
+            default=dataset.feature_names[: plots_data.MAX_PANELS],
+            max_selections=plots_data.MAX_PANELS,
+            key="data-features",
+        )
+        or None
+    )
+if dataset.layout == "series" or dataset.n_sequences == 1:
+    ui_state.chart(plots_data.whole_series(dataset, shown), key="data-chart-series")
+else:
+    if st.button("Draw others", key="data-draw"):
+        ui_state.set(ui_state.DRAW_SEED, ui_state.get(ui_state.DRAW_SEED) + 1)
+    seed = ui_state.get(ui_state.DRAW_SEED)
+    ui_state.chart(plots_data.random_sequences(dataset, seed=seed, features=shown), key="data-chart-random")
+    if dataset.label_kind == "class":
+        ui_state.chart(plots_data.class_grid(dataset, seed=seed), key="data-chart-classes")
+    ui_state.chart(plots_data.length_histogram(dataset), key="data-chart-lengths")
+ui_state.chart(plots_data.feature_histograms(dataset, shown), key="data-chart-hist")

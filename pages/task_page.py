@@ -1,0 +1,202 @@
+"""Task: what to predict, how the data is cut and split, padding — with the shapes and naive baselines live."""
+
+import streamlit as st
+
+from rnnlab import framing, plots_task, ui_state
+from rnnlab.framing import PaddingConfig, TaskConfig
+
+TASK_LABELS = {
+    "classify": "classify a whole sequence",
+    "regress": "regress a value per sequence",
+    "forecast": "forecast from windows of one series",
+    "tag": "tag every step",
+}
+WHY_POST = (
+    "**Why post-padding with a mask is the default.** The model's prediction is read after the *last real step*: "
+    "with post-padding and a `Masking` layer the recurrent state simply stops updating on the pad steps, so the "
+    "output is the state right after the real data. Without a mask, post-padding makes the RNN run over the pads "
+    "and overwrite what it read; pre-padding without a mask mostly works because the pads come first and fade. "
+    "On a GPU, Keras only uses the fast cuDNN kernel for a masked LSTM/GRU when the mask is *right-padded* "
+    "(post-padding) — pre-padding with a mask falls back to the slow generic kernel."
+)
+SPLIT_HELP = (
+    "A series is split in time order: train, then validation, then test. A window belongs to the split of its "
+    "target steps; windows whose targets would straddle two splits are dropped."
+)
+
+
+def forecast_settings(base: TaskConfig, features: list[str], frequency: str | None) -> dict:
+    """Inputs, targets, window, horizon or offsets, stride and season length for a forecast."""
+    out: dict = {}
+    left, middle = st.columns(2)
+    with left:
+        default_inputs = [c for c in base.input_columns if c in features] or features
+        out["input_columns"] = tuple(
+            st.multiselect("Input columns", features, default_inputs, key="task-inputs")
+        )
+        default_targets = [c for c in base.target_columns if c in features] or list(out["input_columns"][:1])
+        out["target_columns"] = tuple(
+            st.multiselect("Target columns", features, default_targets, key="task-targets")
+        )
+        suggested = framing.suggested_season(frequency)
+        label = f"Season length for seasonal naive (0 = none; suggested: {suggested or 'none'})"
+        season = st.number_input(label, 0, 100_000, base.season_length or suggested or 0, key="task-season")
+        out["season_length"] = int(season) or None
+    with middle:
+        out["window"] = int(
+            st.number_input("Window W (input steps)", 1, 100_000, base.window, key="task-window")
+        )
+        modes = ["next H steps", "chosen offsets"]
+        mode = st.radio(
+            "Horizon", modes, index=1 if base.offsets else 0, horizontal=True, key="task-horizon-mode"
+        )
+        if mode == modes[0]:
+            out["horizon"] = int(
+                st.number_input("H (steps after the window)", 1, 10_000, base.horizon, key="task-horizon")
+            )
+        else:
+            default = ", ".join(str(o) for o in base.offsets) or "1"
+            text = st.text_input("Offsets after the window (e.g. 1, 7, 14)", default, key="task-offsets")
+            try:
+                out["offsets"] = tuple(int(v) for v in text.replace(" ", "").split(",") if v)
+            except ValueError:
+                st.error(f"Offsets must be whole numbers separated by commas. Received: {text!r}")
+                st.stop()
+        out["stride"] = int(
+            st.number_input("Stride (steps between windows)", 1, 10_000, base.stride, key="task-stride")
+        )
+    return out
+
+
+def collection_settings(base: TaskConfig, dataset) -> dict:
+    """Inputs, split mode and seed, and the padding of a collection of sequences."""
+    features = list(dataset.feature_names)
+    default_inputs = [c for c in base.input_columns if c in features] or features
+    out: dict = {
+        "input_columns": tuple(st.multiselect("Input columns", features, default_inputs, key="task-inputs"))
+    }
+    modes = ["auto"] + (["archive"] if dataset.splits is not None else [])
+    modes += (["stratified"] if base.kind == "classify" else []) + ["random", "temporal"]
+    index = modes.index(base.split_mode) if base.split_mode in modes else 0
+    out["split_mode"] = st.selectbox("Split", modes, index=index, key="task-split-mode",
+                                     help="auto: the archive's own test split when the data has one, else "
+                                     "stratified by class (classify) or random")  # fmt: skip
+    out["seed"] = int(st.number_input("Seed", 0, 2**31 - 1, base.seed, key="task-seed"))
+    st.markdown("**Padding**")
+    pad = base.padding
+    sides = ["post", "pre"]
+    side = st.radio("Pad side", sides, index=sides.index(pad.side), horizontal=True, key="task-pad-side")
+    label = f"Length (0 = the longest, {int(dataset.lengths.max())} steps)"
+    length = st.number_input(label, 0, 1_000_000, pad.length or 0, key="task-pad-length")
+    truncating = st.radio("Truncate longer sequences at the", sides, index=sides.index(pad.truncating),
+                          horizontal=True, key="task-pad-trunc")  # fmt: skip
+    automatic = st.checkbox(
+        "Automatic pad value (outside the data's range)", pad.value is None, key="task-pad-auto"
+    )
+    value = None
+    if not automatic:
+        value = st.number_input("Pad value", value=float(pad.value if pad.value is not None else -1.0),
+                                key="task-pad-value")  # fmt: skip
+    mask = st.checkbox("Mask padded steps (Masking layer)", pad.mask, key="task-pad-mask")
+    out["padding"] = PaddingConfig(
+        side=side, length=int(length) or None, truncating=truncating, value=value, mask=mask
+    )
+    return out
+
+
+ui_state.init()
+st.title("🎯 Task — what to predict")
+
+try:
+    dataset = ui_state.current_dataset()
+    stored = ui_state.task_config() if dataset is not None else None
+except ValueError as err:
+    st.error(str(err))
+    st.stop()
+if dataset is None:
+    st.info("Pick a dataset on the Data page (or Open one on the Home page) first.")
+    st.stop()
+
+allowed = dataset.allowed_tasks()
+kind = st.radio("Task", allowed, index=allowed.index(stored.kind) if stored.kind in allowed else 0,
+                format_func=TASK_LABELS.get, horizontal=True, key="task-kind")  # fmt: skip
+if stored.kind == kind:
+    base = stored
+else:
+    base = framing.default_task(dataset) if kind == "forecast" else TaskConfig(kind)
+shapes_box = st.container(border=True)  # filled once the task is framed: the shapes sit above the settings
+
+settings_col, split_col = st.columns([2, 1])
+with settings_col:
+    st.subheader("Inputs, targets and window" if kind == "forecast" else "Inputs, split and padding")
+    if kind == "forecast":
+        settings = forecast_settings(base, list(dataset.feature_names), dataset.frequency)
+        settings["split_mode"] = "temporal"
+    else:
+        settings = collection_settings(base, dataset)
+with split_col:
+    st.subheader("Split sizes")
+    if kind == "forecast":
+        st.caption(SPLIT_HELP)
+    settings["val_share"] = st.slider(
+        "Validation share", 0.0, 0.5, float(base.val_share), 0.01, key="task-val"
+    )
+    mode = settings["split_mode"]
+    archive = kind != "forecast" and (mode == "archive" or (mode == "auto" and dataset.splits is not None))
+    if archive:
+        st.caption("Test = the archive's own test split; the validation share is taken from its train split.")
+    settings["test_share"] = st.slider(
+        "Test share", 0.0, 0.5, float(base.test_share), 0.01, key="task-test", disabled=archive
+    )
+    settings["scale"] = st.checkbox(
+        "Standardise (fitted on the training split only)", base.scale, key="task-scale"
+    )
+
+try:
+    config = TaskConfig(kind=kind, **settings)
+    framed = ui_state.current_framed(config)
+    board, best, skipped = ui_state.current_scoreboard(config)
+except ValueError as err:
+    shapes_box.error(str(err))
+    st.stop()
+ui_state.store_task_config(config)
+
+with shapes_box:
+    x_line, y_line = framing.shape_text(framed)
+    st.code(f"{x_line}\n{y_line}", language="text")
+    sizes, metric = framed.sizes(), framed.main_metric
+    cols = st.columns(5)
+    cols[0].metric("train", sizes["n_train"])
+    cols[1].metric("validation", sizes["n_val"])
+    cols[2].metric("test", sizes["n_test"])
+    cols[3].metric("padded share", f"{framed.padded_share:.1%}")
+    cols[4].metric("best baseline, test", f"{best['test'][metric]:.4g}", help=f"{best['name']}, {metric}")
+    for note in framed.notes:
+        st.caption(note)
+
+if kind == "forecast":
+    st.subheader("Timeline")
+    total = plots_task.n_windows(framed)
+    number = st.slider("Example window", 1, total, 1, key="task-example-window") if total > 1 else 1
+    fig = plots_task.timeline(framed, number - 1)
+    if st.checkbox("Zoom to the window", False, key="task-zoom"):
+        fig.update_xaxes(range=plots_task.zoom_range(framed, number - 1))
+    ui_state.chart(fig)
+elif dataset.is_ragged or framed.pad_value is not None:
+    st.subheader("Padding preview")
+    if framed.pad_value is not None:
+        st.caption(f"Pad value {framed.pad_value:g} (original units), {framed.model_pad_value:g} in the "
+                   f"standardised inputs the model sees; masking {'on' if framed.mask else 'off'}; "
+                   f"padded share {framed.padded_share:.1%}.")  # fmt: skip
+        ui_state.chart(plots_task.padding_example(dataset, framed))
+    else:
+        st.caption("No sequence needs padding at this length.")
+    st.markdown(WHY_POST)
+
+st.subheader("Naive baselines — every model must beat these")
+st.caption(f"Fitted on train, scored on exactly the validation and test samples a model will see, in original "
+           f"units. ★ = best on validation by {framed.main_metric}: **{best['name']}**.")  # fmt: skip
+st.dataframe(plots_task.scoreboard_table(board, best["name"]), hide_index=True, width="stretch")
+for note in skipped + [f"{row['name']}: {row['note']}" for row in board if row.get("note")]:
+    st.caption(note)
+ui_state.chart(plots_task.scoreboard_bars(board, framed.main_metric, best["name"]))

@@ -1,0 +1,49 @@
+"""AppTest of app.py: runs, the home page lists the bundled datasets, and Open switches to Data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from rnnlab import catalog, ui_state
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def test_app_runs_and_home_lists_datasets():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    for entry in catalog.list_datasets():
+        assert entry.title in text
+
+
+def test_home_lists_every_lesson_with_a_start_button_and_a_share_link():
+    from rnnlab import presets
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    keys = {b.key for b in at.button}
+    text = " ".join(m.value for m in at.markdown)
+    for lesson in presets.list_lessons():
+        assert f"home-lesson-{lesson.key}" in keys
+        assert lesson.title in text
+    assert text.count("[Link to share](?ds=") == len(presets.list_lessons())
+
+
+def test_lesson_button_loads_its_settings_and_opens_the_train_page():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.button(key="home-lesson-three_cities").click().run()
+    assert not at.exception
+    assert at.session_state[ui_state.DATASET_CHOICE]["name"] == "three_cities"
+    assert at.session_state[ui_state.MODEL_CONFIG].cell == "simple_rnn"
+    assert at.session_state[ui_state.MODEL_CONFIG].units == (2,)
+    assert [t.value for t in at.title][0].endswith("Train")
+
+
+def test_open_switches_to_the_data_page():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.button(key="home-open-three_cities").click().run()
+    assert not at.exception
+    assert at.session_state[ui_state.DATASET_CHOICE]["name"] == "three_cities"
+    assert "(n_sequences, n_observations, n_features) = (3, 4, 3)" in [c.value for c in at.code]
