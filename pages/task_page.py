@@ -25,6 +25,11 @@ SPLIT_HELP = (
 )
 
 
+def _top(usual, stored):
+    """A widget's maximum: the usual one, or the stored value when a link or a saved run goes beyond it."""
+    return max(usual, stored) if stored is not None else usual
+
+
 def forecast_settings(base: TaskConfig, features: list[str], frequency: str | None) -> dict:
     """Inputs, targets, window, horizon or offsets, stride and season length for a forecast."""
     out: dict = {}
@@ -38,13 +43,11 @@ def forecast_settings(base: TaskConfig, features: list[str], frequency: str | No
         out["target_columns"] = tuple(
             st.multiselect("Target columns", features, default_targets, key="task-targets")
         )
-        suggested = framing.suggested_season(frequency)
-        label = f"Season length for seasonal naive (0 = none; suggested: {suggested or 'none'})"
-        season = st.number_input(label, 0, 100_000, base.season_length or suggested or 0, key="task-season")
-        out["season_length"] = int(season) or None
     with middle:
         out["window"] = int(
-            st.number_input("Window W (input steps)", 1, 100_000, base.window, key="task-window")
+            st.number_input(
+                "Window W (input steps)", 1, _top(100_000, base.window), base.window, key="task-window"
+            )
         )
         modes = ["next H steps", "chosen offsets"]
         mode = st.radio(
@@ -52,7 +55,13 @@ def forecast_settings(base: TaskConfig, features: list[str], frequency: str | No
         )
         if mode == modes[0]:
             out["horizon"] = int(
-                st.number_input("H (steps after the window)", 1, 10_000, base.horizon, key="task-horizon")
+                st.number_input(
+                    "H (steps after the window)",
+                    1,
+                    _top(10_000, base.horizon),
+                    base.horizon,
+                    key="task-horizon",
+                )  # fmt: skip
             )
         else:
             default = ", ".join(str(o) for o in base.offsets) or "1"
@@ -62,9 +71,19 @@ def forecast_settings(base: TaskConfig, features: list[str], frequency: str | No
             except ValueError:
                 st.error(f"Offsets must be whole numbers separated by commas. Received: {text!r}")
                 st.stop()
-        out["stride"] = int(
-            st.number_input("Stride (steps between windows)", 1, 10_000, base.stride, key="task-stride")
-        )
+    out["season_length"], out["stride"] = base.season_length, base.stride
+    box = ui_state.advanced()  # rarely needed: hidden in presentation mode, the stored values stay
+    if box is not None:
+        with box:
+            suggested = framing.suggested_season(frequency)
+            label = f"Season length for seasonal naive (0 = none; suggested: {suggested or 'none'})"
+            default = base.season_length or suggested or 0
+            season = st.number_input(label, 0, _top(100_000, default), default, key="task-season")
+            out["season_length"] = int(season) or None
+            top = _top(10_000, base.stride)
+            out["stride"] = int(
+                st.number_input("Stride (steps between windows)", 1, top, base.stride, key="task-stride")
+            )
     return out
 
 
@@ -81,23 +100,29 @@ def collection_settings(base: TaskConfig, dataset) -> dict:
     out["split_mode"] = st.selectbox("Split", modes, index=index, key="task-split-mode",
                                      help="auto: the archive's own test split when the data has one, else "
                                      "stratified by class (classify) or random")  # fmt: skip
-    out["seed"] = int(st.number_input("Seed", 0, 2**31 - 1, base.seed, key="task-seed"))
     st.markdown("**Padding**")
     pad = base.padding
     sides = ["post", "pre"]
     side = st.radio("Pad side", sides, index=sides.index(pad.side), horizontal=True, key="task-pad-side")
     label = f"Length (0 = the longest, {int(dataset.lengths.max())} steps)"
-    length = st.number_input(label, 0, 1_000_000, pad.length or 0, key="task-pad-length")
-    truncating = st.radio("Truncate longer sequences at the", sides, index=sides.index(pad.truncating),
-                          horizontal=True, key="task-pad-trunc")  # fmt: skip
-    automatic = st.checkbox(
-        "Automatic pad value (outside the data's range)", pad.value is None, key="task-pad-auto"
-    )
-    value = None
-    if not automatic:
-        value = st.number_input("Pad value", value=float(pad.value if pad.value is not None else -1.0),
-                                key="task-pad-value")  # fmt: skip
+    length = st.number_input(label, 0, _top(1_000_000, pad.length), pad.length or 0, key="task-pad-length")
     mask = st.checkbox("Mask padded steps (Masking layer)", pad.mask, key="task-pad-mask")
+    out["seed"], truncating, value = base.seed, pad.truncating, pad.value
+    box = ui_state.advanced()  # rarely needed: hidden in presentation mode, the stored values stay
+    if box is not None:
+        with box:
+            out["seed"] = int(
+                st.number_input("Seed", 0, _top(2**31 - 1, base.seed), base.seed, key="task-seed")
+            )
+            truncating = st.radio("Truncate longer sequences at the", sides, index=sides.index(pad.truncating),
+                                  horizontal=True, key="task-pad-trunc")  # fmt: skip
+            automatic = st.checkbox(
+                "Automatic pad value (outside the data's range)", pad.value is None, key="task-pad-auto"
+            )
+            value = None
+            if not automatic:
+                value = st.number_input("Pad value", value=float(pad.value if pad.value is not None else -1.0),
+                                        key="task-pad-value")  # fmt: skip
     out["padding"] = PaddingConfig(
         side=side, length=int(length) or None, truncating=truncating, value=value, mask=mask
     )
@@ -139,14 +164,20 @@ with split_col:
     if kind == "forecast":
         st.caption(SPLIT_HELP)
     settings["val_share"] = st.slider(
-        "Validation share", 0.0, 0.5, float(base.val_share), 0.01, key="task-val"
+        "Validation share", 0.0, _top(0.5, base.val_share), float(base.val_share), 0.01, key="task-val"
     )
     mode = settings["split_mode"]
     archive = kind != "forecast" and (mode == "archive" or (mode == "auto" and dataset.splits is not None))
     if archive:
         st.caption("Test = the archive's own test split; the validation share is taken from its train split.")
     settings["test_share"] = st.slider(
-        "Test share", 0.0, 0.5, float(base.test_share), 0.01, key="task-test", disabled=archive
+        "Test share",
+        0.0,
+        _top(0.5, base.test_share),
+        float(base.test_share),
+        0.01,
+        key="task-test",
+        disabled=archive,
     )
     settings["scale"] = st.checkbox(
         "Standardise (fitted on the training split only)", base.scale, key="task-scale"

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,15 @@ from rnnlab.splits import NAMES, check_shares
 KINDS = ("classify", "regress", "forecast", "tag")
 SPLIT_MODES = ("auto", "archive", "stratified", "random", "temporal")
 SEASONS = {"monthly": 12, "weekly": 52, "daily": 7, "hourly": 24, "quarterly": 4}
+
+
+def check_int(name: str, value, low: int, extra: str = "") -> None:
+    """Raise the Keras-style ``ValueError`` unless ``value`` is an integer ≥ ``low`` (bools are not)."""
+    extra = f" {extra}" if extra else ""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"`{name}` must be a whole number ≥ {low}{extra}. Received: {name}={value!r}")
+    if value < low:
+        raise ValueError(f"`{name}` must be ≥ {low}{extra}. Received: {name}={value!r}")
 
 
 @dataclass(frozen=True)
@@ -46,10 +56,11 @@ class PaddingConfig(Config):
                 raise ValueError(
                     f"`{name}` must be 'pre' or 'post'. Received: {name}={getattr(self, name)!r}"
                 )
-        if self.length is not None and self.length < 1:
-            raise ValueError(f"`length` must be ≥ 1 or None. Received: length={self.length}")
-        if self.value is not None and not np.isfinite(self.value):
-            raise ValueError(f"`value` must be a finite number or None. Received: value={self.value}")
+        if self.length is not None:
+            check_int("length", self.length, 1, "or None")
+        real = isinstance(self.value, numbers.Real) and not isinstance(self.value, bool)
+        if self.value is not None and not (real and np.isfinite(self.value)):
+            raise ValueError(f"`value` must be a finite number or None. Received: value={self.value!r}")
 
 
 @dataclass(frozen=True)
@@ -76,23 +87,24 @@ class TaskConfig(Config):
             object.__setattr__(self, "padding", PaddingConfig.from_dict(self.padding))
         if self.kind not in KINDS:
             raise ValueError(f"`kind` must be one of {KINDS}. Received: kind={self.kind!r}")
-        for name in ("window", "horizon", "stride"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"`{name}` must be ≥ 1. Received: {name}={getattr(self, name)}")
+        for name, low in (("window", 1), ("horizon", 1), ("stride", 1), ("seed", 0)):
+            check_int(name, getattr(self, name), low)
         offsets = list(self.offsets)
-        if any(o < 1 for o in offsets) or offsets != sorted(set(offsets)):
+        ints = all(isinstance(o, numbers.Integral) and not isinstance(o, bool) for o in offsets)
+        if not ints or any(o < 1 for o in offsets) or offsets != sorted(set(offsets)):
             raise ValueError(
                 f"`offsets` must be distinct positive steps after the window, increasing. Received: offsets={self.offsets}"
             )
+        for name, share in (("val_share", self.val_share), ("test_share", self.test_share)):
+            if isinstance(share, bool) or not isinstance(share, numbers.Real):
+                raise ValueError(f"`{name}` must be a number in [0, 1). Received: {name}={share!r}")
         check_shares(self.val_share, self.test_share)
         if self.split_mode not in SPLIT_MODES:
             raise ValueError(
                 f"`split_mode` must be one of {SPLIT_MODES}. Received: split_mode={self.split_mode!r}"
             )
-        if self.season_length is not None and self.season_length < 1:
-            raise ValueError(
-                f"`season_length` must be ≥ 1 or None. Received: season_length={self.season_length}"
-            )
+        if self.season_length is not None:
+            check_int("season_length", self.season_length, 1, "or None")
 
 
 @dataclass

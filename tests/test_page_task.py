@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from rnnlab import ui_state
 from rnnlab.framing import TaskConfig
 
-PAGE = Path(__file__).resolve().parent.parent / "pages" / "task.py"
+PAGE = Path(__file__).resolve().parent.parent / "pages" / "task_page.py"
 
 
 def _page(key: str | None, title: str = "") -> AppTest:
