@@ -1,0 +1,124 @@
+"""Skill, verdict and evaluation of a trained model against the baselines (original units)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnnlab import evaluation
+
+
+def test_skill_is_relative_error_reduction():
+    assert evaluation.skill_score("mae", 0.69, 1.0) == pytest.approx(0.31)
+    assert evaluation.skill_score("mae", 2.0, 1.0) == pytest.approx(-1.0)
+    # accuracy: error 1 - acc; 0.9 vs 0.8 → errors 0.1 vs 0.2 → 50 % fewer
+    assert evaluation.skill_score("accuracy", 0.9, 0.8) == pytest.approx(0.5)
+    assert evaluation.skill_score("accuracy", 1.0, 1.0) == 0.0
+    with pytest.raises(ValueError, match="main_metric"):
+        evaluation.skill_score("loss", 1.0, 1.0)
+
+
+def test_verdict_texts():
+    best = {"name": "last value", "val": {"mae": 0.9}, "test": {"mae": 1.0}}
+    skill, text = evaluation.verdict("mae", 0.69, best)
+    assert skill == pytest.approx(0.31)
+    assert text == "beats last value, the best baseline, by 31 % in MAE"
+    skill, text = evaluation.verdict("mae", 1.2, best)
+    assert skill < 0
+    assert text == "does not beat the last value baseline (MAE 1.2 against 1)"
+    mf = {"name": "most frequent class", "test": {"accuracy": 0.6}}
+    assert evaluation.verdict("accuracy", 0.6, mf)[1].startswith(
+        "does not beat the most frequent class baseline"
+    )
+    skill, text = evaluation.verdict("accuracy", 0.8, mf)
+    assert text.startswith("beats most frequent class, the best baseline, by 50 % fewer errors")
+    assert evaluation.verdict("mae", float("nan"), best)[0] == -1.0
+
+
+class _ConstantModel:
+    """A stand-in for a Keras model: predicts fixed (scaled) outputs."""
+
+    def __init__(self, out):
+        self.out = out
+
+    def predict(self, X, batch_size=None, verbose=0):
+        return np.repeat(self.out[None], len(X), axis=0)
+
+
+def test_evaluate_unscales_predictions_and_uses_given_scoreboard(monkeypatch):
+    from tests.framed_stub import make_framed
+
+    framed = make_framed("forecast")  # y (n, 3); y_mean/std from train
+    monkeypatch.setattr(
+        evaluation,
+        "_task_metrics",
+        lambda f, y_true, y_pred: {"mae": float(np.mean(np.abs(y_true - y_pred)))},
+    )
+    board = [
+        {"name": "last value", "val": {"mae": 2.0}, "test": {"mae": 100.0}},
+        {"name": "train mean", "val": {"mae": 3.0}, "test": {"mae": 1.0}},
+    ]
+    result = evaluation.evaluate(_ConstantModel(np.zeros(3, np.float32)), framed, scoreboard=board)
+    # scaled 0 → the training mean in original units
+    np.testing.assert_allclose(result["predictions"], np.full(framed.test.y.shape, framed.y_mean), rtol=1e-6)
+    expected = float(np.mean(np.abs(framed.test.y - framed.y_mean)))
+    assert result["test"]["mae"] == pytest.approx(expected, rel=1e-5)
+    assert result["best_baseline"]["name"] == "last value"  # chosen on val, not test
+    assert result["skill"] == pytest.approx(1 - expected / 100.0)
+    assert result["verdict"].startswith("beats last value")
+    rows = evaluation.comparison_rows(result)
+    assert [r["model"] for r in rows] == ["your model", "last value", "train mean"]
+    assert [r["best on val"] for r in rows] == ["", "✓", ""]
+
+
+def _toy_classify():
+    from rnnlab import framing
+    from rnnlab.dataset import SequenceDataset
+
+    rng = np.random.default_rng(0)
+    seqs = [rng.normal(size=(int(rng.integers(4, 9)), 2)) for _ in range(40)]
+    labels = np.array(["up" if s[:, 0].mean() > 0 else "down" for s in seqs])
+    ds = SequenceDataset(
+        name="toy", layout="long", sequences=seqs, feature_names=["a", "b"], labels=labels, label_kind="class"
+    )
+    return framing.frame(ds, framing.TaskConfig(kind="classify"))
+
+
+def test_evaluate_a_trained_keras_model_on_real_framing():
+    pytest.importorskip("rnnlab.framing")
+    from rnnlab import baselines, models
+    from rnnlab.model_config import ModelConfig
+
+    framed = _toy_classify()
+    model = models.build_model(ModelConfig(cell="gru", units=(4,)), framed)
+    loss, metrics = models.loss_and_metrics(framed)
+    model.compile(optimizer="adam", loss=loss, metrics=metrics)
+    X, y, _ = framed.scaled("train")
+    model.fit(X, y, epochs=1, batch_size=16, verbose=0)
+    result = evaluation.evaluate(model, framed)
+    assert result["predictions"].shape == (len(framed.test), 2)
+    assert set(result["test"]) == {"accuracy", "balanced_accuracy", "macro_f1"}
+    assert result["best_baseline"] == baselines.best(result["scoreboard"], metric="accuracy")
+    assert result["main_metric"] == "accuracy"
+    skill, text = evaluation.verdict("accuracy", result["test"]["accuracy"], result["best_baseline"])
+    assert (result["skill"], result["verdict"]) == (skill, text)
+
+
+
+def test_tagging_end_to_end_on_flu_cases():
+    pytest.importorskip("keras")
+    from rnnlab import catalog, framing, models
+    from rnnlab.model_config import ModelConfig
+
+    dataset = catalog.load_dataset("flu_cases")
+    framed = framing.frame(dataset, framing.default_task(dataset))
+    assert framed.config.kind == "tag"
+    model = models.build_model(ModelConfig(cell="gru", units=(3,)), framed)
+    loss, metrics = models.loss_and_metrics(framed)
+    model.compile(optimizer="rmsprop", loss=loss, metrics=metrics)
+    X, y, sw = framed.scaled("train")
+    model.fit(X, y, sample_weight=sw, epochs=1, verbose=0)
+    result = evaluation.evaluate(model, framed)
+    assert result["predictions"].shape == (len(framed.test), *framed.y_shape)
+    assert result["main_metric"] == "mae" and np.isfinite(result["test"]["mae"])
+    assert result["verdict"].startswith(("beats", "does not beat"))

@@ -1,0 +1,101 @@
+"""AppTest of the Results page with a finished job from a stand-in JobManager."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from rnnlab import ui_state
+from rnnlab.job_types import JobStatus
+
+ROOT = Path(__file__).resolve().parent.parent
+pytest.importorskip("keras")
+
+
+class FakeManager:
+    def __init__(self, statuses):
+        self.statuses = {s.job_id: s for s in statuses}
+
+    def status(self, job_id):
+        return self.statuses[job_id]
+
+
+def _finished_job(tmp_path, state="finished"):
+    """A GRU built for ECG200's default task, evaluated, and summarised like the worker does."""
+    from rnnlab import catalog, evaluation, framing, models
+    from rnnlab.model_config import ModelConfig
+
+    dataset = catalog.load_dataset("ecg200")
+    task = framing.default_task(dataset, catalog.get_entry("ecg200").label)
+    framed = framing.frame(dataset, task)
+    model = models.build_model(ModelConfig(cell="gru", units=(2,)), framed)
+    ev = evaluation.evaluate(model, framed)
+    result = {k: ev[k] for k in ("test", "scoreboard", "best_baseline", "skill", "verdict")}
+    result.update(
+        status=state, message="", history={"loss": [1.0]}, task=task.to_dict(),
+        dataset_ref={"source": "bundled", "name": "ecg200", "read_options": {}},
+        predictions={"y_pred": ev["predictions"].tolist()},
+    )
+    return JobStatus(job_id="j1", run_id="r1", session_id="s", state=state, result=result), task, ev
+
+
+def _page(monkeypatch, statuses, task=None):
+    monkeypatch.setattr(ui_state, "job_manager", lambda: FakeManager(statuses))
+    at = AppTest.from_file(str(ROOT / "pages" / "results_page.py"), default_timeout=90)
+    at.session_state[ui_state.DATASET_CHOICE] = {"source": "bundled", "name": "ecg200", "title": "ECG200"}
+    at.session_state[ui_state.JOB_IDS] = [s.job_id for s in statuses]
+    if task is not None:
+        at.session_state[ui_state.TASK_CONFIG] = task
+    return at
+
+
+def test_no_jobs_asks_to_train(monkeypatch):
+    at = _page(monkeypatch, []).run()
+    assert not at.exception
+    assert any("Train a model" in i.value for i in at.info)
+
+
+def test_running_job_is_not_shown_as_a_result(monkeypatch):
+    at = _page(monkeypatch, [JobStatus(job_id="j0", run_id="r0", session_id="s", state="running")]).run()
+    assert not at.exception
+    assert any("No training" in i.value for i in at.info)
+
+
+def test_finished_job_shows_metrics_baselines_verdict_and_plots(monkeypatch, tmp_path):
+    status, task, ev = _finished_job(tmp_path)
+    at = _page(monkeypatch, [status], task).run()
+    assert not at.exception, at.exception
+    verdicts = [m.value for m in [*at.success, *at.warning]]
+    assert f"The model {ev['verdict']}." in verdicts
+    table = at.dataframe[0].value
+    assert list(table["model"])[0] == "your model"
+    assert set(table["model"]) >= {"most frequent class"}
+    assert table["accuracy"][0] == pytest.approx(ev["test"]["accuracy"])
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2  # confusion matrix, probability histograms
+    assert "Confusion matrix" in charts[0].proto.spec
+
+
+def test_plots_follow_the_runs_own_task_even_after_the_session_changed_it(monkeypatch, tmp_path):
+    status, task, _ = _finished_job(tmp_path, state="stopped")
+    at = _page(monkeypatch, [status], task.replace(padding=task.padding.replace(length=50))).run()
+    assert not at.exception, at.exception
+    assert any("Stopped" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_another_dataset_chosen_since_the_run_shows_a_note_not_a_traceback(monkeypatch, tmp_path):
+    status, task, _ = _finished_job(tmp_path)
+    at = _page(monkeypatch, [status], task)
+    at.session_state[ui_state.DATASET_CHOICE] = {"source": "bundled", "name": "sunspots", "title": "Sunspots"}
+    at.run()
+    assert not at.exception, at.exception
+    assert any("choose it again" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_results_page_never_loads_a_model_in_the_server():
+    source = (ROOT / "pages" / "results_page.py").read_text()
+    assert "load_model" not in source and "import keras" not in source
