@@ -1,0 +1,60 @@
+"""A real browser trains GRU on ECG200: the curve gains points while training, Stop, the verdict appears."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from rnnlab.model_config import ModelConfig
+from rnnlab.train_config import TrainConfig
+from tests.helpers import screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+# Batch size 1, GRU(128) and the plain fit keep the three epochs slow enough to watch and to stop.
+MODEL = ModelConfig(cell="gru", units=(128,))
+TRAIN = TrainConfig(epochs=5, batch_size=1, fast=False, patience=None)
+
+
+def _train_points(page) -> int:
+    """Points of the 'train loss' trace in the live Plotly chart (0 before it exists)."""
+    return page.evaluate(
+        """() => {
+            const plot = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+            if (!plot || !plot.data) return 0;
+            return plot.data.filter(t => t.name === 'train loss').reduce((n, t) => n + t.x.length, 0);
+        }"""
+    )
+
+
+def test_train_ecg200_gru_live_curve_stop_and_verdict(app_server, page):
+    # ECG200 and GRU(64) arrive through a configuration link, as a teacher would share them
+    page.goto(f"{app_server}/?ds=ecg200&model={MODEL.to_token()}&train={TRAIN.to_token()}")
+    wait_idle(page, timeout=120_000)
+    page.get_by_test_id("stSidebarNav").get_by_text("Train").click()
+    wait_idle(page, timeout=120_000)
+    page.get_by_text("ecg200").first.wait_for()
+    epochs = page.get_by_label("Epochs", exact=True)
+    epochs.fill("3")
+    epochs.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Start training").click()
+    # the curve gains points while training runs
+    seen: list[int] = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and len({n for n in seen if n > 0}) < 3:
+        seen.append(_train_points(page))
+        page.wait_for_timeout(700)
+    grown = sorted({n for n in seen if n > 0})
+    assert len(grown) >= 3, f"the curve did not grow while training: {seen}"
+    assert page.get_by_text("samples/s").count() >= 1  # the progress line: epoch, step, speed, time left
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("Verdict").first.wait_for(timeout=120_000)
+    wait_idle(page)
+    assert page.get_by_text("Stopped by request").count() >= 1
+    assert _train_points(page) >= grown[-1]
+    page.get_by_text("Verdict").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    path = screenshot(page, "train_ecg200_stopped")
+    assert path.exists()

@@ -1,0 +1,195 @@
+"""The job queue and worker pool: finish, stop, cancel, queue position, session limit, a killed worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+import pytest
+
+from rnnlab.framing import TaskConfig
+from rnnlab.job_types import JobStatus, QueueFull, death_reason, progress_line, result_rows
+from rnnlab.jobs import JobManager, JobSpec
+from rnnlab.model_config import ModelConfig
+from rnnlab.training import TrainConfig
+from tests.train_fixtures import tiny_dataset
+
+SMALL = ModelConfig(cell="gru", units=(4,))
+
+
+class ListRecorder:
+    """Records the recorder calls; ``record_epoch`` fails once to prove errors are contained."""
+
+    def __init__(self):
+        self.calls: list[tuple] = []
+        self.failed_once = False
+
+    def start_run(self, run_id, info):
+        self.calls.append(("start_run", run_id, info))
+
+    def record_epoch(self, run_id, epoch, logs):
+        if not self.failed_once:
+            self.failed_once = True
+            raise RuntimeError("disk full (a test double)")
+        self.calls.append(("record_epoch", run_id, epoch, logs))
+
+    def finish_run(self, run_id, outcome):
+        self.calls.append(("finish_run", run_id, outcome))
+
+
+def spec(run_id: str, session: str = "s1", epochs: int = 2, n: int = 24) -> JobSpec:
+    return JobSpec(
+        dataset=tiny_dataset(n=n),
+        dataset_ref={"source": "test", "name": "tiny"},
+        task=TaskConfig("regress"),
+        model=SMALL,
+        train=TrainConfig(epochs=epochs, batch_size=4, patience=None),
+        workspace="ws-test",
+        session_id=session,
+        run_id=run_id,
+    )
+
+
+def long_spec(run_id: str, session: str = "s1") -> JobSpec:
+    return spec(run_id, session, epochs=400, n=200)
+
+
+def wait_for(predicate, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def manager(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:  # module scope: the per-test data dir is not set up yet
+        data_dir = tmp_path_factory.mktemp("jobs-data")
+        mp.setenv("RNNLAB_DATA_DIR", str(data_dir))
+        recorder = ListRecorder()
+        jm = JobManager(n_workers=1, max_per_session=3, jobs_per_worker=50, recorder=recorder)
+        jm.recorder_double = recorder
+        assert jm.wait_ready(180)
+        yield jm
+        jm.shutdown()
+
+
+def test_submit_runs_to_finished_with_history_and_result(manager):
+    job_id = manager.submit(spec("run-finish"))
+    status = manager.wait(job_id, timeout=180)
+    assert status.state == "finished", status.message
+    assert len(status.history["loss"]) == 2 and status.result["history"]["loss"] == status.history["loss"]
+    assert status.result["verdict"] and status.result["test"]["mae"] >= 0
+    assert os.path.exists(status.result["model_path"])
+    assert status.result["model_path"].startswith(manager.data_dir)  # beside the run store, not in ~
+    assert status.start["steps_per_epoch"] == -(-status.start["n_train"] // 4)  # batches of 4
+    assert manager.devices()[0]["name"] == "/CPU:0"
+    # the recorder saw the run start, its epochs (one call failed and was contained) and its end
+    names = [c[0] for c in manager.recorder_double.calls if c[1] == "run-finish"]
+    assert names[0] == "start_run" and names[-1] == "finish_run" and "record_epoch" in names
+
+
+SERVER_SIDE_SCRIPT = """
+import sys
+from rnnlab.jobs import JobManager
+from tests.test_jobs import spec
+jm = JobManager(n_workers=1)
+status = jm.wait(jm.submit(spec("tf-free", epochs=1)), timeout=240)
+assert status.state == "finished", status.message
+jm.shutdown()
+print("TF_IN_SERVER", "tensorflow" in sys.modules, "keras" in sys.modules)
+"""
+
+
+def test_server_side_of_a_whole_training_never_imports_tensorflow(tmp_path):
+    import subprocess
+
+    env = {**os.environ, "RNNLAB_DATA_DIR": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", SERVER_SIDE_SCRIPT], capture_output=True, text=True, env=env, timeout=300,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    assert "TF_IN_SERVER False False" in out.stdout, out.stderr[-2000:]
+
+
+def test_stop_ends_a_running_job_and_keeps_its_curves(manager):
+    job_id = manager.submit(long_spec("run-stop"))
+    wait_for(lambda: len(manager.status(job_id).history.get("loss", [])) >= 1)
+    manager.stop(job_id)
+    status = manager.wait(job_id, timeout=60)
+    assert status.state == "stopped" and status.stop_requested
+    assert 1 <= len(status.history["loss"]) < 400
+    assert status.result["model_path"] and "Stopped" in status.message
+
+
+def test_queue_position_cancel_and_session_limit(manager):
+    running = manager.submit(long_spec("run-busy", session="a"))
+    wait_for(lambda: manager.status(running).state == "running")
+    first = manager.submit(spec("run-q1", session="b"))
+    second = manager.submit(spec("run-q2", session="c"))
+    assert manager.status(first).queue_position == 1 and manager.status(second).queue_position == 2
+    assert manager.cancel(first) is True
+    cancelled = manager.status(first)
+    assert cancelled.state == "stopped" and "Cancelled" in cancelled.message
+    assert manager.status(second).queue_position == 1
+    # session "a" has one running; two more queued reach its limit of three
+    manager.submit(spec("run-a2", session="a"))
+    manager.submit(spec("run-a3", session="a"))
+    with pytest.raises(QueueFull, match="at most 3 trainings"):
+        manager.submit(spec("run-a4", session="a"))
+    manager.stop(running)
+    assert manager.wait(second, timeout=180).state == "finished"
+    for job in manager.jobs(session_id="a"):
+        manager.wait(job.job_id, timeout=180)
+    assert not any(j.active for j in manager.jobs())
+
+
+def test_killed_worker_fails_its_job_and_the_pool_refills(manager):
+    job_id = manager.submit(long_spec("run-killed"))
+    wait_for(lambda: len(manager.status(job_id).history.get("loss", [])) >= 1)
+    pid = manager.running_pid(job_id)
+    os.kill(pid, signal.SIGKILL)
+    status = manager.wait(job_id, timeout=60)
+    assert status.state == "failed" and "SIGKILL" in status.message
+    assert status.history["loss"]  # the curves up to the crash are kept
+    outcome = [c for c in manager.recorder_double.calls if c[0] == "finish_run" and c[1] == "run-killed"]
+    assert outcome and outcome[0][2]["status"] == "failed"
+    after = manager.submit(spec("run-after-kill"))
+    assert manager.wait(after, timeout=180).state == "finished"
+    assert pid not in manager.worker_pids()
+
+
+def test_workers_are_recycled_after_n_jobs():
+    jm = JobManager(n_workers=1, jobs_per_worker=1)
+    try:
+        first = jm.wait(jm.submit(spec("run-r1")), timeout=240)
+        second = jm.wait(jm.submit(spec("run-r2")), timeout=240)
+        assert first.state == second.state == "finished"
+        assert first.worker_pid != second.worker_pid
+    finally:
+        jm.shutdown()
+
+
+def test_death_reason_and_status_folding():
+    assert "SIGKILL" in death_reason(-9) and "out of memory" in death_reason(-9)
+    assert "exit code 3" in death_reason(3)
+    job = JobStatus("j", "r", "s")
+    job.apply({"type": "start", "epochs": 4, "steps_per_epoch": 10})
+    job.apply({"type": "batch", "epoch": 1, "step": 5, "steps": 10, "logs": {"loss": 1.0},
+               "samples_per_s": 100.0, "eta_s": 3.0})  # fmt: skip
+    job.apply({"type": "epoch", "epoch": 1, "logs": {"loss": 0.9, "val_loss": 1.1}, "seconds": 2.0})
+    assert job.batches[0]["x"] == 0.5 and job.history == {"loss": [0.9], "val_loss": [1.1]}
+    assert job.progress["fraction"] == 0.25 and job.progress["eta_s"] == 6.0
+
+
+def test_progress_line_and_result_rows():
+    job = JobStatus("j", "r", "s", state="running")
+    job.progress = {"epoch": 2, "epochs": 5, "step": 3, "steps": 10, "samples_per_s": 812.4, "eta_s": 75}
+    assert progress_line(job) == "epoch 2/5 · step 3/10 · 812 samples/s · 1 min 15 s left"
+    assert progress_line(JobStatus("j", "r", "s", queue_position=3)) == "waiting in the queue (position 3)"
+    summary = {"test": {"mae": 1.23456}, "best_baseline": {"name": "last value", "test": {"mae": 2.0}}}
+    assert result_rows(summary) == [{"metric": "mae", "model": 1.2346, "last value": 2.0}]
+    assert result_rows(None) == []

@@ -1,0 +1,156 @@
+"""AppTest: the Train page trains on ECG200 through the worker pool, shows live curves and the verdict."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from rnnlab import ui_state
+from rnnlab.model_config import ModelConfig
+from rnnlab.train_config import TrainConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+ECG200 = {"source": "bundled", "name": "ecg200", "title": "ECG200"}
+
+
+WORKSPACE = "test-ws-train"
+
+
+def _page(epochs: int, dataset: dict = ECG200, task=None, present: bool = False) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "train_page.py"), default_timeout=180)
+    at.session_state[ui_state.DATASET_CHOICE] = dataset
+    at.session_state[ui_state.WORKSPACE] = WORKSPACE
+    if task is not None:
+        at.session_state[ui_state.TASK_CONFIG] = task
+    at.session_state[ui_state.MODEL_CONFIG] = ModelConfig(cell="gru", units=(4,))
+    at.session_state[ui_state.TRAIN_CONFIG] = TrainConfig(epochs=epochs, batch_size=16, patience=None)
+    if present:
+        at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _train_points(at: AppTest) -> int:
+    """How many points the train-loss curve has (intra-epoch and epoch-end)."""
+    charts = at.get("plotly_chart")
+    if not charts:
+        return 0
+    spec = json.loads(charts[0].proto.spec)
+    return sum(len(t.get("x", [])) for t in spec["data"] if t.get("name") == "train loss")
+
+
+def _verdict(at: AppTest) -> str | None:
+    return next((h.value for h in at.subheader if h.value.startswith("Verdict")), None)
+
+
+def _wait_for_verdict(at: AppTest) -> None:
+    deadline = time.monotonic() + 240
+    while _verdict(at) is None and time.monotonic() < deadline:
+        time.sleep(1.0)
+        at.run()
+        assert not at.exception, at.exception
+        assert not at.error, [e.value for e in at.error]
+    assert _verdict(at) is not None, "no verdict within 4 minutes"
+
+
+def _ecg200_task() -> dict:
+    from rnnlab import catalog, framing
+
+    return framing.default_task(catalog.load_dataset("ecg200"), catalog.get_entry("ecg200").label).to_dict()
+
+
+def test_train_page_trains_one_epoch_and_shows_curves_and_verdict():
+    from rnnlab.store import RunStore
+
+    store = RunStore()  # an earlier run of this workspace on the same data and task: drawn as a ghost
+    ref = {"source": "bundled", "name": "ecg200", "read_options": {}}
+    store.start_run("earlier-run", {"workspace": WORKSPACE, "dataset_ref": ref, "task": _ecg200_task()})
+    store.record_epoch(
+        "earlier-run", 0, {"loss": 0.7, "val_loss": 0.65, "accuracy": 0.6, "val_accuracy": 0.6}
+    )
+    store.finish_run("earlier-run", {"status": "finished"})
+    at = _page(epochs=1)
+    assert at.button(key="train-start").label == "Start training"
+    at.button(key="train-start").click().run()
+    _wait_for_verdict(at)
+    assert _train_points(at) >= 1
+    assert at.table  # test metrics beside the best baseline
+    assert any("Finished" in s.value for s in at.success)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    ghosts = [t for t in spec["data"] if t.get("legendgroup") == "ghosts"]
+    assert [t["y"] for t in ghosts] == [[0.65], [0.6]]  # val loss and val accuracy of the earlier run
+    # the job went to this workspace, recorded with the dataset reference
+    new = [r for r in store.list_runs(WORKSPACE) if r["id"] != "earlier-run"]
+    assert len(new) == 1 and new[0]["dataset_ref"] == ref and new[0]["task_config"] == _ecg200_task()
+    assert store.list_runs("someone-else") == []
+
+
+def test_failure_detectors_explain_a_run_on_unscaled_inputs():
+    from rnnlab import catalog, framing
+
+    dataset = catalog.load_dataset("us_macro")
+    task = framing.default_task(dataset, catalog.get_entry("us_macro").label).replace(scale=False)
+    at = _page(epochs=1, dataset={"source": "bundled", "name": "us_macro", "title": "US macro"}, task=task)
+    at.button(key="train-start").click().run()
+    live = [w.value for w in at.warning]  # shown from the start, while the job is queued or running
+    assert any("Scaling is off" in t for t in live), live
+    _wait_for_verdict(at)
+    texts = [w.value for w in at.warning]
+    assert any("Scaling is off" in t and "**Hint:**" in t for t in texts), texts
+
+
+def test_presentation_mode_hides_the_advanced_controls():
+    advanced = (
+        "train-optimizer",
+        "train-early",
+        "train-patience",
+        "train-seed",
+        "train-device",
+        "train-fast",
+    )
+    at = _page(epochs=3)
+    keys = {w.key for kind in ("selectbox", "checkbox", "number_input") for w in at.get(kind)}
+    assert set(advanced) <= keys
+    assert at.expander and "Advanced" in at.expander[0].label
+    shown = _page(epochs=3, present=True)
+    keys = {w.key for kind in ("selectbox", "checkbox", "number_input") for w in shown.get(kind)}
+    assert not set(advanced) & keys and {"train-lr", "train-batch", "train-epochs"} <= keys
+    assert not shown.expander
+    assert shown.button(key="train-start")  # still ready to Start, with the saved advanced settings
+    assert shown.session_state[ui_state.TRAIN_CONFIG] == TrainConfig(epochs=3, batch_size=16, patience=None)
+
+
+def test_copy_link_carries_the_whole_configuration():
+    at = _page(epochs=7)
+    link = at.code[0].value
+    assert "ds=ecg200" in link and "model=" in link and "train=" in link and f"ws={WORKSPACE}" in link
+    from urllib.parse import parse_qsl
+
+    from rnnlab import share_link
+
+    shared = share_link.from_query(dict(parse_qsl(link.split("?", 1)[1])))
+    assert shared.train.epochs == 7 and shared.model == ModelConfig(cell="gru", units=(4,))
+
+
+def test_curves_keep_advancing_while_the_page_reruns():
+    at = _page(epochs=40)
+    at.button(key="train-start").click().run()
+    seen: list[int] = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and (len(set(seen)) < 4):
+        at.run()  # a full rerun, as when the user clicks around; training is not disturbed
+        assert not at.exception, at.exception
+        seen.append(_train_points(at))
+        time.sleep(0.3)
+    growth = sorted(set(seen))
+    assert len(growth) >= 4 and seen == sorted(seen), seen  # more points each time, never fewer
+    at.button(key="train-stop").click().run()
+    deadline = time.monotonic() + 120
+    while not at.warning and time.monotonic() < deadline:
+        time.sleep(0.5)
+        at.run()
+    assert any("Stopped" in w.value for w in at.warning)

@@ -1,0 +1,129 @@
+"""Training on ~12 samples for 1–2 epochs: events, Stop, NaN detection, seed determinism, settings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnnlab.model_config import ModelConfig
+from rnnlab.training import TrainConfig, estimate_batch_seconds, fit_settings, steps_per_execution, train
+from tests.train_fixtures import tiny_framed
+
+SMALL = ModelConfig(cell="gru", units=(4,))
+
+
+def test_train_config_validates_with_keras_style_messages():
+    with pytest.raises(ValueError, match="`batch_size` must be an integer ≥ 1. Received: batch_size=0"):
+        TrainConfig(batch_size=0)
+    with pytest.raises(ValueError, match="`learning_rate` must be a number > 0"):
+        TrainConfig(learning_rate=0.0)
+    with pytest.raises(ValueError, match="`optimizer` must be one of"):
+        TrainConfig(optimizer="adagrad")
+    with pytest.raises(ValueError, match="`device`"):
+        TrainConfig(device="gpu")
+    config = TrainConfig(optimizer="adam", patience=None)
+    assert TrainConfig.from_json(config.to_json()) == config
+
+
+def test_steps_per_execution_keeps_a_stop_within_half_a_second():
+    # The course's ECG model: GRU(20)→GRU(20)→Dense, ~4,000 weights, batch 128 × 187 steps ≈ 0.15 s a batch.
+    assert steps_per_execution(4005, 128, 187, 63) * estimate_batch_seconds(4005, 128, 187) <= 0.5
+    assert (
+        steps_per_execution(1941, 32, 10, 32) == 32
+    )  # LSTM(20) on 1000×10×3: cheap batches, one call an epoch
+    assert steps_per_execution(10**9, 32, 100, 5) == 1
+
+
+def test_train_streams_events_and_returns_history():
+    events = []
+    result = train(
+        tiny_framed(), SMALL, TrainConfig(epochs=2, batch_size=4, fast=False), on_event=events.append
+    )
+    assert result.status == "finished"
+    assert len(result.history["loss"]) == 2 and len(result.history["val_mae"]) == 2
+    kinds = [e["type"] for e in events]
+    assert kinds[0] == "start" and kinds[-1] == "end" and kinds.count("epoch") == 2
+    start = events[0]
+    assert (
+        start["steps_per_epoch"] == 3
+        and start["n_train"] == 12
+        and start["params"] == result.model.count_params()
+    )
+    epochs = [e for e in events if e["type"] == "epoch"]
+    assert [e["epoch"] for e in epochs] == [1, 2]
+    assert epochs[-1]["logs"]["loss"] == pytest.approx(result.history["loss"][-1])
+
+
+def test_stop_request_ends_training_within_one_step_and_keeps_weights():
+    calls = []
+
+    def should_stop() -> bool:
+        calls.append(1)
+        return True  # pressed before the first step finished
+
+    framed = tiny_framed(n=40)
+    events = []
+    result = train(
+        framed,
+        SMALL,
+        TrainConfig(epochs=30, batch_size=4, fast=False),
+        on_event=events.append,
+        should_stop=should_stop,
+    )
+    assert result.status == "stopped" and "Stopped" in result.message
+    assert len(calls) == 1  # checked after the first step, and training ended right there
+    assert len(result.history["loss"]) == 1
+    assert [e["done"] for e in events if e["type"] == "epoch"] == [0.1]  # 1 of 10 batches ran
+    x, _y, _w = framed.scaled("test")
+    assert np.isfinite(result.model.predict(x, verbose=0)).all()  # the model trained so far is kept
+
+
+def test_nan_loss_stops_with_a_message_that_suggests_a_cause():
+    framed = tiny_framed(n=16)
+    framed.train.y = framed.train.y * 1e30  # absurd targets: the squared error overflows to inf
+    result = train(framed, SMALL, TrainConfig(epochs=5, batch_size=4, learning_rate=1e6, fast=False))
+    assert result.status == "diverged"
+    assert "learning rate" in result.message and "scal" in result.message
+    assert len(result.history["loss"]) == 1 and result.evaluation is None
+
+
+def test_same_seed_gives_identical_history_on_cpu():
+    config = TrainConfig(epochs=2, batch_size=4, seed=7)
+    first = train(tiny_framed(), SMALL, config).history
+    second = train(tiny_framed(), SMALL, config).history
+    other = train(tiny_framed(), SMALL, config.replace(seed=8)).history
+    assert first == second
+    assert first != other
+
+
+def test_early_stopping_restores_best_weights_and_says_so():
+    result = train(
+        tiny_framed(),
+        SMALL,
+        TrainConfig(epochs=6, batch_size=4, patience=0, learning_rate=1.0, optimizer="sgd", fast=False),
+    )
+    assert result.status in {"early_stopped", "diverged"}
+    if result.status == "early_stopped":
+        assert "restored" in result.message and len(result.history["loss"]) < 6
+
+
+def test_fit_settings_follow_fast_and_device():
+    import keras
+
+    model = keras.Sequential([keras.Input((5, 2)), keras.layers.GRU(4), keras.layers.Dense(1)])
+    slow = fit_settings(model, TrainConfig(fast=False), 5, 3)
+    assert slow == {"steps_per_execution": 1, "jit_compile": False, "pipeline": "arrays"}
+    fast = fit_settings(model, TrainConfig(), 5, 3)
+    assert fast["pipeline"] == "tf.data" and fast["steps_per_execution"] == 3
+    assert fast["jit_compile"] is False  # a fit of a second does not repay XLA's compilation
+    assert fit_settings(model, TrainConfig(device="/GPU:0"), 5, 3)["jit_compile"] == "auto"
+
+
+def test_unknown_device_is_a_value_error():
+    with pytest.raises(ValueError, match="`device` must be one TensorFlow sees"):
+        train(tiny_framed(), SMALL, TrainConfig(epochs=1, device="/GPU:7"))
+
+
+def test_classification_trains_and_reports_accuracy():
+    result = train(tiny_framed("classify"), SMALL, TrainConfig(epochs=1, batch_size=4))
+    assert result.status == "finished" and "val_accuracy" in result.history
