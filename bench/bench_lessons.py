@@ -1,0 +1,89 @@
+"""Measure how long each lesson preset takes to train on this machine (the figure shown on the home page).
+
+    python -m bench.bench_lessons [--only KEY ...] [--write]
+
+For each lesson: load the bundled dataset, frame it, and run ``rnnlab.training.train`` exactly as a
+worker does (model building, fit with the lesson's epochs and early stopping, evaluation against the
+baselines); a race lesson trains its four cells one after another and reports the sum. Each lesson runs
+in a fresh subprocess so TensorFlow's start-up and graph caches do not favour later lessons; TensorFlow's
+import is not counted (the workers keep it imported). ``--write`` stores the figures, rounded up to whole
+seconds, as ``train_seconds`` in ``sample_data/lessons.json``. The promise is < 60 s each on 2 CPU cores.
+On a shared machine the figure is an upper bound; ``--repeat N`` keeps the fastest of N runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "sample_data" / "lessons.json"
+LIMIT_S = 60.0
+
+ONE = """
+import json, sys, time
+import keras  # imported before the clock starts, as in a warm worker
+from rnnlab import catalog, framing, presets, training
+lesson = presets.get_lesson(sys.argv[1])
+task, _, train = lesson.configs()
+t0 = time.perf_counter()
+framed = framing.frame(catalog.load_dataset(lesson.dataset), task)
+runs = []
+for model in lesson.model_variants():
+    t = time.perf_counter()
+    result = training.train(framed, model, train)
+    ev = result.evaluation or {}
+    runs.append({"cell": model.cell, "status": result.status, "seconds": time.perf_counter() - t,
+                 "epochs": len(result.history.get("loss", [])), "verdict": ev.get("verdict")})
+print(json.dumps({"key": lesson.key, "seconds": time.perf_counter() - t0, "runs": runs}))
+"""
+
+
+def measure(key: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run([sys.executable, "-c", ONE, key], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=False)  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"lesson {key} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", help="lesson keys (default: all)")
+    parser.add_argument(
+        "--write", action="store_true", help="write train_seconds into sample_data/lessons.json"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per lesson; the fastest counts (default 1)"
+    )
+    args = parser.parse_args(argv)
+    data = json.loads(LESSONS.read_text(encoding="utf-8"))
+    keys = args.only or [lesson["key"] for lesson in data["lessons"]]
+    print(f"cores: {os.cpu_count()}  (the lesson promise is < {LIMIT_S:.0f} s on 2 CPU cores)")
+    results = {}
+    for key in keys:
+        res = min((measure(key) for _ in range(max(1, args.repeat))), key=lambda r: r["seconds"])
+        results[key] = res
+        detail = ", ".join(
+            f"{r['cell']} {r['seconds']:.1f}s/{r['epochs']}ep {r['status']}" for r in res["runs"]
+        )
+        flag = "OK " if res["seconds"] < LIMIT_S else "SLOW"
+        print(f"{flag} {key:<18} {res['seconds']:6.1f} s   {detail}")
+        print(f"     verdict: {res['runs'][-1]['verdict']}")
+    if args.write:
+        for lesson in data["lessons"]:
+            if lesson["key"] in results:
+                lesson["train_seconds"] = math.ceil(results[lesson["key"]]["seconds"])
+        LESSONS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote train_seconds to {LESSONS.relative_to(ROOT)}")
+    return 0 if all(r["seconds"] < LIMIT_S for r in results.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

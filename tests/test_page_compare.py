@@ -1,0 +1,180 @@
+"""AppTest for the Compare page: table, overlay, workspace from the URL, share, delete, race submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from rnnlab import ui_state
+from rnnlab.framing import TaskConfig
+from rnnlab.model_config import ModelConfig
+from rnnlab.store import RunStore, new_workspace_id
+from rnnlab.train_config import TrainConfig
+from tests import tiny_datasets
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "compare_page.py")
+
+
+def _runs(ws: str, n: int = 2) -> RunStore:
+    store = RunStore()
+    for i, cell in enumerate(["gru", "lstm", "simple_rnn"][:n]):
+        run_id = f"run-page{i:03d}"
+        store.start_run(run_id, {"workspace": ws, "dataset_ref": {"source": "bundled", "name": "sunspots"},
+                                 "task": {"kind": "forecast"}, "model": {"cell": cell, "units": [8]},
+                                 "train": {"seed": 0}, "params": 100 + i})  # fmt: skip
+        for epoch in range(3):
+            store.record_epoch(run_id, epoch, {"loss": 1.0 / (epoch + 1), "val_loss": 1.2 / (epoch + 1),
+                                               "mae": 0.5, "val_mae": 0.6 - 0.1 * epoch})  # fmt: skip
+        store.finish_run(run_id, {"status": "finished", "test": {"mae": 0.3 + i}, "seconds": 3.0,
+                                  "scoreboard": [{"name": "last value", "val": {"mae": 1}, "test": {"mae": 0.9}}]})  # fmt: skip
+    return store
+
+
+def _app(ws: str | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    if ws:
+        at.session_state[ui_state.WORKSPACE] = ws
+    return at
+
+
+def test_empty_workspace_gets_an_id_in_the_url():
+    at = _app().run()
+    assert not at.exception
+    ws = at.session_state[ui_state.WORKSPACE]
+    assert len(ws) >= 6 and at.query_params["ws"] in ([ws], ws)
+    assert any("No runs yet" in i.value for i in at.info)
+
+
+def test_table_overlay_and_bars():
+    ws = new_workspace_id()
+    _runs(ws)
+    at = _app(ws).run()
+    assert not at.exception
+    assert len(at.dataframe) >= 1 and len(at.dataframe[0].value) == 2
+    assert set(at.multiselect(key="compare-select-2").value) == {"run-page000", "run-page001"}
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 2  # curves + test bars
+    at.radio(key="compare-metric").set_value("mae").run()
+    assert not at.exception
+
+
+def test_workspace_from_the_url_shows_only_its_runs():
+    ws_a, ws_b = new_workspace_id(), new_workspace_id()
+    _runs(ws_a)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["ws"] = ws_b
+    at.run()
+    assert not at.exception
+    assert at.session_state[ui_state.WORKSPACE] == ws_b
+    assert any("No runs yet" in i.value for i in at.info)
+
+
+def test_new_workspace_and_open_by_id():
+    ws = new_workspace_id()
+    _runs(ws)
+    at = _app(ws).run()
+    at.button(key="compare-new-ws").click().run()
+    fresh = at.session_state[ui_state.WORKSPACE]
+    assert fresh != ws
+    at.text_input(key="compare-open-ws-id").set_value(ws)
+    at.button(key="compare-open-ws").click().run()
+    assert at.session_state[ui_state.WORKSPACE] == ws
+    at.text_input(key="compare-open-ws-id").set_value("../../etc")
+    at.button(key="compare-open-ws").click().run()
+    assert any("must be 6–64" in e.value for e in at.error)
+
+
+def test_share_to_board_and_delete():
+    ws = new_workspace_id()
+    store = _runs(ws)
+    at = _app(ws).run()
+    at.selectbox(key="compare-target").set_value("run-page001").run()
+    at.toggle(key="compare-share-run-page001").set_value(True).run()
+    assert not at.exception
+    assert store.get_run("run-page001")["shared"] is True
+    assert [r["id"] for r in store.class_board("sunspots", "forecast")] == ["run-page001"]
+    at.checkbox(key="compare-delete-confirm").check().run()
+    at.button(key="compare-delete").click().run()
+    assert not at.exception
+    assert [r["id"] for r in store.list_runs(ws)] == ["run-page000"]
+
+
+def test_race_without_settings_says_what_is_missing():
+    at = _app(new_workspace_id()).run()
+    at.button(key="compare-race").click().run()
+    assert not at.exception
+    assert any("first" in e.value or "not available" in e.value for e in at.error)
+
+
+@dataclass
+class FakeStatus:
+    run_id: str
+    state: str = "queued"
+    queue_position: int | None = 1
+    progress: dict = field(default_factory=dict)
+    active: bool = True
+
+
+class FakeManager:
+    def __init__(self):
+        self.specs = []
+
+    def submit(self, spec):
+        self.specs.append(spec)
+        return f"job-{len(self.specs)}"
+
+    def status(self, job_id):
+        return FakeStatus(self.specs[int(job_id.split("-")[1]) - 1].run_id)
+
+
+@pytest.fixture
+def fake_manager(monkeypatch):
+    manager = FakeManager()
+    monkeypatch.setattr(ui_state, "job_manager", lambda: manager, raising=False)
+    monkeypatch.setattr(ui_state, "current_dataset", tiny_datasets.series)
+    return manager
+
+
+def test_race_submits_four_cells_with_the_same_budget(fake_manager):
+    at = _app(new_workspace_id())
+    at.session_state[ui_state.DATASET_CHOICE] = {"source": "bundled", "name": "sunspots", "title": "Sunspots"}
+    at.session_state[ui_state.TASK_CONFIG] = TaskConfig("forecast", window=6)
+    at.session_state[ui_state.MODEL_CONFIG] = ModelConfig(cell="gru", units=(5,))
+    at.session_state[ui_state.TRAIN_CONFIG] = TrainConfig(epochs=2, seed=7)
+    at.run()
+    at.button(key="compare-race").click().run()
+    assert not at.exception, at.exception
+    specs = fake_manager.specs
+    assert [s.model.cell for s in specs] == ["simple_rnn", "lstm", "gru", "dense"]
+    assert {s.model.units for s in specs} == {(5,)} and {s.train.seed for s in specs} == {7}
+    assert len({s.run_id for s in specs}) == 4 and specs[0].dataset_ref["name"] == "sunspots"
+    assert len(at.get("progress")) == 4
+    at.number_input(key="compare-n-seeds").set_value(3)
+    at.button(key="compare-seeds").click().run()
+    assert [s.train.seed for s in specs[4:]] == [7, 8, 9]
+
+
+def test_load_settings_of_a_run():
+    ws = new_workspace_id()
+    store = RunStore()
+    store.start_run("run-load001", {"workspace": ws, "dataset_ref": {"source": "bundled", "name": "sunspots"},
+                                    "task": TaskConfig("forecast", window=9), "model": ModelConfig(cell="lstm"),
+                                    "train": TrainConfig(epochs=3)})  # fmt: skip
+    at = _app(ws).run()
+    at.button(key="compare-load").click().run()
+    assert not at.exception
+    assert at.session_state[ui_state.TASK_CONFIG].window == 9
+    assert at.session_state[ui_state.MODEL_CONFIG].cell == "lstm"
+    assert at.session_state[ui_state.DATASET_CHOICE]["name"] == "sunspots"
+
+
+def test_export_button_offers_the_zip():
+    ws = new_workspace_id()
+    _runs(ws, n=1)
+    at = _app(ws).run()
+    at.button(key="compare-export").click().run()
+    assert not at.exception and not at.error
+    assert len(at.get("download_button")) == 1

@@ -1,0 +1,140 @@
+"""Share links: every configuration survives the trip through URL query parameters."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from rnnlab import share_link
+from rnnlab.model_config import ModelConfig
+from rnnlab.train_config import TrainConfig
+
+framing = pytest.importorskip("rnnlab.framing")
+TaskConfig, PaddingConfig = framing.TaskConfig, framing.PaddingConfig
+
+small = st.integers(min_value=1, max_value=64)
+share = st.sampled_from([0.1, 0.15, 0.2, 0.25])
+names = st.lists(st.sampled_from(["a", "b", "temperature", "wind speed", "ünï"]), max_size=3, unique=True)
+
+paddings = st.builds(
+    PaddingConfig,
+    side=st.sampled_from(["pre", "post"]),
+    length=st.one_of(st.none(), small),
+    truncating=st.sampled_from(["pre", "post"]),
+    value=st.one_of(st.none(), st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)),
+    mask=st.booleans(),
+)
+task_kwargs = st.fixed_dictionaries(
+    dict(
+        kind=st.sampled_from(["classify", "regress", "forecast", "tag"]),
+        window=small,
+        horizon=st.integers(1, 12),
+        offsets=st.one_of(
+            st.just(()),
+            st.lists(st.integers(1, 30), min_size=1, max_size=3, unique=True).map(
+                lambda xs: tuple(sorted(xs))
+            ),
+        ),
+        stride=st.integers(1, 8),
+        input_columns=names.map(tuple),
+        target_columns=names.map(tuple),
+        val_share=share,
+        test_share=share,
+        split_mode=st.sampled_from(["auto", "random", "temporal", "stratified", "archive"]),
+        seed=st.integers(0, 10_000),
+        scale=st.booleans(),
+        padding=paddings,
+        season_length=st.one_of(st.none(), st.integers(1, 52)),
+    )
+)
+models = st.builds(
+    ModelConfig,
+    cell=st.sampled_from(["simple_rnn", "lstm", "gru", "dense"]),
+    units=st.lists(small, min_size=1, max_size=3).map(tuple),
+    bidirectional=st.booleans(),
+    dropout=st.sampled_from([0.0, 0.1, 0.5]),
+    recurrent_dropout=st.sampled_from([0.0, 0.2]),
+    head_units=st.lists(small, max_size=2).map(tuple),
+    head_activation=st.sampled_from(["relu", "tanh"]),
+    normalization=st.booleans(),
+)
+trains = st.builds(
+    TrainConfig,
+    optimizer=st.sampled_from(["rmsprop", "adam", "sgd"]),
+    learning_rate=st.floats(min_value=1e-6, max_value=1.0, allow_nan=False),
+    batch_size=st.integers(1, 512),
+    epochs=st.integers(1, 500),
+    patience=st.one_of(st.none(), st.integers(0, 20)),
+    seed=st.integers(0, 2**31 - 1),
+    device=st.sampled_from(["/CPU:0", "/GPU:0", "/GPU:1"]),
+    fast=st.booleans(),
+)
+
+
+@st.composite
+def valid_tasks(draw):
+    """A TaskConfig from ``tasks``, skipping combinations the config itself rejects."""
+    kwargs = draw(task_kwargs)
+    try:
+        return TaskConfig(**kwargs)
+    except ValueError:
+        assume(False)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(
+    dataset=st.sampled_from(["sunspots", "ecg5000", "japanese_vowels", "three_cities"]),
+    task=valid_tasks(),
+    model=models,
+    train=trains,
+    read_options=st.dictionaries(
+        st.sampled_from(["header", "fill"]), st.sampled_from(["auto", "ffill", 0]), max_size=2
+    ),
+)
+def test_round_trip_through_a_url(dataset, task, model, train, read_options):
+    shared = share_link.SharedConfig(dataset, read_options, task, model, train)
+    url = share_link.link("http://localhost:8501/task", shared, ws="abcdefgh1234")
+    params = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+    assert params["ws"] == "abcdefgh1234"
+    back = share_link.from_query(params)
+    assert back == shared
+    assert back.task.padding == task.padding
+
+
+def test_missing_parts_stay_none_and_other_params_are_ignored():
+    back = share_link.from_query({"model": ModelConfig(cell="lstm", units=(4, 2)).to_token(), "ws": "x"})
+    assert back.model == ModelConfig(cell="lstm", units=(4, 2))
+    assert back.dataset is None and back.task is None and back.train is None and not back.empty
+    assert share_link.from_query({}).empty
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"model": "not-a-token"}, "model settings are not valid"),
+        ({"ds": "../etc/passwd"}, "bundled dataset key"),
+        ({"train": TrainConfig().to_token()[:-6]}, "train settings are not valid"),
+        ({"model": "A" * 5000}, "at most 4000"),
+        ({"ro": "bm90IGpzb24"}, "read options could not be read"),
+    ],
+)
+def test_bad_links_give_clear_messages(params, message):
+    with pytest.raises(ValueError, match=message):
+        share_link.from_query(params)
+
+
+def test_invalid_config_values_in_a_link_are_refused():
+    import base64
+    import json
+
+    token = base64.urlsafe_b64encode(json.dumps({"cell": "gru", "units": [0]}).encode()).decode()
+    with pytest.raises(ValueError, match="units"):
+        share_link.from_query({"model": token})
+
+
+def test_uploaded_datasets_cannot_travel():
+    with pytest.raises(ValueError, match="Only a bundled dataset"):
+        share_link.to_query(dataset="my file.csv")
