@@ -1,4 +1,238 @@
+"""Inside the RNN: weights, a NumPy step-through, hidden states, gradient through time, the k-steps task,
+the padding lab and the failure detectors."""
+
 import streamlit as st
 
-st.title("inside")
-st.info("This step is being built.")
+from rnnlab import (
+    gradients,
+    inside_data,
+    numpy_rnn,
+    padding_lab,
+    plots_inside,
+    settings,
+    synthetic,
+    ui_state,
+    weights,
+)
+
+EQUATIONS = {
+    "simple_rnn": r"h_t = \tanh(x_t W + h_{t-1} U + b)",
+    "lstm": r"\begin{aligned} i,f,o &= \sigma(x_t W_{i,f,o} + h_{t-1} U_{i,f,o} + b_{i,f,o}),\quad "
+    r"\tilde c = \tanh(x_t W_c + h_{t-1} U_c + b_c) \\ c_t &= f \odot c_{t-1} + i \odot \tilde c,\quad "
+    r"h_t = o \odot \tanh(c_t) \end{aligned}",
+    "gru": r"\begin{aligned} z,r &= \sigma(x_t W_{z,r} + b_{z,r} + h_{t-1} U_{z,r} + b'_{z,r}),\quad "
+    r"\tilde h = \tanh(x_t W_h + b_h + r \odot (h_{t-1} U_h + b'_h)) \\ h_t &= z \odot h_{t-1} + (1 - z) "
+    r"\odot \tilde h \end{aligned}",
+    "gru_reset_before": r"\begin{aligned} z,r &= \sigma(x_t W_{z,r} + h_{t-1} U_{z,r} + b_{z,r}),\quad "
+    r"\tilde h = \tanh(x_t W_h + (r \odot h_{t-1}) U_h + b_h) \\ h_t &= z \odot h_{t-1} + (1 - z) "
+    r"\odot \tilde h \end{aligned}",
+}
+
+ui_state.init()
+st.title("Inside the RNN")
+st.caption(
+    "A recurrent layer concatenates the input x_t with its previous state h_{t-1} and feeds them through a "
+    "dense layer per gate to get h_t. Here that is recomputed in NumPy from your trained weights."
+)
+
+models = inside_data.list_models(settings.data_dir() / "models")
+model = framed = trace = X = None
+layers: list = []
+if not models:
+    st.info(
+        "No trained model yet: train one on the Train page. The k-steps task and the padding lab below work without one."
+    )
+else:
+    # only a session that submitted jobs asks the manager (asking would otherwise start the worker pool)
+    manager = ui_state.job_manager() if ui_state.get(ui_state.JOB_IDS) else None
+    latest = inside_data.latest_finished_run(manager, ui_state.get(ui_state.JOB_IDS))
+    choice = st.selectbox(
+        "Trained model",
+        range(len(models)),
+        index=inside_data.default_model_index(models, latest),
+        format_func=lambda i: models[i]["label"],
+        key="inside_model",
+    )
+    entry = models[choice]
+    try:
+        model = ui_state.inside_model(str(entry["path"]), entry["mtime"])
+    except (ValueError, OSError) as err:
+        st.error(f"Could not load {entry['path'].name}: {err}")
+    if model is not None:
+        layers = numpy_rnn.recurrent_layers(model)
+        if not layers:
+            st.info("This model has no recurrent layer (a dense reference model): nothing to look inside.")
+if layers:
+    try:
+        framed = ui_state.current_framed()
+    except ValueError:
+        framed = None
+    X, source = inside_data.example_inputs(model, framed)
+    c1, c2 = st.columns(2)
+    layer_index = c1.selectbox(
+        "Recurrent layer", range(len(layers)), format_func=lambda i: layers[i].name, key="inside_layer"
+    )
+    sample = c2.number_input("Sequence", 0, len(X) - 1, 0, key="inside_sample")
+    st.caption(f"Inputs: {source}.")
+    trace = numpy_rnn.trace_model(model, X, layer_index)
+    gap = numpy_rnn.keras_difference(model, X, trace, layer_index)
+    st.caption(f"NumPy recomputation vs Keras's own output: largest difference {gap:.1e}.")
+
+tabs = st.tabs(
+    [
+        "Weights",
+        "Step-through",
+        "Hidden state",
+        "Gradient through time",
+        "k-steps task",
+        "Padding lab",
+        "Detectors",
+    ]
+)
+
+with tabs[0]:
+    if not layers:
+        st.info("Pick a trained recurrent model above.")
+    else:
+        info = weights.layer_weights(layers[layer_index])
+        st.markdown(f"**{info['cell_title']}**, {info['units']} units, input width d = {info['input_width']}")
+        st.markdown(f"Parameters: `{info['formula']}` (Keras counts {info['params']})")
+        st.dataframe(
+            [{"array": a["name"], "shape": str(a["shape"])} for a in info["arrays"]], hide_index=True
+        )
+        direction = 0
+        if info["bidirectional"]:
+            direction = st.radio(
+                "Direction",
+                [0, 1],
+                format_func=lambda d: ["forward", "backward"][d],
+                horizontal=True,
+                key="inside_direction",
+            )
+        ui_state.chart(plots_inside.weight_heatmaps(info, direction))
+
+with tabs[1]:
+    if trace is None:
+        st.info("Pick a trained recurrent model above.")
+    else:
+        before = trace.cell == "gru" and not trace.spec.reset_after
+        st.latex(EQUATIONS["gru_reset_before" if before else trace.cell])
+        t = st.slider("Step t", 0, trace.states.shape[1] - 1, 0, key="inside_step")
+        details = numpy_rnn.step_details(trace, t, sample)
+        ui_state.chart(plots_inside.step_detail_bars(details))
+        if trace.backward is not None:
+            st.caption(
+                "Bidirectional layer: the forward direction is shown; the backward one reads the sequence reversed."
+            )
+
+with tabs[2]:
+    if trace is None:
+        st.info("Pick a trained recurrent model above.")
+    else:
+        names = (
+            framed.feature_names if framed is not None and len(framed.feature_names) == X.shape[2] else None
+        )
+        ui_state.chart(
+            plots_inside.hidden_state_heatmap(trace, sample, names, st.session_state.get("inside_step"))
+        )
+        if trace.cell != "simple_rnn":
+            ui_state.chart(plots_inside.gates_heatmaps(trace, sample, names))
+
+with tabs[3]:
+    if trace is None:
+        st.info("Pick a trained recurrent model above.")
+    else:
+        curve = gradients.gradient_through_time(model, X)
+        ui_state.chart(
+            plots_inside.gradient_curves(
+                {
+                    f"sequence {sample}": curve["per_sample"][sample],
+                    f"mean of {len(X)} sequences": curve["mean"],
+                },
+                title="How strongly each earlier step moves the prediction",
+            )
+        )
+        st.caption(
+            "A curve that falls steeply to the right means early steps barely reach the output: the vanishing gradient."
+        )
+
+with tabs[4]:
+    st.markdown(
+        "Random bits; the label is the bit **k steps before the end** (chance = 50 %). Each cell gets the same "
+        "brief budget. The gradient curve shows how far back the prediction still feels the input: at large k "
+        "(30 and more) a SimpleRNN's gradient usually dies out before it reaches the bit, while an LSTM keeps a "
+        "path back. With so little training the accuracies vary from run to run — try several k."
+    )
+    k = st.slider("k (steps back)", 1, 50, 30, key="inside_k")
+    epochs, box = 6, ui_state.advanced()  # the training budget: hidden in presentation mode
+    if box is not None:
+        with box:
+            epochs = st.slider("Epochs", 1, 20, 6, key="inside_race_epochs")
+    if st.button("Train SimpleRNN, LSTM and GRU", key="inside_race"):
+        bar = st.progress(0.0, text="starting")
+        results = synthetic.race_cells(
+            k,
+            epochs=epochs,
+            on_progress=lambda done, total, cell: bar.progress(
+                done / total, text=f"training {cell}" if cell else "done"
+            ),
+        )
+        ui_state.set(ui_state.INSIDE_RACE, {"k": k, "results": results})
+    race = ui_state.get(ui_state.INSIDE_RACE)
+    if race:
+        ui_state.chart(plots_inside.race_accuracy(race["results"], race["k"]))
+        curves = {r["cell"]: r["gradient"] for r in race["results"]}
+        ui_state.chart(plots_inside.gradient_curves(curves, title=f"Gradient through time, k = {race['k']}"))
+
+with tabs[5]:
+    options = ["built-in ragged demo", "current dataset"]
+    source_choice = st.radio("Data", options, horizontal=True, key="inside_lab_source")
+    if st.button("Run the padding lab", key="inside_lab_run"):
+        try:
+            dataset = (
+                padding_lab.demo_dataset() if source_choice == options[0] else ui_state.current_dataset()
+            )
+            if dataset is None:
+                raise ValueError("Choose a dataset on the Data page first, or use the built-in demo.")
+            bar = st.progress(0.0, text="starting")
+            lab = padding_lab.run_lab(
+                dataset,
+                on_progress=lambda done, total, key: bar.progress(
+                    done / total, text=f"training {key}" if key else "done"
+                ),
+            )
+            ui_state.set(ui_state.INSIDE_LAB, {"source": dataset.name, "lab": lab})
+        except ValueError as err:
+            st.error(str(err))
+    result = ui_state.get(ui_state.INSIDE_LAB)
+    if result:
+        lab = result["lab"]
+        st.caption(
+            f"Data: {result['source']}. Safe pad value {lab['safe_value']:.3g}; colliding pad value "
+            f"{lab['collide_value']:.3g} (equal to {lab['collide_share']:.0%} of real steps)."
+        )
+        for v in lab["variants"]:
+            st.markdown(f"- **{v['key']}** — {lab['metric']} {v['val_metric']:.3g}: {v['explanation']}")
+        ui_state.chart(plots_inside.padding_metrics(lab))
+        ui_state.chart(plots_inside.padding_predictions(lab))
+        ui_state.chart(plots_inside.padding_states(lab))
+
+with tabs[6]:
+    if not models:
+        st.info("The detectors check a trained run: train a model first.")
+    else:
+        store = ui_state.run_store()
+        try:
+            run = store.get_run(entry["run_id"])
+            history, predictions = store.history(entry["run_id"]), store.predictions(entry["run_id"])
+        except ValueError:
+            run = history = predictions = None
+            st.caption("No stored run for this model file: only the data checks run.")
+        findings = inside_data.run_findings(run, history, predictions, framed)
+        if not findings:
+            st.success(
+                "No problems found: no flat line, no divergence, no overfitting, scaling and padding look fine."
+            )
+        for finding in findings:
+            st.warning(f"**{finding['name'].replace('_', ' ')}** — {finding['message']}")
+            st.caption(f"Hint: {finding['hint']}")

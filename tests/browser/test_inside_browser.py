@@ -1,0 +1,66 @@
+"""Real browser: the "Inside the RNN" page on a tiny trained model (screenshots under artifacts/)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers import screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def _save_tiny_model(models_dir) -> None:
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input((8, 2)), keras.layers.Masking(-9.0), keras.layers.LSTM(4), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer="adam", loss="mse")
+    rng = np.random.default_rng(0)
+    model.fit(rng.normal(size=(16, 8, 2)), rng.normal(size=(16, 1)), epochs=1, verbose=0)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    model.save(models_dir / "browser-tiny.keras")
+
+
+def _shot_chart(page, name: str, index: int = -1) -> None:
+    """Scroll a Plotly chart into view and screenshot the viewport (Streamlit scrolls inside the page)."""
+    charts = page.locator('[data-testid="stPlotlyChart"]').filter(visible=True)
+    chart = charts.last if index == -1 else charts.nth(index)
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    screenshot(page, name)
+
+
+def test_inside_page_with_a_tiny_model(app_server, page, tmp_path_factory):
+    # the server's data directory is a session temp dir named server-data*
+    for data_dir in tmp_path_factory.getbasetemp().glob("server-data*"):
+        _save_tiny_model(data_dir / "models")
+    page.goto(f"{app_server}/inside")
+    wait_idle(page, timeout=120_000)
+    assert page.get_by_text("Inside the RNN").first.is_visible()
+    assert page.get_by_text("largest difference").first.is_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "inside_weights")
+    _shot_chart(page, "inside_weights_chart", 0)
+    page.get_by_role("tab", name="Hidden state").click()
+    wait_idle(page)
+    page.wait_for_timeout(1000)
+    _shot_chart(page, "inside_hidden_state")
+    page.get_by_role("tab", name="Step-through").click()
+    page.wait_for_timeout(1000)
+    _shot_chart(page, "inside_step")
+    page.get_by_role("tab", name="Gradient through time").click()
+    page.wait_for_timeout(1000)
+    _shot_chart(page, "inside_gradient")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.get_by_role("tab", name="Padding lab").click()
+    page.get_by_role("button", name="Run the padding lab").click()
+    page.get_by_text("post_mask_collide").first.wait_for(timeout=180_000)
+    wait_idle(page, timeout=180_000)
+    page.wait_for_timeout(1500)
+    screenshot(page, "inside_padding_lab")
+    _shot_chart(page, "inside_padding_predictions", 1)
+    _shot_chart(page, "inside_padding_states")
+    assert page.locator('[data-testid="stException"]').count() == 0

@@ -1,0 +1,91 @@
+"""AppTest of the "Inside the RNN" page on a tiny trained model in the test's data directory."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+keras = pytest.importorskip("keras")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _save_tiny_model(cell: str = "GRU", run_id: str = "tiny") -> None:
+    from rnnlab import settings
+
+    keras.utils.set_random_seed(0)
+    if cell.startswith("Bi"):
+        layer = keras.layers.Bidirectional(getattr(keras.layers, cell[2:])(3))
+    else:
+        layer = getattr(keras.layers, cell)(3)
+    model = keras.Sequential([keras.Input((6, 2)), keras.layers.Masking(-9.0), layer, keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    rng = np.random.default_rng(0)
+    model.fit(rng.normal(size=(16, 6, 2)), rng.normal(size=(16, 1)), epochs=1, verbose=0)
+    path = settings.data_dir() / "models" / f"{run_id}.keras"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model.save(path)
+
+
+def _run() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "inside_page.py"), default_timeout=120)
+    return at.run()
+
+
+def test_page_without_models_explains_what_to_do():
+    at = _run()
+    assert not at.exception
+    assert any("No trained model yet" in i.value for i in at.info)
+    assert len(at.tabs) == 7
+
+
+@pytest.mark.parametrize("cell", ["GRU", "LSTM", "BiSimpleRNN"])
+def test_page_shows_a_trained_model(cell):
+    _save_tiny_model(cell)
+    at = _run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert at.selectbox(key="inside_model").value == 0
+    assert any("largest difference" in c.value for c in at.caption)
+    formula = [m.value for m in at.markdown if "Parameters" in m.value]
+    expected = {"GRU": 3 * 3 * (3 + 2 + 2), "LSTM": 4 * 3 * (3 + 2 + 1), "BiSimpleRNN": 2 * 3 * (3 + 2 + 1)}[
+        cell
+    ]
+    assert formula and str(expected) in formula[0]
+    at.slider(key="inside_step").set_value(4).run()
+    assert not at.exception
+    at.number_input(key="inside_sample").set_value(3).run()
+    assert not at.exception
+    assert any("stand-in" in c.value or "split" in c.value for c in at.caption)
+
+
+def test_page_runs_the_k_steps_race_and_padding_lab(monkeypatch):
+    from rnnlab import padding_lab, synthetic
+
+    # the page's real budgets are for a person waiting; shrink them for the 2-core test machine
+    monkeypatch.setattr(synthetic, "race_cells", functools.partial(synthetic.race_cells, n=32, units=2))
+    monkeypatch.setattr(
+        padding_lab, "run_lab", functools.partial(padding_lab.run_lab, epochs=1, units=2, max_sequences=40)
+    )
+    at = _run()
+    at.slider(key="inside_k").set_value(2)
+    at.slider(key="inside_race_epochs").set_value(1)
+    at.button(key="inside_race").click().run()
+    assert not at.exception, at.exception
+    race = at.session_state["rnnlab.inside.race"]
+    assert race["k"] == 2 and len(race["results"]) == 3
+    at.button(key="inside_lab_run").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["rnnlab.inside.lab"]["lab"]["variants"]
+    assert any("post_mask" in m.value for m in at.markdown)
+
+
+def test_padding_lab_on_missing_dataset_shows_error():
+    at = _run()
+    at.radio(key="inside_lab_source").set_value("current dataset")
+    at.button(key="inside_lab_run").click().run()
+    assert not at.exception
+    assert any("Data page" in e.value for e in at.error)

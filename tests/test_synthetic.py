@@ -1,0 +1,51 @@
+"""The k-steps memory task and the brief race of the three cells on it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnnlab import synthetic
+
+
+def test_make_task_label_is_the_bit_k_steps_back():
+    X, y = synthetic.make_task(3, n=50, seed=2)
+    assert X.shape == (50, 8, 1) and X.dtype == np.float32 and y.dtype == np.int64
+    np.testing.assert_array_equal(y, X[:, 8 - 1 - 3, 0])
+    assert set(np.unique(X)) <= {0.0, 1.0}
+    X2, y2 = synthetic.make_task(3, n=50, seed=2)
+    np.testing.assert_array_equal(X, X2)  # seeded
+
+
+def test_make_task_k0_is_the_last_step_and_length_override():
+    X, y = synthetic.make_task(0, n=10, length=4)
+    assert X.shape == (10, 4, 1)
+    np.testing.assert_array_equal(y, X[:, -1, 0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"), [({"k": -1}, "`k`"), ({"k": 5, "length": 5}, "`length`"), ({"k": 1, "n": 1}, "`n`")]
+)
+def test_make_task_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        synthetic.make_task(**kwargs)
+
+
+def test_race_cells_returns_curves_and_accuracies():
+    pytest.importorskip("keras")
+    seen = []
+    results = synthetic.race_cells(
+        2, units=2, epochs=1, n=40, on_progress=lambda done, total, cell: seen.append((done, total))
+    )
+    assert [r["cell"] for r in results] == ["simple_rnn", "lstm", "gru"]
+    for r in results:
+        assert 0.0 <= r["accuracy"] <= 1.0
+        assert r["gradient"].shape == r["steps_before_end"].shape == (7,)
+        assert len(r["history"]["loss"]) == 1
+    assert seen[-1] == (3, 3)
+
+
+def test_build_cell_model_rejects_unknown_cell():
+    pytest.importorskip("keras")
+    with pytest.raises(ValueError, match="`cell` must be one of"):
+        synthetic.build_cell_model("transformer", 2, 5)
