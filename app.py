@@ -19,20 +19,34 @@ if ui_state.presenting():
     )
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-    st.Page("pages/data.py", title="Data", icon="📂", url_path="data"),
-    st.Page("pages/task.py", title="Task", icon="🎯", url_path="task"),
-    st.Page("pages/model.py", title="Model", icon="🧱", url_path="model"),
-    st.Page("pages/train.py", title="Train", icon="🏋️", url_path="train"),
-    st.Page("pages/results.py", title="Results", icon="📊", url_path="results"),
-    st.Page("pages/compare.py", title="Compare", icon="🏁", url_path="compare"),
-    st.Page("pages/inside.py", title="Inside the RNN", icon="🔬", url_path="inside"),
+    st.Page("pages/home_page.py", title="Home", icon=":material/explore:", default=True),
+    st.Page("pages/data_page.py", title="Data", icon=":material/table_chart:", url_path="data"),
+    st.Page("pages/task_page.py", title="Task", icon=":material/target:", url_path="task"),
+    st.Page("pages/model_page.py", title="Model", icon=":material/account_tree:", url_path="model"),
+    st.Page("pages/train_page.py", title="Train", icon=":material/play_circle:", url_path="train"),
+    st.Page("pages/results_page.py", title="Results", icon=":material/leaderboard:", url_path="results"),
+    st.Page("pages/compare_page.py", title="Compare", icon=":material/stacked_line_chart:", url_path="compare"),
+    st.Page("pages/inside_page.py", title="Inside the RNN", icon=":material/biotech:", url_path="inside"),
 ]
 navigation = st.navigation(PAGES, position="sidebar")
+ui_state.workspace()  # keeps ?ws=… in the URL on every page, so a refresh brings the same runs back
 
 with st.sidebar:
+    try:
+        ui_state.apply_link()  # a shared configuration link (?ds=…&model=…&train=…), applied once
+    except ValueError as err:
+        st.error(str(err))
     choice = ui_state.get(ui_state.DATASET_CHOICE)
     st.caption("Current dataset")
     st.markdown(f"**{choice['title']}**" if choice else "_none yet — pick one on the Data page_")
+    jobs = ui_state.started_job_manager()  # never starts the pool here: Home and Data stay light
+    if jobs is not None:
+        from rnnlab.job_types import progress_line
+
+        devices = jobs.devices()
+        st.caption("Devices")
+        st.markdown(", ".join(f"`{d['name']}`" for d in devices) if devices else "_training workers starting…_")
+        for job in (j for j in jobs.jobs(ui_state.session_id()) if j.active):
+            st.caption(f"Training: {progress_line(job)}")
 
 navigation.run()

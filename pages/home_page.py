@@ -1,17 +1,37 @@
-"""Home: what rnnlab is, the path through it, and one-click starts."""
+"""Home: what rnnlab is, the path through it, lessons and one-click starts. Never imports TensorFlow."""
+
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from rnnlab import catalog, ui_state
+from rnnlab import catalog, presets, ui_state
 
 st.title("rnnlab — learn recurrent neural networks on real sequences")
 st.markdown(
     "Pick a real dataset or upload your own CSV, frame a task, build a SimpleRNN, LSTM or GRU, "
-    "watch it train live, and see whether it beats **honest naive baselines**."
+    "watch it train live, and see whether it beats **honest naive baselines** computed on exactly "
+    "the same test samples."
 )
 st.markdown(
     "**The path:** 📂 Data → 🎯 Task → 🧱 Model → 🏋️ Train → 📊 Results → 🏁 Compare → 🔬 Inside the RNN"
 )
+
+st.subheader("Lessons")
+st.caption("Each lesson loads a dataset and every setting; press Start on the page it opens.")
+lesson_columns = st.columns(3)
+for i, lesson in enumerate(presets.list_lessons()):
+    with lesson_columns[i % 3].container(border=True):
+        st.markdown(f"**{lesson.title}**")
+        st.caption(f"{lesson.text}  \n*{lesson.time_note}*")
+        left, right = st.columns(2)
+        if left.button("Start lesson", key=f"home-lesson-{lesson.key}"):
+            try:
+                ui_state.open_lesson(lesson.key)
+            except ValueError as err:
+                st.error(str(err))
+            else:
+                st.switch_page("pages/compare_page.py" if lesson.race else "pages/train_page.py")
+        right.markdown(f"[Link to share](?{urlencode(lesson.query())})")
 
 st.subheader("Start from a bundled dataset")
 entries = catalog.list_datasets()
@@ -21,8 +41,8 @@ for i, entry in enumerate(entries):
         st.markdown(f"**{entry.title}**")
         st.caption(f"{entry.description}  \n*{entry.layout} · {entry.task}*")
         if st.button("Open", key=f"home-open-{entry.key}"):
-            ui_state.set(
-                ui_state.DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title}
-            )
+            ui_state.set(ui_state.DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title})
             ui_state.set(ui_state.READ_OPTIONS, {})
-            st.switch_page("pages/data.py")
+            st.switch_page("pages/data_page.py")
+
+st.caption("Tip for a class: add `?present=1` to the address for presentation mode (larger type and charts).")

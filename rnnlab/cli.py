@@ -18,6 +18,10 @@ from typing import Any
 # parser it adds sets ``func=callable(args) -> int``.
 COMMAND_MODULES = [
     "rnnlab.cli_data",
+    "rnnlab.cli_model",
+    "rnnlab.cli_runs",
+    "rnnlab.cli_task",
+    "rnnlab.cli_train",
 ]
 
 

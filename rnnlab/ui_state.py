@@ -112,3 +112,358 @@ def current_dataset():
     if data is None:
         return None
     return _load_upload(data, choice["name"], options)
+
+
+# ---- inside (owner: INSIDE; the "Inside the RNN" page) ----------------------
+INSIDE_RACE = "rnnlab.inside.race"  # dict | None: {"k", "results"} from rnnlab.synthetic.race_cells
+INSIDE_LAB = "rnnlab.inside.lab"  # dict | None: {"source", "lab"} from rnnlab.padding_lab.run_lab
+_DEFAULTS.update({INSIDE_RACE: None, INSIDE_LAB: None})
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def inside_model(path: str, mtime: float):
+    """A saved ``.keras`` model, loaded once per file version (``mtime`` keys the cache); used read-only."""
+    import keras
+
+    return keras.saving.load_model(path, safe_mode=True)
+
+
+# ---- runs, workspaces and links (owner: STORE; the Compare page, share links) ----
+COMPARE_SELECTED = "rnnlab.compare.selected"  # list[str]: run ids picked on the Compare page
+RACE_JOBS = "rnnlab.compare.race_jobs"  # list[str]: job ids of the last race (SimpleRNN, LSTM, GRU, dense)
+SEED_JOBS = "rnnlab.compare.seed_jobs"  # list[str]: job ids of the last seed-band request
+LINK_APPLIED = "rnnlab.link_applied"  # str | None: the config link already applied in this session
+_DEFAULTS.update({COMPARE_SELECTED: [], RACE_JOBS: [], SEED_JOBS: [], LINK_APPLIED: None})
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _run_store(path: str):
+    from rnnlab.store import RunStore
+
+    return RunStore(path)  # opening marks runs of a dead server "interrupted"
+
+
+def run_store():
+    """The server's :class:`~rnnlab.store.RunStore` under ``settings.data_dir()`` (one per data dir)."""
+    from rnnlab import settings
+
+    return _run_store(str(settings.data_dir()))
+
+
+def _valid_id(value: str) -> bool:
+    from rnnlab.store import check_id
+
+    try:
+        return bool(check_id(value))
+    except ValueError:
+        return False
+
+
+def workspace() -> str:
+    """This session's workspace id, taken from ``?ws=`` when valid, else created; kept in the URL."""
+    from rnnlab.store import new_workspace_id
+
+    ws = get(WORKSPACE)
+    from_url = st.query_params.get("ws")
+    if from_url and from_url != ws and _valid_id(from_url):  # a mangled id in the URL is ignored
+        ws = from_url
+    if not ws:
+        ws = new_workspace_id()
+    set(WORKSPACE, ws)
+    if st.query_params.get("ws") != ws:
+        st.query_params["ws"] = ws
+    return ws
+
+
+def open_workspace(workspace_id: str | None = None) -> str:
+    """Switch to ``workspace_id`` (validated), or to a brand-new workspace when ``None``.
+
+    Raises:
+        ValueError: the id is not a workspace id.
+    """
+    from rnnlab.store import check_id, new_workspace_id
+
+    ws = check_id(workspace_id.strip()) if workspace_id else new_workspace_id()
+    set(WORKSPACE, ws)
+    set(COMPARE_SELECTED, [])
+    st.query_params["ws"] = ws
+    return ws
+
+
+def dataset_ref() -> dict | None:
+    """How the store records the chosen data: a bundled key (+ read options), or an upload's name and hash."""
+    import hashlib
+
+    choice = get(DATASET_CHOICE)
+    if not choice:
+        return None
+    if choice["source"] == "bundled":
+        return {"source": "bundled", "name": choice["name"], "read_options": dict(get(READ_OPTIONS))}
+    data = get(UPLOAD_BYTES) or b""
+    return {"source": "upload", "name": choice["name"], "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def dataset_for(run: dict):
+    """The session's dataset when it is the one ``run`` was trained on (needed to export an upload's run)."""
+    ref, mine = run.get("dataset_ref") or {}, dataset_ref()
+    if mine is None or ref.get("source") != "upload" or ref.get("sha256") != mine.get("sha256"):
+        return None
+    return current_dataset()
+
+
+def share_query() -> dict[str, str]:
+    """Query parameters for the current configuration (a bundled dataset only) plus the workspace."""
+    from rnnlab import share_link
+
+    choice = get(DATASET_CHOICE) or {}
+    dataset = choice.get("name") if choice.get("source") == "bundled" else None
+    configs = (get(TASK_CONFIG), get(MODEL_CONFIG), get(TRAIN_CONFIG))
+    return share_link.to_query(dataset, *configs, get(READ_OPTIONS))
+
+
+def apply_link() -> bool:
+    """Apply a configuration link (``?ds=…&task=…&model=…&train=…``) once; True when one was applied.
+
+    The settings go to session state, ready to press Start; the config parameters are then removed
+    from the URL (the workspace stays) so later changes are not overwritten on a rerun.
+
+    Raises:
+        ValueError: the link is malformed or names an unknown dataset (pages show the message).
+    """
+    from rnnlab import share_link
+
+    params = {k: st.query_params.get(k) for k in share_link.CONFIG_PARAMS if k in st.query_params}
+    if not params:
+        return False
+    token = repr(sorted(params.items()))
+    if get(LINK_APPLIED) == token:
+        return False
+    set(LINK_APPLIED, token)
+    for key in params:
+        del st.query_params[key]
+    shared = share_link.from_query(params)
+    if shared.dataset is not None:
+        from rnnlab import catalog
+
+        entry = catalog.get_entry(shared.dataset)
+        set(DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title})
+        set(READ_OPTIONS, dict(shared.read_options))
+    values = (shared.task, shared.model, shared.train)
+    for key, value in zip((TASK_CONFIG, MODEL_CONFIG, TRAIN_CONFIG), values):
+        if value is not None:
+            set(key, value)
+    return True
+
+
+def open_lesson(key: str):
+    """Load a lesson preset's dataset and settings into this session; return the :class:`~rnnlab.presets.Lesson`.
+
+    Raises:
+        ValueError: unknown lesson or invalid lesson settings.
+    """
+    from rnnlab import catalog, presets
+
+    lesson = presets.get_lesson(key)
+    task, model, train = lesson.configs()
+    entry = catalog.get_entry(lesson.dataset)
+    set(DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title})
+    set(READ_OPTIONS, {})
+    set(TASK_CONFIG, task)
+    set(MODEL_CONFIG, model)
+    set(TRAIN_CONFIG, train)
+    return lesson
+
+
+def load_run_settings(run: dict) -> None:
+    """Put a stored run's task, model and training settings (and its bundled dataset) back in the session.
+
+    Raises:
+        ValueError: the stored settings are no longer valid.
+    """
+    from rnnlab import catalog
+    from rnnlab.framing import TaskConfig
+    from rnnlab.model_config import ModelConfig
+    from rnnlab.train_config import TrainConfig
+
+    ref = run.get("dataset_ref") or {}
+    if ref.get("source") == "bundled" and ref.get("name"):
+        entry = catalog.get_entry(ref["name"])
+        set(DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title})
+        set(READ_OPTIONS, dict(ref.get("read_options") or {}))
+    set(TASK_CONFIG, TaskConfig.from_dict(run["task_config"]))
+    set(MODEL_CONFIG, ModelConfig.from_dict(run["model_config"]))
+    set(TRAIN_CONFIG, TrainConfig.from_dict(run["train_config"]))
+
+
+def share_url() -> str:
+    """The full link to this app with the current configuration and workspace (for a "copy link" control)."""
+    from urllib.parse import urlencode, urlsplit
+
+    base = urlsplit(st.context.url or "")
+    root = f"{base.scheme}://{base.netloc}{base.path}" if base.netloc else ""
+    params = {**share_query(), "ws": get(WORKSPACE) or ""}
+    return f"{root}?{urlencode({k: v for k, v in params.items() if v})}"
+
+
+def browser_session_id() -> str:
+    """Streamlit's id of this browser session (the job queue's per-session limit uses it)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "no-session"
+
+
+# ---- task framing (owner: FRAMING; the Task page, and any page that needs the framed data) ----
+TASK_FOR = "rnnlab.task.for_dataset"  # str | None: dataset_key() the stored TASK_CONFIG was made for
+_DEFAULTS.update({TASK_FOR: None})
+TASK_WIDGET_PREFIX = "task-"  # the Task page's widget keys; cleared when the dataset changes
+
+
+def task_config():
+    """The stored :class:`~rnnlab.framing.TaskConfig` if it was made for the current dataset, else its default.
+
+    When the dataset changed since the config was stored, the Task page's widget state is cleared too,
+    so that no widget keeps a column of the previous dataset.
+    """
+    from rnnlab import framing
+
+    dataset, key = current_dataset(), dataset_key()
+    if dataset is None:
+        return None
+    stored = get(TASK_CONFIG)
+    if stored is not None and get(TASK_FOR) in (key, None) and stored.kind in dataset.allowed_tasks():
+        return stored
+    for name in [k for k in st.session_state if str(k).startswith(TASK_WIDGET_PREFIX)]:
+        del st.session_state[name]
+    choice = get(DATASET_CHOICE) or {}
+    target = None
+    if choice.get("source") == "bundled":
+        from rnnlab import catalog
+
+        target = catalog.get_entry(choice["name"]).label
+    return framing.default_task(dataset, target)
+
+
+def store_task_config(config) -> None:
+    """Keep the (frozen, JSON-serialisable) task config for the current dataset."""
+    set(TASK_CONFIG, config)
+    set(TASK_FOR, dataset_key())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _framed(key: str, config_json: str):
+    from rnnlab import framing
+
+    return framing.frame(current_dataset(), framing.TaskConfig.from_json(config_json))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _scoreboard(key: str, config_json: str):
+    from rnnlab import baselines
+
+    framed = _framed(key, config_json)
+    board = baselines.scoreboard(framed)
+    return board, baselines.best(board, framed.main_metric), baselines.candidates(framed)[1]
+
+
+def current_framed(config=None):
+    """The current dataset framed with ``config`` (default: the stored task), cached; ``None`` without data.
+
+    The result is shared between reruns and sessions: read it, never change it.
+
+    Raises:
+        ValueError: when the task does not fit the data (pages show the message).
+    """
+    config = config or get(TASK_CONFIG)
+    key = dataset_key()
+    if config is None or key is None or current_dataset() is None:
+        return None
+    return _framed(key, config.to_json())
+
+
+def current_scoreboard(config=None):
+    """``(scoreboard, best row, notes on skipped baselines)`` for :func:`current_framed`, cached."""
+    config = config or get(TASK_CONFIG)
+    key = dataset_key()
+    if config is None or key is None or current_dataset() is None:
+        return None
+    return _scoreboard(key, config.to_json())
+
+
+# ---- training jobs (owner: TRAIN; the Train page, the sidebar, the race and seed bands) ----
+def _shutdown_manager(manager) -> None:
+    manager.shutdown(timeout=5)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False, on_release=_shutdown_manager)
+def _job_manager(data_dir: str):
+    from rnnlab.jobs import JobManager
+
+    try:
+        recorder = run_store()
+    except Exception:  # noqa: BLE001 - training works without the run store
+        recorder = None
+    manager = JobManager(recorder=recorder)
+    _started_managers()[data_dir] = manager
+    return manager
+
+
+@st.cache_resource(show_spinner=False)
+def _started_managers() -> dict:
+    """Server-wide registry of job managers already started (so the sidebar can look without starting one)."""
+    return {}
+
+
+def job_manager():
+    """The server's one :class:`~rnnlab.jobs.JobManager` (worker pool + queue), started on first use.
+
+    Pages that train or will soon (Model, Train, Compare) call this, so the warm workers import
+    TensorFlow while the user is still choosing settings; Home, Data and Task never do.
+    """
+    from rnnlab import settings
+
+    return _job_manager(str(settings.data_dir()))
+
+
+def started_job_manager():
+    """The job manager if a page already started it, else ``None`` (never starts the pool)."""
+    from rnnlab import settings
+
+    return _started_managers().get(str(settings.data_dir()))
+
+
+def session_id() -> str:
+    """This browser session's id, as the job queue's per-session limit counts it."""
+    return browser_session_id()
+
+
+# ---- data page (owner: DATA; column names for the Data page's overrides) ----
+@st.cache_data(max_entries=16, show_spinner=False)
+def _peek_columns(source: str, name: str, data: bytes | None) -> list[str]:
+    from rnnlab import catalog, csv_sniff
+
+    return csv_sniff.peek_columns(catalog.get_entry(name).path if source == "bundled" else data)
+
+
+def file_columns() -> list[str]:
+    """Column names of the chosen file (for the override pickers); ``[]`` when none or unreadable."""
+    choice = get(DATASET_CHOICE)
+    if not choice:
+        return []
+    data = get(UPLOAD_BYTES) if choice["source"] == "upload" else None
+    if choice["source"] == "upload" and data is None:
+        return []
+    try:
+        return _peek_columns(choice["source"], choice["name"], data)
+    except ValueError:
+        return []
+
+
+# ---- classroom (owner: CLASSROOM; presentation mode's "Advanced" sections) ----
+def advanced(label: str = "Advanced"):
+    """An expander for rarely-needed controls, or ``None`` in presentation mode (the stored values stay).
+
+    Usage: ``box = ui_state.advanced()``; ``if box is not None: with box: ...`` — otherwise keep the
+    stored settings, so that projecting the app never changes what a lesson set up.
+    """
+    return None if presenting() else st.expander(label)

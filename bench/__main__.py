@@ -1,0 +1,38 @@
+"""``make bench``: run every benchmark, each measured side by side in one run, and print one table.
+
+    python -m bench                 # all of them
+    python -m bench ingest render   # a selection
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+
+BENCHMARKS = {
+    "training": "bench.bench_training",  # dashboard path vs bare fit; fast settings vs default fit
+    "memory": "bench.bench_memory",  # RSS growth over 30 trainings through the worker pool
+    "ingest": "bench.bench_ingest",  # 1,000,000-row long CSV vs plain pandas.read_csv
+    "render": "bench.bench_render",  # first render of home and Data pages in a real browser
+    "load": "bench.bench_load",  # page reruns with 20 sessions and 2 trainings
+    "lessons": "bench.bench_lessons",  # each lesson preset trains in under 60 s
+}
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv or list(BENCHMARKS)
+    unknown = [name for name in chosen if name not in BENCHMARKS]
+    if unknown:
+        print(f"Unknown benchmark(s): {', '.join(unknown)}. Choose from: {', '.join(BENCHMARKS)}", file=sys.stderr)
+        return 2
+    print("| benchmark | figure | target | |\n|---|---|---|---|")
+    for name in chosen:
+        start = time.perf_counter()
+        importlib.import_module(BENCHMARKS[name]).main([])
+        print(f"<!-- {name} took {time.perf_counter() - start:.0f} s -->", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
