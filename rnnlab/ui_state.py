@@ -248,8 +248,9 @@ def apply_link() -> bool:
         entry = catalog.get_entry(shared.dataset)
         set(DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title})
         set(READ_OPTIONS, dict(shared.read_options))
-    values = (shared.task, shared.model, shared.train)
-    for key, value in zip((TASK_CONFIG, MODEL_CONFIG, TRAIN_CONFIG), values):
+    if shared.task is not None:
+        store_task_config(shared.task)  # made for the dataset just chosen
+    for key, value in ((MODEL_CONFIG, shared.model), (TRAIN_CONFIG, shared.train)):
         if value is not None:
             set(key, value)
     return True
@@ -268,7 +269,7 @@ def open_lesson(key: str):
     entry = catalog.get_entry(lesson.dataset)
     set(DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title})
     set(READ_OPTIONS, {})
-    set(TASK_CONFIG, task)
+    store_task_config(task)  # made for the lesson's dataset, not the one chosen before
     set(MODEL_CONFIG, model)
     set(TRAIN_CONFIG, train)
     return lesson
@@ -290,7 +291,7 @@ def load_run_settings(run: dict) -> None:
         entry = catalog.get_entry(ref["name"])
         set(DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title})
         set(READ_OPTIONS, dict(ref.get("read_options") or {}))
-    set(TASK_CONFIG, TaskConfig.from_dict(run["task_config"]))
+    store_task_config(TaskConfig.from_dict(run["task_config"]))
     set(MODEL_CONFIG, ModelConfig.from_dict(run["model_config"]))
     set(TRAIN_CONFIG, TrainConfig.from_dict(run["train_config"]))
 

@@ -193,3 +193,28 @@ def test_progress_line_and_result_rows():
     summary = {"test": {"mae": 1.23456}, "best_baseline": {"name": "last value", "test": {"mae": 2.0}}}
     assert result_rows(summary) == [{"metric": "mae", "model": 1.2346, "last value": 2.0}]
     assert result_rows(None) == []
+
+
+def test_jobs_of_all_sessions_start_first_come_first_served(manager):
+    busy = manager.submit(long_spec("run-fifo-busy", session="x"))
+    wait_for(lambda: manager.status(busy).state == "running")
+    order = [("y", "run-fifo-1"), ("z", "run-fifo-2"), ("y", "run-fifo-3"), ("w", "run-fifo-4")]
+    ids = [manager.submit(spec(run_id, session=s, epochs=1)) for s, run_id in order]
+    # each session sees where its own jobs wait in the one shared queue, and only its own
+    assert [j.queue_position for j in manager.jobs(session_id="y")] == [1, 3]
+    assert [j.queue_position for j in manager.jobs(session_id="z")] == [2]
+    assert progress_line(manager.jobs(session_id="w")[0]) == "waiting in the queue (position 4)"
+    # the per-session limit names the limit and what was received, as a ValueError pages can show
+    manager.submit(spec("run-fifo-5", session="y", epochs=1))
+    with pytest.raises(ValueError) as info:
+        manager.submit(spec("run-fifo-6", session="y", epochs=1))
+    assert isinstance(info.value, QueueFull)
+    assert str(info.value).startswith("A session may have at most 3 trainings queued or running. Received:")
+    assert manager.status(ids[-1]).queue_position == 4  # a refused job takes no place in the queue
+    manager.stop(busy)
+    done = [manager.wait(job_id, timeout=240) for job_id in ids]
+    assert [s.state for s in done] == ["finished"] * 4
+    starts = [s.started for s in done]
+    assert starts == sorted(starts), "jobs must start in the order they were submitted, whatever the session"
+    for job in manager.jobs(session_id="y"):
+        manager.wait(job.job_id, timeout=240)

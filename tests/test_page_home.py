@@ -47,3 +47,20 @@ def test_open_switches_to_the_data_page():
     assert not at.exception
     assert at.session_state[ui_state.DATASET_CHOICE]["name"] == "three_cities"
     assert "(n_sequences, n_observations, n_features) = (3, 4, 3)" in [c.value for c in at.code]
+
+
+def test_lesson_task_wins_over_a_task_made_earlier_for_another_dataset():
+    from rnnlab import presets
+
+    lesson_task = presets.get_lesson("three_cities").configs()[0]
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.button(key="home-open-ecg5000").click().run()
+    at.switch_page("pages/task_page.py").run()  # stores a task made for ECG5000
+    assert at.session_state[ui_state.TASK_CONFIG].kind == "classify"
+    at.switch_page("pages/home_page.py").run()
+    at.button(key="home-lesson-three_cities").click().run()
+    assert not at.exception
+    at.switch_page("pages/task_page.py").run()
+    assert not at.exception
+    shown = at.session_state[ui_state.TASK_CONFIG]
+    assert shown.replace(input_columns=()) == lesson_task  # the page spells out "all features"
