@@ -259,6 +259,9 @@ def frame(dataset: SequenceDataset, config: TaskConfig) -> FramedData:
     return framing_collections.frame_collection(dataset, config)
 
 
+SMALL_COLLECTION = 10  # fewer sequences than this: no validation split by default
+
+
 def default_task(dataset: SequenceDataset, target: str | None = None) -> TaskConfig:
     """The most natural task for the data, with settings that fit its size.
 
@@ -276,6 +279,11 @@ def default_task(dataset: SequenceDataset, target: str | None = None) -> TaskCon
         )
     kind = allowed[0]
     if kind != "forecast":
+        n = dataset.n_sequences
+        if n < SMALL_COLLECTION:
+            # a handful of sequences (the course's three cities): no validation split, one test sequence,
+            # so that training keeps as many sequences as it can
+            return TaskConfig(kind, val_share=0.0, test_share=round(1.0 / n + 1e-3, 3), split_mode="random")
         return TaskConfig(kind)
     n_steps = int(dataset.lengths[0])
     window = max(1, min(12, n_steps // 10))

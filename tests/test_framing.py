@@ -215,3 +215,12 @@ def test_doctests_of_the_framing_modules():
 
     for module in (baselines, framing, framing_collections, padding, scaling, splits, windows):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def test_default_task_for_a_handful_of_sequences_keeps_two_for_training_and_one_for_test():
+    from rnnlab import catalog
+
+    for key in ("three_cities", "flu_cases"):
+        dataset = catalog.load_dataset(key)
+        framed = frame(dataset, default_task(dataset))
+        assert [len(framed.split(s).y) for s in ("train", "val", "test")] == [2, 0, 1], key
