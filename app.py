@@ -38,7 +38,10 @@ with st.sidebar:
         st.error(str(err))
     choice = ui_state.get(ui_state.DATASET_CHOICE)
     st.caption("Current dataset")
-    st.markdown(f"**{choice['title']}**" if choice else "_none yet — pick one on the Data page_")
+    if choice:  # an uploaded file's name is user text: shown inert
+        st.markdown(f"**{choice['title'] if choice['source'] == 'bundled' else ui_state.plain(choice['title'])}**")
+    else:
+        st.markdown("_none yet — pick one on the Data page_")
     jobs = ui_state.started_job_manager()  # never starts the pool here: Home and Data stay light
     if jobs is not None:
         from rnnlab.job_types import progress_line

@@ -131,7 +131,7 @@ def _job_panel(key: str, title: str) -> None:
     if not statuses:
         return
     stored = {r["id"]: r for r in store.list_runs(ws, limit=100)}
-    st.markdown(f"**{title}**")
+    st.markdown(f"**{ui_state.plain(title)}**")
     for status in statuses:
         p = status.progress
         text = f"{status.state} · epoch {p.get('epoch', 0)}/{p.get('epochs', '?')}"

@@ -81,7 +81,7 @@ if choice["source"] == "bundled" and choice["name"] in entries:
         st.markdown(f"**{entry.title}** — {entry.description}")
         st.caption(f"Citation: {entry.citation}  \nLicence: {entry.licence}  \nSource: {entry.source}")
 else:
-    st.caption(f"Using the uploaded file **{choice['name']}** (kept in this session only).")
+    st.caption(f"Using the uploaded file **{ui_state.plain(choice['name'])}** (kept in this session only).")
 
 # ---- reading options (overrides) ----
 options = dict(ui_state.get(ui_state.READ_OPTIONS))
@@ -154,7 +154,7 @@ if dataset is None:
 info = summary.summarize(dataset)
 
 st.subheader("What rnnlab understood")
-st.markdown(f"**Layout** — {info['detection']}")
+st.markdown(f"**Layout** — {ui_state.plain(info['detection'])}")
 st.code(info["tensor_shape_text"], language=None)
 a, b, c, d = st.columns(4)
 a.metric("Sequences", f"{info['n_sequences']:,}")
@@ -187,7 +187,7 @@ if info["time_column"]:
 if info["splits"]:
     st.caption("The archive's own split: " + ", ".join(f"{k} {v}" for k, v in info["splits"].items()))
 for note in info["notes"]:
-    st.caption(f"Note: {note}")
+    st.caption(f"Note: {ui_state.plain(note)}")
 st.caption("Tasks this data allows: " + ", ".join(info["tasks"]))
 
 # ---- plots ----

@@ -67,8 +67,11 @@ class Config:
             raise ValueError(
                 f"Unknown {cls.__name__} setting(s): {', '.join(unknown)}. Allowed: {', '.join(sorted(names))}"
             )
-        kwargs = {k: _revive(hints[k], v) for k, v in data.items()}
-        return cls(**kwargs)  # type: ignore[call-arg]
+        try:
+            kwargs = {k: _revive(hints[k], v) for k, v in data.items()}
+            return cls(**kwargs)  # type: ignore[call-arg]
+        except TypeError as err:  # e.g. a number where a list belongs, in a hand-edited link
+            raise ValueError(f"A {cls.__name__} setting has the wrong type: {err}") from err
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)

@@ -58,6 +58,11 @@ def presenting() -> bool:
     return st.query_params.get("present", "0") in ("1", "true", "yes")
 
 
+def plain(text: str) -> str:
+    """User-given text (an uploaded file's name) made inert for ``st.markdown``: no links, images or styling."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$" else ch for ch in str(text))
+
+
 def chart(fig, **kwargs) -> None:
     """Show a Plotly figure full-width; in presentation mode with larger type and height."""
     if presenting():

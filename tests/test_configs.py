@@ -75,3 +75,8 @@ def test_configs_are_frozen_and_replace_makes_a_copy():
         cfg.kind = "y"  # type: ignore[misc]
     assert cfg.replace(rate=0.1).rate == 0.1
     assert cfg.rate == 0.5
+
+
+def test_wrong_type_in_a_hand_edited_dict_is_a_valueerror_not_a_typeerror():
+    with pytest.raises(ValueError, match="Outer setting has the wrong type"):
+        Outer.from_dict({"kind": "x", "units": 5})

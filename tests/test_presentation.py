@@ -1,0 +1,101 @@
+"""Presentation mode (``?present=1``): the pages hide their rarely-needed controls, keeping the stored values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from rnnlab import ui_state
+from rnnlab.framing import PaddingConfig, TaskConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class NoWorkers:
+    """Stands in for the job manager so that the Model page does not start worker processes."""
+
+    def devices(self) -> list[dict]:
+        return []
+
+    def status(self, job_id):
+        raise ValueError(job_id)
+
+
+def _bundled(key: str) -> dict:
+    return {
+        ui_state.DATASET_CHOICE: {"source": "bundled", "name": key, "title": key},
+        ui_state.READ_OPTIONS: {},
+    }
+
+
+# page, session state, a widget inside the page's "Advanced" section, a widget that always shows
+CASES = [
+    ("data_page", _bundled("three_cities"), "data-layout", "data-source"),
+    ("task_page", _bundled("japanese_vowels"), "task-seed", "task-pad-side"),
+    ("task_page", _bundled("japanese_vowels"), "task-pad-trunc", "task-pad-length"),
+    ("task_page", _bundled("sunspots"), "task-stride", "task-window"),
+    ("task_page", _bundled("sunspots"), "task-season", "task-horizon"),
+    ("model_page", {}, "model-activation", "model-units"),
+    ("compare_page", {}, "compare-import-file", "compare-race"),
+    ("compare_page", {}, "compare-open-ws-id", "compare-race"),
+    ("inside_page", {}, "inside_race_epochs", "inside_k"),
+]
+
+
+def _keys(at: AppTest) -> set[str]:
+    """Keys of every widget on the page (expanders included: AppTest sees collapsed ones too)."""
+    out = set()
+
+    def walk(node):
+        key = getattr(node, "key", None)
+        if key:
+            out.add(key)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return out
+
+
+def _page(name: str, state: dict, present: bool, monkeypatch) -> AppTest:
+    monkeypatch.setattr(ui_state, "job_manager", NoWorkers)
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    if present:
+        at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize(
+    ("page", "state", "advanced", "always"), CASES, ids=[f"{c[0]}:{c[2]}" for c in CASES]
+)
+def test_advanced_controls_are_hidden_when_presenting(page, state, advanced, always, monkeypatch):
+    if page in ("model_page", "inside_page"):
+        pytest.importorskip("keras")
+    normal = _keys(_page(page, state, False, monkeypatch))
+    assert advanced in normal and always in normal, sorted(normal)
+    presenting = _keys(_page(page, state, True, monkeypatch))
+    assert advanced not in presenting and always in presenting, sorted(presenting)
+
+
+def test_the_advanced_section_is_one_labelled_expander():
+    at = AppTest.from_file(str(ROOT / "pages" / "task_page.py"), default_timeout=60)
+    for key, value in _bundled("sunspots").items():
+        at.session_state[key] = value
+    at.run()
+    assert "Advanced" in [e.label for e in at.expander]
+
+
+def test_presenting_keeps_the_stored_advanced_settings(monkeypatch):
+    """Hiding a control must not reset it: a lesson's seed and pad value still reach the framed task."""
+    stored = TaskConfig("classify", seed=7, padding=PaddingConfig(truncating="pre", value=-5.0, mask=False))
+    state = {**_bundled("japanese_vowels"), ui_state.TASK_CONFIG: stored}
+    at = _page("task_page", state, True, monkeypatch)
+    kept = at.session_state[ui_state.TASK_CONFIG]
+    assert kept.seed == 7 and kept.padding.truncating == "pre" and kept.padding.value == -5.0
+    assert kept.padding.mask is False
