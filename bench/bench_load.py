@@ -62,9 +62,9 @@ async def _rerun_times(page, reruns: int, deadline: float) -> list[float]:
 
 async def _start_training(browser, url: str):
     ctx, page = await _open(browser, url, "ecg5000")
-    await page.goto(f"{url}/train")
+    await page.get_by_role("link", name="Train").click()  # same session: page.goto would start a new one
     await page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    await page.get_by_role("button", name="Start").first.click()
+    await page.get_by_role("button", name="Start training").click()
     return ctx
 
 
@@ -75,7 +75,7 @@ async def measure(sessions: int, trainings: int, reruns: int, budget_s: float) -
     with streamlit_server(workers=2) as (url, _proc):
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-            opened = [await _open(browser, url, "sunspots") for _ in range(sessions)]
+            opened = [await _open(browser, url, "ecg200") for _ in range(sessions)]
             trainers = [await _start_training(browser, url) for _ in range(trainings)]
             await asyncio.sleep(5)  # let the trainings get going
             results = await asyncio.gather(*[_rerun_times(page, reruns, deadline) for _, page in opened])

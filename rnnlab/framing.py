@@ -130,6 +130,21 @@ class SplitArrays:
         return len(self.X)
 
 
+def split_by_codes(codes, X, y, sample_weight, lengths, index) -> dict[str, SplitArrays]:
+    """Cut per-sample arrays into the named splits by split code (0 train, 1 val, 2 test; others dropped)."""
+    parts = {}
+    for code, name in enumerate(NAMES):
+        sel = codes == code
+        parts[name] = SplitArrays(
+            X=X[sel].astype(np.float32),
+            y=y[sel],
+            sample_weight=None if sample_weight is None else sample_weight[sel],
+            lengths=lengths[sel],
+            index=index[sel],
+        )
+    return parts
+
+
 @dataclass
 class FramedData:
     """The framed task: three splits, names, padding, scaling, notes (see :func:`frame`)."""

@@ -11,7 +11,7 @@ import numpy as np
 
 from rnnlab import padding, scaling, splits
 from rnnlab.dataset import DataError, SequenceDataset
-from rnnlab.framing import FramedData, SplitArrays, TaskConfig, column_indices
+from rnnlab.framing import FramedData, TaskConfig, column_indices, split_by_codes
 
 
 def encode_labels(labels: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -117,16 +117,7 @@ def frame_collection(dataset: SequenceDataset, config: TaskConfig) -> FramedData
     codes, split_note = split_codes(dataset, config, y if config.kind == "classify" else None)
     notes.append(split_note)
     weight = real.astype(np.float32) if config.kind == "tag" else None
-    parts = {}
-    for code, name in enumerate(splits.NAMES):
-        sel = codes == code
-        parts[name] = SplitArrays(
-            X=X[sel].astype(np.float32),
-            y=y[sel],
-            sample_weight=None if weight is None else weight[sel],
-            lengths=lengths[sel],
-            index=np.flatnonzero(sel),
-        )
+    parts = split_by_codes(codes, X, y, weight, lengths, np.arange(len(codes)))
     train = codes == 0
     x_mean = x_std = y_mean = y_std = None
     if config.scale:

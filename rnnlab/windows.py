@@ -92,7 +92,7 @@ def frame_series(dataset, config):
     """
     from rnnlab import scaling, splits
     from rnnlab.dataset import DataError
-    from rnnlab.framing import FramedData, SplitArrays, column_indices, suggested_season
+    from rnnlab.framing import FramedData, column_indices, split_by_codes, suggested_season
 
     if config.split_mode not in ("auto", "temporal"):
         raise ValueError(
@@ -126,16 +126,8 @@ def frame_series(dataset, config):
     if n_dropped:
         notes.append(f"Dropped {n_dropped} windows whose target steps would fall in two splits.")
     y = shape_targets(Y)
-    parts = {}
-    for code, name in enumerate(splits.NAMES):
-        sel = codes == code
-        parts[name] = SplitArrays(
-            X=X[sel].astype(np.float32),
-            y=y[sel],
-            sample_weight=None,
-            lengths=np.full(int(sel.sum()), config.window, dtype=np.int64),
-            index=steps[sel, 0],
-        )
+    lengths = np.full(len(codes), config.window, dtype=np.int64)
+    parts = split_by_codes(codes, X, y, None, lengths, steps[:, 0])
     train_X, train_Y = X[codes == 0], Y[codes == 0]
     x_mean = x_std = y_mean = y_std = None
     if config.scale:
