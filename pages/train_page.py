@@ -40,7 +40,7 @@ if dataset is None and latest is None:
 # ---- settings ---------------------------------------------------------------------------------
 if dataset is not None and task is not None:
     units = ", ".join(str(u) for u in model.units)
-    st.caption(f"Data **{dataset.name}** · task **{task.kind}** · model **{model.cell}({units})**")
+    st.caption(f"Data **{ui_state.plain(dataset.name)}** · task **{task.kind}** · model **{model.cell}({units})**")
     c2, c3, c4 = st.columns(3)
     learning_rate = c2.number_input(
         "Learning rate", min_value=1e-6, max_value=10.0, value=float(saved.learning_rate), format="%.5f",

@@ -47,6 +47,10 @@ def _verdict(at: AppTest) -> str | None:
     return next((h.value for h in at.subheader if h.value.startswith("Verdict")), None)
 
 
+def _running(at: AppTest) -> bool:
+    return any(b.key == "train-stop" for b in at.button)
+
+
 def _wait_for_verdict(at: AppTest) -> None:
     deadline = time.monotonic() + 240
     while _verdict(at) is None and time.monotonic() < deadline:
@@ -94,10 +98,16 @@ def test_failure_detectors_explain_a_run_on_unscaled_inputs():
 
     dataset = catalog.load_dataset("us_macro")
     task = framing.default_task(dataset, catalog.get_entry("us_macro").label).replace(scale=False)
-    at = _page(epochs=1, dataset={"source": "bundled", "name": "us_macro", "title": "US macro"}, task=task)
+    at = _page(epochs=300, dataset={"source": "bundled", "name": "us_macro", "title": "US macro"}, task=task)
     at.button(key="train-start").click().run()
-    live = [w.value for w in at.warning]  # shown from the start, while the job is queued or running
+    deadline = time.monotonic() + 240
+    while not _running(at) and time.monotonic() < deadline:
+        time.sleep(0.3)
+        at.run()
+    assert _running(at), "the job never ran"
+    live = [w.value for w in at.warning]  # live, while the job runs
     assert any("Scaling is off" in t for t in live), live
+    at.button(key="train-stop").click().run()
     _wait_for_verdict(at)
     texts = [w.value for w in at.warning]
     assert any("Scaling is off" in t and "**Hint:**" in t for t in texts), texts
