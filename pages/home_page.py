@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from rnnlab import catalog, presets, ui_state
+from rnnlab import catalog, plots_data, presets, ui_state
 
 st.title("rnnlab — learn recurrent neural networks on real sequences")
 st.markdown(
@@ -15,6 +15,20 @@ st.markdown(
 st.markdown(
     "**The path:** 📂 Data → 🎯 Task → 🧱 Model → 🏋️ Train → 📊 Results → 🏁 Compare → 🔬 Inside the RNN"
 )
+
+left, right = st.columns([2, 3])
+with left:
+    st.markdown(
+        "**A sequence is a small table:** one row per time step, one column per feature. The course's "
+        "three cities each give 4 days × 3 features (temperature, wind speed, pollution), so together "
+        "they form a tensor of shape `(n_sequences, n_observations, n_features) = (3, 4, 3)`; a recurrent "
+        "network reads each city one day at a time."
+    )
+with right:
+    toy = ui_state.bundled_dataset("three_cities")
+    fig = plots_data.random_sequences(toy, seed=0, n=3)
+    fig.update_layout(height=440, title="The three cities: 4 days × 3 features each")
+    ui_state.chart(fig, key="home-toy")
 
 st.subheader("Lessons")
 st.caption("Each lesson loads a dataset and every setting; press Start on the page it opens.")
@@ -41,7 +55,9 @@ for i, entry in enumerate(entries):
         st.markdown(f"**{entry.title}**")
         st.caption(f"{entry.description}  \n*{entry.layout} · {entry.task}*")
         if st.button("Open", key=f"home-open-{entry.key}"):
-            ui_state.set(ui_state.DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title})
+            ui_state.set(
+                ui_state.DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title}
+            )
             ui_state.set(ui_state.READ_OPTIONS, {})
             st.switch_page("pages/data_page.py")
 

@@ -89,6 +89,11 @@ def _load_upload(data: bytes, filename: str, options_json: str):
     return reader.read_csv(data, name=filename, **json.loads(options_json))
 
 
+def bundled_dataset(key: str):
+    """A bundled dataset as the catalog reads it (cached like the Data page's choice)."""
+    return _load_bundled(key, "{}")
+
+
 def dataset_key() -> str | None:
     """A string that changes whenever the chosen dataset or its read options change."""
     import json
@@ -122,7 +127,9 @@ def current_dataset():
 # ---- inside (owner: INSIDE; the "Inside the RNN" page) ----------------------
 INSIDE_RACE = "rnnlab.inside.race"  # dict | None: {"k", "results"} from rnnlab.synthetic.race_cells
 INSIDE_LAB = "rnnlab.inside.lab"  # dict | None: {"source", "lab"} from rnnlab.padding_lab.run_lab
-_DEFAULTS.update({INSIDE_RACE: None, INSIDE_LAB: None})
+INSIDE_RACE_JOB = "rnnlab.inside.race_job"  # str | None: the k-steps race's lab job id (JobManager.submit_call)
+INSIDE_LAB_JOB = "rnnlab.inside.lab_job"  # str | None: the padding lab's lab job id
+_DEFAULTS.update({INSIDE_RACE: None, INSIDE_LAB: None, INSIDE_RACE_JOB: None, INSIDE_LAB_JOB: None})
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -17,6 +17,9 @@ def test_app_runs_and_home_lists_datasets():
     text = " ".join(m.value for m in at.markdown)
     for entry in catalog.list_datasets():
         assert entry.title in text
+    # the three-cities chart: teaches the tensor shape, and loads Plotly before the Data page needs it
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1 and "Paris" in charts[0].proto.spec
 
 
 def test_home_lists_every_lesson_with_a_start_button_and_a_share_link():
