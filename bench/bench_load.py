@@ -19,6 +19,8 @@ import random
 import statistics
 import time
 
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
 from bench.common import CHROMIUM_FLAGS, chromium_path, row, streamlit_server
 
 OBSERVER = """
@@ -39,6 +41,7 @@ async def _open(browser, url: str, dataset: str):
     await page.goto(url)
     await page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
     await page.locator(f'[class*="st-key-home-open-{dataset}"] button').click()
+    await page.get_by_text("What rnnlab understood").wait_for()  # on the Data page now
     await page.locator(".js-plotly-plot").first.wait_for()
     await page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
     return ctx, page
@@ -54,7 +57,11 @@ async def _rerun_times(page, reruns: int, deadline: float) -> list[float]:
         await asyncio.sleep(random.uniform(0.2, 1.0))
         t0 = await page.evaluate("performance.now()")
         await button.click()
-        await page.wait_for_function(f"(window.__rnnlabIdle || []).some(t => t > {t0})", timeout=30_000)
+        try:
+            await page.wait_for_function(f"(window.__rnnlabIdle || []).some(t => t > {t0})", timeout=30_000)
+        except PlaywrightTimeout:
+            times.append(float("inf"))  # counted as a rerun that never came back in 30 s
+            continue
         t1 = await page.evaluate(f"Math.min(...window.__rnnlabIdle.filter(t => t > {t0}))")
         times.append((t1 - t0) / 1000)
     return times
@@ -63,7 +70,7 @@ async def _rerun_times(page, reruns: int, deadline: float) -> list[float]:
 async def _start_training(browser, url: str):
     ctx, page = await _open(browser, url, "ecg5000")
     await page.get_by_role("link", name="Train").click()  # same session: page.goto would start a new one
-    await page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    await page.get_by_text("Copy this link").wait_for()
     await page.get_by_role("button", name="Start training").click()
     return ctx
 

@@ -49,6 +49,7 @@ def measure(repeat: int) -> dict:
             button = page.locator('[class*="st-key-home-open-ecg5000"] button')
             start = time.perf_counter()
             button.click()
+            page.get_by_text("What rnnlab understood").wait_for(timeout=60_000)  # the Data page
             page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
             wait_idle(page)
             data.append(time.perf_counter() - start)

@@ -10,10 +10,12 @@ from rnnlab import (
     padding_lab,
     plots_inside,
     settings,
-    synthetic,
     ui_state,
     weights,
 )
+from rnnlab.job_types import progress_line
+
+POLL_SECONDS = 1.0
 
 EQUATIONS = {
     "simple_rnn": r"h_t = \tanh(x_t W + h_{t-1} U + b)",
@@ -27,6 +29,55 @@ EQUATIONS = {
     r"\tilde h = \tanh(x_t W_h + (r \odot h_{t-1}) U_h + b_h) \\ h_t &= z \odot h_{t-1} + (1 - z) "
     r"\odot \tilde h \end{aligned}",
 }
+
+
+def _submit(job_key: str, name: str, kwargs: dict) -> None:
+    """Queue a lab job in the worker pool (training never runs in this server process)."""
+    try:
+        job_id = ui_state.job_manager().submit_call(name, kwargs, ui_state.session_id())
+    except ValueError as err:
+        st.error(str(err))
+        return
+    ui_state.set(job_key, job_id)
+
+
+def _job_status(job_key: str):
+    job_id = ui_state.get(job_key)
+    if job_id is None:
+        return None
+    try:
+        return ui_state.job_manager().status(job_id)
+    except ValueError:  # the server restarted since: the job is gone
+        ui_state.set(job_key, None)
+        return None
+
+
+def _job_panel(job_key: str, result_key: str, was_active: bool) -> None:
+    """The lab job's queue position or progress while it runs; its result is kept once it finished."""
+    status = _job_status(job_key)
+    if status is None:
+        return
+    if status.active:
+        fraction = min(max(float(status.progress.get("fraction", 0.0)), 0.0), 1.0)
+        st.progress(fraction, text=progress_line(status))
+        if st.button("Cancel", key=f"{job_key}.cancel", disabled=status.stop_requested):
+            ui_state.job_manager().stop(status.job_id)
+        return
+    if status.state == "finished" and status.result is not None:
+        ui_state.set(result_key, status.result)
+    elif status.state != "finished":
+        (st.error if status.state == "failed" else st.warning)(status.message or f"The job {status.state}.")
+    if was_active:
+        st.rerun()  # the job has ended: stop polling, show the result below
+
+
+def _poll(job_key: str, result_key: str) -> bool:
+    """Show the lab job's panel (a fragment polling every second while it runs); return whether it runs."""
+    status = _job_status(job_key)
+    active = status is not None and status.active
+    st.fragment(_job_panel, run_every=POLL_SECONDS if active else None)(job_key, result_key, active)
+    return active
+
 
 ui_state.init()
 st.title("Inside the RNN")
@@ -168,16 +219,11 @@ with tabs[4]:
     if box is not None:
         with box:
             epochs = st.slider("Epochs", 1, 20, 6, key="inside_race_epochs")
-    if st.button("Train SimpleRNN, LSTM and GRU", key="inside_race"):
-        bar = st.progress(0.0, text="starting")
-        results = synthetic.race_cells(
-            k,
-            epochs=epochs,
-            on_progress=lambda done, total, cell: bar.progress(
-                done / total, text=f"training {cell}" if cell else "done"
-            ),
-        )
-        ui_state.set(ui_state.INSIDE_RACE, {"k": k, "results": results})
+    running = _job_status(ui_state.INSIDE_RACE_JOB)
+    busy = running is not None and running.active
+    if st.button("Train SimpleRNN, LSTM and GRU", key="inside_race", disabled=busy):
+        _submit(ui_state.INSIDE_RACE_JOB, "k_steps_race", {"k": k, "epochs": epochs})
+    _poll(ui_state.INSIDE_RACE_JOB, ui_state.INSIDE_RACE)
     race = ui_state.get(ui_state.INSIDE_RACE)
     if race:
         ui_state.chart(plots_inside.race_accuracy(race["results"], race["k"]))
@@ -187,23 +233,19 @@ with tabs[4]:
 with tabs[5]:
     options = ["built-in ragged demo", "current dataset"]
     source_choice = st.radio("Data", options, horizontal=True, key="inside_lab_source")
-    if st.button("Run the padding lab", key="inside_lab_run"):
+    running = _job_status(ui_state.INSIDE_LAB_JOB)
+    busy = running is not None and running.active
+    if st.button("Run the padding lab", key="inside_lab_run", disabled=busy):
         try:
-            dataset = (
-                padding_lab.demo_dataset() if source_choice == options[0] else ui_state.current_dataset()
-            )
-            if dataset is None:
-                raise ValueError("Choose a dataset on the Data page first, or use the built-in demo.")
-            bar = st.progress(0.0, text="starting")
-            lab = padding_lab.run_lab(
-                dataset,
-                on_progress=lambda done, total, key: bar.progress(
-                    done / total, text=f"training {key}" if key else "done"
-                ),
-            )
-            ui_state.set(ui_state.INSIDE_LAB, {"source": dataset.name, "lab": lab})
+            dataset = None if source_choice == options[0] else ui_state.current_dataset()
+            if source_choice != options[0]:
+                if dataset is None:
+                    raise ValueError("Choose a dataset on the Data page first, or use the built-in demo.")
+                padding_lab.check_dataset(dataset)
+            _submit(ui_state.INSIDE_LAB_JOB, "padding_lab", {"dataset": dataset})
         except ValueError as err:
             st.error(str(err))
+    _poll(ui_state.INSIDE_LAB_JOB, ui_state.INSIDE_LAB)
     result = ui_state.get(ui_state.INSIDE_LAB)
     if result:
         lab = result["lab"]

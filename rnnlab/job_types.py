@@ -1,4 +1,8 @@
-"""What goes into a training job and what the server knows about it (plain data, no TensorFlow)."""
+"""What goes into a job and what the server knows about it (plain data, no TensorFlow).
+
+Two kinds of job share the queue: a training (:class:`JobSpec`) and a "lab" call (:class:`CallSpec`), one
+named, whitelisted rnnlab function (:data:`rnnlab.worker.CALLS`) run in a worker.
+"""
 
 from __future__ import annotations
 
@@ -52,6 +56,25 @@ class JobSpec:
 
 
 @dataclass
+class CallSpec:
+    """A lab job: one function of :data:`rnnlab.worker.CALLS` called with keyword arguments (picklable).
+
+    Attributes:
+        name: The registry name (``"k_steps_race"``, ``"padding_lab"``), never an import path.
+        kwargs: Its keyword arguments (plain values, NumPy arrays, a dataset; no callables).
+        session_id: The browser session that submitted it (per-session queue limit).
+    """
+
+    name: str
+    kwargs: dict
+    session_id: str
+
+    @property
+    def run_id(self) -> str:
+        return f"call:{self.name}"  # not a stored run: the recorder never hears of call jobs
+
+
+@dataclass
 class JobStatus:
     """A snapshot of one job, safe to read while training goes on.
 
@@ -72,6 +95,8 @@ class JobStatus:
         stop_requested: Whether Stop was pressed.
         submitted, started, ended: ``time.time()`` stamps (``None`` until they happen).
         worker_pid: The process that runs it.
+        kind: ``"train"`` or ``"call"`` (a lab job: ``result`` is the function's returned dict once
+            finished, ``None`` otherwise; ``progress`` has ``done``, ``total``, ``label``, ``fraction``).
     """
 
     job_id: str
@@ -92,6 +117,7 @@ class JobStatus:
     started: float | None = None
     ended: float | None = None
     worker_pid: int | None = None
+    kind: str = "train"
 
     @property
     def active(self) -> bool:
@@ -132,6 +158,11 @@ class JobStatus:
             self.progress["fraction"] = event["epoch"] / epochs
             done = event["epoch"]
             self.progress["eta_s"] = (epochs - done) * event["seconds"] / max(done, 1)
+        elif kind == "progress":  # a lab job: done of total parts, the label of the one now running
+            total = max(int(event["total"]), 1)
+            self.progress.update(
+                done=event["done"], total=total, label=event.get("label", ""), fraction=event["done"] / total
+            )
         elif kind == "end":
             self.message = event.get("message", "")
 
@@ -170,6 +201,10 @@ def progress_line(status: JobStatus) -> str:
     p = status.progress
     if not p:
         return "starting…"
+    if status.kind == "call":
+        if not p.get("label"):
+            return "finishing…" if p.get("done") else "starting…"
+        return f"training {p['label']} ({p['done'] + 1} of {p['total']})"
     parts = [
         f"epoch {p.get('epoch', 0)}/{p.get('epochs', '?')}",
         f"step {p.get('step', 0)}/{p.get('steps', '?')}",

@@ -10,8 +10,10 @@ A worker that dies (killed, out of memory, native crash) fails only its own job,
 with the reason, and is replaced.
 
 The interface is narrow so that another runner (a distributed engine) can slot in:
-``submit(spec) -> job_id``, ``status(job_id)``, ``stop(job_id)``, ``cancel(job_id)``,
-``devices()``.
+``submit(spec) -> job_id``, ``submit_call(name, kwargs, session_id) -> job_id``, ``status(job_id)``,
+``stop(job_id)``, ``cancel(job_id)``, ``devices()``. A call job ("lab" job) runs one whitelisted function
+of :data:`rnnlab.worker.CALLS` in a worker, through the same queue and per-session limit; its returned
+dict comes back as ``status(job_id).result``.
 
 Example:
     >>> manager = JobManager(n_workers=1)  # doctest: +SKIP
@@ -27,17 +29,18 @@ import contextlib
 import logging
 import multiprocessing as mp
 import os
+import pickle
 import threading
 import time
 import uuid
 from collections import deque
 from multiprocessing.connection import wait as wait_any
 
-from rnnlab import pool, settings
-from rnnlab.job_types import STATE_OF, JobSpec, JobStatus, QueueFull, death_reason
+from rnnlab import pool, settings, worker
+from rnnlab.job_types import STATE_OF, CallSpec, JobSpec, JobStatus, QueueFull, death_reason
 from rnnlab.pool import WorkerHandle
 
-__all__ = ["JobManager", "JobSpec", "JobStatus", "QueueFull"]
+__all__ = ["CallSpec", "JobManager", "JobSpec", "JobStatus", "QueueFull"]
 
 log = logging.getLogger(__name__)
 MAX_START_FAILURES = 3
@@ -104,6 +107,36 @@ class JobManager:
         Raises:
             QueueFull: When the queue or the session's share of it is full.
         """
+        return self._enqueue(spec, "train")
+
+    def submit_call(self, name: str, kwargs: dict, session_id: str) -> str:
+        """Queue a lab job: the function registered as ``name`` in :data:`rnnlab.worker.CALLS`.
+
+        Args:
+            name: A registry name, e.g. ``"k_steps_race"`` or ``"padding_lab"`` (never an import path).
+            kwargs: Its keyword arguments; picklable, without ``on_progress`` (the worker supplies it).
+            session_id: The submitting session (counts towards its limit like a training).
+
+        Returns:
+            The job id; ``status(job_id).result`` holds the function's dict once the job finished.
+
+        Raises:
+            ValueError: For a name outside the registry or unusable ``kwargs``.
+            QueueFull: When the queue or the session's share of it is full.
+        """
+        if name not in worker.CALLS:
+            raise ValueError(f"`name` must be one of {tuple(worker.CALLS)}. Received: name={name!r}")
+        if not isinstance(kwargs, dict) or not all(isinstance(k, str) for k in kwargs):
+            raise ValueError(f"`kwargs` must be a dict with str keys. Received: kwargs={kwargs!r:.80}")
+        if "on_progress" in kwargs:
+            raise ValueError("`kwargs` must not set on_progress (the worker reports progress itself)")
+        try:
+            pickle.dumps(kwargs)
+        except Exception as err:  # noqa: BLE001 - any pickling failure means the worker cannot get it
+            raise ValueError(f"`kwargs` must be picklable. Received: {type(err).__name__}: {err}") from None
+        return self._enqueue(CallSpec(name, dict(kwargs), session_id), "call")
+
+    def _enqueue(self, spec: JobSpec | CallSpec, kind: str) -> str:
         with self._lock:
             if self.broken:
                 raise ValueError(f"Training workers cannot start: {self.broken}")
@@ -118,7 +151,9 @@ class JobManager:
                     f"The training queue is full ({self.max_queued} waiting); try again in a moment"
                 )
             job_id = uuid.uuid4().hex[:12]
-            self._jobs[job_id] = JobStatus(job_id, spec.run_id, spec.session_id, submitted=time.time())
+            self._jobs[job_id] = JobStatus(
+                job_id, spec.run_id, spec.session_id, submitted=time.time(), kind=kind
+            )
             self._specs[job_id] = spec
             self._queue.append(job_id)
             self._dispatch()
@@ -261,7 +296,8 @@ class JobManager:
             w.job_id = job_id
             w.state = "retiring" if w.jobs_started >= w.max_jobs else "busy"
             job.state, job.started, job.worker_pid = "running", time.time(), w.process.pid
-            self._record("start_run", job.run_id, _run_info(spec))
+            if job.kind == "train":
+                self._record("start_run", job.run_id, _run_info(spec))
             if w.state == "retiring":
                 self._fill_pool()  # warm the replacement while the last job runs
 
@@ -325,7 +361,7 @@ class JobManager:
             if job is not None:
                 event = message["event"]
                 job.apply(event)
-                if event.get("type") == "epoch":
+                if event.get("type") == "epoch" and job.kind == "train":
                     self._record("record_epoch", job.run_id, event["epoch"] - 1, event["logs"])
         elif kind == "result":
             self._finish(message["job_id"], message["summary"])
@@ -339,10 +375,15 @@ class JobManager:
         job = self._jobs.get(job_id)
         if job is None or not job.active:
             return
-        job.result = summary
         job.state = STATE_OF.get(summary.get("status"), "failed")
         job.message = summary.get("message") or job.message
         job.ended = time.time()
+        if job.kind == "call":  # a lab job: its result is the function's dict, and no run is recorded
+            job.result = summary.get("result") if job.state == "finished" else None
+            if summary.get("traceback"):
+                log.warning("lab job %s failed: %s", job_id, summary["traceback"])
+            return
+        job.result = summary
         for key, values in (summary.get("history") or {}).items():
             job.history[key] = list(values)
         if job.started is None:

@@ -111,11 +111,19 @@ def pad_values(scaled: list[np.ndarray]) -> tuple[float, float, float]:
     return safe, collide, share
 
 
-def _prepare(dataset: SequenceDataset, max_sequences: int, seed: int):
+def check_dataset(dataset: SequenceDataset) -> None:
+    """Raise :class:`DataError` unless the dataset has a label per sequence and sequences of different lengths.
+
+    Cheap and TensorFlow-free: a page checks this before it queues a padding-lab job.
+    """
     if dataset.labels is None:
         raise DataError("The padding lab needs a label per sequence. Received: a dataset without labels")
     if not dataset.is_ragged:
         raise DataError("The padding lab needs sequences of different lengths. Received: all equally long")
+
+
+def _prepare(dataset: SequenceDataset, max_sequences: int, seed: int):
+    check_dataset(dataset)
     rng = np.random.default_rng(seed)
     idx = rng.permutation(dataset.n_sequences)[:max_sequences]
     seqs = [np.asarray(dataset.sequences[i], dtype=np.float64) for i in idx]
@@ -252,3 +260,19 @@ def run_lab(
         "state_length": int(lengths[pick]),
         "state_sequence": pick,
     }
+
+
+def lab_job(dataset: SequenceDataset | None = None, *, on_progress=None, **options) -> dict:
+    """:func:`run_lab` as a lab job (:data:`rnnlab.worker.CALLS` ``"padding_lab"``): a plain dict back.
+
+    Args:
+        dataset: The data; ``None`` = :func:`demo_dataset` (built in the worker).
+        on_progress: Supplied by the worker. options: :func:`run_lab`'s keyword arguments.
+
+    Returns:
+        ``{"source": the dataset's name, "lab": run_lab's dict}`` (floats, lists, NumPy arrays, str).
+    """
+    dataset = demo_dataset() if dataset is None else dataset
+    lab = run_lab(dataset, on_progress=on_progress, **options)
+    lab["classes"] = None if lab["classes"] is None else [str(c) for c in lab["classes"]]
+    return {"source": dataset.name, "lab": lab}

@@ -121,3 +121,14 @@ def race_cells(
     if on_progress is not None:
         on_progress(len(cells), len(cells), "")
     return results
+
+
+def race_job(k: int, *, epochs: int = 5, on_progress=None, **budget) -> dict:
+    """:func:`race_cells` as a lab job (:data:`rnnlab.worker.CALLS` ``"k_steps_race"``): a plain dict back.
+
+    Returns:
+        ``{"k", "epochs", "results"}`` with ``results`` as :func:`race_cells` returns them (floats, lists
+        and NumPy arrays only, so it pickles back to the server without Keras).
+    """
+    results = race_cells(k, epochs=epochs, on_progress=on_progress, **budget)
+    return {"k": k, "epochs": epochs, "results": results}

@@ -127,7 +127,7 @@ def current_dataset():
 # ---- inside (owner: INSIDE; the "Inside the RNN" page) ----------------------
 INSIDE_RACE = "rnnlab.inside.race"  # dict | None: {"k", "results"} from rnnlab.synthetic.race_cells
 INSIDE_LAB = "rnnlab.inside.lab"  # dict | None: {"source", "lab"} from rnnlab.padding_lab.run_lab
-INSIDE_RACE_JOB = "rnnlab.inside.race_job"  # str | None: the k-steps race's lab job id (JobManager.submit_call)
+INSIDE_RACE_JOB = "rnnlab.inside.race_job"  # str | None: the k-steps race job id (JobManager.submit_call)
 INSIDE_LAB_JOB = "rnnlab.inside.lab_job"  # str | None: the padding lab's lab job id
 _DEFAULTS.update({INSIDE_RACE: None, INSIDE_LAB: None, INSIDE_RACE_JOB: None, INSIDE_LAB_JOB: None})
 

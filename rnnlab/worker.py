@@ -5,23 +5,68 @@ talks to it over its own duplex pipe: the server sends ``(job_id, spec, data_dir
 (``None`` asks it to exit); the worker sends dicts with ``"type"`` and ``"worker"``:
 
 - ``{"type": "ready", "pid", "devices"}`` once TensorFlow is imported,
-- ``{"type": "event", "job_id", "event"}`` for each :func:`rnnlab.training.train` event,
+- ``{"type": "event", "job_id", "event"}`` for each :func:`rnnlab.training.train` event (a lab job sends
+  ``{"type": "progress", "done", "total", "label"}`` events),
 - ``{"type": "result", "job_id", "summary"}`` when a job ends (also when it failed),
 - ``{"type": "retired"}`` before exiting after ``max_jobs`` jobs.
 
+The spec is a :class:`~rnnlab.job_types.JobSpec` (a training) or a :class:`~rnnlab.job_types.CallSpec`
+(a lab job: one function of :data:`CALLS`, whose plain result dict travels back in the summary's ``result``).
 Stop is an ``Event`` per worker that the server clears before handing over a job.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import inspect
 import os
 import time
 import traceback
 
 import numpy as np
 
-MAX_PREDICTIONS = 20_000  # test predictions travel back whole (the server never loads a model), up to this many
+from rnnlab.job_types import CallSpec
+
+MAX_PREDICTIONS = (
+    20_000  # test predictions travel back whole (the server never loads a model), up to this many
+)
+# The only functions a lab job may run: name → "module:function". Each returns a dict of plain values.
+CALLS = {
+    "k_steps_race": "rnnlab.synthetic:race_job",
+    "padding_lab": "rnnlab.padding_lab:lab_job",
+}
+PLAIN = (str, int, float, bool, type(None), np.generic)
+
+
+class _Stopped(Exception):
+    """Raised from a lab job's progress callback when Stop was pressed."""
+
+
+def resolve_call(name: str):
+    """The registered function for ``name`` (imports its module; ``ValueError`` for any other name)."""
+    if name not in CALLS:
+        raise ValueError(f"`name` must be one of {tuple(CALLS)}. Received: name={name!r}")
+    module, func = CALLS[name].split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def check_plain(value, where: str = "result") -> None:
+    """Raise ``TypeError`` unless ``value`` is dicts/lists/tuples of str, numbers, None and NumPy arrays.
+
+    Keeps Keras objects (and anything else that would need TensorFlow to unpickle) out of a lab result.
+    """
+    if isinstance(value, dict):
+        for k, v in value.items():
+            check_plain(v, f"{where}[{k!r}]")
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            check_plain(v, f"{where}[{i}]")
+    elif isinstance(value, np.ndarray):
+        if value.dtype == object:
+            raise TypeError(f"{where} is an object array; a lab result holds plain arrays only")
+    elif not isinstance(value, PLAIN):
+        raise TypeError(f"{where} is a {type(value).__name__}; a lab result holds plain values only")
 
 
 def discover_devices() -> list[dict]:
@@ -119,6 +164,43 @@ def run_job(spec, emit, should_stop) -> dict:
         }
 
 
+def run_call(spec, emit, should_stop) -> dict:
+    """Run a lab job's registered function; a failure becomes a ``failed`` summary, Stop a ``stopped`` one.
+
+    The function's ``on_progress(done, total, label)`` (when it takes one) sends ``progress`` events and
+    ends the job between its parts once Stop was pressed.
+    """
+    t0 = time.perf_counter()
+
+    def on_progress(done: int, total: int, label: str) -> None:
+        if should_stop() and done < total:
+            raise _Stopped
+        emit({"type": "progress", "done": int(done), "total": int(total), "label": str(label)})
+
+    try:
+        func = resolve_call(spec.name)
+        kwargs = dict(spec.kwargs)
+        if "on_progress" in inspect.signature(func).parameters:
+            kwargs["on_progress"] = on_progress
+        result = func(**kwargs)
+        if not isinstance(result, dict):
+            raise TypeError(f"{spec.name} returned a {type(result).__name__}, not a dict")
+        check_plain(result)
+        status, message = "finished", ""
+    except _Stopped:
+        result, status, message = None, "stopped", "Stopped before it finished."
+    except Exception as err:  # noqa: BLE001 - any failure of a job is reported, the worker lives on
+        message = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
+        return {
+            "status": "failed",
+            "message": message,
+            "traceback": traceback.format_exc(limit=8),
+            "result": None,
+            "seconds": time.perf_counter() - t0,
+        }
+    return {"status": status, "message": message, "result": result, "seconds": time.perf_counter() - t0}
+
+
 def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
     """The worker's loop (the ``target`` of its ``multiprocessing.Process``).
 
@@ -153,7 +235,8 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
         def emit(event: dict, job_id=job_id) -> None:
             conn.send({"type": "event", "worker": worker_id, "job_id": job_id, "event": event})
 
-        summary = run_job(spec, emit, stop_event.is_set)
+        run = run_call if isinstance(spec, CallSpec) else run_job
+        summary = run(spec, emit, stop_event.is_set)
         conn.send({"type": "result", "worker": worker_id, "job_id": job_id, "summary": summary})
         done += 1
         keras.backend.clear_session(free_memory=True)

@@ -41,8 +41,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """Start ``streamlit run app.py`` headless on a free loopback port; yield its URL."""
+def app_server(tmp_path_factory, browser):
+    """Start ``streamlit run app.py`` headless on a free loopback port; yield its URL.
+
+    The root page is opened once first: until a session has run ``app.py`` (which calls
+    ``st.navigation``), Streamlit routes a deep link such as ``/inside`` through its legacy
+    ``pages/`` router and shows a "Page not found" notice before ``app.py`` takes over.
+    """
     port = _free_port()
     data_dir = tmp_path_factory.mktemp("server-data")
     env = {**os.environ, "RNNLAB_DATA_DIR": str(data_dir), "RNNLAB_WORKERS": "2"}
@@ -81,6 +86,10 @@ def app_server(tmp_path_factory):
     else:
         proc.terminate()
         pytest.fail(f"streamlit did not become healthy in 60 s; log:\n{log_path.read_text()[-3000:]}")
+    warm = browser.new_page()
+    warm.goto(url)
+    warm.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    warm.close()
     yield url
     proc.terminate()
     try:

@@ -218,3 +218,101 @@ def test_jobs_of_all_sessions_start_first_come_first_served(manager):
     assert starts == sorted(starts), "jobs must start in the order they were submitted, whatever the session"
     for job in manager.jobs(session_id="y"):
         manager.wait(job.job_id, timeout=240)
+
+
+# ---- lab ("call") jobs: a whitelisted rnnlab function run in a worker -------------------------------------
+TINY_RACE = {"k": 1, "epochs": 1, "n": 16, "units": 2}
+
+
+def test_call_job_runs_the_k_steps_race_in_a_worker(manager):
+    job_id = manager.submit_call("k_steps_race", TINY_RACE, "s-call")
+    status = manager.wait(job_id, timeout=180)
+    assert status.state == "finished", status.message
+    assert status.kind == "call" and status.worker_pid != os.getpid()
+    result = status.result
+    assert result["k"] == 1 and result["epochs"] == 1
+    assert [r["cell"] for r in result["results"]] == ["simple_rnn", "lstm", "gru"]
+    for r in result["results"]:
+        assert 0.0 <= r["accuracy"] <= 1.0 and len(r["history"]["loss"]) == 1
+        assert len(r["gradient"]) == len(r["steps_before_end"]) == 1 + 5  # one value per step (k + 5 steps)
+    assert status.progress["fraction"] == 1.0 and status.progress["total"] == 3
+    assert not any(c[1] == status.run_id for c in manager.recorder_double.calls)  # not a stored run
+
+
+def test_call_job_refuses_unknown_names_and_bad_kwargs(manager):
+    before = len(manager.jobs())
+    for name in ("os:system", "rnnlab.synthetic:race_cells", "k_steps"):
+        with pytest.raises(ValueError, match="`name` must be one of"):
+            manager.submit_call(name, {}, "s-bad")
+    with pytest.raises(ValueError, match="on_progress"):
+        manager.submit_call("k_steps_race", {"k": 1, "on_progress": print}, "s-bad")
+    with pytest.raises(ValueError, match="picklable"):
+        manager.submit_call("k_steps_race", {"k": lambda: 1}, "s-bad")
+    assert len(manager.jobs()) == before  # a refused call takes no place in the queue
+
+
+def test_call_job_error_fails_only_that_job(manager):
+    job_id = manager.submit_call("k_steps_race", {**TINY_RACE, "k": -1}, "s-call")
+    status = manager.wait(job_id, timeout=120)
+    assert status.state == "failed" and "`k` must be ≥ 0" in status.message and status.result is None
+
+
+def test_call_jobs_queue_cancel_stop_and_a_killed_worker(manager):
+    slow = {"k": 1, "epochs": 400, "n": 64, "units": 2}  # minutes unless stopped or killed
+    first = manager.submit_call("k_steps_race", slow, "s-ca")
+    wait_for(lambda: manager.status(first).progress.get("label") == "simple_rnn")
+    queued = manager.submit_call("k_steps_race", TINY_RACE, "s-cb")
+    cancelled = manager.submit_call("k_steps_race", TINY_RACE, "s-cc")
+    assert manager.status(queued).queue_position == 1 and manager.status(cancelled).queue_position == 2
+    assert progress_line(manager.status(cancelled)) == "waiting in the queue (position 2)"
+    assert progress_line(manager.status(first)) == "training simple_rnn (1 of 3)"
+    assert manager.cancel(cancelled) and manager.status(cancelled).state == "stopped"
+    # the same per-session limit as trainings
+    manager.submit_call("k_steps_race", TINY_RACE, "s-ca")
+    manager.submit_call("k_steps_race", TINY_RACE, "s-ca")
+    with pytest.raises(QueueFull):
+        manager.submit_call("k_steps_race", TINY_RACE, "s-ca")
+    os.kill(manager.running_pid(first), signal.SIGKILL)
+    died = manager.wait(first, timeout=60)
+    assert died.state == "failed" and "SIGKILL" in died.message and died.result is None
+    done = manager.wait(queued, timeout=180)  # the next job runs in the replacement worker
+    assert done.state == "finished" and len(done.result["results"]) == 3
+    for job in manager.jobs(session_id="s-ca"):
+        manager.wait(job.job_id, timeout=180)
+
+
+def test_stop_ends_a_running_call_job_between_cells(manager):
+    job_id = manager.submit_call("k_steps_race", {"k": 1, "epochs": 3, "n": 64, "units": 2}, "s-stop")
+    wait_for(lambda: manager.status(job_id).state == "running")
+    manager.stop(job_id)
+    status = manager.wait(job_id, timeout=120)
+    assert status.state == "stopped" and "Stopped" in status.message and status.result is None
+
+
+SERVER_SIDE_CALL_SCRIPT = """
+import sys
+from rnnlab import padding_lab
+from rnnlab.jobs import JobManager
+jm = JobManager(n_workers=1)
+race = jm.submit_call("k_steps_race", {"k": 1, "epochs": 1, "n": 16, "units": 2}, "s")
+lab = jm.submit_call(
+    "padding_lab", {"dataset": padding_lab.demo_dataset(n=24), "epochs": 1, "units": 2, "n_show": 3}, "s"
+)
+for job_id in (race, lab):
+    status = jm.wait(job_id, timeout=240)
+    assert status.state == "finished", status.message
+assert jm.status(lab).result["lab"]["variants"] and jm.status(race).result["results"]
+jm.shutdown()
+print("TF_IN_SERVER", "tensorflow" in sys.modules, "keras" in sys.modules)
+"""
+
+
+def test_server_side_of_lab_jobs_never_imports_tensorflow(tmp_path):
+    import subprocess
+
+    env = {**os.environ, "RNNLAB_DATA_DIR": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", SERVER_SIDE_CALL_SCRIPT], capture_output=True, text=True, env=env, timeout=300,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )  # fmt: skip
+    assert "TF_IN_SERVER False False" in out.stdout, out.stderr[-2000:]

@@ -75,3 +75,28 @@ def test_run_lab_needs_ragged_labelled_data():
     unlabelled = SequenceDataset("u", "long", [np.zeros((3, 1)), np.zeros((2, 1))], ["x"])
     with pytest.raises(DataError, match="label"):
         padding_lab.run_lab(unlabelled)
+
+
+def test_check_dataset_refuses_before_any_training():
+    padding_lab.check_dataset(padding_lab.demo_dataset(n=8))  # ragged, labelled: fine
+    even = SequenceDataset(
+        "even", "long", [np.zeros((3, 1))] * 4, ["x"], labels=np.arange(4.0), label_kind="value"
+    )
+    with pytest.raises(DataError, match="different lengths"):
+        padding_lab.check_dataset(even)
+
+
+def test_lab_job_defaults_to_the_demo_and_returns_plain_values():
+    pytest.importorskip("keras")
+    from rnnlab import worker
+
+    seen = []
+    out = padding_lab.lab_job(
+        None, epochs=1, units=2, max_sequences=40, n_show=3, variants=("post_mask",),
+        on_progress=lambda done, total, key: seen.append((done, total, key)),
+    )  # fmt: skip
+    assert out["source"] == "padding demo" and [v["key"] for v in out["lab"]["variants"]] == ["post_mask"]
+    assert out["lab"]["classes"] == ["down", "up"] and seen == [(0, 1, "post_mask"), (1, 1, "")]
+    worker.check_plain(out)
+    with pytest.raises(TypeError, match="plain values"):
+        worker.check_plain({"lab": {"model": object()}})
