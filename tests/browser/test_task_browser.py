@@ -10,7 +10,8 @@ def test_task_page_window_shapes_and_scoreboard(app_server, page):
     page.goto(app_server)
     wait_idle(page)
     page.locator(".st-key-home-open-sunspots button").click()
-    wait_idle(page)
+    page.get_by_text("What rnnlab understood").wait_for(timeout=120_000)  # on the Data page now
+    wait_idle(page, timeout=120_000)
     page.get_by_role("link", name="Task").first.click()
     wait_idle(page)
     page.get_by_text("X.shape = (n_SEQUENCES, n_OBSERVATIONS, n_FEATURES) = (3114, 12, 1)").wait_for()
@@ -38,7 +39,8 @@ def test_task_page_ragged_padding_preview(app_server, page):
     page.goto(app_server)
     wait_idle(page)
     page.locator(".st-key-home-open-japanese_vowels button").click()
-    wait_idle(page)
+    page.get_by_text("What rnnlab understood").wait_for(timeout=120_000)  # on the Data page now
+    wait_idle(page, timeout=120_000)
     page.get_by_role("link", name="Task").first.click()
     wait_idle(page)
     page.get_by_text("X.shape = (n_SEQUENCES, n_OBSERVATIONS, n_FEATURES) = (640, 29, 12)").wait_for()

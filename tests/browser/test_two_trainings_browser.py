@@ -33,6 +33,7 @@ def _open_and_go_to_train(page, url: str, key: str) -> None:
     page.goto(url)
     wait_idle(page, timeout=120_000)
     page.locator(f'[class*="st-key-home-open-{key}"] button').click()
+    page.get_by_text("What rnnlab understood").wait_for(timeout=120_000)  # on the Data page now
     wait_idle(page, timeout=120_000)
     page.get_by_test_id("stSidebarNav").get_by_text("Train", exact=True).click()
     wait_idle(page, timeout=120_000)
