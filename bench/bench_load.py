@@ -91,7 +91,8 @@ async def measure(sessions: int, trainings: int, reruns: int, budget_s: float) -
             await browser.close()
     times = sorted(t for r in results for t in r)
     return {"n": len(times), "p50_s": statistics.median(times),
-            "p95_s": times[max(0, int(round(0.95 * len(times))) - 1)], "max_s": times[-1]}
+            "p95_s": times[max(0, int(round(0.95 * len(times))) - 1)], "max_s": times[-1],
+            "timeouts": sum(1 for t in times if t == float("inf"))}
 
 
 def main(argv=None) -> dict:
@@ -102,8 +103,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--budget", type=float, default=300.0, help="seconds before reruns stop being started")
     args = parser.parse_args(argv)
     result = asyncio.run(measure(args.sessions, args.trainings, args.reruns, args.budget))
+    late = f", {result['timeouts']} not back within 30 s" if result["timeouts"] else ""
     print(row(f"page rerun p95, {args.sessions} sessions + {args.trainings} trainings ({result['n']} reruns)",
-              f"{result['p95_s']:.2f} s (p50 {result['p50_s']:.2f} s)", "< 1 s", result["p95_s"] < 1.0))
+              f"{result['p95_s']:.2f} s (p50 {result['p50_s']:.2f} s{late})", "< 1 s", result["p95_s"] < 1.0))
     return result
 
 
