@@ -10,6 +10,7 @@ from rnnlab import (
     padding_lab,
     plots_inside,
     settings,
+    synthetic,
     ui_state,
     weights,
 )
@@ -209,16 +210,18 @@ with tabs[3]:
 
 with tabs[4]:
     st.markdown(
-        "Random bits; the label is the bit **k steps before the end** (chance = 50 %). Each cell gets the same "
-        "brief budget. The gradient curve shows how far back the prediction still feels the input: at large k "
-        "(30 and more) a SimpleRNN's gradient usually dies out before it reaches the bit, while an LSTM keeps a "
-        "path back. With so little training the accuracies vary from run to run — try several k."
+        "Random signs (−1 or +1); the label is the sign **k steps before the end** (chance = 50 %). SimpleRNN, "
+        "LSTM and GRU get the same budget, and each stops once it has solved the task. The gradient chart "
+        "shows how strongly each earlier step still moves the trained model's prediction; the dotted line "
+        "marks the step it has to remember. A cell that learned the task has its largest gradient there; "
+        "a SimpleRNN at k = 40 usually stays at chance, its gradient dying out long before the line: the "
+        "vanishing gradient. Learning is a matter of luck at the edge — try another k, or raise it to 60."
     )
-    k = st.slider("k (steps back)", 1, 50, 30, key="inside_k")
-    epochs, box = 6, ui_state.advanced()  # the training budget: hidden in presentation mode
+    k = st.slider("k (steps back)", 1, 80, 40, key="inside_k")
+    epochs, box = synthetic.BUDGET["epochs"], ui_state.advanced()  # hidden in presentation mode
     if box is not None:
         with box:
-            epochs = st.slider("Epochs", 1, 20, 6, key="inside_race_epochs")
+            epochs = st.slider("Epochs at most", 1, 100, epochs, key="inside_race_epochs")
     running = _job_status(ui_state.INSIDE_RACE_JOB)
     busy = running is not None and running.active
     if st.button("Train SimpleRNN, LSTM and GRU", key="inside_race", disabled=busy):
@@ -227,8 +230,13 @@ with tabs[4]:
     race = ui_state.get(ui_state.INSIDE_RACE)
     if race:
         ui_state.chart(plots_inside.race_accuracy(race["results"], race["k"]))
+        ui_state.chart(plots_inside.race_learning_curves(race["results"], race["k"]))
         curves = {r["cell"]: r["gradient"] for r in race["results"]}
-        ui_state.chart(plots_inside.gradient_curves(curves, title=f"Gradient through time, k = {race['k']}"))
+        ui_state.chart(
+            plots_inside.gradient_curves(
+                curves, title=f"Gradient through time, k = {race['k']}", mark=race["k"]
+            )
+        )
 
 with tabs[5]:
     options = ["built-in ragged demo", "current dataset"]

@@ -187,13 +187,14 @@ def step_detail_bars(details: dict) -> go.Figure:
 
 
 def gradient_curves(
-    curves: dict[str, np.ndarray], steps: np.ndarray | None = None, title: str = ""
+    curves: dict[str, np.ndarray], steps: np.ndarray | None = None, title: str = "", mark: int | None = None
 ) -> go.Figure:
     """Gradient norm against steps before the end on a log y axis; one line per named curve.
 
     Args:
         curves: name → (T,) gradient norms indexed by steps before the end (NaN/zero gaps are skipped).
         steps: (T,) x values (default 0..T-1).
+        mark: a step to mark with a vertical line (the k-steps task's remembered step).
     """
     fig = go.Figure()
     for name, values in curves.items():
@@ -210,6 +211,8 @@ def gradient_curves(
                 line={"color": colour} if colour else None,
             )
         )
+    if mark is not None:
+        fig.add_vline(x=mark, line_dash="dot", annotation_text=f"the sign to remember (k = {mark})")
     fig.update_yaxes(type="log", dtick="D2", tickformat=".0e", title_text="‖∂ prediction / ∂ x_t‖ (log)")
     fig.update_xaxes(title_text="steps before the end (0 = last step)")
     fig.update_layout(title=title or "Gradient through time", height=420)
@@ -224,12 +227,40 @@ def race_accuracy(results: list[dict], k: int) -> go.Figure:
             x=[CELL_TITLES[c] for c in cells],
             y=[r["accuracy"] for r in results],
             marker_color=[CELL_COLOURS[c] for c in cells],
-            text=[f"{r['accuracy']:.0%}" for r in results],
+            text=[_race_label(r) for r in results],
         )
     )
     fig.add_hline(y=0.5, line_dash="dash", annotation_text="chance (50 %)")
     fig.update_yaxes(range=[0, 1.05], title_text="validation accuracy", tickformat=".0%")
     fig.update_layout(title=f"Remember the bit from k = {k} steps ago", height=360)
+    return fig
+
+
+def _race_label(result: dict) -> str:
+    solved = result.get("solved_epoch")
+    return f"{result['accuracy']:.0%}" + (f" (solved in epoch {solved})" if solved else "")
+
+
+def race_learning_curves(results: list[dict], k: int) -> go.Figure:
+    """Validation accuracy per epoch for each cell of the race, with the 50 % chance line."""
+    fig = go.Figure()
+    for r in results:
+        accuracy = r["history"]["val_accuracy"]
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(1, len(accuracy) + 1),
+                y=accuracy,
+                mode="lines+markers",
+                name=CELL_TITLES[r["cell"]],
+                line={"color": CELL_COLOURS[r["cell"]]},
+            )
+        )
+    fig.add_hline(y=0.5, line_dash="dash", annotation_text="chance (50 %)")
+    fig.update_xaxes(title_text="epoch")
+    fig.update_yaxes(range=[0.3, 1.05], title_text="validation accuracy", tickformat=".0%")
+    fig.update_layout(
+        title=f"Learning to remember k = {k} steps back (a cell stops once it has solved it)", height=360
+    )
     return fig
 
 

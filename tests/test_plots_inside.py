@@ -72,12 +72,22 @@ def test_gradient_curves_log_scale_and_skip_missing():
     assert fig.layout.yaxis.type == "log"
     assert list(fig.data[0].x) == [0, 1]
     assert fig.data[0].name == "SimpleRNN"
+    assert not fig.layout.shapes  # no marker unless asked
+    marked = plots_inside.gradient_curves({"gru": np.ones(4)}, mark=2)
+    assert marked.layout.shapes[0].x0 == 2 and "k = 2" in marked.layout.annotations[0].text
 
 
 def test_race_and_padding_figures():
     results = [{"cell": c, "accuracy": a} for c, a in [("simple_rnn", 0.5), ("lstm", 0.9), ("gru", 0.8)]]
+    results[1]["solved_epoch"] = 7
     fig = plots_inside.race_accuracy(results, 10)
     assert list(fig.data[0].y) == [0.5, 0.9, 0.8]
+    assert list(fig.data[0].text) == ["50%", "90% (solved in epoch 7)", "80%"]
+    for r, accs in zip(results, ([0.5, 0.5], [0.6, 0.9], [0.7])):
+        r["history"] = {"val_accuracy": accs}
+    curves = plots_inside.race_learning_curves(results, 10)
+    assert [list(t.x) for t in curves.data] == [[1, 2], [1, 2], [1]]
+    assert [t.name for t in curves.data] == ["SimpleRNN", "LSTM", "GRU"]
     lab = {
         "metric": "accuracy",
         "classes": ["down", "up"],

@@ -11,8 +11,8 @@ from rnnlab import synthetic
 def test_make_task_label_is_the_bit_k_steps_back():
     X, y = synthetic.make_task(3, n=50, seed=2)
     assert X.shape == (50, 8, 1) and X.dtype == np.float32 and y.dtype == np.int64
-    np.testing.assert_array_equal(y, X[:, 8 - 1 - 3, 0])
-    assert set(np.unique(X)) <= {0.0, 1.0}
+    np.testing.assert_array_equal(y, X[:, 8 - 1 - 3, 0] > 0)
+    assert set(np.unique(X)) == {-1.0, 1.0} and set(np.unique(y)) == {0, 1}
     X2, y2 = synthetic.make_task(3, n=50, seed=2)
     np.testing.assert_array_equal(X, X2)  # seeded
 
@@ -20,7 +20,7 @@ def test_make_task_label_is_the_bit_k_steps_back():
 def test_make_task_k0_is_the_last_step_and_length_override():
     X, y = synthetic.make_task(0, n=10, length=4)
     assert X.shape == (10, 4, 1)
-    np.testing.assert_array_equal(y, X[:, -1, 0])
+    np.testing.assert_array_equal(y, X[:, -1, 0] > 0)
 
 
 @pytest.mark.parametrize(
@@ -35,14 +35,26 @@ def test_race_cells_returns_curves_and_accuracies():
     pytest.importorskip("keras")
     seen = []
     results = synthetic.race_cells(
-        2, units=2, epochs=1, n=40, on_progress=lambda done, total, cell: seen.append((done, total))
+        2, units=2, epochs=2, n=40, on_progress=lambda done, total, label: seen.append((done, total, label))
     )
     assert [r["cell"] for r in results] == ["simple_rnn", "lstm", "gru"]
     for r in results:
         assert 0.0 <= r["accuracy"] <= 1.0
         assert r["gradient"].shape == r["steps_before_end"].shape == (7,)
-        assert len(r["history"]["loss"]) == 1
-    assert seen[-1] == (3, 3)
+        assert 1 <= len(r["history"]["loss"]) <= 2
+        assert r["solved_epoch"] is None or r["history"]["val_accuracy"][r["solved_epoch"] - 1] >= 0.99
+    # progress in epochs of the whole race: 3 cells × 2 epochs
+    assert seen[0] == (0, 6, "SimpleRNN, epoch 0") and (2, 6, "SimpleRNN, epoch 2") in seen
+    assert seen[-1] == (6, 6, "")
+
+
+def test_a_cell_stops_once_it_has_solved_the_task():
+    pytest.importorskip("keras")
+    # k = 0 (the last sign) is solved in a few epochs by every cell; the budget of 30 is not spent
+    results = synthetic.race_cells(0, cells=("gru",), units=4, epochs=30, n=512, seed=0)
+    (gru,) = results
+    assert gru["solved_epoch"] is not None and gru["solved_epoch"] < 30
+    assert len(gru["history"]["loss"]) == gru["solved_epoch"] and gru["accuracy"] >= 0.99
 
 
 def test_build_cell_model_rejects_unknown_cell():
