@@ -29,3 +29,12 @@ def n_workers() -> int:
 def max_queued_per_session() -> int:
     """Jobs one session may have waiting or running: ``$RNNLAB_MAX_QUEUED`` (default 4)."""
     return max(1, int(os.environ.get("RNNLAB_MAX_QUEUED", "4")))
+
+
+def worker_nice() -> int:
+    """How much lower the training workers' CPU priority is than the server's: ``$RNNLAB_WORKER_NICE``.
+
+    Default 10: a training then uses every idle cycle, but a page rerun gets the CPU first, so pages stay
+    responsive while the workers are busy. 0 keeps the server's priority.
+    """
+    return max(0, min(19, int(os.environ.get("RNNLAB_WORKER_NICE", "10"))))

@@ -201,6 +201,21 @@ def run_call(spec, emit, should_stop) -> dict:
     return {"status": status, "message": message, "result": result, "seconds": time.perf_counter() - t0}
 
 
+def lower_priority() -> int:
+    """Lower this process's CPU priority by :func:`rnnlab.settings.worker_nice`; return the new niceness.
+
+    Pages keep the CPU they need for a rerun while trainings fill the rest (where the platform has no
+    ``os.nice``, nothing changes).
+    """
+    from rnnlab import settings
+
+    increment = settings.worker_nice()
+    try:
+        return os.nice(increment)
+    except (AttributeError, OSError):
+        return 0
+
+
 def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
     """The worker's loop (the ``target`` of its ``multiprocessing.Process``).
 
@@ -212,6 +227,7 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
         max_jobs: Jobs to run before retiring (the pool starts a fresh process).
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    lower_priority()
     try:
         devices = discover_devices()
         import keras  # imported once here, before the first job

@@ -109,7 +109,11 @@ def test_server_side_of_a_whole_training_never_imports_tensorflow(tmp_path):
 
     env = {**os.environ, "RNNLAB_DATA_DIR": str(tmp_path)}
     out = subprocess.run(
-        [sys.executable, "-c", SERVER_SIDE_SCRIPT], capture_output=True, text=True, env=env, timeout=300,
+        [sys.executable, "-c", SERVER_SIDE_SCRIPT],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
     )
     assert "TF_IN_SERVER False False" in out.stdout, out.stderr[-2000:]
@@ -160,6 +164,24 @@ def test_killed_worker_fails_its_job_and_the_pool_refills(manager):
     after = manager.submit(spec("run-after-kill"))
     assert manager.wait(after, timeout=180).state == "finished"
     assert pid not in manager.worker_pids()
+
+
+def test_workers_run_at_a_lower_cpu_priority_than_the_server(manager):
+    psutil = pytest.importorskip("psutil")
+    wait_for(lambda: manager.worker_pids())
+    server = psutil.Process().nice()
+    assert all(psutil.Process(pid).nice() >= min(19, server + 10) for pid in manager.worker_pids())
+
+
+def test_worker_nice_setting(monkeypatch):
+    from rnnlab import settings
+
+    monkeypatch.delenv("RNNLAB_WORKER_NICE", raising=False)
+    assert settings.worker_nice() == 10
+    monkeypatch.setenv("RNNLAB_WORKER_NICE", "0")
+    assert settings.worker_nice() == 0
+    monkeypatch.setenv("RNNLAB_WORKER_NICE", "99")
+    assert settings.worker_nice() == 19
 
 
 def test_workers_are_recycled_after_n_jobs():
