@@ -205,13 +205,26 @@ if dataset.n_features > plots_data.MAX_PANELS:
         or None
     )
 if dataset.layout == "series" or dataset.n_sequences == 1:
-    ui_state.chart(plots_data.whole_series(dataset, shown), key="data-chart-series")
+    ui_state.shared_chart(
+        "series", shown, lambda: plots_data.whole_series(dataset, shown), key="data-chart-series"
+    )
 else:
     if st.button("Draw others", key="data-draw"):
         ui_state.set(ui_state.DRAW_SEED, ui_state.get(ui_state.DRAW_SEED) + 1)
     seed = ui_state.get(ui_state.DRAW_SEED)
-    ui_state.chart(plots_data.random_sequences(dataset, seed=seed, features=shown), key="data-chart-random")
+    ui_state.shared_chart(
+        "random",
+        [seed, shown],
+        lambda: plots_data.random_sequences(dataset, seed=seed, features=shown),
+        key="data-chart-random",
+    )
     if dataset.label_kind == "class":
-        ui_state.chart(plots_data.class_grid(dataset, seed=seed), key="data-chart-classes")
-    ui_state.chart(plots_data.length_histogram(dataset), key="data-chart-lengths")
-ui_state.chart(plots_data.feature_histograms(dataset, shown), key="data-chart-hist")
+        ui_state.shared_chart(
+            "classes", seed, lambda: plots_data.class_grid(dataset, seed=seed), key="data-chart-classes"
+        )
+    ui_state.shared_chart(
+        "lengths", None, lambda: plots_data.length_histogram(dataset), key="data-chart-lengths"
+    )
+ui_state.shared_chart(
+    "histograms", shown, lambda: plots_data.feature_histograms(dataset, shown), key="data-chart-hist"
+)

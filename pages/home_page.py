@@ -24,11 +24,15 @@ with left:
         "they form a tensor of shape `(n_sequences, n_observations, n_features) = (3, 4, 3)`; a recurrent "
         "network reads each city one day at a time."
     )
+
+
+def _toy_figure():
+    fig = plots_data.random_sequences(ui_state.bundled_dataset("three_cities"), seed=0, n=3)
+    return fig.update_layout(height=440, title="The three cities: 4 days × 3 features each")
+
+
 with right:
-    toy = ui_state.bundled_dataset("three_cities")
-    fig = plots_data.random_sequences(toy, seed=0, n=3)
-    fig.update_layout(height=440, title="The three cities: 4 days × 3 features each")
-    ui_state.chart(fig, key="home-toy")
+    ui_state.shared_chart("home-toy", None, _toy_figure, of_dataset=False, key="home-toy")
 
 st.subheader("Lessons")
 st.caption("Each lesson loads a dataset and every setting; press Start on the page it opens.")

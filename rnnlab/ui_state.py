@@ -23,6 +23,7 @@ TRAIN_CONFIG = "rnnlab.train_config"  # rnnlab.training.TrainConfig | None
 JOB_IDS = "rnnlab.job_ids"  # list[str]: this session's training jobs, newest last
 WORKSPACE = "rnnlab.workspace"  # str: workspace id, mirrored in the URL
 DRAW_SEED = "rnnlab.draw_seed"  # int: seed for "draw others" on the Data page
+UPLOAD_DIGEST = "rnnlab.upload_digest"  # (bytes, str) | None: the upload and its SHA-256, see upload_digest()
 
 _DEFAULTS: dict[str, Any] = {
     DATASET_CHOICE: None,
@@ -66,8 +67,34 @@ def plain(text: str) -> str:
 def chart(fig, **kwargs) -> None:
     """Show a Plotly figure full-width; in presentation mode with larger type and height."""
     if presenting():
+        import plotly.graph_objects as go
+
+        fig = go.Figure(fig)  # a copy: the figure may be shared (see shared_chart)
         fig.update_layout(font={"size": 20}, height=int((fig.layout.height or 450) * 1.35))
     st.plotly_chart(fig, width="stretch", **kwargs)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _shared_figure(key: str, _build):
+    return _build()
+
+
+def shared_chart(name: str, parts: Any, build, *, of_dataset: bool = True, **kwargs) -> None:
+    """Show a figure that depends only on the current dataset and ``parts``, built once for all sessions.
+
+    Building a Plotly figure costs tens of milliseconds; with a class on one server the same figures are
+    asked for again and again, so they are kept (128 at most) under the dataset's key (which includes an
+    upload's content hash) and ``parts`` (a seed, the features shown). The figure is never changed after.
+
+    Args:
+        name: which figure. parts: JSON-able values it depends on besides the dataset.
+        build: ``() -> go.Figure``, called on a miss.
+        of_dataset: False for a figure that does not show the session's dataset (the home page's).
+    """
+    import json
+
+    key = json.dumps([name, dataset_key() if of_dataset else None, parts], sort_keys=True, default=str)
+    chart(_shared_figure(key, build), **kwargs)
 
 
 # ---- data (the Data page writes the choice; every page reads the dataset) ----
@@ -94,14 +121,31 @@ def bundled_dataset(key: str):
     return _load_bundled(key, "{}")
 
 
+def upload_digest() -> str:
+    """The SHA-256 of the uploaded file's bytes (computed once per upload)."""
+    import hashlib
+
+    data = get(UPLOAD_BYTES) or b""
+    known = st.session_state.get(UPLOAD_DIGEST)
+    if known is None or known[0] is not data:
+        known = (data, hashlib.sha256(data).hexdigest())
+        st.session_state[UPLOAD_DIGEST] = known
+    return known[1]
+
+
 def dataset_key() -> str | None:
-    """A string that changes whenever the chosen dataset or its read options change."""
+    """A string that changes whenever the chosen dataset, its read options or an upload's content change.
+
+    Cached objects shared by all sessions (framed data, baselines, figures) are kept under this key, so
+    two students who upload different files of the same name never see each other's data.
+    """
     import json
 
     choice = get(DATASET_CHOICE)
     if not choice:
         return None
-    return json.dumps([choice, get(READ_OPTIONS)], sort_keys=True, default=str)
+    content = upload_digest() if choice.get("source") == "upload" else None
+    return json.dumps([choice, get(READ_OPTIONS), content], sort_keys=True, default=str)
 
 
 def current_dataset():
@@ -204,15 +248,12 @@ def open_workspace(workspace_id: str | None = None) -> str:
 
 def dataset_ref() -> dict | None:
     """How the store records the chosen data: a bundled key (+ read options), or an upload's name and hash."""
-    import hashlib
-
     choice = get(DATASET_CHOICE)
     if not choice:
         return None
     if choice["source"] == "bundled":
         return {"source": "bundled", "name": choice["name"], "read_options": dict(get(READ_OPTIONS))}
-    data = get(UPLOAD_BYTES) or b""
-    return {"source": "upload", "name": choice["name"], "sha256": hashlib.sha256(data).hexdigest()}
+    return {"source": "upload", "name": choice["name"], "sha256": upload_digest()}
 
 
 def dataset_for(run: dict):

@@ -165,3 +165,57 @@ def test_two_sessions_keep_their_own_data_settings_jobs_and_runs(queue):
         assert _core(at.session_state[ui_state.TASK_CONFIG]) == _core(SESSIONS[name]["task"])
         assert at.session_state[ui_state.MODEL_CONFIG] == SESSIONS[name]["model"]
         assert at.session_state[ui_state.TRAIN_CONFIG] == SESSIONS[name]["train"]
+
+
+def _upload_page():
+    import streamlit as st
+
+    from rnnlab import ui_state
+
+    framed = ui_state.current_framed(ui_state.task_config())
+    st.text(f"series sum {float(framed.series.sum()):.1f}")
+    ui_state.shared_chart("probe", None, lambda: __import__("plotly.graph_objects").graph_objects.Figure())
+
+
+def _upload_session(values: list[int]) -> AppTest:
+    csv = "value\n" + "\n".join(str(v) for v in values)
+    at = AppTest.from_function(_upload_page, default_timeout=60)
+    at.session_state[ui_state.DATASET_CHOICE] = {"source": "upload", "name": "data.csv", "title": "data.csv"}
+    at.session_state[ui_state.UPLOAD_BYTES] = csv.encode()
+    at.session_state[ui_state.READ_OPTIONS] = {}
+    return at.run()
+
+
+def test_uploads_of_the_same_name_never_share_cached_data():
+    # framed data, baselines and figures are cached for all sessions under the dataset's key
+    first = _upload_session(list(range(40)))
+    second = _upload_session([1000 + v for v in range(40)])
+    assert not first.exception and not second.exception
+    assert first.text[0].value != second.text[0].value  # each sees its own file, not the other's
+    assert first.text[0].value == _upload_session(list(range(40))).text[0].value
+
+
+def test_presentation_mode_never_changes_a_shared_figure():
+    def page():
+        import plotly.graph_objects as go
+        import streamlit as st
+
+        from rnnlab import ui_state
+
+        if st.session_state.get("present"):
+            st.query_params["present"] = "1"
+        ui_state.shared_chart(
+            "probe-height", None, lambda: go.Figure(layout={"height": 300}), of_dataset=False
+        )
+
+    AppTest.from_function(page).run()
+    presenting = AppTest.from_function(page)
+    presenting.session_state["present"] = True
+    presenting.run()
+    normal = AppTest.from_function(page).run()
+    import json
+
+    heights = [
+        json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["height"] for at in (presenting, normal)
+    ]
+    assert heights == [405, 300]  # enlarged for the projector only; the cached figure kept its size
