@@ -17,6 +17,7 @@ BENCHMARKS = {
     "render": "bench.bench_render",  # first render of home and Data pages in a real browser
     "load": "bench.bench_load",  # page reruns with 20 sessions and 2 trainings
     "lessons": "bench.bench_lessons",  # each lesson preset trains in under 60 s
+    "race": "bench.bench_race",  # the Inside page's k-steps race over three seeds
 }
 
 
