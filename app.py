@@ -9,6 +9,7 @@ import streamlit as st
 from rnnlab import ui_state
 
 st.set_page_config(page_title="rnnlab", page_icon="🔁", layout="wide")
+ui_state.keep_keras_state()  # no keras.backend.clear_session() after every rerun of every session
 ui_state.init()
 
 if ui_state.presenting():
@@ -25,7 +26,9 @@ PAGES = [
     st.Page("pages/model_page.py", title="Model", icon=":material/account_tree:", url_path="model"),
     st.Page("pages/train_page.py", title="Train", icon=":material/play_circle:", url_path="train"),
     st.Page("pages/results_page.py", title="Results", icon=":material/leaderboard:", url_path="results"),
-    st.Page("pages/compare_page.py", title="Compare", icon=":material/stacked_line_chart:", url_path="compare"),
+    st.Page(
+        "pages/compare_page.py", title="Compare", icon=":material/stacked_line_chart:", url_path="compare"
+    ),
     st.Page("pages/inside_page.py", title="Inside the RNN", icon=":material/biotech:", url_path="inside"),
 ]
 navigation = st.navigation(PAGES, position="sidebar")
@@ -39,7 +42,9 @@ with st.sidebar:
     choice = ui_state.get(ui_state.DATASET_CHOICE)
     st.caption("Current dataset")
     if choice:  # an uploaded file's name is user text: shown inert
-        st.markdown(f"**{choice['title'] if choice['source'] == 'bundled' else ui_state.plain(choice['title'])}**")
+        st.markdown(
+            f"**{choice['title'] if choice['source'] == 'bundled' else ui_state.plain(choice['title'])}**"
+        )
     else:
         st.markdown("_none yet — pick one on the Data page_")
     jobs = ui_state.started_job_manager()  # never starts the pool here: Home and Data stay light
@@ -48,7 +53,9 @@ with st.sidebar:
 
         devices = jobs.devices()
         st.caption("Devices")
-        st.markdown(", ".join(f"`{d['name']}`" for d in devices) if devices else "_training workers starting…_")
+        st.markdown(
+            ", ".join(f"`{d['name']}`" for d in devices) if devices else "_training workers starting…_"
+        )
         for job in (j for j in jobs.jobs(ui_state.session_id()) if j.active):
             st.caption(f"Training: {progress_line(job)}")
 

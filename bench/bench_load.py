@@ -2,13 +2,13 @@
 
 Starts ``streamlit run app.py`` with 2 training workers; two "trainer" sessions open the Train page on
 ECG5000 and press Start, then keep watching their live curves (answering the page's fragment reruns as
-a browser does); ``--sessions`` student sessions open the Home, Data and Task pages on ECG200 and, while
-both trainings run, each reruns its page (the Data page's "Draw others" button, a plain rerun elsewhere)
-after a think time drawn uniformly from ``--think`` seconds, ``--reruns`` times. A rerun's time runs
-from sending the rerun to the server's ``script_finished``, measured on the client. The sessions speak
-the app's own websocket protocol (:mod:`bench.protocol`), so the server's two cores are not also shared
-with twenty browsers. Prints the 50th/95th percentile; the target is p95 < 1 s with 20 sessions and 2
-trainings.
+a browser does). ``--sessions`` student sessions open the Home, Data, Task, Model, Results and Compare
+pages on ECG200 and, while both trainings run, each reruns its page (the Data page's "Draw others"
+button, a plain rerun elsewhere) after a think time drawn uniformly from ``--think`` seconds,
+``--reruns`` times. A rerun's time runs from sending the rerun to the server's ``script_finished``,
+measured on the client. The sessions speak the app's own websocket protocol (:mod:`bench.protocol`),
+so the server's two cores are not also shared with twenty browsers. Prints the 50th/95th percentile;
+the target is p95 < 1 s with 20 sessions and 2 trainings.
 
     python -m bench.bench_load [--sessions 20] [--trainings 2] [--reruns 8] [--think 2 6]
 """
@@ -27,7 +27,7 @@ from bench.protocol import ProtocolSession
 from rnnlab import share_link
 from rnnlab.train_config import TrainConfig
 
-PAGES = ("data", "task", "")  # "" is the home page
+PAGES = ("data", "task", "", "model", "results", "compare")  # "" is the home page
 # the Train page's defaults on ECG5000, but long enough to outlast the measurement (Stop ends it)
 TRAINER_QUERY = urlencode(share_link.to_query("ecg5000", train=TrainConfig(epochs=500, patience=None)))
 TIMEOUT_S = 30.0

@@ -102,8 +102,21 @@ if framed is None:
     )
     st.stop()
 
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _tables(config_json: str, data_key: str, task_json: str, _framed) -> tuple[list, int, list]:
+    """Summary rows, Keras's count and the formula check for a model (built once per config and data)."""
+    model_config = ModelConfig.from_json(config_json)
+    model = models.build_model(model_config, _framed)
+    return (
+        models.summary_rows(model),
+        model.count_params(),
+        models.formula_check(model, model_config, _framed),
+    )
+
+
 try:
-    model = models.build_model(config, framed)
+    summary, n_params, rows = _tables(config.to_json(), ui_state.dataset_key(), task.to_json(), framed)
 except ValueError as err:
     st.error(str(err))
     st.stop()
@@ -115,8 +128,8 @@ st.caption(
 )
 if framed.mask and framed.model_pad_value is not None and config.recurrent:
     st.caption(f"Masking(mask_value={framed.model_pad_value:g}) skips the padded steps.")
-st.dataframe(models.summary_rows(model), hide_index=True, width="stretch")
-st.metric("Parameters (Keras count_params)", f"{model.count_params():,}")
+st.dataframe(summary, hide_index=True, width="stretch")
+st.metric("Parameters (Keras count_params)", f"{n_params:,}")
 
 st.subheader("Parameters, by formula")
 st.markdown(
@@ -124,7 +137,6 @@ st.markdown(
     "dense layer per gate: SimpleRNN $u(u+d+1)$, LSTM $4u(u+d+1)$, GRU $3u(u+d+2)$ (Keras's `reset_after=True`), "
     "doubled when bidirectional."
 )
-rows = models.formula_check(model, config, framed)
 st.dataframe(rows, hide_index=True, width="stretch")
 if all(r["agrees"] for r in rows):
     st.success("Every formula agrees with Keras's own count.")

@@ -232,7 +232,7 @@ def race_accuracy(results: list[dict], k: int) -> go.Figure:
     )
     fig.add_hline(y=0.5, line_dash="dash", annotation_text="chance (50 %)")
     fig.update_yaxes(range=[0, 1.05], title_text="validation accuracy", tickformat=".0%")
-    fig.update_layout(title=f"Remember the bit from k = {k} steps ago", height=360)
+    fig.update_layout(title=f"Remember the sign from k = {k} steps ago", height=360)
     return fig
 
 

@@ -38,6 +38,25 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
+def keep_keras_state() -> None:
+    """Stop Streamlit from calling ``keras.backend.clear_session()`` after every script run.
+
+    Streamlit does that for every session once Keras is imported in the server (the Model and Inside
+    pages need it), which costs ~60 ms of held GIL per rerun of *any* page and clears Keras's global
+    state under another session that is building a model at that moment. The server never trains
+    (workers do), so nothing accumulates in that state. Matplotlib's figures are still closed as before.
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    def clean_problem_modules_but_keras() -> None:
+        import sys
+
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
+
+    script_runner._clean_problem_modules = clean_problem_modules_but_keras
+
+
 def init() -> None:
     """Give every key its default once per session (safe to call on every rerun)."""
     for key, value in _DEFAULTS.items():

@@ -67,3 +67,21 @@ def test_lesson_task_wins_over_a_task_made_earlier_for_another_dataset():
     assert not at.exception
     shown = at.session_state[ui_state.TASK_CONFIG]
     assert shown.replace(input_columns=()) == lesson_task  # the page spells out "all features"
+
+
+def test_app_keeps_streamlit_from_clearing_keras_after_every_rerun(monkeypatch):
+    import sys
+    import types
+
+    from streamlit.runtime.scriptrunner import script_runner
+
+    monkeypatch.setattr(script_runner, "_clean_problem_modules", script_runner._clean_problem_modules)
+    cleared = []
+    fake_keras = types.SimpleNamespace(backend=types.SimpleNamespace(clear_session=lambda: cleared.append(1)))
+    monkeypatch.setitem(sys.modules, "keras", fake_keras)
+    # Streamlit's own clean-up calls keras.backend.clear_session() after every run once Keras is loaded
+    # (~60 ms of held GIL per rerun of any page); app.py replaces it
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    script_runner._clean_problem_modules()
+    assert cleared == []

@@ -90,6 +90,7 @@ def test_streamlit_server_settings_match_the_readers_limit():
     assert server["fileWatcherType"] == "none" and server.get("runOnSave", False) is False
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] in ("none", False)  # no tracebacks in the browser
+    assert config["runner"]["postScriptGC"] is False  # no full GC after every rerun (see bench_load)
 
 
 def test_an_uploaded_name_is_only_a_label_never_a_path(tmp_path, monkeypatch):
