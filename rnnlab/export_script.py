@@ -82,15 +82,27 @@ parts = {{name: split == name for name in ("train", "val", "test")}}
 y_shape = tuple(DATA["y_shape"])
 y = y.reshape((len(y),) + y_shape) if TASK["kind"] != "classify" else y
 
-# ---- 2. standardise on the training split's real steps --------------------------------------
+# ---- 2. standardise on the training split's real steps, per column --------------------------
+def mean_and_std(columns):
+    """Per-column mean and standard deviation, ignoring missing values; a zero std becomes 1."""
+    std = np.nanstd(columns, axis=0)
+    return np.nanmean(columns, axis=0), np.where(std > 0, std, 1.0)
+
+
 Xs = X.copy()
+scaling = {{}}
 if TASK["scale"]:
-    train_real = X[parts["train"]][real[parts["train"]]]  # (n_real_steps, F)
-    mean, std = train_real.mean(axis=0), train_real.std(axis=0)
-    Xs = (X - mean) / np.where(std > 0, std, 1.0)
+    x_mean, x_std = mean_and_std(X[parts["train"]][real[parts["train"]]])  # over (n_real_steps, F)
+    Xs = (X - x_mean) / x_std
+    scaling.update(x_mean=x_mean.tolist(), x_std=x_std.tolist())
     if TASK["kind"] != "classify":
-        y_mean, y_std = np.nanmean(y[parts["train"]]), np.nanstd(y[parts["train"]])
-        y = (y - y_mean) / (y_std if y_std > 0 else 1.0)
+        y_train = y[parts["train"]]
+        if TASK["kind"] == "tag":
+            y_train = y_train[real[parts["train"]]]  # padded steps are not counted
+        columns = y_train.reshape(-1, 1) if y_train.ndim == 1 else y_train.reshape(-1, y_train.shape[-1])
+        y_mean, y_std = mean_and_std(columns)
+        y = (y - y_mean) / y_std
+        scaling.update(y_mean=y_mean.tolist(), y_std=y_std.tolist())
 if DATA["model_pad_value"] is not None:
     Xs[~real] = DATA["model_pad_value"]
 Xs = Xs.astype("float32")
@@ -172,6 +184,7 @@ if args.summary:
             "params": int(model.count_params()),
             "weight_shapes": [list(w.shape) for w in model.weights],
             "history": {{k: [float(v) for v in vs] for k, vs in history.history.items()}},
+            "scaling": scaling,
         }}, f)
 '''
 

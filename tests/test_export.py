@@ -107,7 +107,7 @@ def test_export_of_unknown_run_or_other_workspace_raises(tmp_path):
 )
 def test_exported_script_trains_the_same_model(tmp_path, case):
     store, ws = RunStore(tmp_path / "store"), new_workspace_id()
-    dataset, _, model = _saved_run(store, ws, case)
+    dataset, framed, model = _saved_run(store, ws, case)
     out = tmp_path / "unzipped"
     with zipfile.ZipFile(io.BytesIO(export.export_bytes(store, "run-export01", dataset=dataset))) as zf:
         zf.extractall(out)
@@ -120,6 +120,13 @@ def test_exported_script_trains_the_same_model(tmp_path, case):
     assert summary["params"] == model.count_params()
     assert summary["weight_shapes"] == [list(w.shape) for w in model.weights]
     assert len(summary["history"]["loss"]) == 1
+    # the same standardisation as rnnlab's framing, fitted on the same training rows and steps
+    for key in ("x_mean", "x_std", "y_mean", "y_std"):
+        ours = getattr(framed, key)
+        if ours is None:
+            assert key not in summary["scaling"]
+        else:
+            assert summary["scaling"][key] == pytest.approx(ours.tolist(), rel=1e-9, abs=1e-12), key
 
 
 def test_import_round_trip(tmp_path):
