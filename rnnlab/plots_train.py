@@ -63,7 +63,8 @@ def training_figure(
 
     Args:
         history: Epoch-level logs so far: ``{"loss": [...], "val_loss": [...], "mae": [...], ...}``.
-        batches: Intra-epoch points ``{"x": epochs done (float), "logs": {"loss": ..., metric: ...}}``.
+        batches: Intra-epoch points ``{"x": epochs done (float), "logs": {"loss": ..., metric: ...}}``,
+            drawn as faint dots; the newest one also ends the line while its epoch runs.
         main_metric: ``"mae"`` or ``"accuracy"``.
         reference: :func:`rnnlab.train_reference.reference` output (best baseline on validation).
         classify: Whether the loss is cross-entropy (default: ``main_metric == "accuracy"``).
@@ -88,15 +89,28 @@ def training_figure(
         return xs[i] if i < len(xs) else i + 1
 
     for col, key, factor in ((1, "loss", 1.0), (2, main_metric, scale)):
-        inner = [(b["x"], b["logs"][key] * factor) for b in batches if key in b["logs"]]
         epochs = [(at(i), v * factor) for i, v in enumerate(history.get(key, []))]
-        # the running mean within an epoch, joined to the epoch-end values
-        points = sorted(inner + epochs)
-        if points:
+        inner = sorted((b["x"], b["logs"][key] * factor) for b in batches if key in b["logs"])
+        # the line joins the epochs' values, and runs on to the newest point of the epoch in progress;
+        # every running mean within an epoch stays as a faint dot (Keras's mean over an epoch's first
+        # few batches is noisy: joined into the line it would saw-tooth at every epoch start)
+        ended = epochs[-1][0] if epochs else 0.0
+        line = epochs + [p for p in inner[-1:] if p[0] > ended]
+        if inner:
             fig.add_trace(
                 go.Scatter(
-                    x=[p[0] for p in points], y=[p[1] for p in points], mode="lines",
-                    name=f"train {key}", line={"color": TRAIN_COLOR}, legendgroup="train", showlegend=col == 1,
+                    x=[p[0] for p in inner], y=[p[1] for p in inner], mode="markers",
+                    name=f"train {key} within epochs", marker={"color": TRAIN_COLOR, "size": 4, "opacity": 0.35},
+                    legendgroup="train", showlegend=False, hoverinfo="x+y",
+                ),
+                row=1, col=col,
+            )  # fmt: skip
+        if line:
+            fig.add_trace(
+                go.Scatter(
+                    x=[p[0] for p in line], y=[p[1] for p in line], mode="lines+markers",
+                    name=f"train {key}", line={"color": TRAIN_COLOR}, marker={"size": 6},
+                    legendgroup="train", showlegend=col == 1,
                 ),
                 row=1, col=col,
             )  # fmt: skip

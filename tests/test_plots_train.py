@@ -16,10 +16,22 @@ def test_mae_is_shown_in_original_units_with_the_baseline_in_the_same_units():
     reference = {"name": "last value", "metric": "mae", "value": 4.0, "scaled_value": 0.4, "loss": 0.3,
                  "y_scale": 10.0}  # fmt: skip
     history = {"loss": [0.9, 0.6], "val_loss": [1.0, 0.7], "mae": [0.8, 0.5], "val_mae": [0.9, 0.6]}
-    fig = training_figure(history, [{"x": 0.5, "logs": {"loss": 1.2, "mae": 1.0}}], "mae", reference)
-    assert list(_trace(fig, "train mae").y) == pytest.approx([10.0, 8.0, 5.0])  # 0.5 epoch, 1, 2
+    batches = [{"x": 0.5, "logs": {"loss": 1.2, "mae": 1.0}}, {"x": 2.5, "logs": {"loss": 0.5, "mae": 0.45}}]
+    fig = training_figure(history, batches, "mae", reference)
+    # the line: epochs 1 and 2, then the running mean half-way through epoch 3 (the epoch in progress)
+    assert list(_trace(fig, "train mae").x) == [1, 2, 2.5]
+    assert list(_trace(fig, "train mae").y) == pytest.approx([8.0, 5.0, 4.5])
     assert list(_trace(fig, "val mae").y) == pytest.approx([9.0, 6.0])
-    assert list(_trace(fig, "train loss").y) == pytest.approx([1.2, 0.9, 0.6])  # loss stays scaled
+    assert list(_trace(fig, "train loss").y) == pytest.approx([0.9, 0.6, 0.5])  # loss stays scaled
+    # every running mean within an epoch, epoch 1's too, as faint dots beside the line
+    dots = _trace(fig, "train mae within epochs")
+    assert (
+        dots.mode == "markers" and list(dots.x) == [0.5, 2.5] and list(dots.y) == pytest.approx([10.0, 4.5])
+    )
+    early = training_figure({}, batches[:1], "mae", reference)  # during the first epoch
+    assert list(_trace(early, "train mae").x) == [0.5]
+    ended = training_figure(history, batches[:1], "mae", reference)  # no epoch in progress
+    assert list(_trace(ended, "train mae").x) == [1, 2]
     lines = sorted(shape.y0 for shape in fig.layout.shapes)
     assert lines == pytest.approx(
         [0.3, 4.0]

@@ -19,12 +19,13 @@ TRAIN = TrainConfig(epochs=5, batch_size=1, fast=False, patience=None)
 
 
 def _train_points(page) -> int:
-    """Points of the 'train loss' trace in the live Plotly chart (0 before it exists)."""
+    """Points of the 'train loss' traces (line and within-epoch dots) in the live chart (0 before it exists)."""
     return page.evaluate(
         """() => {
             const plot = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
             if (!plot || !plot.data) return 0;
-            return plot.data.filter(t => t.name === 'train loss').reduce((n, t) => n + t.x.length, 0);
+            return plot.data.filter(t => (t.name || '').startsWith('train loss'))
+                .reduce((n, t) => n + t.x.length, 0);
         }"""
     )
 
