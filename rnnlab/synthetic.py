@@ -80,14 +80,14 @@ def build_cell_model(
     return model
 
 
-def _epoch_callback(on_epoch):
-    """A Keras callback that reports each epoch and stops the fit once the task is solved."""
+def _epoch_callback(on_epoch, until_solved: bool):
+    """A Keras callback that reports each epoch and (when asked) stops the fit once the task is solved."""
     import keras
 
     class Solved(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
             on_epoch(epoch + 1)
-            if (logs or {}).get("val_accuracy", 0.0) >= SOLVED_ACCURACY:
+            if until_solved and (logs or {}).get("val_accuracy", 0.0) >= SOLVED_ACCURACY:
                 self.model.stop_training = True
 
     return Solved()
@@ -104,17 +104,17 @@ def race_cells(
     learning_rate: float = BUDGET["learning_rate"],
     length: int | None = None,
     seed: int = 0,
+    until_solved: bool = True,
     on_progress=None,
 ) -> list[dict]:
     """Train each cell on the k-steps task with the same budget; return accuracies and gradient curves.
 
-    A cell stops as soon as its validation accuracy reaches :data:`SOLVED_ACCURACY`.
-
     Args:
         k: steps back. cells: which cells to train. units, epochs (at most), n, batch_size,
             learning_rate, length, seed: the budget (the same for every cell).
-        on_progress: optional ``f(done: int, total: int, label: str)`` in epochs of the whole race
-            (a solved cell's unused epochs count as done).
+        until_solved: stop a cell as soon as its validation accuracy reaches :data:`SOLVED_ACCURACY`.
+        on_progress: optional ``f(done: int, total: int, label: str)``: cells done, cells, and
+            ``"<cell>, epoch <e>"`` after every epoch (``e = 0`` as a cell starts).
 
     Returns:
         One dict per cell: ``{"cell", "accuracy" (validation, last epoch), "train_accuracy", "history",
@@ -124,14 +124,12 @@ def race_cells(
     X, y = make_task(k, n=n, length=length, seed=seed)
     n_val = max(1, n // 4)
     X_train, y_train, X_val, y_val = X[n_val:], y[n_val:], X[:n_val], y[:n_val]
-    total = len(cells) * epochs
     results = []
     for index, cell in enumerate(cells):
-        before = index * epochs
 
-        def report(epoch: int, cell=cell, before=before) -> None:
+        def report(epoch: int, cell=cell, index=index) -> None:
             if on_progress is not None:
-                on_progress(before + epoch, total, f"{CELL_LAYERS[cell]}, epoch {epoch}")
+                on_progress(index, len(cells), f"{cell}, epoch {epoch}")
 
         report(0)
         start = time.perf_counter()
@@ -147,7 +145,7 @@ def race_cells(
             epochs=epochs,
             batch_size=batch_size,
             verbose=0,
-            callbacks=[_epoch_callback(report)],
+            callbacks=[_epoch_callback(report, until_solved)],
         )
         curve = gradients.gradient_through_time(model, X_val[:64])
         history = {key: [float(v) for v in values] for key, values in fit.history.items()}
@@ -165,7 +163,7 @@ def race_cells(
             }
         )
     if on_progress is not None:
-        on_progress(total, total, "")
+        on_progress(len(cells), len(cells), "")
     return results
 
 

@@ -280,14 +280,15 @@ def test_call_job_error_fails_only_that_job(manager):
 
 
 def test_call_jobs_queue_cancel_stop_and_a_killed_worker(manager):
-    slow = {"k": 1, "epochs": 400, "n": 64, "units": 2}  # minutes unless stopped or killed
+    slow = {"k": 1, "epochs": 400, "n": 64, "units": 2, "until_solved": False}  # minutes unless stopped
     first = manager.submit_call("k_steps_race", slow, "s-ca")
-    wait_for(lambda: manager.status(first).progress.get("label") == "simple_rnn")
+    wait_for(lambda: manager.status(first).progress.get("label", "").startswith("simple_rnn, epoch"))
     queued = manager.submit_call("k_steps_race", TINY_RACE, "s-cb")
     cancelled = manager.submit_call("k_steps_race", TINY_RACE, "s-cc")
     assert manager.status(queued).queue_position == 1 and manager.status(cancelled).queue_position == 2
     assert progress_line(manager.status(cancelled)) == "waiting in the queue (position 2)"
-    assert progress_line(manager.status(first)) == "training simple_rnn (1 of 3)"
+    line = progress_line(manager.status(first))
+    assert line.startswith("training simple_rnn, epoch ") and line.endswith(" (1 of 3)")
     assert manager.cancel(cancelled) and manager.status(cancelled).state == "stopped"
     # the same per-session limit as trainings
     manager.submit_call("k_steps_race", TINY_RACE, "s-ca")
@@ -303,8 +304,9 @@ def test_call_jobs_queue_cancel_stop_and_a_killed_worker(manager):
         manager.wait(job.job_id, timeout=180)
 
 
-def test_stop_ends_a_running_call_job_between_cells(manager):
-    job_id = manager.submit_call("k_steps_race", {"k": 1, "epochs": 3, "n": 64, "units": 2}, "s-stop")
+def test_stop_ends_a_running_call_job_within_an_epoch(manager):
+    race = {"k": 1, "epochs": 3, "n": 64, "units": 2, "until_solved": False}
+    job_id = manager.submit_call("k_steps_race", race, "s-stop")
     wait_for(lambda: manager.status(job_id).state == "running")
     manager.stop(job_id)
     status = manager.wait(job_id, timeout=120)

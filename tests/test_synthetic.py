@@ -43,9 +43,9 @@ def test_race_cells_returns_curves_and_accuracies():
         assert r["gradient"].shape == r["steps_before_end"].shape == (7,)
         assert 1 <= len(r["history"]["loss"]) <= 2
         assert r["solved_epoch"] is None or r["history"]["val_accuracy"][r["solved_epoch"] - 1] >= 0.99
-    # progress in epochs of the whole race: 3 cells × 2 epochs
-    assert seen[0] == (0, 6, "SimpleRNN, epoch 0") and (2, 6, "SimpleRNN, epoch 2") in seen
-    assert seen[-1] == (6, 6, "")
+    # progress per cell, with the epoch in the label
+    assert seen[0] == (0, 3, "simple_rnn, epoch 0") and (0, 3, "simple_rnn, epoch 1") in seen
+    assert (2, 3, "gru, epoch 0") in seen and seen[-1] == (3, 3, "")
 
 
 def test_a_cell_stops_once_it_has_solved_the_task():
@@ -55,6 +55,8 @@ def test_a_cell_stops_once_it_has_solved_the_task():
     (gru,) = results
     assert gru["solved_epoch"] is not None and gru["solved_epoch"] < 30
     assert len(gru["history"]["loss"]) == gru["solved_epoch"] and gru["accuracy"] >= 0.99
+    (full,) = synthetic.race_cells(0, cells=("gru",), units=4, epochs=8, n=512, seed=0, until_solved=False)
+    assert len(full["history"]["loss"]) == 8 and full["solved_epoch"] == gru["solved_epoch"]
 
 
 def test_build_cell_model_rejects_unknown_cell():
