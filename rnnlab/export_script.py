@@ -79,8 +79,6 @@ else:
         y = np.stack([pad_one(g[targets].to_numpy("float64"), 0.0) for g in groups])
 
 parts = {{name: split == name for name in ("train", "val", "test")}}
-y_shape = tuple(DATA["y_shape"])
-y = y.reshape((len(y),) + y_shape) if TASK["kind"] != "classify" else y
 
 # ---- 2. standardise on the training split's real steps, per column --------------------------
 def mean_and_std(columns):
@@ -96,13 +94,15 @@ if TASK["scale"]:
     Xs = (X - x_mean) / x_std
     scaling.update(x_mean=x_mean.tolist(), x_std=x_std.tolist())
     if TASK["kind"] != "classify":
-        y_train = y[parts["train"]]
+        y_train = y[parts["train"]]  # (n, k), (n, H, k) or (n, T, k): one column per target
         if TASK["kind"] == "tag":
             y_train = y_train[real[parts["train"]]]  # padded steps are not counted
-        columns = y_train.reshape(-1, 1) if y_train.ndim == 1 else y_train.reshape(-1, y_train.shape[-1])
-        y_mean, y_std = mean_and_std(columns)
+        y_mean, y_std = mean_and_std(y_train.reshape(-1, y_train.shape[-1]))
         y = (y - y_mean) / y_std
         scaling.update(y_mean=y_mean.tolist(), y_std=y_std.tolist())
+y_shape = tuple(DATA["y_shape"])
+if TASK["kind"] != "classify":
+    y = y.reshape((len(y),) + y_shape)  # the model's output shape
 if DATA["model_pad_value"] is not None:
     Xs[~real] = DATA["model_pad_value"]
 Xs = Xs.astype("float32")

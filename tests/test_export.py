@@ -101,7 +101,7 @@ def test_export_of_unknown_run_or_other_workspace_raises(tmp_path):
     "case",
     [
         "classify-padded",  # padding + masking + stacking: the richest framing, always run
-        pytest.param("forecast", marks=pytest.mark.slow),
+        "forecast",  # windows and a target standardised over two horizons, always run
         pytest.param("tag", marks=pytest.mark.slow),
     ],
 )
