@@ -31,7 +31,7 @@ def _reset_overrides() -> None:
 def _choose_bundled() -> None:
     key = st.session_state["data-bundled"]
     if key:
-        ui_state.set(ui_state.DATASET_CHOICE, {"source": "bundled", "name": key, "title": entries[key].title})
+        ui_state.choose_bundled(key)
         _reset_overrides()
 
 

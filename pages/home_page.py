@@ -59,10 +59,7 @@ for i, entry in enumerate(entries):
         st.markdown(f"**{entry.title}**")
         st.caption(f"{entry.description}  \n*{entry.layout} · {entry.task}*")
         if st.button("Open", key=f"home-open-{entry.key}"):
-            ui_state.set(
-                ui_state.DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title}
-            )
-            ui_state.set(ui_state.READ_OPTIONS, {})
+            ui_state.choose_bundled(entry.key)
             st.switch_page("pages/data_page.py")
 
 st.caption("Tip for a class: add `?present=1` to the address for presentation mode (larger type and charts).")

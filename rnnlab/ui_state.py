@@ -283,6 +283,19 @@ def dataset_for(run: dict):
     return current_dataset()
 
 
+def choose_bundled(key: str, read_options: dict | None = None) -> None:
+    """Make the bundled dataset ``key`` (read with ``read_options``) this session's data.
+
+    Raises:
+        ValueError: no bundled dataset has this key.
+    """
+    from rnnlab import catalog
+
+    entry = catalog.get_entry(key)
+    set(DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title})
+    set(READ_OPTIONS, dict(read_options or {}))
+
+
 def share_query() -> dict[str, str]:
     """Query parameters for the current configuration (a bundled dataset only) plus the workspace."""
     from rnnlab import share_link
@@ -315,11 +328,7 @@ def apply_link() -> bool:
         del st.query_params[key]
     shared = share_link.from_query(params)
     if shared.dataset is not None:
-        from rnnlab import catalog
-
-        entry = catalog.get_entry(shared.dataset)
-        set(DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title})
-        set(READ_OPTIONS, dict(shared.read_options))
+        choose_bundled(shared.dataset, shared.read_options)
     if shared.task is not None:
         store_task_config(shared.task)  # made for the dataset just chosen
     for key, value in ((MODEL_CONFIG, shared.model), (TRAIN_CONFIG, shared.train)):
@@ -334,13 +343,11 @@ def open_lesson(key: str):
     Raises:
         ValueError: unknown lesson or invalid lesson settings.
     """
-    from rnnlab import catalog, presets
+    from rnnlab import presets
 
     lesson = presets.get_lesson(key)
     task, model, train = lesson.configs()
-    entry = catalog.get_entry(lesson.dataset)
-    set(DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title})
-    set(READ_OPTIONS, {})
+    choose_bundled(lesson.dataset)
     store_task_config(task)  # made for the lesson's dataset, not the one chosen before
     set(MODEL_CONFIG, model)
     set(TRAIN_CONFIG, train)
@@ -353,16 +360,13 @@ def load_run_settings(run: dict) -> None:
     Raises:
         ValueError: the stored settings are no longer valid.
     """
-    from rnnlab import catalog
     from rnnlab.framing import TaskConfig
     from rnnlab.model_config import ModelConfig
     from rnnlab.train_config import TrainConfig
 
     ref = run.get("dataset_ref") or {}
     if ref.get("source") == "bundled" and ref.get("name"):
-        entry = catalog.get_entry(ref["name"])
-        set(DATASET_CHOICE, {"source": "bundled", "name": entry.key, "title": entry.title})
-        set(READ_OPTIONS, dict(ref.get("read_options") or {}))
+        choose_bundled(ref["name"], ref.get("read_options"))
     store_task_config(TaskConfig.from_dict(run["task_config"]))
     set(MODEL_CONFIG, ModelConfig.from_dict(run["model_config"]))
     set(TRAIN_CONFIG, TrainConfig.from_dict(run["train_config"]))
