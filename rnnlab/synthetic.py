@@ -114,7 +114,7 @@ def race_cells(
             learning_rate, length, seed: the budget (the same for every cell).
         until_solved: stop a cell as soon as its validation accuracy reaches :data:`SOLVED_ACCURACY`.
         on_progress: optional ``f(done: int, total: int, label: str)``: cells done, cells, and
-            ``"<cell>, epoch <e>"`` after every epoch (``e = 0`` as a cell starts).
+            ``"<Keras layer name>, epoch <e>"`` after every epoch (``e = 0`` as a cell starts).
 
     Returns:
         One dict per cell: ``{"cell", "accuracy" (validation, last epoch), "train_accuracy", "history",
@@ -129,7 +129,7 @@ def race_cells(
 
         def report(epoch: int, cell=cell, index=index) -> None:
             if on_progress is not None:
-                on_progress(index, len(cells), f"{cell}, epoch {epoch}")
+                on_progress(index, len(cells), f"{CELL_LAYERS[cell]}, epoch {epoch}")
 
         report(0)
         start = time.perf_counter()

@@ -282,13 +282,13 @@ def test_call_job_error_fails_only_that_job(manager):
 def test_call_jobs_queue_cancel_stop_and_a_killed_worker(manager):
     slow = {"k": 1, "epochs": 400, "n": 64, "units": 2, "until_solved": False}  # minutes unless stopped
     first = manager.submit_call("k_steps_race", slow, "s-ca")
-    wait_for(lambda: manager.status(first).progress.get("label", "").startswith("simple_rnn, epoch"))
+    wait_for(lambda: manager.status(first).progress.get("label", "").startswith("SimpleRNN, epoch"))
     queued = manager.submit_call("k_steps_race", TINY_RACE, "s-cb")
     cancelled = manager.submit_call("k_steps_race", TINY_RACE, "s-cc")
     assert manager.status(queued).queue_position == 1 and manager.status(cancelled).queue_position == 2
     assert progress_line(manager.status(cancelled)) == "waiting in the queue (position 2)"
     line = progress_line(manager.status(first))
-    assert line.startswith("training simple_rnn, epoch ") and line.endswith(" (1 of 3)")
+    assert line.startswith("training SimpleRNN, epoch ") and line.endswith(" (1 of 3)")
     assert manager.cancel(cancelled) and manager.status(cancelled).state == "stopped"
     # the same per-session limit as trainings
     manager.submit_call("k_steps_race", TINY_RACE, "s-ca")
