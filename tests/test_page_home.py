@@ -70,11 +70,14 @@ def test_lesson_task_wins_over_a_task_made_earlier_for_another_dataset():
 
 
 def test_app_keeps_streamlit_from_clearing_keras_after_every_rerun(monkeypatch):
+    import inspect
     import sys
     import types
 
     from streamlit.runtime.scriptrunner import script_runner
 
+    # the function app.py replaces is the one Streamlit's script runner calls after every run
+    assert "_log_if_error(_clean_problem_modules)" in inspect.getsource(script_runner.ScriptRunner)
     monkeypatch.setattr(script_runner, "_clean_problem_modules", script_runner._clean_problem_modules)
     cleared = []
     fake_keras = types.SimpleNamespace(backend=types.SimpleNamespace(clear_session=lambda: cleared.append(1)))
