@@ -82,7 +82,16 @@ async def measure(
         done = asyncio.Event()
         started = [asyncio.Event() for _ in range(trainings)]
         trainers = [asyncio.create_task(_trainer(url, started[i], done)) for i in range(trainings)]
-        await asyncio.wait_for(asyncio.gather(*(e.wait() for e in started)), 180)
+        all_started = asyncio.create_task(asyncio.gather(*(e.wait() for e in started)))
+        finished, _ = await asyncio.wait(
+            [all_started, *trainers], timeout=240, return_when=asyncio.FIRST_COMPLETED
+        )
+        for task in finished:
+            if task is not all_started:
+                task.result()  # a trainer that ended before the students started: raise its error
+                raise RuntimeError("a training ended before the students started")
+        if not finished:
+            raise RuntimeError("the trainings did not start within 240 s")
         start_at = time.monotonic() + 5  # students connect, then the trainings get going
         deadline = start_at + budget_s
         students = [
@@ -92,10 +101,12 @@ async def measure(
         done.set()
         trained_throughout = all(await asyncio.gather(*trainers))
     times = sorted(t for r in results for t in r)
-    per_page = {
-        page or "home": statistics.median(t for r in results[i :: len(PAGES)] for t in r)
-        for i, page in enumerate(PAGES)
+    if not times:
+        raise RuntimeError("no rerun was measured: raise --budget or --reruns")
+    by_page = {
+        page or "home": [t for r in results[i :: len(PAGES)] for t in r] for i, page in enumerate(PAGES)
     }
+    per_page = {page: statistics.median(ts) for page, ts in by_page.items() if ts}
     return {
         "n": len(times),
         "p50_s": statistics.median(times),

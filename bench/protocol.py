@@ -15,6 +15,7 @@ stream until ``script_finished``, finds buttons by label in the deltas, and answ
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from urllib.parse import urlparse
 
@@ -48,6 +49,7 @@ class ProtocolSession:
         self._reader: asyncio.Task | None = None
         self._finished: asyncio.Queue = asyncio.Queue()
         self._fragments: dict[str, asyncio.Task] = {}
+        self._late = False  # a run timed out and may still send its script_finished
 
     async def __aenter__(self) -> ProtocolSession:
         self._ws = await websockets.connect(
@@ -127,6 +129,13 @@ class ProtocolSession:
         return await self._timed(self.buttons[label], timeout)
 
     async def _timed(self, trigger: str | None, timeout: float) -> float:
+        if self._reader is not None and self._reader.done():  # the connection is gone: say why
+            self._reader.result()
+            raise ConnectionError("the server closed the websocket")
+        if self._late:  # the previous run timed out: let it end before this one starts
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._finished.get(), timeout)
+            self._late = False
         while not self._finished.empty():
             self._finished.get_nowait()
         for task in self._fragments.values():  # a full run restarts the fragments it draws
@@ -137,8 +146,12 @@ class ProtocolSession:
         await self._send(trigger=trigger)
         deadline = start + timeout
         while True:
-            end, status = await asyncio.wait_for(
-                self._finished.get(), max(0.01, deadline - time.perf_counter())
-            )
+            try:
+                end, status = await asyncio.wait_for(
+                    self._finished.get(), max(0.01, deadline - time.perf_counter())
+                )
+            except TimeoutError:
+                self._late = True
+                raise
             if status != EARLY:
                 return end - start

@@ -213,7 +213,7 @@ with tabs[4]:
         "Random signs (−1 or +1); the label is the sign **k steps before the end** (chance = 50 %). SimpleRNN, "
         "LSTM and GRU get the same budget, and each stops once it has solved the task. The gradient chart "
         "shows how strongly each earlier step still moves the trained model's prediction; the dotted line "
-        "marks the step it has to remember. A cell that learned the task has its largest gradient there; "
+        "marks the step it has to remember. A cell that learned the task has a peak at that line; "
         "a SimpleRNN at k = 40 usually stays at chance, its gradient dying out long before the line: the "
         "vanishing gradient. Learning is a matter of luck at the edge — try another k, or raise it to 60."
     )

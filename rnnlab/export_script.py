@@ -21,6 +21,7 @@ standardisation fitted on the training split) and the same model, then trains it
 
 import argparse
 import json
+import warnings
 
 import keras
 import numpy as np
@@ -82,9 +83,12 @@ parts = {{name: split == name for name in ("train", "val", "test")}}
 
 # ---- 2. standardise on the training split's real steps, per column --------------------------
 def mean_and_std(columns):
-    """Per-column mean and standard deviation, ignoring missing values; a zero std becomes 1."""
-    std = np.nanstd(columns, axis=0)
-    return np.nanmean(columns, axis=0), np.where(std > 0, std, 1.0)
+    """Per-column mean and standard deviation of the finite values; an empty column gets 0, a flat one std 1."""
+    columns = np.where(np.isfinite(columns), columns, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column: handled just below
+        mean, std = np.nanmean(columns, axis=0), np.nanstd(columns, axis=0)
+    return np.nan_to_num(mean), np.where(std > 0, std, 1.0)
 
 
 Xs = X.copy()

@@ -114,7 +114,7 @@ def race_cells(
             learning_rate, length, seed: the budget (the same for every cell).
         until_solved: stop a cell as soon as its validation accuracy reaches :data:`SOLVED_ACCURACY`.
         on_progress: optional ``f(done: int, total: int, label: str)``: cells done, cells, and
-            ``"<Keras layer name>, epoch <e>"`` after every epoch (``e = 0`` as a cell starts).
+            ``"<Keras layer name>, epoch <e>"`` with the epoch in progress (1-based).
 
     Returns:
         One dict per cell: ``{"cell", "accuracy" (validation, last epoch), "train_accuracy", "history",
@@ -127,9 +127,9 @@ def race_cells(
     results = []
     for index, cell in enumerate(cells):
 
-        def report(epoch: int, cell=cell, index=index) -> None:
-            if on_progress is not None:
-                on_progress(index, len(cells), f"{CELL_LAYERS[cell]}, epoch {epoch}")
+        def report(done: int, cell=cell, index=index) -> None:
+            if on_progress is not None:  # the epoch in progress, 1-based, as Keras's own log names it
+                on_progress(index, len(cells), f"{CELL_LAYERS[cell]}, epoch {min(done + 1, epochs)}")
 
         report(0)
         start = time.perf_counter()

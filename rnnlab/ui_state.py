@@ -44,7 +44,8 @@ def keep_keras_state() -> None:
     Streamlit does that for every session once Keras is imported in the server (the Model and Inside
     pages need it), which costs ~60 ms of held GIL per rerun of *any* page and clears Keras's global
     state under another session that is building a model at that moment. The server never trains
-    (workers do), so nothing accumulates in that state. Matplotlib's figures are still closed as before.
+    (workers do); what it builds (the Model page's summary, the Inside page's loaded models) is cached
+    and named explicitly, so little accumulates. Matplotlib's figures are still closed as before.
     """
     from streamlit.runtime.scriptrunner import script_runner
 

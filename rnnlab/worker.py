@@ -227,8 +227,8 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
         max_jobs: Jobs to run before retiring (the pool starts a fresh process).
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    lower_priority()
     try:
+        lower_priority()  # a bad RNNLAB_WORKER_NICE is reported as this worker's "broken" message
         devices = discover_devices()
         import keras  # imported once here, before the first job
 

@@ -28,6 +28,20 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(autouse=True)
+def _streamlit_clean_up_restored():
+    """Undo app.py's process-wide change to Streamlit's after-run clean-up after every test.
+
+    ``ui_state.keep_keras_state`` replaces a function of Streamlit's script runner module; without this,
+    which version a test sees would depend on whether an earlier test had run ``app.py``.
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    original = script_runner._clean_problem_modules
+    yield
+    script_runner._clean_problem_modules = original
+
+
+@pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
     """Every test gets its own run store directory, so tests never see each other's runs."""
     monkeypatch.setenv("RNNLAB_DATA_DIR", str(tmp_path_factory.mktemp("rnnlab-data")))

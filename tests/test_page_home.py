@@ -78,12 +78,14 @@ def test_app_keeps_streamlit_from_clearing_keras_after_every_rerun(monkeypatch):
 
     # the function app.py replaces is the one Streamlit's script runner calls after every run
     assert "_log_if_error(_clean_problem_modules)" in inspect.getsource(script_runner.ScriptRunner)
-    monkeypatch.setattr(script_runner, "_clean_problem_modules", script_runner._clean_problem_modules)
     cleared = []
     fake_keras = types.SimpleNamespace(backend=types.SimpleNamespace(clear_session=lambda: cleared.append(1)))
     monkeypatch.setitem(sys.modules, "keras", fake_keras)
     # Streamlit's own clean-up calls keras.backend.clear_session() after every run once Keras is loaded
-    # (~60 ms of held GIL per rerun of any page); app.py replaces it
+    # (~60 ms of held GIL per rerun of any page); app.py replaces it (conftest restores it after the test)
+    script_runner._clean_problem_modules()
+    assert cleared == [1]
+    cleared.clear()
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     script_runner._clean_problem_modules()
