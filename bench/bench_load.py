@@ -82,7 +82,7 @@ async def measure(
         done = asyncio.Event()
         started = [asyncio.Event() for _ in range(trainings)]
         trainers = [asyncio.create_task(_trainer(url, started[i], done)) for i in range(trainings)]
-        all_started = asyncio.create_task(asyncio.gather(*(e.wait() for e in started)))
+        all_started = asyncio.gather(*(e.wait() for e in started))
         finished, _ = await asyncio.wait(
             [all_started, *trainers], timeout=240, return_when=asyncio.FIRST_COMPLETED
         )
