@@ -215,7 +215,9 @@ with tabs[4]:
         "shows how strongly each earlier step still moves the trained model's prediction; the dotted line "
         "marks the step it has to remember. A cell that learned the task has a peak at that line; "
         "a SimpleRNN at k = 40 usually stays at chance, its gradient dying out long before the line: the "
-        "vanishing gradient. Learning is a matter of luck at the edge — try another k, or raise it to 60."
+        "vanishing gradient. Near the edge it is partly luck: in our runs SimpleRNN solved k = 40 in one "
+        "of three seeds and k = 60 in neither of two; GRU solved k = 60 both times, while LSTM ran out of "
+        "epochs there (more under Advanced)."
     )
     k = st.slider("k (steps back)", 1, 80, 40, key="inside_k")
     epochs, box = synthetic.BUDGET["epochs"], ui_state.advanced()  # hidden in presentation mode
