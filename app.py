@@ -6,7 +6,7 @@ page never import TensorFlow.
 
 import streamlit as st
 
-from rnnlab import ui_state
+from rnnlab.ui import state as ui_state
 
 st.set_page_config(page_title="rnnlab", page_icon="🔁", layout="wide")
 ui_state.keep_keras_state()  # no keras.backend.clear_session() after every rerun of every session
@@ -49,7 +49,7 @@ with st.sidebar:
         st.markdown("_none yet — pick one on the Data page_")
     jobs = ui_state.started_job_manager()  # never starts the pool here: Home and Data stay light
     if jobs is not None:
-        from rnnlab.job_types import progress_line
+        from rnnlab.jobs.types import progress_line
 
         devices = jobs.devices()
         st.caption("Devices")

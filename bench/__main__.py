@@ -1,7 +1,7 @@
 """``make bench``: run every benchmark, each measured side by side in one run, and print one table.
 
-    python -m bench                 # all of them
-    python -m bench ingest render   # a selection
+python -m bench                 # all of them
+python -m bench ingest render   # a selection
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ def main(argv: list[str]) -> int:
     chosen = argv or list(BENCHMARKS)
     unknown = [name for name in chosen if name not in BENCHMARKS]
     if unknown:
-        print(f"Unknown benchmark(s): {', '.join(unknown)}. Choose from: {', '.join(BENCHMARKS)}", file=sys.stderr)
+        print(
+            f"Unknown benchmark(s): {', '.join(unknown)}. Choose from: {', '.join(BENCHMARKS)}",
+            file=sys.stderr,
+        )
         return 2
     print("| benchmark | figure | target | |\n|---|---|---|---|")
     for name in chosen:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rnnlab.reader import read_csv
+from rnnlab.data.reader import read_csv
 
 
 def write_long_csv(path: Path, rows: int, steps: int = 200, seed: int = 0) -> None:

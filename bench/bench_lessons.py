@@ -2,7 +2,7 @@
 
     python -m bench.bench_lessons [--only KEY ...] [--write]
 
-For each lesson: load the bundled dataset, frame it, and run ``rnnlab.training.train`` exactly as a
+For each lesson: load the bundled dataset, frame it, and run ``rnnlab.training.fit.train`` exactly as a
 worker does (model building, fit with the lesson's epochs and early stopping, evaluation against the
 baselines); a race lesson trains its four cells one after another and reports the sum. Each lesson runs
 in a fresh subprocess so TensorFlow's start-up and graph caches do not favour later lessons; TensorFlow's
@@ -28,15 +28,18 @@ LIMIT_S = 60.0
 ONE = """
 import json, sys, time
 import keras  # imported before the clock starts, as in a warm worker
-from rnnlab import catalog, framing, presets, training
-lesson = presets.get_lesson(sys.argv[1])
+from rnnlab.data import catalog
+from rnnlab.task import framing
+from rnnlab.runs import lessons
+from rnnlab.training import fit
+lesson = lessons.get_lesson(sys.argv[1])
 task, _, train = lesson.configs()
 t0 = time.perf_counter()
 framed = framing.frame(catalog.load_dataset(lesson.dataset), task)
 runs = []
 for model in lesson.model_variants():
     t = time.perf_counter()
-    result = training.train(framed, model, train)
+    result = fit.train(framed, model, train)
     ev = result.evaluation or {}
     runs.append({"cell": model.cell, "status": result.status, "seconds": time.perf_counter() - t,
                  "epochs": len(result.history.get("loss", [])), "verdict": ev.get("verdict")})

@@ -24,8 +24,8 @@ from urllib.parse import urlencode
 
 from bench.common import row, streamlit_server
 from bench.protocol import ProtocolSession
-from rnnlab import share_link
-from rnnlab.train_config import TrainConfig
+from rnnlab.runs import share_link
+from rnnlab.training.config import TrainConfig
 
 PAGES = ("data", "task", "", "model", "results", "compare")  # "" is the home page
 # the Train page's defaults on ECG5000, but long enough to outlast the measurement (Stop ends it)

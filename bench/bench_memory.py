@@ -47,10 +47,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("RNNLAB_DATA_DIR", tempfile.mkdtemp(prefix="rnnlab-bench-memory-"))
     from bench.bench_training import synthetic
-    from rnnlab.framing import TaskConfig
-    from rnnlab.jobs import JobManager, JobSpec
-    from rnnlab.model_config import ModelConfig
-    from rnnlab.train_config import TrainConfig
+    from rnnlab.jobs.manager import JobManager, JobSpec
+    from rnnlab.models.config import ModelConfig
+    from rnnlab.task.framing import TaskConfig
+    from rnnlab.training.config import TrainConfig
 
     manager = JobManager(n_workers=args.workers)
     samples = []

@@ -1,7 +1,7 @@
 """The Inside page's k-steps race, as the page runs it, over several seeds: does the story show?
 
-For each seed, :func:`rnnlab.synthetic.race_cells` trains SimpleRNN, LSTM and GRU with the page's
-budget (:data:`rnnlab.synthetic.BUDGET`) on "remember the sign k steps back" and prints, per cell, the
+For each seed, :func:`rnnlab.inside.synthetic.race_cells` trains SimpleRNN, LSTM and GRU with the page's
+budget (:data:`rnnlab.inside.synthetic.BUDGET`) on "remember the sign k steps back" and prints, per cell, the
 validation accuracy, the epoch it solved the task in (≥ 99 %), the gradient at the remembered step
 relative to the last step, and the seconds it took. The course's story is that the gated cells learn
 it and SimpleRNN does not, its gradient vanishing before step k.
@@ -20,7 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def main(argv=None) -> dict:
-    from rnnlab import synthetic
+    from rnnlab.inside import synthetic
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--k", type=int, default=40)

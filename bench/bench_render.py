@@ -21,8 +21,10 @@ from bench.common import CHROMIUM_FLAGS, chromium_path, row, streamlit_server, w
 def _tf_loaded(pid: int) -> bool:
     """Whether the process has TensorFlow's native library mapped (i.e. imported TF)."""
     try:
-        return any("_pywrap_tensorflow" in m.path or "libtensorflow" in m.path
-                   for m in psutil.Process(pid).memory_maps())
+        return any(
+            "_pywrap_tensorflow" in m.path or "libtensorflow" in m.path
+            for m in psutil.Process(pid).memory_maps()
+        )
     except psutil.Error:
         return False
 
@@ -67,8 +69,14 @@ def main(argv=None) -> dict:
     home, data = statistics.median(result["home_s"]), statistics.median(result["data_ecg5000_s"])
     print(row("first render, home page (median)", f"{home:.2f} s", "—", None))
     print(row("Data page, ECG5000 chosen → charts (median)", f"{data:.2f} s", "≤ 2 s", data <= 2.0))
-    print(row("server imported TensorFlow", str(result["server_imported_tensorflow"]), "False",
-              not result["server_imported_tensorflow"]))
+    print(
+        row(
+            "server imported TensorFlow",
+            str(result["server_imported_tensorflow"]),
+            "False",
+            not result["server_imported_tensorflow"],
+        )
+    )
     return result
 
 

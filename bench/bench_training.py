@@ -28,7 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 def synthetic(n: int, steps: int, features: int, classes: int, seed: int = 0):
     """A classification collection of ``n`` sequences ``(steps, features)`` (labels depend on the data)."""
-    from rnnlab.dataset import SequenceDataset
+    from rnnlab.data.dataset import SequenceDataset
 
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, steps, features)).cumsum(axis=1) / np.sqrt(steps)
@@ -74,26 +74,27 @@ def bare_fit(framed, model_config, train_config, fast: bool | None = None):
     """
     import keras
 
-    from rnnlab import models, training
+    from rnnlab.models import build
+    from rnnlab.training import fit
 
     cfg = train_config.replace(fast=train_config.fast if fast is None else fast)
     t0 = time.perf_counter()
     keras.utils.set_random_seed(cfg.seed)
     x, y, w = framed.scaled("train")
     xv, yv, wv = framed.scaled("val")
-    model = models.build_model(model_config, framed)
-    loss, metrics = models.loss_and_metrics(framed)
+    model = build.build_model(model_config, framed)
+    loss, metrics = build.loss_and_metrics(framed)
     steps = -(-len(x) // cfg.batch_size)
-    settings = training.fit_settings(model, cfg, framed.n_steps, steps)
+    settings = fit.fit_settings(model, cfg, framed.n_steps, steps)
     model.compile(
-        optimizer=training.make_optimizer(cfg), loss=loss, metrics=metrics,
+        optimizer=fit.make_optimizer(cfg), loss=loss, metrics=metrics,
         steps_per_execution=settings["steps_per_execution"], jit_compile=settings["jit_compile"],
     )  # fmt: skip
     clock = EpochClock.make()
     if settings["pipeline"] == "tf.data":
         data = {
-            "x": training.make_dataset(x, y, w, cfg.batch_size, cfg.seed),
-            "validation_data": training.make_dataset(xv, yv, wv, cfg.batch_size, None),
+            "x": fit.make_dataset(x, y, w, cfg.batch_size, cfg.seed),
+            "validation_data": fit.make_dataset(xv, yv, wv, cfg.batch_size, None),
             "shuffle": False,
         }
     else:
@@ -104,7 +105,7 @@ def bare_fit(framed, model_config, train_config, fast: bool | None = None):
 
 def dashboard_fit(manager, dataset, task, model_config, train_config, poll: float = 0.25):
     """Submit through the JobManager, poll like the live panel; seconds until the ``end`` event arrived."""
-    from rnnlab.jobs import JobSpec
+    from rnnlab.jobs.manager import JobSpec
 
     spec = JobSpec(
         dataset, {"source": "bench"}, task, model_config, train_config, "bench-ws", "bench", "bench-run"
@@ -123,10 +124,10 @@ def dashboard_fit(manager, dataset, task, model_config, train_config, poll: floa
 
 
 def path_overhead(repeats: int, n: int, epochs: int) -> dict:
-    from rnnlab import framing
-    from rnnlab.jobs import JobManager
-    from rnnlab.model_config import ModelConfig
-    from rnnlab.train_config import TrainConfig
+    from rnnlab.jobs.manager import JobManager
+    from rnnlab.models.config import ModelConfig
+    from rnnlab.task import framing
+    from rnnlab.training.config import TrainConfig
 
     dataset = synthetic(n, 187, 1, 5)
     task = framing.TaskConfig("classify", split_mode="stratified")
@@ -156,8 +157,8 @@ def path_overhead(repeats: int, n: int, epochs: int) -> dict:
 
 
 def fast_vs_default(name, dataset, model_config, batch_size, epochs, repeats) -> dict:
-    from rnnlab import framing
-    from rnnlab.train_config import TrainConfig
+    from rnnlab.task import framing
+    from rnnlab.training.config import TrainConfig
 
     framed = framing.frame(dataset, framing.TaskConfig("classify", split_mode="stratified"))
     config = TrainConfig(epochs=epochs, batch_size=batch_size, patience=None)
@@ -193,7 +194,7 @@ def main(argv=None) -> int:
     repeats = args.repeats or (2 if args.quick else 3)
     n_ecg = args.ecg_samples or (3000 if args.quick else 8000)
     epochs = args.epochs or (3 if args.quick else 5)
-    from rnnlab.model_config import ModelConfig
+    from rnnlab.models.config import ModelConfig
 
     rows = []
     if "path" not in args.skip:

@@ -4,7 +4,9 @@ import contextlib
 
 import streamlit as st
 
-from rnnlab import compare, export, plots_compare, ui_state
+from rnnlab.plots import compare as plots_compare
+from rnnlab.runs import compare, export
+from rnnlab.ui import state as ui_state
 
 st.title("🏁 Compare runs")
 try:

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from rnnlab import catalog, plots_data, summary, ui_state
+from rnnlab.data import catalog, summary
+from rnnlab.plots import data as plots_data
+from rnnlab.ui import state as ui_state
 
 OVERRIDE_KEYS = [
     "data-layout",

@@ -4,7 +4,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from rnnlab import catalog, plots_data, presets, ui_state
+from rnnlab.data import catalog
+from rnnlab.plots import data as plots_data
+from rnnlab.runs import lessons as presets
+from rnnlab.ui import state as ui_state
 
 st.title("rnnlab — learn recurrent neural networks on real sequences")
 st.markdown(

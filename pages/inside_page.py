@@ -3,18 +3,12 @@ the padding lab and the failure detectors."""
 
 import streamlit as st
 
-from rnnlab import (
-    gradients,
-    inside_data,
-    numpy_rnn,
-    padding_lab,
-    plots_inside,
-    settings,
-    synthetic,
-    ui_state,
-    weights,
-)
-from rnnlab.job_types import progress_line
+from rnnlab.core import settings
+from rnnlab.inside import gradients, numpy_rnn, padding_lab, synthetic, weights
+from rnnlab.inside import page_data as inside_data
+from rnnlab.jobs.types import progress_line
+from rnnlab.plots import inside as plots_inside
+from rnnlab.ui import state as ui_state
 
 POLL_SECONDS = 1.0
 

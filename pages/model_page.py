@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from rnnlab import models, ui_state
-from rnnlab.model_config import CELL_ACTIVATIONS, HEAD_ACTIVATIONS, ModelConfig, parse_units
+from rnnlab.models import build as models
+from rnnlab.models.config import CELL_ACTIVATIONS, HEAD_ACTIVATIONS, ModelConfig, parse_units
+from rnnlab.ui import state as ui_state
 
 CELL_LABELS = {
     "gru": "GRU — gated, 3 gates",

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from rnnlab import evaluation, framing, plots_results, ui_state
+from rnnlab.evaluation import judge as evaluation
+from rnnlab.plots import results as plots_results
+from rnnlab.task import framing
+from rnnlab.ui import state as ui_state
 
 ui_state.init()
 st.title("🏁 Results — does the model beat the baselines?")

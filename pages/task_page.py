@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from rnnlab import framing, plots_task, ui_state
-from rnnlab.framing import PaddingConfig, TaskConfig
+from rnnlab.plots import task as plots_task
+from rnnlab.task import framing
+from rnnlab.task.framing import PaddingConfig, TaskConfig
+from rnnlab.ui import state as ui_state
 
 TASK_LABELS = {
     "classify": "classify a whole sequence",

@@ -1,16 +1,18 @@
 """Train: training settings, Start, and the live panel (curves, progress, Stop) of this session's job.
 
-Training runs in the server's worker processes (rnnlab.jobs); this page only submits
+Training runs in the server's worker processes (rnnlab.jobs.manager); this page only submits
 the job and polls its status, so the user can leave and come back. No TensorFlow here.
 """
 
 import streamlit as st
 
-from rnnlab import plots_train, train_findings, ui_state
-from rnnlab.framing import TaskConfig
-from rnnlab.job_types import JobSpec, progress_line, result_rows
-from rnnlab.model_config import ModelConfig
-from rnnlab.train_config import OPTIMIZERS, TrainConfig
+from rnnlab.evaluation import findings as train_findings
+from rnnlab.jobs.types import JobSpec, progress_line, result_rows
+from rnnlab.models.config import ModelConfig
+from rnnlab.plots import train as plots_train
+from rnnlab.task.framing import TaskConfig
+from rnnlab.training.config import OPTIMIZERS, TrainConfig
+from rnnlab.ui import state as ui_state
 
 POLL_SECONDS = 1.0
 
@@ -40,7 +42,9 @@ if dataset is None and latest is None:
 # ---- settings ---------------------------------------------------------------------------------
 if dataset is not None and task is not None:
     units = ", ".join(str(u) for u in model.units)
-    st.caption(f"Data **{ui_state.plain(dataset.name)}** · task **{task.kind}** · model **{model.cell}({units})**")
+    st.caption(
+        f"Data **{ui_state.plain(dataset.name)}** · task **{task.kind}** · model **{model.cell}({units})**"
+    )
     c2, c3, c4 = st.columns(3)
     learning_rate = c2.number_input(
         "Learning rate", min_value=1e-6, max_value=10.0, value=float(saved.learning_rate), format="%.5f",
@@ -87,7 +91,7 @@ if dataset is not None and task is not None:
         st.caption("Copy this link to share the whole configuration — data, task, model and training.")
     busy = latest is not None and latest.active
     if st.button("Start training", type="primary", disabled=busy or config is None, key="train-start"):
-        from rnnlab.store import new_run_id
+        from rnnlab.runs.store import new_run_id
 
         spec = JobSpec(
             dataset=dataset, dataset_ref=ui_state.dataset_ref() or {}, task=task, model=model, train=config,

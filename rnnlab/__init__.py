@@ -2,7 +2,7 @@
 
 The package is UI-free: everything the Streamlit pages show is computed here,
 and nothing here imports Streamlit (except the small session bridge
-``rnnlab.ui_state``). TensorFlow is imported only by the modules that build,
+``rnnlab.ui.state``). TensorFlow is imported only by the modules that build,
 train or inspect models, never on import of the package itself.
 """
 

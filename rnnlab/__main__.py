@@ -1,5 +1,5 @@
 import sys
 
-from rnnlab.cli import main
+from rnnlab.cli.main import main
 
 sys.exit(main())

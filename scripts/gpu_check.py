@@ -4,8 +4,8 @@ Run on a machine with a GPU:  ``python scripts/gpu_check.py [--samples 4000] [--
 On a machine without one it says so and exits with status 0.
 
 Checks (each prints PASS/FAIL; the exit status is 1 if any FAIL):
-1. every GPU TensorFlow sees is listed by ``rnnlab.devices`` with memory growth on;
-2. a model built by ``rnnlab.models.build_model`` places its weights and outputs on ``/GPU:0``;
+1. every GPU TensorFlow sees is listed by ``rnnlab.training.devices`` with memory growth on;
+2. a model built by ``rnnlab.models.build.build_model`` places its weights and outputs on ``/GPU:0``;
 3. the traced GRU/LSTM call contains the cuDNN op (``CudnnRNNV3``) for cuDNN-friendly settings,
    also with a post-padding mask, and not with ``recurrent_dropout > 0`` (what the Model page warns of);
 4. seconds per epoch of GRU(20) → GRU(20) → Dense (the course's ECG model shape) on GPU vs CPU,
@@ -36,8 +36,8 @@ def check(name: str, ok: bool, detail: str = "") -> None:
 
 def toy_framed(n: int, steps: int, ragged: bool, kind: str = "classify", side: str = "post"):
     """A FramedData from random sequences (ragged → post-padded and masked)."""
-    from rnnlab import framing
-    from rnnlab.dataset import SequenceDataset
+    from rnnlab.data.dataset import SequenceDataset
+    from rnnlab.task import framing
 
     rng = np.random.default_rng(0)
     lengths = rng.integers(steps // 2, steps + 1, size=n) if ragged else np.full(n, steps)
@@ -65,12 +65,12 @@ def pre_padding_outcome(framed_pre) -> str:
     """What a masked GRU does on GPU with pre-padded data (the Model page warns about it)."""
     import tensorflow as tf
 
-    from rnnlab import models
-    from rnnlab.model_config import ModelConfig
+    from rnnlab.models import build
+    from rnnlab.models.config import ModelConfig
 
     try:
         with tf.device("/GPU:0"):
-            model = models.build_model(ModelConfig(cell="gru", units=(8,)), framed_pre)
+            model = build.build_model(ModelConfig(cell="gru", units=(8,)), framed_pre)
             model.predict(framed_pre.scaled("train")[0], verbose=0)
         return "ran without an error"
     except Exception as err:  # noqa: BLE001 - we report whatever cuDNN says
@@ -80,13 +80,13 @@ def pre_padding_outcome(framed_pre) -> str:
 def epoch_seconds(device: str, framed, epochs: int) -> float:
     import keras
 
-    from rnnlab import models
-    from rnnlab.model_config import ModelConfig
+    from rnnlab.models import build
+    from rnnlab.models.config import ModelConfig
 
     with keras.device(device):
         keras.utils.set_random_seed(0)
-        model = models.build_model(ModelConfig(cell="gru", units=(20, 20)), framed)
-        loss, metrics = models.loss_and_metrics(framed)
+        model = build.build_model(ModelConfig(cell="gru", units=(20, 20)), framed)
+        loss, metrics = build.loss_and_metrics(framed)
         model.compile(optimizer="rmsprop", loss=loss, metrics=metrics)
         X, y, _ = framed.scaled("train")
         times: list[float] = []
@@ -111,8 +111,9 @@ def main() -> int:
 
     import tensorflow as tf
 
-    from rnnlab import devices, models
-    from rnnlab.model_config import ModelConfig
+    from rnnlab.models import build
+    from rnnlab.models.config import ModelConfig
+    from rnnlab.training import devices
 
     found = devices.list_devices()
     gpus = [d for d in found if d["kind"] == "GPU"]
@@ -126,7 +127,7 @@ def main() -> int:
 
     small = toy_framed(64, 20, ragged=True)
     with tf.device("/GPU:0"):
-        model = models.build_model(ModelConfig(cell="lstm", units=(8,)), small)
+        model = build.build_model(ModelConfig(cell="lstm", units=(8,)), small)
         out = model(small.scaled("train")[0][:4])
     placed = [w.value.device if hasattr(w, "value") else w.device for w in model.weights]
     check("weights on /GPU:0", all("GPU:0" in d for d in placed), placed[0])
@@ -136,12 +137,12 @@ def main() -> int:
         for ragged in (False, True):
             framed = toy_framed(64, 20, ragged=ragged)
             with tf.device("/GPU:0"):
-                ops = cudnn_ops(models.build_model(ModelConfig(cell=cell, units=(8,)), framed), framed)
+                ops = cudnn_ops(build.build_model(ModelConfig(cell=cell, units=(8,)), framed), framed)
             label = f"{cell} {'post-padded + mask' if ragged else 'no mask'} uses cuDNN"
             check(label, bool(ops), ",".join(ops) or "no Cudnn op in the traced graph")
     with tf.device("/GPU:0"):
         ops = cudnn_ops(
-            models.build_model(ModelConfig(cell="gru", units=(8,), recurrent_dropout=0.2), small), small
+            build.build_model(ModelConfig(cell="gru", units=(8,), recurrent_dropout=0.2), small), small
         )
     check("recurrent_dropout > 0 falls back (no cuDNN), as the Model page warns", not ops, ",".join(ops))
 

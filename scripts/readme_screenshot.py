@@ -17,10 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import CHROMIUM_FLAGS, chromium_path, streamlit_server, wait_idle  # noqa: E402
-from rnnlab import share_link  # noqa: E402
-from rnnlab.framing import TaskConfig  # noqa: E402
-from rnnlab.model_config import ModelConfig  # noqa: E402
-from rnnlab.train_config import TrainConfig  # noqa: E402
+from rnnlab.models.config import ModelConfig  # noqa: E402
+from rnnlab.runs import share_link  # noqa: E402
+from rnnlab.task.framing import TaskConfig  # noqa: E402
+from rnnlab.training.config import TrainConfig  # noqa: E402
 
 LINK = share_link.to_query(
     "sunspots",

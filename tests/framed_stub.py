@@ -1,6 +1,6 @@
 """Small hand-built FramedData look-alikes (the contract's fields and methods) for the MODELS tests.
 
-They let model, evaluation and plot tests run without ``rnnlab.framing``: X in original units,
+They let model, evaluation and plot tests run without ``rnnlab.task.framing``: X in original units,
 scaled() standardises on real steps, unscale_y inverts it.
 """
 

@@ -1,5 +1,5 @@
 """Datasets for the framing / baseline / task tests: the bundled files through the catalog
-(falling back to a pandas read while ``rnnlab.reader`` is missing), and tiny hand-made ones."""
+(falling back to a pandas read while ``rnnlab.data.reader`` is missing), and tiny hand-made ones."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ import importlib.util
 import numpy as np
 import pandas as pd
 
-from rnnlab import settings
-from rnnlab.dataset import SequenceDataset
+from rnnlab.core import settings
+from rnnlab.data.dataset import SequenceDataset
 
-HAS_READER = importlib.util.find_spec("rnnlab.reader") is not None
+HAS_READER = importlib.util.find_spec("rnnlab.data.reader") is not None
 
 
 def bundled(key: str) -> SequenceDataset:
     """A bundled dataset, read as the app reads it (``catalog.load_dataset``)."""
     if HAS_READER:
-        from rnnlab import catalog
+        from rnnlab.data import catalog
 
         return catalog.load_dataset(key)
     return _FALLBACK[key]()

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from rnnlab import baselines
-from rnnlab.baselines import (
+from rnnlab.evaluation import scoreboard
+from rnnlab.evaluation.scoreboard import (
     ClassPrior,
     Drift,
     LastValue,
@@ -14,19 +14,19 @@ from rnnlab.baselines import (
     TrainMean,
     WindowMean,
 )  # fmt: skip
-from rnnlab.framing import TaskConfig, frame
+from rnnlab.task.framing import TaskConfig, frame
 from tests import task_data
 
 W = np.array([[[1.0], [2.0], [4.0]], [[3.0], [3.0], [0.0]]])  # two windows, W=3, one target column
 
 
 def test_forecast_maths_by_hand():
-    assert baselines.last_value(W)[:, 0].tolist() == [4.0, 0.0]
-    assert baselines.window_mean(W)[:, 0].tolist() == [7 / 3, 2.0]
+    assert scoreboard.last_value(W)[:, 0].tolist() == [4.0, 0.0]
+    assert scoreboard.window_mean(W)[:, 0].tolist() == [7 / 3, 2.0]
     # season 2: h=1 → index W-1+1-2 = 1; h=2 → 2+2-2 = 2
-    assert baselines.seasonal_naive(W, (1, 2), 2)[:, :, 0].tolist() == [[2.0, 4.0], [3.0, 0.0]]
+    assert scoreboard.seasonal_naive(W, (1, 2), 2)[:, :, 0].tolist() == [[2.0, 4.0], [3.0, 0.0]]
     # slope (4-1)/2 = 1.5 → 4 + 1.5h ; (0-3)/2 = -1.5 → 0 - 1.5h
-    assert baselines.drift(W, (1, 3))[:, :, 0].tolist() == [[5.5, 8.5], [-1.5, -4.5]]
+    assert scoreboard.drift(W, (1, 3))[:, :, 0].tolist() == [[5.5, 8.5], [-1.5, -4.5]]
 
 
 def test_estimators_by_hand():
@@ -68,17 +68,17 @@ def _framed_cases():
 def test_contract_over_all_baselines():
     seen = set()
     for fd in _framed_cases():
-        for name, est in baselines.candidates(fd)[0]:
+        for name, est in scoreboard.candidates(fd)[0]:
             seen.add(type(est).__name__)
-            X = baselines._inputs(fd, "test", est)
+            X = scoreboard._inputs(fd, "test", est)
             with pytest.raises(ValueError, match="not fitted yet"):
                 est.predict(X)
-            assert est.fit(baselines._inputs(fd, "train", est), fd.train.y, fd.train.sample_weight) is est
+            assert est.fit(scoreboard._inputs(fd, "train", est), fd.train.y, fd.train.sample_weight) is est
             assert all(not k.endswith("_") for k in vars(type(est)(**_params(est))))  # __init__ only stores
             first = est.predict(X)
             assert first.shape == fd.test.y.shape, name
             assert np.array_equal(first, est.predict(X)), name
-            again = type(est)(**_params(est)).fit(baselines._inputs(fd, "train", est), fd.train.y)
+            again = type(est)(**_params(est)).fit(scoreboard._inputs(fd, "train", est), fd.train.y)
             assert np.array_equal(first, again.predict(X)), name  # a fresh fit gives the same answer
     assert seen >= {"LastValue", "WindowMean", "SeasonalNaive", "Drift", "TrainMean", "LinearAR",
                     "MostFrequent", "ClassPrior", "NearestCentroid"}  # fmt: skip
@@ -90,13 +90,13 @@ def _params(est):
 
 def test_scoreboard_and_best_on_val():
     fd = frame(task_data.ramp(80), TaskConfig("forecast", window=6))
-    board = baselines.scoreboard(fd)
+    board = scoreboard.scoreboard(fd)
     names = [row["name"] for row in board]
     assert names[:2] == ["last value", "window mean"] and "drift" in names
     drift = next(r for r in board if r["name"] == "drift")
     assert drift["test"]["mae"] == pytest.approx(0.0, abs=1e-4)  # a ramp is a straight line
-    assert baselines.best(board, "mae")["name"] in ("drift", "linear AR (ridge)")
-    preds = baselines.predict_all(fd, "test")
+    assert scoreboard.best(board, "mae")["name"] in ("drift", "linear AR (ridge)")
+    preds = scoreboard.predict_all(fd, "test")
     assert preds["last value"].tolist() == (fd.test.y - 1).tolist()
 
 
@@ -104,9 +104,9 @@ def test_skipped_when_target_is_not_an_input():
     fd = frame(
         task_data.ramp(80), TaskConfig("forecast", window=6, input_columns=("sq",), target_columns=("v",))
     )
-    names = [n for n, _ in baselines.candidates(fd)[0]]
+    names = [n for n, _ in scoreboard.candidates(fd)[0]]
     assert names == ["train mean", "linear AR (ridge)"]
-    assert "skipped" in baselines.candidates(fd)[1][0]
+    assert "skipped" in scoreboard.candidates(fd)[1][0]
 
 
 # ---- reference figures (../shared/datasets/SOURCES.md): test = last 20 % of windows, raw units ----
@@ -115,7 +115,7 @@ REFERENCE_SPLIT = {"val_share": 0.0, "test_share": 0.2}
 
 def _last_value_mae(key, **task):
     fd = frame(task_data.bundled(key), TaskConfig("forecast", **REFERENCE_SPLIT, **task))
-    return next(r for r in baselines.scoreboard(fd) if r["name"] == "last value")["test"]["mae"]
+    return next(r for r in scoreboard.scoreboard(fd) if r["name"] == "last value")["test"]["mae"]
 
 
 def test_reference_sunspots_last_value():
@@ -133,5 +133,5 @@ def test_reference_seattle_and_co2_last_value():
 def test_reference_ecg5000_most_frequent_on_archive_test():
     fd = frame(task_data.bundled("ecg5000"), TaskConfig("classify", split_mode="archive"))
     assert len(fd.test) == 4500
-    row = next(r for r in baselines.scoreboard(fd) if r["name"] == "most frequent class")
+    row = next(r for r in scoreboard.scoreboard(fd) if r["name"] == "most frequent class")
     assert round(row["test"]["accuracy"], 4) == 0.5838

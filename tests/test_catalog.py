@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from rnnlab import catalog, settings
-from rnnlab.dataset import DataError
+from rnnlab.core import settings
+from rnnlab.data import catalog
+from rnnlab.data.dataset import DataError
 
 KEYS = [
     "ecg5000",

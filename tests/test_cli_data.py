@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from rnnlab import cli
+from rnnlab.cli import main as cli
 
 
 def test_datasets_json_lists_every_key(capsys):

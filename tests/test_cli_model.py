@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from rnnlab import cli_model
+from rnnlab.cli import model as cli_model
 
 
 def _run(argv, capsys):
@@ -51,10 +51,10 @@ def test_text_output(capsys):
 
 
 def test_registered_and_through_the_dispatcher_bad_features_exit_2(capsys, monkeypatch):
-    from rnnlab import cli
+    from rnnlab.cli import main as cli
 
-    assert "rnnlab.cli_model" in cli.COMMAND_MODULES
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ["rnnlab.cli_model"])  # other areas' commands aside
+    assert "rnnlab.cli.model" in cli.COMMAND_MODULES
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ["rnnlab.cli.model"])  # other areas' commands aside
     assert cli.main(["params", "--cell", "gru", "--units", "3", "--features", "0"]) == 2
     assert "features" in capsys.readouterr().err
     assert cli.main(["params", "--cell", "gru", "--units", "3", "--features", "2", "--json"]) == 0

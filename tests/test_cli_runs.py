@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from rnnlab import cli_runs
-from rnnlab.store import RunStore, new_workspace_id
+from rnnlab.cli import runs as cli_runs
+from rnnlab.runs.store import RunStore, new_workspace_id
 
 
 def _main(argv: list[str]) -> int:
@@ -78,6 +78,6 @@ def test_bad_input_exits_2_with_a_message(argv, message, capsys):
 
 
 def test_registered_in_the_dispatcher():
-    from rnnlab import cli
+    from rnnlab.cli import main as cli
 
-    assert "rnnlab.cli_runs" in cli.COMMAND_MODULES
+    assert "rnnlab.cli.runs" in cli.COMMAND_MODULES

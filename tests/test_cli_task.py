@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from rnnlab import cli, cli_task
+from rnnlab.cli import main as cli
+from rnnlab.cli import task as cli_task
 from tests import task_data
 
 
@@ -24,7 +25,7 @@ def _run(argv, capsys):
 
 
 def test_registered_in_the_dispatcher():
-    assert "rnnlab.cli_task" in cli.COMMAND_MODULES
+    assert "rnnlab.cli.task" in cli.COMMAND_MODULES
 
 
 def test_reference_split_json(capsys):

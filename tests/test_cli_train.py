@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from rnnlab import cli_train
+from rnnlab.cli import train as cli_train
 
 
 def _run(argv: list[str]) -> int:
@@ -45,7 +45,7 @@ def test_save_records_the_run_in_the_store_and_runs_lists_it(capsys):
     import subprocess
     import sys
 
-    from rnnlab import cli
+    from rnnlab.cli import main as cli
 
     code = cli.main(["train", "three_cities", "--cell", "simple_rnn", "--units", "2", "--epochs", "1",
                      "--batch-size", "2", "--save", "--workspace", "class-ws-1", "--json"])  # fmt: skip
@@ -70,14 +70,14 @@ def test_save_records_the_run_in_the_store_and_runs_lists_it(capsys):
     assert run["dataset_ref"] == {"source": "bundled", "name": "three_cities", "read_options": {}}
     assert run["params"] == result["params"] == 2 * (1 + 2 + 3) + 3  # SimpleRNN(2) on 3 features + Dense(1)
     assert run["model_path"] and os.path.exists(run["model_path"])
-    from rnnlab.store import RunStore
+    from rnnlab.runs.store import RunStore
 
     assert RunStore().history(run_id)["loss"] == result["history"]["loss"]
 
 
 def test_without_save_nothing_is_stored(capsys):
-    from rnnlab import cli
-    from rnnlab.store import RunStore
+    from rnnlab.cli import main as cli
+    from rnnlab.runs.store import RunStore
 
     assert cli.main(["train", "three_cities", "--units", "2", "--epochs", "1", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["run_id"] is None
@@ -85,7 +85,7 @@ def test_without_save_nothing_is_stored(capsys):
 
 
 def test_bad_workspace_is_refused_before_training(capsys):
-    from rnnlab import cli
+    from rnnlab.cli import main as cli
 
     assert cli.main(["train", "three_cities", "--units", "2", "--epochs", "1", "--workspace", "../x"]) == 2
     assert "workspace id" in capsys.readouterr().err

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnnlab import ui_state
-from rnnlab.dataset import DataError
-from rnnlab.framing import PaddingConfig, TaskConfig, frame
-from rnnlab.model_config import ModelConfig
-from rnnlab.train_config import TrainConfig
+from rnnlab.data.dataset import DataError
+from rnnlab.models.config import ModelConfig
+from rnnlab.task.framing import PaddingConfig, TaskConfig, frame
+from rnnlab.training.config import TrainConfig
+from rnnlab.ui import state as ui_state
 from tests import task_data
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ from dataclasses import FrozenInstanceError, dataclass, field
 
 import pytest
 
-from rnnlab.configs import Config
+from rnnlab.core.config import Config
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,12 @@ class Outer(Config):
 def test_dict_round_trip_gives_plain_types_and_revives_tuples_and_nested_configs():
     cfg = Outer(kind="forecast", units=(10, 5), inner=Inner(side="pre", value=-1.0))
     data = cfg.to_dict()
-    assert data == {"kind": "forecast", "units": [10, 5], "rate": 0.5, "inner": {"side": "pre", "value": -1.0}}
+    assert data == {
+        "kind": "forecast",
+        "units": [10, 5],
+        "rate": 0.5,
+        "inner": {"side": "pre", "value": -1.0},
+    }
     assert Outer.from_dict(data) == cfg
 
 

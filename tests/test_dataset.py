@@ -5,14 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnlab.dataset import DataError, SequenceDataset
+from rnnlab.data.dataset import DataError, SequenceDataset
 
 
 def _ragged() -> SequenceDataset:
     seqs = [np.zeros((3, 2)), np.zeros((5, 2)), np.zeros((4, 2))]
     return SequenceDataset(
-        name="toy", layout="long", sequences=seqs, feature_names=["a", "b"],
-        labels=np.array(["x", "y", "x"], dtype=object), label_names=["label"], label_kind="class",
+        name="toy",
+        layout="long",
+        sequences=seqs,
+        feature_names=["a", "b"],
+        labels=np.array(["x", "y", "x"], dtype=object),
+        label_names=["label"],
+        label_kind="class",
     )
 
 
@@ -33,12 +38,18 @@ def test_class_counts_and_tasks():
 
 
 def test_series_allows_forecasting_and_values_allow_regression():
-    series = SequenceDataset(name="s", layout="series", sequences=[np.arange(10.0).reshape(10, 1)], feature_names=["v"])
+    series = SequenceDataset(
+        name="s", layout="series", sequences=[np.arange(10.0).reshape(10, 1)], feature_names=["v"]
+    )
     assert series.allowed_tasks() == ["forecast"]
     assert series.classes is None
     reg = SequenceDataset(
-        name="r", layout="long", sequences=[np.ones((4, 3))] * 3, feature_names=["t", "w", "p"],
-        labels=np.array([110.0, 125.0, 30.0]), label_kind="value",
+        name="r",
+        layout="long",
+        sequences=[np.ones((4, 3))] * 3,
+        feature_names=["t", "w", "p"],
+        labels=np.array([110.0, 125.0, 30.0]),
+        label_kind="value",
         step_targets=[np.ones(4)] * 3,
     )
     assert reg.allowed_tasks() == ["regress", "tag"]

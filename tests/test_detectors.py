@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnlab import detectors
+from rnnlab.evaluation import detectors
 
 
 def _check(finding, name):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rnnlab import devices
+from rnnlab.training import devices
 
 tf = pytest.importorskip("tensorflow")
 

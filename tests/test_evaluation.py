@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnlab import evaluation
+from rnnlab.evaluation import judge as evaluation
 
 
 def test_skill_is_relative_error_reduction():
@@ -72,8 +72,8 @@ def test_evaluate_unscales_predictions_and_uses_given_scoreboard(monkeypatch):
 
 
 def _toy_classify():
-    from rnnlab import framing
-    from rnnlab.dataset import SequenceDataset
+    from rnnlab.data.dataset import SequenceDataset
+    from rnnlab.task import framing
 
     rng = np.random.default_rng(0)
     seqs = [rng.normal(size=(int(rng.integers(4, 9)), 2)) for _ in range(40)]
@@ -85,9 +85,10 @@ def _toy_classify():
 
 
 def test_evaluate_a_trained_keras_model_on_real_framing():
-    pytest.importorskip("rnnlab.framing")
-    from rnnlab import baselines, models
-    from rnnlab.model_config import ModelConfig
+    pytest.importorskip("rnnlab.task.framing")
+    from rnnlab.evaluation import scoreboard as baselines
+    from rnnlab.models import build as models
+    from rnnlab.models.config import ModelConfig
 
     framed = _toy_classify()
     model = models.build_model(ModelConfig(cell="gru", units=(4,)), framed)
@@ -104,11 +105,12 @@ def test_evaluate_a_trained_keras_model_on_real_framing():
     assert (result["skill"], result["verdict"]) == (skill, text)
 
 
-
 def test_tagging_end_to_end_on_flu_cases():
     pytest.importorskip("keras")
-    from rnnlab import catalog, framing, models
-    from rnnlab.model_config import ModelConfig
+    from rnnlab.data import catalog
+    from rnnlab.models import build as models
+    from rnnlab.models.config import ModelConfig
+    from rnnlab.task import framing
 
     dataset = catalog.load_dataset("flu_cases")
     framed = framing.frame(dataset, framing.default_task(dataset))

@@ -11,10 +11,11 @@ import zipfile
 import pandas as pd
 import pytest
 
-from rnnlab import export, framing
-from rnnlab.model_config import ModelConfig
-from rnnlab.store import RunStore, new_workspace_id
-from rnnlab.train_config import TrainConfig
+from rnnlab.models.config import ModelConfig
+from rnnlab.runs import export
+from rnnlab.runs.store import RunStore, new_workspace_id
+from rnnlab.task import framing
+from rnnlab.training.config import TrainConfig
 from tests import tiny_datasets
 
 CASES = {
@@ -38,12 +39,12 @@ CASES = {
 
 def _saved_run(store, ws, case, run_id="run-export01"):
     """A run with a real (untrained) model file, as the job manager would leave it."""
-    from rnnlab import models
+    from rnnlab.models import build
 
     make, task, model_config = CASES[case]
     dataset = make()
     framed = framing.frame(dataset, task)
-    model = models.build_model(model_config, framed)
+    model = build.build_model(model_config, framed)
     model.save(store.model_path(run_id))
     store.start_run(
         run_id,

@@ -3,9 +3,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnnlab.dataset import DataError
-from rnnlab.framing import PaddingConfig, TaskConfig, default_task, frame, shape_text
-from rnnlab.framing_collections import encode_labels
+from rnnlab.data.dataset import DataError
+from rnnlab.task.collection import encode_labels
+from rnnlab.task.framing import PaddingConfig, TaskConfig, default_task, frame, shape_text
 from tests import task_data
 
 
@@ -153,8 +153,8 @@ def test_task_path_never_imports_tensorflow():
     import sys
 
     code = (
-        "import sys, rnnlab.framing, rnnlab.baselines, rnnlab.metrics, rnnlab.plots_task, rnnlab.cli_task;"
-        "from rnnlab import framing; from tests import task_data;"
+        "import sys, rnnlab.task.framing, rnnlab.evaluation.scoreboard, rnnlab.evaluation.metrics, rnnlab.plots.task, rnnlab.cli.task;"
+        "from rnnlab.task import framing; from tests import task_data;"
         "framing.frame(task_data.ragged(), framing.TaskConfig('classify'));"
         "bad = [m for m in ('tensorflow', 'keras') if m in sys.modules]; assert not bad, bad"
     )
@@ -211,14 +211,16 @@ def test_padding_invariants(seed, side, truncating, length):
 def test_doctests_of_the_framing_modules():
     import doctest
 
-    from rnnlab import baselines, framing, framing_collections, padding, scaling, splits, windows
+    from rnnlab.evaluation import scoreboard as baselines
+    from rnnlab.task import collection as framing_collections
+    from rnnlab.task import framing, padding, scaling, splits, windows
 
     for module in (baselines, framing, framing_collections, padding, scaling, splits, windows):
         assert doctest.testmod(module).failed == 0, module.__name__
 
 
 def test_default_task_for_a_handful_of_sequences_keeps_two_for_training_and_one_for_test():
-    from rnnlab import catalog
+    from rnnlab.data import catalog
 
     for key in ("three_cities", "flu_cases"):
         dataset = catalog.load_dataset(key)

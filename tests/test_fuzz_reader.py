@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rnnlab.dataset import DataError, SequenceDataset
-from rnnlab.reader import read_csv
+from rnnlab.data.dataset import DataError, SequenceDataset
+from rnnlab.data.reader import read_csv
 
 FAST = settings(
     max_examples=int(os.environ.get("RNNLAB_FUZZ_EXAMPLES", "150")),

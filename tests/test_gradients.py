@@ -7,7 +7,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from rnnlab import gradients, synthetic  # noqa: E402
+from rnnlab.inside import gradients, synthetic  # noqa: E402
 
 
 def test_align_to_end_by_hand():

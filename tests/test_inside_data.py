@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from rnnlab import inside_data
+from rnnlab.inside import page_data
 
 
 def test_list_models_newest_first(tmp_path):
@@ -17,34 +17,34 @@ def test_list_models_newest_first(tmp_path):
         path.write_bytes(b"x")
         os.utime(path, (1000 + i, 1000 + i))
     (tmp_path / "notes.txt").write_text("ignored")
-    models = inside_data.list_models(tmp_path)
+    models = page_data.list_models(tmp_path)
     assert [m["run_id"] for m in models] == ["new", "old"]
     assert models[0]["label"].startswith("new (1970-01-01")
-    assert inside_data.list_models(tmp_path / "missing") == []
-    assert inside_data.default_model_index(models, "old") == 1
-    assert inside_data.default_model_index(models, None) == 0
+    assert page_data.list_models(tmp_path / "missing") == []
+    assert page_data.default_model_index(models, "old") == 1
+    assert page_data.default_model_index(models, None) == 0
 
 
 def test_latest_finished_run_skips_running_jobs():
     states = {"a": "finished", "b": "running"}
     manager = SimpleNamespace(status=lambda job: SimpleNamespace(state=states[job], run_id=f"run-{job}"))
-    assert inside_data.latest_finished_run(manager, ["a", "b"]) == "run-a"
-    assert inside_data.latest_finished_run(None, ["a"]) is None
+    assert page_data.latest_finished_run(manager, ["a", "b"]) == "run-a"
+    assert page_data.latest_finished_run(None, ["a"]) is None
 
 
 def test_example_inputs_falls_back_to_random_when_the_task_does_not_fit():
     model = SimpleNamespace(inputs=[SimpleNamespace(shape=(None, 7, 3))])
-    X, note = inside_data.example_inputs(model, None, n=4)
+    X, note = page_data.example_inputs(model, None, n=4)
     assert X.shape == (4, 7, 3) and X.dtype == np.float32
     assert "random" in note
     framed = SimpleNamespace(scaled=lambda split: (np.ones((9, 7, 3)), None, None))
-    X, note = inside_data.example_inputs(model, framed, n=4)
+    X, note = page_data.example_inputs(model, framed, n=4)
     assert X.shape == (4, 7, 3) and np.all(X == 1) and "test split" in note
 
 
 def test_input_shape_needs_fixed_length():
     with pytest.raises(ValueError, match="steps, features"):
-        inside_data.input_shape(SimpleNamespace(inputs=[SimpleNamespace(shape=(None, None, 3))]))
+        page_data.input_shape(SimpleNamespace(inputs=[SimpleNamespace(shape=(None, None, 3))]))
 
 
 def test_run_findings_from_a_stored_run():
@@ -59,8 +59,8 @@ def test_run_findings_from_a_stored_run():
     }
     history = {"loss": [1.0, 0.8, 0.6, 0.5], "val_loss": [1.0, 1.1, 1.2, 1.3]}
     predictions = {"y_pred": [1.0, 1.0, 1.0001], "y_true": [0.0, 2.0, 4.0]}
-    findings = inside_data.run_findings(run, history, predictions)
+    findings = page_data.run_findings(run, history, predictions)
     names = [f["name"] for f in findings]
     assert names == ["overfitting", "flat_line", "not_beating_baseline"]
     assert "last value (1.2)" in findings[-1]["message"]  # chosen on validation, reported on test
-    assert inside_data.run_findings(None, None, None) == []
+    assert page_data.run_findings(None, None, None) == []

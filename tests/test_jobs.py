@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from rnnlab.framing import TaskConfig
-from rnnlab.job_types import JobStatus, QueueFull, death_reason, progress_line, result_rows
-from rnnlab.jobs import JobManager, JobSpec
-from rnnlab.model_config import ModelConfig
-from rnnlab.training import TrainConfig
+from rnnlab.jobs.manager import JobManager, JobSpec
+from rnnlab.jobs.types import JobStatus, QueueFull, death_reason, progress_line, result_rows
+from rnnlab.models.config import ModelConfig
+from rnnlab.task.framing import TaskConfig
+from rnnlab.training.fit import TrainConfig
 from tests.train_fixtures import tiny_dataset
 
 SMALL = ModelConfig(cell="gru", units=(4,))
@@ -94,7 +94,7 @@ def test_submit_runs_to_finished_with_history_and_result(manager):
 
 SERVER_SIDE_SCRIPT = """
 import sys
-from rnnlab.jobs import JobManager
+from rnnlab.jobs.manager import JobManager
 from tests.test_jobs import spec
 jm = JobManager(n_workers=1)
 status = jm.wait(jm.submit(spec("tf-free", epochs=1)), timeout=240)
@@ -167,7 +167,7 @@ def test_killed_worker_fails_its_job_and_the_pool_refills(manager):
 
 
 def test_workers_run_at_a_lower_cpu_priority_than_the_server(manager):
-    from rnnlab import settings
+    from rnnlab.core import settings
 
     psutil = pytest.importorskip("psutil")
     wait_for(lambda: manager.worker_pids())
@@ -178,7 +178,7 @@ def test_workers_run_at_a_lower_cpu_priority_than_the_server(manager):
 
 
 def test_worker_nice_setting(monkeypatch):
-    from rnnlab import settings
+    from rnnlab.core import settings
 
     monkeypatch.delenv("RNNLAB_WORKER_NICE", raising=False)
     assert settings.worker_nice() == 10
@@ -267,7 +267,7 @@ def test_call_job_runs_the_k_steps_race_in_a_worker(manager):
 
 def test_call_job_refuses_unknown_names_and_bad_kwargs(manager):
     before = len(manager.jobs())
-    for name in ("os:system", "rnnlab.synthetic:race_cells", "k_steps"):
+    for name in ("os:system", "rnnlab.inside.synthetic:race_cells", "k_steps"):
         with pytest.raises(ValueError, match="`name` must be one of"):
             manager.submit_call(name, {}, "s-bad")
     with pytest.raises(ValueError, match="on_progress"):
@@ -321,8 +321,8 @@ def test_stop_ends_a_running_call_job_within_an_epoch(manager):
 
 SERVER_SIDE_CALL_SCRIPT = """
 import sys
-from rnnlab import padding_lab
-from rnnlab.jobs import JobManager
+from rnnlab.inside import padding_lab
+from rnnlab.jobs.manager import JobManager
 jm = JobManager(n_workers=1)
 race = jm.submit_call("k_steps_race", {"k": 1, "epochs": 1, "n": 16, "units": 2}, "s")
 lab = jm.submit_call(

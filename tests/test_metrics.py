@@ -3,8 +3,8 @@ import math
 
 import numpy as np
 
-from rnnlab import metrics
-from rnnlab.framing import TaskConfig, frame
+from rnnlab.evaluation import metrics
+from rnnlab.task.framing import TaskConfig, frame
 from tests import task_data
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnnlab import models
-from rnnlab.model_config import ModelConfig
+from rnnlab.models import build
+from rnnlab.models.config import ModelConfig
 from tests.framed_stub import make_framed
 
 keras = pytest.importorskip("keras")
@@ -30,7 +30,7 @@ def _expected_shape(framed, cell="gru"):
 def test_every_cell_and_task_builds_and_predicts_y_shape(cell, kind):
     framed = make_framed(kind, ragged=(kind in ("classify", "tag")))
     config = ModelConfig(cell=cell, units=(4, 3), head_units=(2,), normalization=(kind == "regress"))
-    model = models.build_model(config, framed)
+    model = build.build_model(config, framed)
     X, y, _ = framed.scaled("test")
     pred = model.predict(X, verbose=0)
     assert pred.shape == (len(X), *_expected_shape(framed, cell))
@@ -42,24 +42,24 @@ def test_every_cell_and_task_builds_and_predicts_y_shape(cell, kind):
 
 def test_regress_with_several_targets_and_forecast_with_targets_reshape():
     framed = make_framed("forecast", y_shape=(3, 2))
-    model = models.build_model(ModelConfig(cell="lstm", units=(3,)), framed)
+    model = build.build_model(ModelConfig(cell="lstm", units=(3,)), framed)
     assert model.output_shape == (None, 3, 2)
     framed = make_framed("regress", y_shape=(2,))
-    assert models.build_model(ModelConfig(units=(3,)), framed).output_shape == (None, 2)
+    assert build.build_model(ModelConfig(units=(3,)), framed).output_shape == (None, 2)
 
 
 def test_stacking_returns_sequences_except_last_and_tag_keeps_sequences():
     framed = make_framed("classify")
-    model = models.build_model(ModelConfig(cell="gru", units=(4, 3, 2)), framed)
+    model = build.build_model(ModelConfig(cell="gru", units=(4, 3, 2)), framed)
     rnn = [layer for layer in model.layers if layer.name.startswith("gru_")]
     assert [layer.return_sequences for layer in rnn] == [True, True, False]
-    tag = models.build_model(ModelConfig(cell="gru", units=(4, 3)), make_framed("tag"))
+    tag = build.build_model(ModelConfig(cell="gru", units=(4, 3)), make_framed("tag"))
     assert all(layer.return_sequences for layer in tag.layers if layer.name.startswith("gru_"))
 
 
 def test_masking_layer_only_when_framed_masks_and_padded_steps_are_ignored():
     framed = make_framed("classify", ragged=True)
-    model = models.build_model(ModelConfig(cell="gru", units=(3,), normalization=True), framed)
+    model = build.build_model(ModelConfig(cell="gru", units=(3,), normalization=True), framed)
     names = [layer.name for layer in model.layers]
     assert names.index("masking") < names.index("normalization") < names.index("gru_1")
     assert model.get_layer("masking").mask_value == -9.0
@@ -74,16 +74,16 @@ def test_masking_layer_only_when_framed_masks_and_padded_steps_are_ignored():
         x = layer(x)
     alone = keras.Model(inputs, x)
     np.testing.assert_allclose(padded, alone.predict(X[short : short + 1, :length], verbose=0), atol=1e-5)
-    unmasked = models.build_model(ModelConfig(cell="gru", units=(3,)), make_framed("classify"))
+    unmasked = build.build_model(ModelConfig(cell="gru", units=(3,)), make_framed("classify"))
     assert "masking" not in [layer.name for layer in unmasked.layers]
 
 
 def test_normalization_is_adapted_on_real_unpadded_training_steps():
     framed = make_framed("classify", ragged=True)
-    model = models.build_model(ModelConfig(cell="lstm", units=(3,), normalization=True), framed)
+    model = build.build_model(ModelConfig(cell="lstm", units=(3,), normalization=True), framed)
     norm = model.get_layer("normalization")
     X, _, _ = framed.scaled("train")
-    real = X[models.real_step_mask(framed, "train")]
+    real = X[build.real_step_mask(framed, "train")]
     np.testing.assert_allclose(np.ravel(norm.mean), real.mean(axis=0), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(np.ravel(norm.variance), real.var(axis=0), rtol=1e-3, atol=1e-5)
     assert not np.isclose(np.ravel(norm.mean), X.reshape(-1, X.shape[-1]).mean(axis=0)).all()
@@ -93,14 +93,14 @@ def test_real_step_mask_follows_padding_side():
     post = make_framed("classify", ragged=True, side="post")
     pre = make_framed("classify", ragged=True, side="pre")
     for framed in (post, pre):
-        real = models.real_step_mask(framed, "train")
+        real = build.real_step_mask(framed, "train")
         assert (real.sum(axis=1) == framed.train.lengths).all()
         assert (framed.train.X[~real] == framed.pad_value).all()
 
 
 def test_dense_reference_is_flatten_then_dense():
     framed = make_framed("regress", steps=5, features=2)
-    model = models.build_model(ModelConfig(cell="dense", units=(4,)), framed)
+    model = build.build_model(ModelConfig(cell="dense", units=(4,)), framed)
     assert [type(layer).__name__ for layer in model.layers] == [
         "InputLayer",
         "Flatten",
@@ -113,15 +113,15 @@ def test_dense_reference_is_flatten_then_dense():
 
 def test_bidirectional_wraps_each_layer():
     framed = make_framed("classify", features=3)
-    model = models.build_model(ModelConfig(cell="simple_rnn", units=(2,), bidirectional=True), framed)
+    model = build.build_model(ModelConfig(cell="simple_rnn", units=(2,), bidirectional=True), framed)
     assert model.get_layer("bidirectional_1").count_params() == 2 * 12
 
 
 @pytest.mark.parametrize("kind", ["classify", "regress", "tag"])
 def test_loss_and_metrics_train_one_epoch_with_the_task_names(kind):
     framed = make_framed(kind, ragged=(kind == "tag"))
-    model = models.build_model(ModelConfig(cell="gru", units=(3,)), framed)
-    loss, metrics = models.loss_and_metrics(framed)
+    model = build.build_model(ModelConfig(cell="gru", units=(3,)), framed)
+    loss, metrics = build.loss_and_metrics(framed)
     model.compile(optimizer="rmsprop", loss=loss, metrics=metrics)
     X, y, sw = framed.scaled("train")
     history = model.fit(X, y, sample_weight=sw, epochs=1, batch_size=8, verbose=0)
@@ -131,8 +131,8 @@ def test_loss_and_metrics_train_one_epoch_with_the_task_names(kind):
 
 def test_tag_loss_and_mae_count_only_real_steps():
     framed = make_framed("tag", ragged=True)
-    model = models.build_model(ModelConfig(cell="gru", units=(3,)), framed)
-    loss, metrics = models.loss_and_metrics(framed)
+    model = build.build_model(ModelConfig(cell="gru", units=(3,)), framed)
+    loss, metrics = build.loss_and_metrics(framed)
     # Keras applies sample weights to `weighted_metrics` only (same log names as `metrics`) — but the
     # output's mask already keeps padded steps out of the plain `metrics` too.
     model.compile(optimizer="rmsprop", loss=loss, metrics=metrics)
@@ -146,20 +146,20 @@ def test_tag_loss_and_mae_count_only_real_steps():
 
 def test_tag_model_saves_and_loads(tmp_path):
     framed = make_framed("tag")
-    model = models.build_model(ModelConfig(cell="lstm", units=(2,)), framed)
-    loss, metrics = models.loss_and_metrics(framed)
+    model = build.build_model(ModelConfig(cell="lstm", units=(2,)), framed)
+    loss, metrics = build.loss_and_metrics(framed)
     model.compile(optimizer="adam", loss=loss, metrics=metrics)
     path = tmp_path / "m.keras"
     model.save(path)
-    again = keras.models.load_model(path, custom_objects=models.custom_objects())
+    again = keras.models.load_model(path, custom_objects=build.custom_objects())
     X, _, _ = framed.scaled("test")
     np.testing.assert_allclose(again.predict(X, verbose=0), model.predict(X, verbose=0), atol=1e-6)
 
 
 def test_summary_rows_list_every_layer_with_shape_and_params():
     framed = make_framed("classify", features=3)
-    model = models.build_model(ModelConfig(cell="simple_rnn", units=(10,)), framed)
-    rows = models.summary_rows(model)
+    model = build.build_model(ModelConfig(cell="simple_rnn", units=(10,)), framed)
+    rows = build.summary_rows(model)
     assert [r["params"] for r in rows] == [0, 140, 33]
     assert rows[1]["output_shape"] == "(None, 10)"
     assert sum(r["params"] for r in rows) == model.count_params()
@@ -168,12 +168,12 @@ def test_summary_rows_list_every_layer_with_shape_and_params():
 def test_cudnn_warnings():
     from types import SimpleNamespace
 
-    assert models.cudnn_warnings(ModelConfig(cell="lstm")) == []
-    assert models.cudnn_warnings(ModelConfig(cell="dense")) == []
+    assert build.cudnn_warnings(ModelConfig(cell="lstm")) == []
+    assert build.cudnn_warnings(ModelConfig(cell="dense")) == []
     pre = SimpleNamespace(padding=SimpleNamespace(side="pre", mask=True))
     post = SimpleNamespace(padding=SimpleNamespace(side="post", mask=True))
-    assert models.cudnn_warnings(ModelConfig(cell="gru"), post) == []
-    warnings = models.cudnn_warnings(
+    assert build.cudnn_warnings(ModelConfig(cell="gru"), post) == []
+    warnings = build.cudnn_warnings(
         ModelConfig(cell="gru", recurrent_dropout=0.1, activation="relu", unroll=True, reset_after=False), pre
     )
     assert len(warnings) == 5
@@ -196,13 +196,13 @@ def test_saved_tag_model_loads_in_a_fresh_process_after_importing_keras_objects(
     import sys
 
     framed = make_framed("tag")
-    model = models.build_model(ModelConfig(cell="gru", units=(2,)), framed)
-    loss, metrics = models.loss_and_metrics(framed)
+    model = build.build_model(ModelConfig(cell="gru", units=(2,)), framed)
+    loss, metrics = build.loss_and_metrics(framed)
     model.compile(optimizer="rmsprop", loss=loss, weighted_metrics=metrics)
     path = tmp_path / "tag.keras"
     model.save(path)
     code = (
-        "import rnnlab.keras_objects, keras; "
+        "import rnnlab.models.keras_objects, keras; "
         f"m = keras.saving.load_model({str(path)!r}, safe_mode=True); print(m.output_shape)"
     )
     root = str(Path(__file__).resolve().parent.parent)
@@ -218,7 +218,7 @@ def test_formula_check_agrees_with_keras_for_built_models(kind):
         ModelConfig(cell="lstm", units=(3, 2), bidirectional=True, head_units=(4,), normalization=True),
         ModelConfig(cell="dense", units=(5,)),
     ):
-        model = models.build_model(config, framed)
-        rows = models.formula_check(model, config, framed)
+        model = build.build_model(config, framed)
+        rows = build.formula_check(model, config, framed)
         assert rows and all(r["agrees"] for r in rows)
         assert sum(r["Keras count"] for r in rows) == model.count_params()

@@ -7,7 +7,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from rnnlab import numpy_rnn  # noqa: E402
+from rnnlab.inside import numpy_rnn  # noqa: E402
 
 LAYERS = {
     "simple_rnn": lambda **kw: keras.layers.SimpleRNN(3, **kw),

@@ -1,8 +1,14 @@
 import numpy as np
 import pytest
 
-from rnnlab.dataset import DataError
-from rnnlab.padding import check_pad_value, choose_pad_value, count_occurrences, pad_sequences, real_step_mask
+from rnnlab.data.dataset import DataError
+from rnnlab.task.padding import (
+    check_pad_value,
+    choose_pad_value,
+    count_occurrences,
+    pad_sequences,
+    real_step_mask,
+)
 
 SEQS = [np.array([1.0, 2.0]), np.array([3.0, 4.0, 5.0, 6.0])]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnlab import padding_lab
-from rnnlab.dataset import DataError, SequenceDataset
+from rnnlab.data.dataset import DataError, SequenceDataset
+from rnnlab.inside import padding_lab
 
 
 def test_pad_pre_and_post():
@@ -88,7 +88,7 @@ def test_check_dataset_refuses_before_any_training():
 
 def test_lab_job_defaults_to_the_demo_and_returns_plain_values():
     pytest.importorskip("keras")
-    from rnnlab import worker
+    from rnnlab.jobs import worker
 
     seen = []
     out = padding_lab.lab_job(

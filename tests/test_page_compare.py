@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnnlab import ui_state
-from rnnlab.framing import TaskConfig
-from rnnlab.model_config import ModelConfig
-from rnnlab.store import RunStore, new_workspace_id
-from rnnlab.train_config import TrainConfig
+from rnnlab.models.config import ModelConfig
+from rnnlab.runs.store import RunStore, new_workspace_id
+from rnnlab.task.framing import TaskConfig
+from rnnlab.training.config import TrainConfig
+from rnnlab.ui import state as ui_state
 from tests import tiny_datasets
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "compare_page.py")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from rnnlab import ui_state
+from rnnlab.ui import state as ui_state
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "data_page.py")
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from rnnlab import catalog, ui_state
+from rnnlab.data import catalog
+from rnnlab.ui import state as ui_state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -23,7 +24,7 @@ def test_app_runs_and_home_lists_datasets():
 
 
 def test_home_lists_every_lesson_with_a_start_button_and_a_share_link():
-    from rnnlab import presets
+    from rnnlab.runs import lessons as presets
 
     at = AppTest.from_file(APP, default_timeout=60).run()
     keys = {b.key for b in at.button}
@@ -53,7 +54,7 @@ def test_open_switches_to_the_data_page():
 
 
 def test_lesson_task_wins_over_a_task_made_earlier_for_another_dataset():
-    from rnnlab import presets
+    from rnnlab.runs import lessons as presets
 
     lesson_task = presets.get_lesson("three_cities").configs()[0]
     at = AppTest.from_file(APP, default_timeout=120).run()

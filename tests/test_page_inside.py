@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _save_tiny_model(cell: str = "GRU", run_id: str = "tiny") -> None:
-    from rnnlab import settings
+    from rnnlab.core import settings
 
     keras.utils.set_random_seed(0)
     if cell.startswith("Bi"):
@@ -70,8 +70,8 @@ class SyncManager:
         self.calls: list[tuple] = []
 
     def submit_call(self, name, kwargs, session_id):
-        from rnnlab import worker
-        from rnnlab.job_types import STATE_OF, CallSpec, JobStatus
+        from rnnlab.jobs import worker
+        from rnnlab.jobs.types import STATE_OF, CallSpec, JobStatus
 
         self.calls.append((name, kwargs))
         spec = CallSpec(name, kwargs, session_id)
@@ -93,7 +93,8 @@ class SyncManager:
 
 
 def test_page_runs_the_k_steps_race_and_padding_lab_as_jobs(monkeypatch):
-    from rnnlab import padding_lab, synthetic, ui_state
+    from rnnlab.inside import padding_lab, synthetic
+    from rnnlab.ui import state as ui_state
 
     # the page's real budgets are for a person waiting; shrink them for the 2-core test machine
     monkeypatch.setattr(synthetic, "race_cells", functools.partial(synthetic.race_cells, n=32, units=2))
@@ -121,8 +122,8 @@ def test_page_runs_the_k_steps_race_and_padding_lab_as_jobs(monkeypatch):
 
 
 def test_page_shows_queue_position_and_a_failed_lab_job(monkeypatch):
-    from rnnlab import ui_state
-    from rnnlab.job_types import JobStatus
+    from rnnlab.jobs.types import JobStatus
+    from rnnlab.ui import state as ui_state
 
     queued = JobStatus("q1", "call:k_steps_race", "s", state="queued", queue_position=2, kind="call")
     failed = JobStatus("f1", "call:padding_lab", "s", state="failed", kind="call", message="worker died")

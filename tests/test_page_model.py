@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnnlab import ui_state
-from rnnlab.model_config import ModelConfig
+from rnnlab.models.config import ModelConfig
+from rnnlab.ui import state as ui_state
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnnlab import ui_state
-from rnnlab.job_types import JobStatus
+from rnnlab.jobs.types import JobStatus
+from rnnlab.ui import state as ui_state
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest.importorskip("keras")
@@ -24,8 +24,11 @@ class FakeManager:
 
 def _finished_job(tmp_path, state="finished"):
     """A GRU built for ECG200's default task, evaluated, and summarised like the worker does."""
-    from rnnlab import catalog, evaluation, framing, models
-    from rnnlab.model_config import ModelConfig
+    from rnnlab.data import catalog
+    from rnnlab.evaluation import judge as evaluation
+    from rnnlab.models import build as models
+    from rnnlab.models.config import ModelConfig
+    from rnnlab.task import framing
 
     dataset = catalog.load_dataset("ecg200")
     task = framing.default_task(dataset, catalog.get_entry("ecg200").label)
@@ -34,7 +37,10 @@ def _finished_job(tmp_path, state="finished"):
     ev = evaluation.evaluate(model, framed)
     result = {k: ev[k] for k in ("test", "scoreboard", "best_baseline", "skill", "verdict")}
     result.update(
-        status=state, message="", history={"loss": [1.0]}, task=task.to_dict(),
+        status=state,
+        message="",
+        history={"loss": [1.0]},
+        task=task.to_dict(),
         dataset_ref={"source": "bundled", "name": "ecg200", "read_options": {}},
         predictions={"y_pred": ev["predictions"].tolist()},
     )

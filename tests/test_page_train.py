@@ -8,9 +8,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from rnnlab import ui_state
-from rnnlab.model_config import ModelConfig
-from rnnlab.train_config import TrainConfig
+from rnnlab.models.config import ModelConfig
+from rnnlab.training.config import TrainConfig
+from rnnlab.ui import state as ui_state
 
 ROOT = Path(__file__).resolve().parent.parent
 ECG200 = {"source": "bundled", "name": "ecg200", "title": "ECG200"}
@@ -62,13 +62,14 @@ def _wait_for_verdict(at: AppTest) -> None:
 
 
 def _ecg200_task() -> dict:
-    from rnnlab import catalog, framing
+    from rnnlab.data import catalog
+    from rnnlab.task import framing
 
     return framing.default_task(catalog.load_dataset("ecg200"), catalog.get_entry("ecg200").label).to_dict()
 
 
 def test_train_page_trains_one_epoch_and_shows_curves_and_verdict():
-    from rnnlab.store import RunStore
+    from rnnlab.runs.store import RunStore
 
     store = RunStore()  # an earlier run of this workspace on the same data and task: drawn as a ghost
     ref = {"source": "bundled", "name": "ecg200", "read_options": {}}
@@ -94,7 +95,8 @@ def test_train_page_trains_one_epoch_and_shows_curves_and_verdict():
 
 
 def test_failure_detectors_explain_a_run_on_unscaled_inputs():
-    from rnnlab import catalog, framing
+    from rnnlab.data import catalog
+    from rnnlab.task import framing
 
     dataset = catalog.load_dataset("us_macro")
     task = framing.default_task(dataset, catalog.get_entry("us_macro").label).replace(scale=False)
@@ -140,7 +142,7 @@ def test_copy_link_carries_the_whole_configuration():
     assert "ds=ecg200" in link and "model=" in link and "train=" in link and f"ws={WORKSPACE}" in link
     from urllib.parse import parse_qsl
 
-    from rnnlab import share_link
+    from rnnlab.runs import share_link
 
     shared = share_link.from_query(dict(parse_qsl(link.split("?", 1)[1])))
     assert shared.train.epochs == 7 and shared.model == ModelConfig(cell="gru", units=(4,))

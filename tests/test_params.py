@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from rnnlab import params
-from rnnlab.model_config import ModelConfig
+from rnnlab.models import params
+from rnnlab.models.config import ModelConfig
 
 keras = pytest.importorskip("keras")
 layers = keras.layers

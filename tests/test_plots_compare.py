@@ -5,7 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from rnnlab import compare, plots_compare
+from rnnlab.plots import compare as plots_compare
+from rnnlab.runs import compare
 
 
 def _run(run_id, cell="gru", units=(8,), **extra):
@@ -92,8 +93,8 @@ def test_table_rows_and_labels():
 
 
 def test_seed_trains_and_race_models():
-    from rnnlab.model_config import ModelConfig
-    from rnnlab.train_config import TrainConfig
+    from rnnlab.models.config import ModelConfig
+    from rnnlab.training.config import TrainConfig
 
     assert [t.seed for t in compare.seed_trains(TrainConfig(seed=5), 3)] == [5, 6, 7]
     with pytest.raises(ValueError, match="between 2 and 10"):

@@ -6,8 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from rnnlab import plots_data
-from rnnlab.dataset import SequenceDataset
+from rnnlab.data.dataset import SequenceDataset
+from rnnlab.plots import data as plots_data
 
 
 def _dataset(n=10, steps=20, features=2):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnlab import numpy_rnn, plots_inside, weights
+from rnnlab.inside import numpy_rnn, weights
+from rnnlab.plots import inside as plots_inside
 
 
 def _gru_spec(d: int = 2, u: int = 3) -> numpy_rnn.CellSpec:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnlab import plots_results
+from rnnlab.plots import results as plots_results
 from tests.framed_stub import make_framed
 
 
@@ -67,8 +67,8 @@ def test_result_figures_per_task_are_plotly():
 
 
 def test_forecast_figure_on_real_framing_with_chosen_offsets():
-    from rnnlab import framing
-    from rnnlab.dataset import SequenceDataset
+    from rnnlab.data.dataset import SequenceDataset
+    from rnnlab.task import framing
 
     t = np.arange(200.0)
     series = SequenceDataset(

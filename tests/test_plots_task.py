@@ -1,8 +1,9 @@
 import plotly.graph_objects as go
 import pytest
 
-from rnnlab import baselines, plots_task
-from rnnlab.framing import TaskConfig, frame
+from rnnlab.evaluation import scoreboard as baselines
+from rnnlab.plots import task as plots_task
+from rnnlab.task.framing import TaskConfig, frame
 from tests import task_data
 
 

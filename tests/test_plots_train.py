@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rnnlab.plots_train import metric_units, training_figure
+from rnnlab.plots.train import metric_units, training_figure
 
 
 def _trace(fig, name):
@@ -62,7 +62,7 @@ def test_an_epoch_ended_by_stop_sits_where_it_ended():
 
 
 def test_ghosts_of_earlier_runs_sit_behind_the_live_curves_in_both_panels():
-    from rnnlab.plots_train import add_run_ghosts
+    from rnnlab.plots.train import add_run_ghosts
 
     reference = {
         "name": "mean",
@@ -87,7 +87,7 @@ def test_ghosts_of_earlier_runs_sit_behind_the_live_curves_in_both_panels():
 
 
 def test_earlier_runs_are_the_same_data_and_task_without_the_live_run():
-    from rnnlab.plots_train import GHOST_LIMIT, earlier_runs
+    from rnnlab.plots.train import GHOST_LIMIT, earlier_runs
 
     ref = {"source": "bundled", "name": "ecg200", "read_options": {}}
     task = {"kind": "classify", "seed": 0}

@@ -6,7 +6,11 @@ import json
 
 import pytest
 
-from rnnlab import catalog, framing, params, presets, share_link
+from rnnlab.data import catalog
+from rnnlab.models import params
+from rnnlab.runs import lessons as presets
+from rnnlab.runs import share_link
+from rnnlab.task import framing
 
 KEYS = ["three_cities", "flu_cases", "stacked", "race_sunspots", "padding_masking", "ecg5000"]
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rnnlab.dataset import DataError
-from rnnlab.reader import read_csv
+from rnnlab.data.dataset import DataError
+from rnnlab.data.reader import read_csv
 
 LONG = b"id,step,x,y,label\na,1,1,10,cat\na,2,2,20,cat\na,3,3,30,cat\nb,1,4,40,dog\nb,2,5,50,dog\n"
 

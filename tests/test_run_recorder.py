@@ -10,11 +10,12 @@ import textwrap
 import time
 from pathlib import Path
 
-from rnnlab import framing, training
-from rnnlab.model_config import ModelConfig
-from rnnlab.run_recorder import CLI_WORKSPACE, RunRecorder
-from rnnlab.store import RunStore
-from rnnlab.train_config import TrainConfig
+from rnnlab.models.config import ModelConfig
+from rnnlab.runs.recorder import CLI_WORKSPACE, RunRecorder
+from rnnlab.runs.store import RunStore
+from rnnlab.task import framing
+from rnnlab.training import fit
+from rnnlab.training.config import TrainConfig
 from tests import tiny_datasets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +32,7 @@ def test_recorder_writes_every_epoch_and_the_outcome(tmp_path):
     )
     run_id = rec.start(dataset, task, model, train)
     framed = framing.frame(dataset, task)
-    result = training.train(framed, model, train, on_event=rec.on_event)
+    result = fit.train(framed, model, train, on_event=rec.on_event)
     assert rec.finish(result, framed) == run_id
     run = store.get_run(run_id)
     assert run["workspace"] == CLI_WORKSPACE and run["status"] == "finished"
@@ -47,18 +48,19 @@ def test_recorder_writes_every_epoch_and_the_outcome(tmp_path):
 CHILD = textwrap.dedent(
     """
     import sys
-    from rnnlab import framing, training
-    from rnnlab.model_config import ModelConfig
-    from rnnlab.run_recorder import RunRecorder
-    from rnnlab.store import RunStore
-    from rnnlab.train_config import TrainConfig
+    from rnnlab.task import framing
+    from rnnlab.training import fit
+    from rnnlab.models.config import ModelConfig
+    from rnnlab.runs.recorder import RunRecorder
+    from rnnlab.runs.store import RunStore
+    from rnnlab.training.config import TrainConfig
     from tests import tiny_datasets
     dataset = tiny_datasets.series(200)
     task, model = framing.TaskConfig("forecast", window=6), ModelConfig(cell="lstm", units=(4,))
     train = TrainConfig(epochs=10000, batch_size=16, patience=None, fast=False)
     rec = RunRecorder(RunStore(sys.argv[1]), dataset_ref={"source": "upload", "name": "s.csv"})
     print(rec.start(dataset, task, model, train), flush=True)
-    training.train(framing.frame(dataset, task), model, train, on_event=rec.on_event)
+    fit.train(framing.frame(dataset, task), model, train, on_event=rec.on_event)
     """
 )
 

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from rnnlab import export, reader, settings
-from rnnlab.store import RunStore
+from rnnlab.core import settings
+from rnnlab.data import reader
+from rnnlab.runs import export
+from rnnlab.runs.store import RunStore
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted([*(ROOT / "rnnlab").glob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"])
+SOURCES = sorted([*(ROOT / "rnnlab").rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"])
 HOSTILE_NAME = "../../<script>alert(1)</script>.csv"
 
 

@@ -1,6 +1,6 @@
 import numpy as np
 
-from rnnlab.scaling import fit_standardizer, standardize, unstandardize
+from rnnlab.task.scaling import fit_standardizer, standardize, unstandardize
 
 
 def test_fit_on_real_steps_only():

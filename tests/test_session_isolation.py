@@ -2,7 +2,7 @@
 
 Both sessions run the real ``app.py`` (navigation, sidebar, Task, Train and Compare pages) in one
 process, as two students on one server would; they share every ``st.cache_*`` object. The job queue
-is a small in-process double of :class:`rnnlab.jobs.JobManager` (FIFO, queue positions, the run
+is a small in-process double of :class:`rnnlab.jobs.manager.JobManager` (FIFO, queue positions, the run
 store's ``start_run``), so no worker process or TensorFlow is needed.
 """
 
@@ -13,13 +13,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnnlab import catalog, settings, ui_state
-from rnnlab.framing import TaskConfig
-from rnnlab.job_types import JobStatus
-from rnnlab.jobs import _run_info
-from rnnlab.model_config import ModelConfig
-from rnnlab.store import RunStore
-from rnnlab.train_config import TrainConfig
+from rnnlab.core import settings
+from rnnlab.data import catalog
+from rnnlab.jobs.manager import _run_info
+from rnnlab.jobs.types import JobStatus
+from rnnlab.models.config import ModelConfig
+from rnnlab.runs.store import RunStore
+from rnnlab.task.framing import TaskConfig
+from rnnlab.training.config import TrainConfig
+from rnnlab.ui import state as ui_state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -170,7 +172,7 @@ def test_two_sessions_keep_their_own_data_settings_jobs_and_runs(queue):
 def _upload_page():
     import streamlit as st
 
-    from rnnlab import ui_state
+    from rnnlab.ui import state as ui_state
 
     framed = ui_state.current_framed(ui_state.task_config())
     st.text(f"series sum {float(framed.series.sum()):.1f}")
@@ -200,7 +202,7 @@ def test_presentation_mode_never_changes_a_shared_figure():
         import plotly.graph_objects as go
         import streamlit as st
 
-        from rnnlab import ui_state
+        from rnnlab.ui import state as ui_state
 
         if st.session_state.get("present"):
             st.query_params["present"] = "1"

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from rnnlab import share_link
-from rnnlab.model_config import ModelConfig
-from rnnlab.train_config import TrainConfig
+from rnnlab.models.config import ModelConfig
+from rnnlab.runs import share_link
+from rnnlab.training.config import TrainConfig
 
-framing = pytest.importorskip("rnnlab.framing")
+framing = pytest.importorskip("rnnlab.task.framing")
 TaskConfig, PaddingConfig = framing.TaskConfig, framing.PaddingConfig
 
 small = st.integers(min_value=1, max_value=64)

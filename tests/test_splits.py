@@ -3,8 +3,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnnlab.dataset import DataError
-from rnnlab.splits import archive_split, random_split, split_counts, stratified_split, temporal_split
+from rnnlab.data.dataset import DataError
+from rnnlab.task.splits import archive_split, random_split, split_counts, stratified_split, temporal_split
 
 
 def test_counts_round_and_keep_one_each():

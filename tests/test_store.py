@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from rnnlab import store_schema
-from rnnlab.store import RunStore, check_id, new_run_id, new_workspace_id
+from rnnlab.runs import schema
+from rnnlab.runs.store import RunStore, check_id, new_run_id, new_workspace_id
 
 ROOT = Path(__file__).resolve().parent.parent
 TASK = {"kind": "classify", "window": 12}
@@ -92,7 +92,7 @@ def test_unknown_status_is_failed_and_unknown_run_raises(tmp_path):
 CHILD = textwrap.dedent(
     """
     import sys, time
-    from rnnlab.store import RunStore
+    from rnnlab.runs.store import RunStore
     store = RunStore(sys.argv[1])
     store.start_run("run-crash1", {"workspace": "ws-crash-test", "dataset_ref": {"source": "bundled", "name": "sunspots"},
                                    "task": {"kind": "forecast"}, "model": {"cell": "lstm"}, "train": {}})
@@ -123,7 +123,7 @@ def test_crash_safety_killed_process_leaves_interrupted_run_with_its_epochs(tmp_
 
 def test_migration_from_version_1_keeps_rows(tmp_path):
     con = sqlite3.connect(tmp_path / "runs.sqlite")
-    assert store_schema.migrate(con, target=1) == 1
+    assert schema.migrate(con, target=1) == 1
     con.execute(
         "INSERT INTO runs (id, workspace, created, status, dataset_name, task_kind, task_config, test_metrics)"
         " VALUES ('run-old001', 'ws-old-one', 1.0, 'finished', 'sunspots', 'forecast', '{\"kind\": \"forecast\"}',"
@@ -134,7 +134,7 @@ def test_migration_from_version_1_keeps_rows(tmp_path):
     con.commit()
     con.close()
     store = RunStore(tmp_path)
-    assert store.schema_version == store_schema.LATEST == 2
+    assert store.schema_version == schema.LATEST == 2
     run = store.get_run("run-old001")
     assert run["status"] == "finished" and run["test_metrics"] == {"mae": 12.5}
     assert run["main_metric"] == "mae" and run["epochs_done"] == 2 and run["shared"] is False

@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 
-from rnnlab import summary
-from rnnlab.dataset import SequenceDataset
-from rnnlab.reader import read_csv
+from rnnlab.data import summary
+from rnnlab.data.dataset import SequenceDataset
+from rnnlab.data.reader import read_csv
 
 
 def test_class_dataset_summary():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnlab import synthetic
+from rnnlab.inside import synthetic
 
 
 def test_make_task_label_is_the_bit_k_steps_back():
@@ -73,7 +73,7 @@ def test_race_job_is_a_plain_picklable_dict():
     pytest.importorskip("keras")
     import pickle
 
-    from rnnlab import worker
+    from rnnlab.jobs import worker
 
     out = synthetic.race_job(1, epochs=1, units=2, n=16, cells=("gru",))
     assert out["k"] == 1 and out["epochs"] == 1 and [r["cell"] for r in out["results"]] == ["gru"]

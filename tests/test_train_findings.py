@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 
-from rnnlab import train_findings
+from rnnlab.evaluation import findings as train_findings
 from tests.train_fixtures import tiny_framed
 
 BUNDLED = {"source": "bundled", "name": "ecg200", "read_options": {}}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnlab.model_config import ModelConfig
-from rnnlab.training import TrainConfig, estimate_batch_seconds, fit_settings, steps_per_execution, train
+from rnnlab.models.config import ModelConfig
+from rnnlab.training.fit import TrainConfig, estimate_batch_seconds, fit_settings, steps_per_execution, train
 from tests.train_fixtures import tiny_framed
 
 SMALL = ModelConfig(cell="gru", units=(4,))

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from rnnlab import share_link, ui_state
-from rnnlab.framing import TaskConfig
-from rnnlab.model_config import ModelConfig
-from rnnlab.train_config import TrainConfig
+from rnnlab.models.config import ModelConfig
+from rnnlab.runs import share_link
+from rnnlab.task.framing import TaskConfig
+from rnnlab.training.config import TrainConfig
+from rnnlab.ui import state as ui_state
 
 
 def _script():
     import streamlit as st
 
-    from rnnlab import ui_state
+    from rnnlab.ui import state as ui_state
 
     try:
         applied = ui_state.apply_link()

@@ -7,7 +7,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from rnnlab import weights  # noqa: E402
+from rnnlab.inside import weights  # noqa: E402
 
 
 def _model(layer, d=2):

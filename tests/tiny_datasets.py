@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnlab.dataset import SequenceDataset
+from rnnlab.data.dataset import SequenceDataset
 
 
 def ragged_classes(n: int = 24, seed: int = 0) -> SequenceDataset:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnlab.dataset import SequenceDataset
-from rnnlab.framing import FramedData, SplitArrays, TaskConfig
+from rnnlab.data.dataset import SequenceDataset
+from rnnlab.task.framing import FramedData, SplitArrays, TaskConfig
 
 
 def _split(rng, n: int, steps: int, kind: str) -> SplitArrays:

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from rnnlab import presets
-from rnnlab.store import RunStore, new_workspace_id
+from rnnlab.runs import lessons
+from rnnlab.runs.store import RunStore, new_workspace_id
 from tests.helpers import screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -55,7 +55,7 @@ def test_lesson_link_restores_settings_and_trains_seed_runs(app_server, browser)
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:
-        lesson = presets.get_lesson("three_cities")
+        lesson = lessons.get_lesson("three_cities")
         ws = new_workspace_id()
         page.goto(f"{app_server}/compare?{urlencode({**lesson.query(), 'ws': ws})}")
         wait_idle(page, timeout=120_000)

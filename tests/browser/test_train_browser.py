@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from rnnlab.model_config import ModelConfig
-from rnnlab.train_config import TrainConfig
+from rnnlab.models.config import ModelConfig
+from rnnlab.training.config import TrainConfig
 from tests.helpers import screenshot, wait_idle
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from rnnlab import catalog
+from rnnlab.data import catalog
 from tests.helpers import screenshot, wait_idle
 
 pytestmark = pytest.mark.browser

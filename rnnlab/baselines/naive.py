@@ -1,0 +1,255 @@
+"""The naive baselines themselves: one tiny pure function of maths each, wrapped in a
+scikit-learn shaped estimator (see :mod:`rnnlab.evaluation.scoreboard` for the scoreboard).
+
+Useful as simple references — do not use them for real problems. The classes
+store their settings in ``__init__``, learn in ``fit`` (state ends in ``_``,
+``fit`` returns ``self``) and refuse ``predict`` before ``fit``.
+
+Forecast shapes: a window ``(n, W, F)`` gives targets ``(n, H, k)``, returned in
+the task's y shape (``(n,)``, ``(n, H)`` or ``(n, H, k)``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+# ---- the maths: one tiny pure function per baseline -------------------------
+
+
+def last_value(window: np.ndarray) -> np.ndarray:
+    """``ŷ(T+h) = y_T`` — window ``(n, W, k)`` → ``(n, k)``."""
+    return window[:, -1, :]
+
+
+def window_mean(window: np.ndarray) -> np.ndarray:
+    """``ŷ(T+h) = mean(y_1 … y_W)`` — ``(n, W, k)`` → ``(n, k)``."""
+    return window.mean(axis=1)
+
+
+def seasonal_naive(window: np.ndarray, offsets: tuple[int, ...], season_length: int) -> np.ndarray:
+    """``ŷ(T+h) = y(T + h − m·ceil(h/m))`` — ``(n, W, k)`` → ``(n, H, k)``."""
+    W = window.shape[1]
+    idx = [W - 1 + h - season_length * math.ceil(h / season_length) for h in offsets]
+    return window[:, idx, :]
+
+
+def drift(window: np.ndarray, offsets: tuple[int, ...]) -> np.ndarray:
+    """``ŷ(T+h) = y_T + h·(y_T − y_1)/(W − 1)`` — ``(n, W, k)`` → ``(n, H, k)``."""
+    slope = (window[:, -1, :] - window[:, 0, :]) / max(window.shape[1] - 1, 1)
+    return window[:, -1, None, :] + np.asarray(offsets, dtype=np.float64)[None, :, None] * slope[:, None, :]
+
+
+def ridge_fit(Z: np.ndarray, Y: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """``w = (Z̃ᵀZ̃ + α·n·I)⁻¹ Z̃ᵀỸ`` on centred data; returns ``(w, intercept)``."""
+    z_mean, y_mean = Z.mean(axis=0), Y.mean(axis=0)
+    Zc, Yc = Z - z_mean, Y - y_mean
+    gram = Zc.T @ Zc + alpha * len(Z) * np.eye(Z.shape[1])
+    w = np.linalg.solve(gram, Zc.T @ Yc)
+    return w, y_mean - z_mean @ w
+
+
+def nearest_centroid(Z: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """``ŷ = argmin_k ‖z − c_k‖²`` — ``(n, D)``, ``(K, D)`` → ``(n,)``."""
+    d = (Z**2).sum(axis=1)[:, None] - 2 * Z @ centroids.T + (centroids**2).sum(axis=1)[None, :]
+    return d.argmin(axis=1)
+
+
+def previous_step(values: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """``ŷ_t = x_(t−1)``, ``ŷ_1 = first`` — ``(n, T, k)`` → ``(n, T, k)``."""
+    out = np.empty_like(values)
+    out[:, 1:] = values[:, :-1]
+    out[:, 0] = first
+    return out
+
+
+# ---- the estimators ---------------------------------------------------------
+
+
+class Baseline:
+    """Base: ``fit(X, y)`` returns self; ``predict(X)`` gives the y shape seen in ``fit``."""
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "y_shape_"):
+            raise ValueError(
+                f"This {type(self).__name__} is not fitted yet: call fit(X, y) before predict(X)."
+            )
+
+    def _remember(self, X, y) -> tuple[np.ndarray, np.ndarray]:
+        X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
+        if X.ndim != 3 or len(X) != len(y):
+            raise ValueError(f"`X` must be (n, T, F) with one row per y. Received: X{X.shape}, y{y.shape}")
+        self.y_shape_ = tuple(y.shape[1:])
+        return X, y
+
+    def _as_y(self, pred: np.ndarray) -> np.ndarray:
+        """``(n, H, k)`` → ``(n, *y_shape_)``."""
+        return pred.reshape((len(pred), *self.y_shape_))
+
+
+class _TargetWindow(Baseline):
+    """Baselines that read the target column(s) inside the input window."""
+
+    def __init__(self, target_index: tuple[int, ...] = (0,), offsets: tuple[int, ...] = (1,)):
+        self.target_index = target_index
+        self.offsets = offsets
+
+    def fit(self, X, y, sample_weight=None):
+        self._remember(X, y)
+        return self
+
+    def _window(self, X) -> np.ndarray:
+        self._check_fitted()
+        return np.asarray(X, dtype=np.float64)[:, :, list(self.target_index)]
+
+    def _per_offset(self, values: np.ndarray) -> np.ndarray:
+        """``(n, k)`` repeated for every offset → y shape."""
+        H = len(self.offsets)
+        return self._as_y(np.repeat(values[:, None, :], H, axis=1))
+
+
+class LastValue(_TargetWindow):
+    """Persistence: the target's last value in the window, for every horizon step."""
+
+    def predict(self, X):
+        return self._per_offset(last_value(self._window(X)))
+
+
+class WindowMean(_TargetWindow):
+    """The mean of the target over the input window."""
+
+    def predict(self, X):
+        return self._per_offset(window_mean(self._window(X)))
+
+
+class SeasonalNaive(_TargetWindow):
+    """The value one season (``season_length`` steps) before each target step."""
+
+    def __init__(self, target_index=(0,), offsets=(1,), season_length: int = 12):
+        super().__init__(target_index, offsets)
+        self.season_length = season_length
+
+    def predict(self, X):
+        return self._as_y(seasonal_naive(self._window(X), tuple(self.offsets), self.season_length))
+
+
+class Drift(_TargetWindow):
+    """The straight line through the window's first and last target values, extended."""
+
+    def predict(self, X):
+        return self._as_y(drift(self._window(X), tuple(self.offsets)))
+
+
+class TrainMean(Baseline):
+    """The mean of the training targets (per horizon step, per tagged step)."""
+
+    def fit(self, X, y, sample_weight=None):
+        _, y = self._remember(X, y)
+        self.mean_ = np.nanmean(np.asarray(y, dtype=np.float64), axis=0)
+        return self
+
+    def predict(self, X):
+        self._check_fitted()
+        return np.broadcast_to(self.mean_, (len(X), *self.y_shape_)).copy()
+
+
+class LinearAR(Baseline):
+    """Linear regression on the flattened standardised window (least squares with a small ridge)."""
+
+    def __init__(self, alpha: float = 1e-3):
+        self.alpha = alpha
+
+    def _features(self, X) -> np.ndarray:
+        Z = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
+        return (Z - self.z_mean_) / self.z_std_
+
+    def fit(self, X, y, sample_weight=None):
+        X, y = self._remember(X, y)
+        Z = X.reshape(len(X), -1)
+        self.z_mean_, self.z_std_ = Z.mean(axis=0), np.where(Z.std(axis=0) > 0, Z.std(axis=0), 1.0)
+        self.coef_, self.intercept_ = ridge_fit(
+            self._features(X), y.reshape(len(y), -1).astype(np.float64), self.alpha
+        )
+        return self
+
+    def predict(self, X):
+        self._check_fitted()
+        return (self._features(X) @ self.coef_ + self.intercept_).reshape((len(X), *self.y_shape_))
+
+
+class MostFrequent(Baseline):
+    """The most frequent training class for every sample."""
+
+    def fit(self, X, y, sample_weight=None):
+        _, y = self._remember(X, y)
+        self.classes_, counts = np.unique(y, return_counts=True)
+        self.most_frequent_ = int(self.classes_[counts.argmax()])
+        return self
+
+    def predict(self, X):
+        self._check_fitted()
+        return np.full(len(X), self.most_frequent_, dtype=np.int64)
+
+
+class ClassPrior(Baseline):
+    """Random classes drawn with the training class shares (seeded); expected accuracy ``Σ p_train·p_true``."""
+
+    def __init__(self, seed: int = 0):
+        self.seed = seed
+
+    def fit(self, X, y, sample_weight=None):
+        _, y = self._remember(X, y)
+        self.n_classes_ = int(np.max(y)) + 1
+        self.prior_ = np.bincount(y, minlength=self.n_classes_) / len(y)
+        return self
+
+    def predict(self, X):
+        self._check_fitted()
+        return (
+            np.random.default_rng(self.seed)
+            .choice(self.n_classes_, size=len(X), p=self.prior_)
+            .astype(np.int64)
+        )
+
+    def expected_accuracy(self, y_true) -> float:
+        """``Σ_k p_train(k) · p_true(k)`` — the accuracy the random draw scores on average."""
+        self._check_fitted()
+        shares = np.bincount(np.asarray(y_true), minlength=self.n_classes_)[: self.n_classes_] / max(
+            len(y_true), 1
+        )
+        return float(self.prior_ @ shares)
+
+
+class NearestCentroid(Baseline):
+    """The class whose mean (padded, flattened) training sequence is closest."""
+
+    def fit(self, X, y, sample_weight=None):
+        X, y = self._remember(X, y)
+        Z = X.reshape(len(X), -1)
+        self.classes_ = np.unique(y)
+        self.centroids_ = np.stack([Z[y == k].mean(axis=0) for k in self.classes_])
+        return self
+
+    def predict(self, X):
+        self._check_fitted()
+        Z = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
+        return self.classes_[nearest_centroid(Z, self.centroids_)].astype(np.int64)
+
+
+class PreviousStep(Baseline):
+    """Tagging: each step gets the target's value at the previous step (step 1: the training mean)."""
+
+    def __init__(self, target_index: tuple[int, ...] = (0,)):
+        self.target_index = target_index
+
+    def fit(self, X, y, sample_weight=None):
+        _, y = self._remember(X, y)
+        first = np.asarray(y, dtype=np.float64)[:, 0]
+        self.first_ = np.nanmean(first.reshape(len(first), -1), axis=0)
+        return self
+
+    def predict(self, X):
+        self._check_fitted()
+        values = np.asarray(X, dtype=np.float64)[:, :, list(self.target_index)]
+        return previous_step(values, self.first_).reshape((len(X), *self.y_shape_))

@@ -1,0 +1,145 @@
+"""``python -m rnnlab baselines DATA …``: frame a task and print the naive baselines' scoreboard.
+
+Example (the reference figure of SOURCES.md, test = the last 20 % of windows)::
+
+    python -m rnnlab baselines sunspots --task forecast --window 12 --horizon 1 --val-share 0 --test-share 0.2 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+from rnnlab.task.framing import SPLIT_MODES, TaskConfig
+
+
+def load(data: str):
+    """A bundled dataset key, or a CSV path read with the reader's detection."""
+    from rnnlab.data import catalog
+
+    if not Path(data).exists() and data in {e.key for e in catalog.list_datasets()}:
+        return catalog.load_dataset(data), catalog.get_entry(data).label
+    from rnnlab.data import reader
+
+    return reader.read_csv(Path(data), name=Path(data).name), None
+
+
+def _offsets(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(
+            f"--offsets must be integers separated by commas, e.g. 1,7,14: {err}"
+        ) from err
+
+
+def task_config(args: argparse.Namespace, dataset, suggested_target: str | None) -> TaskConfig:
+    """The :class:`TaskConfig` the options describe, starting from the data's default task."""
+    from rnnlab.task.framing import default_task
+
+    base = default_task(dataset, suggested_target)
+    kind = args.task or base.kind
+    if kind != base.kind:
+        base = TaskConfig(kind)
+    changes: dict[str, Any] = {
+        name: value
+        for name, value in {
+            "window": args.window, "horizon": args.horizon, "offsets": args.offsets, "stride": args.stride,
+            "input_columns": tuple(args.input) if args.input else None,
+            "target_columns": tuple(args.target) if args.target else None,
+            "val_share": args.val_share, "test_share": args.test_share, "split_mode": args.split_mode,
+            "seed": args.seed, "season_length": args.season_length,
+        }.items()
+        if value is not None
+    }  # fmt: skip
+    return base.replace(**changes)
+
+
+def summary(framed, board: list[dict]) -> dict[str, Any]:
+    """The ``--json`` object: task, shapes, split sizes (and test target span for a series), baselines."""
+    from rnnlab.evaluation.scoreboard import best
+
+    n = sum(framed.sizes().values())
+    split: dict[str, Any] = dict(framed.sizes())
+    if framed.config.kind == "forecast" and len(framed.test):
+        split["first_test_target"] = int(framed.test.index.min())
+        split["last_test_target"] = int(framed.test.index.max() + max(framed.offsets) - min(framed.offsets))
+
+    def clean(metrics: dict) -> dict:
+        return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in metrics.items()}
+
+    rows = [{**row, "val": clean(row["val"]), "test": clean(row["test"])} for row in board]
+    return {
+        "task": framed.config.kind,
+        "config": framed.config.to_dict(),
+        "X_shape": [n, framed.n_steps, framed.n_features],
+        "y_shape": [n, *framed.y_shape],
+        "split": split,
+        "baselines": rows,
+        "best": best(board, framed.main_metric)["name"] if board else None,
+        "notes": framed.notes,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from rnnlab.cli import main
+    from rnnlab.evaluation import scoreboard
+    from rnnlab.task import framing
+
+    dataset, suggested = load(args.data)
+    framed = framing.frame(dataset, task_config(args, dataset, suggested))
+    board = scoreboard.scoreboard(framed)
+    out = summary(framed, board)
+    out["notes"] = framed.notes + scoreboard.candidates(framed)[1]
+    if args.json:
+        main.print_json(out)
+        return 0
+    x_line, y_line = framing.shape_text(framed)
+    print(x_line)
+    print(y_line)
+    print("split: " + ", ".join(f"{k}={v}" for k, v in out["split"].items()))
+    metric = framed.main_metric
+    headers = [f"{split} {m}" for split in ("val", "test") for m in (board[0]["test"] if board else {})]
+    widths = [max(len(h) + 2, 10) for h in headers]
+    print("\n" + f"{'baseline':<26}" + "".join(f"{h:>{w}}" for h, w in zip(headers, widths)))
+    for row in board:
+        mark = " *" if row["name"] == out["best"] else ""
+        cells = [row[split][m] for split in ("val", "test") for m in row["test"]]
+        print(f"{row['name'] + mark:<26}" + "".join(f"{v:>{w}.4f}" for v, w in zip(cells, widths)))
+    print(f"\n* best on validation by {metric}")
+    for note in out["notes"]:
+        print(f"note: {note}")
+    return 0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("baselines", help="frame a task and print the naive baselines' scoreboard")
+    p.add_argument("data", help="bundled dataset key (e.g. sunspots) or a CSV path")
+    p.add_argument(
+        "--task",
+        choices=["classify", "regress", "forecast", "tag"],
+        help="default: what the data allows first",
+    )
+    p.add_argument("--window", type=int, help="forecast: input steps W")
+    p.add_argument("--horizon", type=int, help="forecast: predict the next H steps")
+    p.add_argument(
+        "--offsets", type=_offsets, help="forecast: chosen future offsets, e.g. 1,7,14 (instead of --horizon)"
+    )
+    p.add_argument("--stride", type=int, help="forecast: steps between window starts")
+    p.add_argument("--input", nargs="+", metavar="COL", help="input columns (default: all)")
+    p.add_argument(
+        "--target", nargs="+", metavar="COL", help="forecast target columns (default: the first input)"
+    )
+    p.add_argument(
+        "--split-mode", choices=SPLIT_MODES, help="auto: temporal for series, the archive's or stratified"
+    )
+    p.add_argument("--val-share", type=float, help="share for validation (default 0.15)")
+    p.add_argument(
+        "--test-share", type=float, help="share for test (default 0.15; 0.2 with --val-share 0 = SOURCES.md)"
+    )
+    p.add_argument("--seed", type=int, help="seed of random / stratified splits")
+    p.add_argument("--season-length", type=int, help="season for seasonal naive (default from the frequency)")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(func=run)

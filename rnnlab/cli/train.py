@@ -1,0 +1,192 @@
+"""``python -m rnnlab train DATA …``: frame a task, train a model in this process, judge it against the baselines.
+
+One line per epoch goes to stderr; ``--json`` prints one object on stdout with ``history``,
+``test``, ``baselines``, ``verdict``, ``params`` and ``seconds``. ``--save`` records the run in the
+run store (``$RNNLAB_DATA_DIR``) as the dashboard does — every epoch as it ends, then the summary and
+the ``.keras`` model — in workspace ``--workspace`` (default ``cli-runs``), and adds ``run_id``.
+
+Example::
+
+    python -m rnnlab train ecg200 --task classify --cell gru --units 16 --epochs 5 --seed 0 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import Any
+
+from rnnlab.models.config import CELLS
+from rnnlab.task.framing import SPLIT_MODES
+from rnnlab.training.config import OPTIMIZERS
+
+
+def _units(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(
+            f"--units must be integers separated by commas, e.g. 16,8: {err}"
+        ) from err
+
+
+def _clean(value: Any) -> Any:
+    """NaN → None so the JSON is valid."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def epoch_line(event: dict) -> str:
+    """``epoch 3/20  loss 0.4123  mae 0.5012  val_loss 0.3990  val_mae 0.4871  (2.1 s)``."""
+    logs = "  ".join(f"{k} {v:.4f}" for k, v in event["logs"].items())
+    return f"epoch {event['epoch']}/{event.get('epochs', '?')}  {logs}  ({event['seconds']:.1f} s elapsed)"
+
+
+def dataset_ref(data: str) -> dict:
+    """How the store records the data: a bundled key, or a CSV file's name and content hash (as an upload).
+
+    Example:
+        >>> dataset_ref("ecg200")
+        {'source': 'bundled', 'name': 'ecg200', 'read_options': {}}
+    """
+    import hashlib
+    from pathlib import Path
+
+    path = Path(data)
+    if path.is_file():
+        return {
+            "source": "upload",
+            "name": path.name,
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        }
+    return {"source": "bundled", "name": data, "read_options": {}}
+
+
+def run(args: argparse.Namespace) -> int:
+    from rnnlab.cli import main, task
+    from rnnlab.models.config import ModelConfig
+    from rnnlab.task import framing
+    from rnnlab.training import fit
+
+    dataset, suggested = task.load(args.data)
+    task_args = argparse.Namespace(**{**vars(args), "seed": args.split_seed})
+    framed = framing.frame(dataset, task.task_config(task_args, dataset, suggested))
+    model_config = ModelConfig(
+        cell=args.cell, units=args.units, bidirectional=args.bidirectional, dropout=args.dropout,
+        head_units=args.head_units or (),
+    )  # fmt: skip
+    train_config = fit.TrainConfig(
+        optimizer=args.optimizer, learning_rate=args.lr, batch_size=args.batch_size, epochs=args.epochs,
+        patience=None if args.patience < 0 else args.patience, seed=args.seed, device=args.device,
+        fast=not args.no_fast,
+    )  # fmt: skip
+
+    def on_event(event: dict) -> None:
+        if event["type"] == "epoch":
+            print(epoch_line({**event, "epochs": train_config.epochs}), file=sys.stderr, flush=True)
+        elif event["type"] == "end" and event["status"] != "finished":
+            print(event["message"], file=sys.stderr, flush=True)
+
+    recorder = None
+    if args.save or args.workspace:  # a workspace implies --save
+        from rnnlab.runs.recorder import RunRecorder
+
+        recorder = RunRecorder(
+            workspace=args.workspace, dataset_ref=dataset_ref(args.data), on_event=on_event
+        )
+        recorder.start(dataset, framed.config, model_config, train_config)
+    try:
+        result = fit.train(
+            framed, model_config, train_config, on_event=recorder.on_event if recorder else on_event
+        )
+    except Exception as err:
+        if recorder is not None:
+            recorder.fail(str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}")
+        raise
+    run_id = recorder.finish(result, framed) if recorder is not None else None
+    evaluation = result.evaluation or {}
+    board = evaluation.get("scoreboard")
+    if board is None:
+        from rnnlab.evaluation import scoreboard
+
+        board = scoreboard.scoreboard(framed)
+    out = {
+        "run_id": run_id,
+        "status": result.status,
+        "message": result.message,
+        "history": result.history,
+        "test": evaluation.get("test"),
+        "baselines": task.summary(framed, board)["baselines"],
+        "best_baseline": (evaluation.get("best_baseline") or {}).get("name"),
+        "skill": evaluation.get("skill"),
+        "verdict": evaluation.get("verdict"),
+        "params": int(result.model.count_params()),
+        "seconds": round(result.seconds, 3),
+        "settings": result.settings,
+        "config": {
+            "task": framed.config.to_dict(),
+            "model": model_config.to_dict(),
+            "train": train_config.to_dict(),
+        },
+    }
+    if args.json:
+        main.print_json(_clean(out))
+    else:
+        print(f"{result.message} ({out['params']} weights, {out['seconds']:.1f} s)")
+        if run_id:
+            print(f"saved as run {run_id} (workspace {recorder.workspace})")
+        for name, value in (out["test"] or {}).items():
+            print(f"test {name}: {value:.4f}")
+        if out["verdict"]:
+            print(f"verdict: the model {out['verdict']}")
+    return 0 if result.status != "diverged" else 1
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("train", help="train a model headless (in this process) and judge it")
+    p.add_argument("data", help="bundled dataset key (e.g. ecg200) or a CSV path")
+    p.add_argument(
+        "--task", choices=["classify", "regress", "forecast", "tag"], help="default: the data's first"
+    )
+    p.add_argument("--window", type=int, help="forecast: input steps W")
+    p.add_argument("--horizon", type=int, help="forecast: predict the next H steps")
+    p.add_argument("--offsets", type=_units, help="forecast: chosen future offsets, e.g. 1,7,14")
+    p.add_argument("--stride", type=int, help="forecast: steps between window starts")
+    p.add_argument("--input", nargs="+", metavar="COL", help="input columns (default: all)")
+    p.add_argument("--target", nargs="+", metavar="COL", help="forecast target columns (default: the first)")
+    p.add_argument(
+        "--split-mode", choices=SPLIT_MODES, help="auto: temporal for series, archive or stratified"
+    )
+    p.add_argument("--val-share", type=float, help="share for validation (default 0.15)")
+    p.add_argument("--test-share", type=float, help="share for test (default 0.15)")
+    p.add_argument("--split-seed", type=int, help="seed of random / stratified splits")
+    p.add_argument("--season-length", type=int, help="season for seasonal naive")
+    p.add_argument("--cell", choices=CELLS, default="gru")
+    p.add_argument(
+        "--units", type=_units, default=(32,), help="units per recurrent layer, e.g. 16,8 (stacked)"
+    )
+    p.add_argument("--bidirectional", action="store_true")
+    p.add_argument("--dropout", type=float, default=0.0)
+    p.add_argument("--head-units", type=_units, help="Dense layers before the output, e.g. 16")
+    p.add_argument("--optimizer", choices=OPTIMIZERS, default="rmsprop")
+    p.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 0.001)")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument("--patience", type=int, default=5, help="early stopping patience; -1 = off")
+    p.add_argument("--seed", type=int, default=0, help="training seed (same seed → same curves on CPU)")
+    p.add_argument("--device", default="/CPU:0", help="e.g. /CPU:0 or /GPU:0")
+    p.add_argument("--no-fast", action="store_true", help="plain fit: one batch per step, no tf.data, no XLA")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.add_argument(
+        "--save", action="store_true", help="record the run in the run store, as the dashboard does"
+    )
+    p.add_argument(
+        "--workspace", help="the workspace id the run is saved to (implies --save; default: cli-runs)"
+    )
+    p.set_defaults(func=run)

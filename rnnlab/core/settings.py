@@ -1,0 +1,40 @@
+"""Server-wide settings read from environment variables, with working defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SAMPLE_DATA_DIR = PROJECT_DIR / "sample_data"
+
+
+def data_dir() -> Path:
+    """Where runs (SQLite store and ``.keras`` files) live: ``$RNNLAB_DATA_DIR`` or ``~/.rnnlab``."""
+    path = Path(os.environ.get("RNNLAB_DATA_DIR") or Path.home() / ".rnnlab")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def max_upload_bytes() -> int:
+    """Largest CSV the reader accepts: ``$RNNLAB_MAX_UPLOAD_MB`` (default 200 MB)."""
+    return int(float(os.environ.get("RNNLAB_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
+
+
+def n_workers() -> int:
+    """Training worker processes: ``$RNNLAB_WORKERS`` (default: CPU cores)."""
+    return max(1, int(os.environ.get("RNNLAB_WORKERS") or os.cpu_count() or 1))
+
+
+def max_queued_per_session() -> int:
+    """Jobs one session may have waiting or running: ``$RNNLAB_MAX_QUEUED`` (default 4)."""
+    return max(1, int(os.environ.get("RNNLAB_MAX_QUEUED", "4")))
+
+
+def worker_nice() -> int:
+    """How much lower the training workers' CPU priority is than the server's: ``$RNNLAB_WORKER_NICE``.
+
+    Default 10: a training then uses every idle cycle, but a page rerun gets the CPU first, so pages stay
+    responsive while the workers are busy. 0 keeps the server's priority.
+    """
+    return max(0, min(19, int(os.environ.get("RNNLAB_WORKER_NICE", "10"))))

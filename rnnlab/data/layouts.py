@@ -1,0 +1,267 @@
+"""Which layout a table is (long, wide or series), which column plays which role, and why.
+
+Detection looks at column names and values only; every guess can be
+overridden. The result is a :class:`Plan` that :mod:`rnnlab.data.reader` executes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from rnnlab.data.dataset import LAYOUTS, DataError
+
+ID_NAMES = re.compile(
+    r"^(id|ids|sequence|sequence_id|seq|seq_id|series|series_id|sample_id|subject|subject_id|unique_id|"
+    r"group|group_id|city|station|patient|patient_id|utterance|sensor|item_id|ts_id|unit|unit_id)$",
+    re.I,
+)
+LABEL_NAMES = re.compile(r"^(label|labels|class|classes|target|y|category|outcome)$", re.I)
+TIME_NAMES = re.compile(
+    r"^(date|datetime|date_time|time|timestamp|ds|month|week|period|quarter_start|day|time_s|t|step|"
+    r"timestep|time_step|frame|hour|minute|second|seconds|obs|observation)$",
+    re.I,
+)
+LABEL_PRIORITY = ("label", "labels", "class", "classes", "target", "category", "outcome", "y")
+SPLIT_NAMES = re.compile(r"^(split|fold|subset|set)$", re.I)
+INDEX_NAMES = re.compile(r"^(index|idx|row|rownum|row_id|sample|unnamed: ?0)$", re.I)
+STEP_NAME = re.compile(r"^([A-Za-z_]{0,8}?)_?(\d+)$")
+DATE_PARTS = ("year", "quarter", "month", "day", "hour")
+MIN_WIDE_STEPS = 10
+MAX_CLASSES = 20
+
+
+@dataclass
+class Plan:
+    """Roles of the columns and the layout, with the reason in plain words."""
+
+    layout: str
+    reason: str
+    id_column: str | None = None
+    time_column: str | None = None
+    date_parts: list[str] = field(default_factory=list)
+    label_column: str | None = None
+    split_column: str | None = None
+    feature_columns: list[str] = field(default_factory=list)
+    text_columns: list[str] = field(default_factory=list)  # non-numeric, not used (dropped or one-hot)
+    ignored: list[str] = field(default_factory=list)  # index-like columns left out
+
+
+def is_numeric(frame: pd.DataFrame, column: str) -> bool:
+    return pd.api.types.is_numeric_dtype(frame[column].dtype)
+
+
+def numeric_columns(frame: pd.DataFrame) -> set:
+    """Names of the columns pandas parsed as numbers (or booleans)."""
+    return {c for c, d in zip(frame.columns, frame.dtypes) if pd.api.types.is_numeric_dtype(d)}
+
+
+def looks_like_class(values: pd.Series | np.ndarray) -> bool:
+    """Non-numeric values, or few distinct integers (≤ 20 and at most half the count) → class labels.
+
+    Example:
+        >>> looks_like_class(np.array([1, 2, 1, 2])), looks_like_class(np.array([110, 125, 30]))
+        (True, False)
+    """
+    series = pd.Series(values).dropna()
+    if not pd.api.types.is_numeric_dtype(series.dtype):
+        return True
+    numbers = series.to_numpy(dtype=np.float64)
+    if len(numbers) == 0 or not np.all(np.isfinite(numbers)) or not np.all(numbers == np.round(numbers)):
+        return False
+    n_distinct = len(np.unique(numbers))
+    return n_distinct <= MAX_CLASSES and n_distinct <= max(2, len(numbers) // 2)
+
+
+def _check_column(frame: pd.DataFrame, name: str | None, what: str) -> str | None:
+    if name is None or name == "":
+        return None
+    if name not in frame.columns:
+        raise DataError(
+            f"`{what}` must be one of the file's columns ({', '.join(map(str, frame.columns[:20]))}). "
+            f"Received: {what}={name!r}"
+        )
+    return name
+
+
+def _first(frame: pd.DataFrame, pattern: re.Pattern, exclude: set) -> str | None:
+    for column in frame.columns:
+        if column not in exclude and pattern.match(str(column)):
+            return column
+    return None
+
+
+def _contiguous_repeats(values: pd.Series) -> bool:
+    """True when values repeat and each distinct value occupies one block of consecutive rows."""
+    codes, uniques = pd.factorize(values)
+    if len(uniques) >= len(values) or (codes < 0).any():
+        return False
+    runs = 1 + int(np.count_nonzero(np.diff(codes)))
+    return runs == len(uniques)
+
+
+def _looks_like_dates(values: pd.Series) -> bool:
+    """Text values whose first 20 all parse as dates (``2012-01-31``, ``1749-01``, ``1959Q1``)."""
+    if is_numeric(values.to_frame(), values.name):
+        return False
+    head = values.dropna().astype(str).head(20)
+    if head.empty or head.str.len().max() > 40 or not head.str.contains(r"\d", regex=True).all():
+        return False
+    from rnnlab.data.timeparse import parse_times
+
+    try:
+        parse_times(head)
+    except DataError:
+        return False
+    return True
+
+
+def _step_columns(columns: list[str], header: bool) -> list[str]:
+    if not header:
+        return columns
+    groups: dict[str, list[str]] = {}
+    for column in columns:
+        match = STEP_NAME.match(str(column))
+        if match:
+            groups.setdefault(match.group(1).lower(), []).append(column)
+    return max(groups.values(), key=len) if groups else []
+
+
+def _date_parts(frame: pd.DataFrame, exclude: set) -> list[str]:
+    lower = {str(c).lower(): c for c in numeric_columns(frame) if c not in exclude}
+    if "year" in lower and ("month" in lower or "quarter" in lower):
+        return [lower[p] for p in DATE_PARTS if p in lower]
+    return []
+
+
+def plan_layout(
+    frame: pd.DataFrame,
+    *,
+    header: bool,
+    layout: str | None = None,
+    id_column: str | None = None,
+    time_column: str | None = None,
+    label_column: str | None = None,
+    feature_columns: list[str] | None = None,
+) -> Plan:
+    """Decide the layout and the role of every column.
+
+    Args:
+        frame: The parsed table.
+        header: Whether the file had a header row (without one, ≥ 10 columns read as wide rows).
+        layout, id_column, time_column, label_column, feature_columns: Overrides; ``None`` = detect.
+
+    Returns:
+        The :class:`Plan`, with ``reason`` saying why the layout was chosen.
+
+    Raises:
+        DataError: an override names a missing column, or the layout cannot be used with these columns.
+    """
+    if layout not in (None, "", "auto") and layout not in LAYOUTS:
+        raise DataError(f"`layout` must be one of {LAYOUTS} or 'auto'. Received: layout={layout!r}")
+    layout = None if layout in (None, "", "auto") else layout
+    id_column = _check_column(frame, id_column, "id_column")
+    time_column = _check_column(frame, time_column, "time_column")
+    label_column = _check_column(frame, label_column, "label_column")
+    for name in feature_columns or []:
+        _check_column(frame, name, "feature_columns")
+    columns = list(frame.columns)
+    numeric = numeric_columns(frame)
+    split_column = _first(frame, SPLIT_NAMES, {id_column, time_column, label_column})
+    taken = {id_column, time_column, label_column, split_column} - {None}
+
+    if id_column is None and layout in (None, "long", "wide"):
+        id_column = _first(frame, ID_NAMES, taken)
+        first = columns[0] if columns else None
+        if (
+            id_column is None
+            and first not in numeric
+            and first not in taken
+            and _contiguous_repeats(frame[first])
+        ):
+            id_column = first
+        if id_column:
+            taken.add(id_column)
+    if label_column is None:
+        by_name = {str(c).lower(): c for c in columns if c not in taken and LABEL_NAMES.match(str(c))}
+        label_column = next((by_name[n] for n in LABEL_PRIORITY if n in by_name), None)
+    others = [c for c in columns if c not in taken and c != label_column]
+    steps = _step_columns([c for c in others if c in numeric], header)
+    if label_column is None and not header and len(steps) >= MIN_WIDE_STEPS and layout in (None, "wide"):
+        for candidate in (columns[-1], columns[0]):  # MIT-BIH: label last; UCR: label first
+            if looks_like_class(frame[candidate]):
+                label_column = candidate
+                steps = [c for c in steps if c != candidate]
+                break
+
+    n_ids = frame[id_column].nunique(dropna=False) if id_column is not None else 0
+    repeats = id_column is not None and n_ids < len(frame)
+    if layout is None:
+        if repeats:
+            layout = "long"
+            reason = (
+                f"long: column {id_column!r} repeats ({n_ids} sequences in {len(frame)} rows), so each row "
+                "is one time step of a sequence"
+            )
+        elif len(steps) >= MIN_WIDE_STEPS:
+            layout = "wide"
+            named = "numbered columns" if header else "columns without a header"
+            reason = f"wide: {len(steps)} {named} ({steps[0]} … {steps[-1]}), so each row is one sequence"
+        else:
+            layout = "series"
+            reason = "series: no repeating sequence id and no numbered step columns, so the file is one long series"
+    else:
+        reason = f"{layout}: chosen by you"
+
+    plan = Plan(layout, reason, split_column=split_column, label_column=label_column)
+    if layout == "long":
+        if id_column is None:
+            raise DataError(
+                "A long file needs a sequence id column (the same id on every row of one sequence). "
+                f"Received: none found among {', '.join(map(str, columns[:20]))}; choose one as id column"
+            )
+        plan.id_column = id_column
+        plan.time_column = time_column or _first(frame, TIME_NAMES, taken | {label_column})
+    elif layout == "wide":
+        plan.id_column = id_column
+        if feature_columns:
+            steps = list(feature_columns)
+        if not steps:
+            raise DataError(
+                "A wide file needs one numeric column per time step. Received: no numeric step columns"
+            )
+        plan.feature_columns = steps
+        step_set = set(steps)
+        plan.text_columns = [c for c in others if c not in step_set and c not in numeric]
+        plan.ignored = [c for c in others if c not in step_set and c in numeric]
+        return plan
+    else:
+        plan.id_column = None
+        plan.label_column = None
+        plan.time_column = time_column or _first(frame, TIME_NAMES, {split_column} | numeric)
+        if plan.time_column is None:
+            plan.date_parts = _date_parts(frame, {split_column})
+        if plan.time_column is None and not plan.date_parts:
+            plan.time_column = _first(frame, TIME_NAMES, {split_column})
+        if plan.time_column is None and not plan.date_parts:
+            plan.time_column = next(
+                (c for c in columns if c != split_column and _looks_like_dates(frame[c])), None
+            )
+        else:
+            plan.date_parts = [c for c in _date_parts(frame, {plan.time_column}) if c != plan.time_column]
+    used = {plan.id_column, plan.time_column, plan.label_column, plan.split_column, *plan.date_parts} - {None}
+    rest = [c for c in columns if c not in used]
+    if feature_columns:
+        plan.feature_columns = list(feature_columns)
+        chosen = set(plan.feature_columns)
+        plan.ignored = [c for c in rest if c not in chosen and c in numeric]
+    else:
+        plan.ignored = [c for c in rest if INDEX_NAMES.match(str(c))]
+        ignored = set(plan.ignored)
+        plan.feature_columns = [c for c in rest if c not in ignored and c in numeric]
+    used = set(plan.feature_columns) | set(plan.ignored)
+    plan.text_columns = [c for c in rest if c not in used]
+    return plan

@@ -1,0 +1,191 @@
+"""Read a CSV (long, wide or series layout) into a :class:`~rnnlab.data.dataset.SequenceDataset`.
+
+The steps: :mod:`rnnlab.data.sniff` parses the bytes, :mod:`rnnlab.data.layouts`
+decides the layout and column roles, this module turns the columns into
+per-sequence arrays (grouped with one sort, never a per-row loop), and
+:mod:`rnnlab.data.gaps` fills missing steps. Never imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rnnlab.data import gaps, layouts, sequences, sniff
+from rnnlab.data.dataset import DataError, SequenceDataset
+
+LABEL_KINDS = ("class", "value")
+
+
+def _first_bad_number(values: pd.Series) -> int | None:
+    """Row of the first non-number in a column that otherwise holds numbers (``12a``), else ``None``."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna().to_numpy() & values.notna().to_numpy()
+    n_bad, n_good = int(bad.sum()), int(numbers.notna().sum())
+    if n_bad and n_good >= n_bad:
+        return int(np.flatnonzero(bad)[0])
+    return None
+
+
+def _features(frame: pd.DataFrame, plan: layouts.Plan, one_hot: tuple, table, notes: list) -> tuple:
+    """The numeric feature matrix ``(n_rows, n_features)`` float64 and its column names."""
+    numeric_set = layouts.numeric_columns(frame)
+    for column in list(plan.text_columns) + [c for c in plan.feature_columns if c not in numeric_set]:
+        if column in one_hot:
+            continue
+        row = _first_bad_number(frame[column])
+        if row is not None:
+            raise DataError(
+                f"Column {column!r} must hold numbers only. Received: {frame[column].iloc[row]!r} on line "
+                f"{table.line_of(row)}"
+            )
+    numeric = [c for c in plan.feature_columns if c not in set(one_hot)]
+    for column in numeric:
+        if column not in numeric_set:
+            raise DataError(
+                f"Feature column {column!r} must be numeric (or chosen for one-hot encoding). Received: "
+                f"text such as {frame[column].dropna().iloc[0]!r}"
+            )
+    blocks, names = [], [str(c) for c in numeric]
+    if numeric:
+        blocks.append(frame[numeric].to_numpy(dtype=np.float64, copy=True))
+    for column in one_hot:
+        dummies = pd.get_dummies(
+            frame[column].astype("string"), prefix=str(column), prefix_sep="=", dtype=float
+        )
+        blocks.append(dummies.to_numpy(dtype=np.float64))
+        names.extend(str(c) for c in dummies.columns)
+        notes.append(f"Column {column!r} was one-hot encoded into {dummies.shape[1]} features.")
+    one_hot_set = set(one_hot)
+    for column in [c for c in plan.text_columns if c not in one_hot_set]:
+        examples = ", ".join(repr(str(v)) for v in frame[column].dropna().unique()[:3])
+        notes.append(f"Non-numeric column {column!r} ({examples}) was dropped; choose one-hot to use it.")
+    if plan.ignored:
+        notes.append(
+            f"Index-like column(s) {', '.join(map(repr, plan.ignored[:5]))} were not used as features."
+        )
+    if not names:
+        kinds = ", ".join(
+            f"{c} ({'number' if layouts.is_numeric(frame, c) else 'text'})" for c in frame.columns[:20]
+        )
+        raise DataError(f"The file must have at least one numeric feature column. Received columns: {kinds}")
+    values = blocks[0] if len(blocks) == 1 else np.hstack(blocks)
+    infinite = np.isinf(values)
+    if infinite.any():
+        row, col = (int(i[0]) for i in np.nonzero(infinite))
+        raise DataError(
+            f"Values must be finite numbers. Received: {values[row, col]} in column {names[col]!r} on line "
+            f"{table.line_of(row)}"
+        )
+    return values, names
+
+
+def read_csv(
+    source: bytes | str | Path,
+    *,
+    name: str | None = None,
+    layout: str | None = None,
+    id_column: str | None = None,
+    time_column: str | None = None,
+    label_column: str | None = None,
+    feature_columns: list[str] | None = None,
+    step_column: str | None = None,
+    header: str | bool = "auto",
+    pad_value: float | None = None,
+    trailing_zeros_as_padding: bool = False,
+    fill: str = "interpolate",
+    one_hot: tuple | list = (),
+    label_kind: str | None = None,
+) -> SequenceDataset:
+    """Read a CSV of sequences in any of the three layouts.
+
+    Args:
+        source: CSV bytes (plain or gzip), a path, or CSV text.
+        name: Display name (defaults to the file name).
+        layout: ``"long"``, ``"wide"``, ``"series"``; ``None``/``"auto"`` detects it.
+        id_column, time_column, label_column: Column roles; ``None`` detects them.
+        feature_columns: Columns to use as features (wide: the step columns); ``None`` = every numeric one.
+        step_column: Alias of ``time_column`` (the order of steps in a long file).
+        header: ``"auto"``, ``True`` or ``False``.
+        pad_value: Wide rows: trailing cells equal to this are padding.
+        trailing_zeros_as_padding: Wide rows: trailing zeros are padding (MIT-BIH heartbeat CSV).
+        fill: Gaps inside a sequence: ``"interpolate"`` (default), ``"ffill"`` or ``"drop"``.
+        one_hot: Non-numeric columns to one-hot encode as features instead of dropping them.
+        label_kind: Force ``"class"`` or ``"value"``; ``None`` decides from the values.
+
+    Returns:
+        The dataset; ``dataset.detection`` says why the layout was chosen, ``dataset.notes`` what was done.
+
+    Raises:
+        DataError: what must hold, and the line, column or value at fault.
+
+    Example:
+        >>> ds = read_csv(b"id,step,x,label\\na,1,1.0,0\\na,2,2.0,0\\nb,1,3.0,1\\nb,2,4.0,1\\n")
+        >>> ds.layout, ds.tensor_shape, ds.labels.tolist()
+        ('long', (2, 2, 1), [0, 1])
+    """
+    if fill not in gaps.FILLS:
+        raise DataError(f"`fill` must be one of {gaps.FILLS}. Received: fill={fill!r}")
+    if label_kind not in (None, *LABEL_KINDS):
+        raise DataError(
+            f"`label_kind` must be one of {LABEL_KINDS} or None. Received: label_kind={label_kind!r}"
+        )
+    if name is None:
+        name = (
+            Path(source).name if isinstance(source, (str, Path)) and "\n" not in str(source) else "upload.csv"
+        )
+    table = sniff.read_table(source, header=header)
+    frame, notes = table.frame, list(table.notes)
+    plan = layouts.plan_layout(
+        frame,
+        header=table.header,
+        layout=layout,
+        id_column=id_column,
+        time_column=time_column or step_column,
+        label_column=label_column,
+        feature_columns=list(feature_columns) if feature_columns else None,
+    )
+    one_hot = tuple(c for c in one_hot if c)
+    for column in one_hot:
+        if column not in set(plan.text_columns) | set(plan.feature_columns):
+            raise DataError(
+                f"`one_hot` must name non-numeric columns the file has ({', '.join(plan.text_columns)}"
+                f"). Received: {column!r}"
+            )
+    values, names = _features(frame, plan, one_hot, table, notes)
+    extra: dict = {}
+    if plan.layout == "long":
+        parts, out = sequences.read_long(frame, plan, values, table, fill, label_kind, notes)
+    elif plan.layout == "wide":
+        parts, out = sequences.read_wide(
+            frame, plan, values, table, fill, label_kind, notes, pad_value, trailing_zeros_as_padding
+        )
+        names = ["value"]
+    else:
+        parts, out = sequences.read_series(frame, plan, values, table, fill, notes)
+        if extra_time := plan.time_column or "+".join(plan.date_parts):
+            plan.reason += f", in the order of {extra_time!r}"
+        extra = {
+            "time_index": out["time_index"],
+            "time_name": plan.time_column or "+".join(plan.date_parts) or None,
+            "frequency": out["frequency"],
+        }
+    return SequenceDataset(
+        name=name,
+        layout=plan.layout,
+        sequences=parts["sequences"],
+        feature_names=names,
+        labels=out["labels"],
+        label_names=[plan.label_column] if out["labels"] is not None else [],
+        label_kind=out["label_kind"],
+        step_targets=out["step_targets"],
+        step_target_names=[plan.label_column] if out["step_targets"] is not None else [],
+        splits=out["splits"],
+        ids=out["ids"],
+        detection=plan.reason,
+        notes=notes,
+        missing_filled=parts["filled"],
+        **extra,
+    )

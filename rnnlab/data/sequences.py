@@ -1,0 +1,212 @@
+"""Cut parsed columns into per-sequence arrays for each layout, with one sort and no per-row loop.
+
+Used by :func:`rnnlab.data.reader.read_csv`: rows are grouped (long: by id, sorted by
+time; wide: one row each, trailing empty/pad cells removed; series: one group),
+gaps are dropped or filled within each sequence, labels are split per sequence
+or per step. Each ``read_*`` returns ``(parts, out)``: the cut arrays and the
+dataset fields.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rnnlab.data import gaps, layouts, timeparse
+from rnnlab.data.dataset import DataError
+
+_FILL_WORDS = {"interpolate": "linear interpolation", "ffill": "forward fill (previous value)"}
+
+
+def _labels(raw: np.ndarray, name: str, kind: str | None, lines: np.ndarray) -> tuple[np.ndarray, str]:
+    series = pd.Series(raw)
+    if series.isna().any():
+        row = int(np.flatnonzero(series.isna().to_numpy())[0])
+        raise DataError(
+            f"Label column {name!r} must have a value for every sequence. Received: an empty "
+            f"cell on line {lines[row]}"
+        )
+    kind = kind or ("class" if layouts.looks_like_class(series) else "value")
+    numeric = pd.api.types.is_numeric_dtype(series.dtype)
+    if kind == "value":
+        if not numeric:
+            raise DataError(f"Label column {name!r} must be numeric for regression. Received: {raw[0]!r}")
+        return series.to_numpy(dtype=np.float64), kind
+    if numeric and np.all(series.to_numpy(dtype=np.float64) % 1 == 0):
+        return series.to_numpy(dtype=np.float64).astype(np.int64), kind
+    return series.astype(str).to_numpy(dtype=object), kind
+
+
+def cut(values: np.ndarray, starts: np.ndarray) -> list[np.ndarray]:
+    """Views of ``values`` split at ``starts`` (faster than ``np.split`` for many pieces).
+
+    Example:
+        >>> [p.tolist() for p in cut(np.arange(5), np.array([0, 2]))]
+        [[0, 1], [2, 3, 4]]
+    """
+    ends = np.append(starts[1:], len(values)).tolist()
+    return [values[a:b] for a, b in zip(starts.tolist(), ends)]
+
+
+def _assemble(values, group, lines, extra: dict, fill: str, ids_of_group, notes: list) -> dict:
+    """Drop or fill gaps, cut into sequences, check each has ≥ 2 steps; ``extra`` arrays follow the rows."""
+    n_missing = int(np.isnan(values).sum())
+    filled = 0
+    if fill == "drop" and n_missing:
+        keep = gaps.drop_gaps(values)
+        values, group, lines = values[keep], group[keep], lines[keep]
+        extra = {k: (v[keep] if v is not None else None) for k, v in extra.items()}
+        notes.append(f"{int((~keep).sum())} steps with missing values were dropped ({fill!r}).")
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1]) if len(group) else np.array([], int)
+    lengths = np.diff(np.append(starts, len(group)))
+    if len(lengths) == 0:
+        raise DataError("The file must hold at least one sequence with values. Received: none left")
+    short = np.flatnonzero(lengths < 2)
+    if len(short):
+        i = int(short[0])
+        raise DataError(
+            f"Every sequence must have at least 2 steps. Received: sequence {ids_of_group[group[starts[i]]]!r} "
+            f"(line {lines[starts[i]]}) with {lengths[i]} step"
+        )
+    if fill != "drop" and n_missing:
+        values, filled, from_mean = gaps.fill_gaps(values, group, fill)
+        notes.append(f"{filled} missing values were filled by {_FILL_WORDS[fill]} within each sequence.")
+        if from_mean:
+            notes.append(f"{from_mean} of them had no known value in their sequence and got the column mean.")
+    return {
+        "sequences": cut(values, starts),
+        "starts": starts,
+        "lengths": lengths,
+        "group": group,
+        "lines": lines,
+        "extra": extra,
+        "filled": filled,
+        "ids": [ids_of_group[g] for g in group[starts]],
+    }
+
+
+def _time_order(codes: np.ndarray, times: np.ndarray | None) -> np.ndarray | None:
+    """Row order grouping sequences (first appearance) sorted by time; ``None`` when already in order."""
+    keys = None if times is None else (times.astype(np.int64) if times.dtype.kind == "M" else times)
+    same = np.diff(codes) == 0
+    if np.all(np.diff(codes) >= 0) and (keys is None or np.all(np.diff(keys)[same] > 0)):
+        return None
+    if keys is None:
+        return np.argsort(codes, kind="stable")
+    return np.lexsort((keys, codes))
+
+
+def read_long(frame, plan, values, table, fill, label_kind, notes) -> tuple[dict, dict]:
+    ids = frame[plan.id_column]
+    if ids.isna().any():
+        row = int(np.flatnonzero(ids.isna().to_numpy())[0])
+        raise DataError(
+            f"Id column {plan.id_column!r} must have a value on every row. Received: an empty "
+            f"cell on line {table.line_of(row)}"
+        )
+    codes, uniques = pd.factorize(ids, sort=False)
+    times = timeparse.parse_times(frame[plan.time_column], table.first_line) if plan.time_column else None
+    order = _time_order(codes, times)
+    take = (lambda a: a) if order is None else (lambda a: a[order])
+    lines = take(np.arange(len(frame)) + table.first_line)
+    extra = {c: take(frame[c].to_numpy()) if c else None for c in (plan.label_column, plan.split_column)}
+    parts = _assemble(take(values), take(codes), lines, extra, fill, uniques.tolist(), notes)
+    out = {"ids": parts["ids"], "labels": None, "label_kind": None, "step_targets": None, "splits": None}
+    starts, lengths = parts["starts"], parts["lengths"]
+    if plan.label_column:
+        raw = parts["extra"][plan.label_column]
+        if raw.dtype.kind in "biuf":
+            firsts = np.repeat(raw[starts], lengths)
+            varies = bool(np.any((raw != firsts) & ~(np.isnan(raw) & np.isnan(firsts))))
+        else:
+            label_codes = pd.factorize(raw)[0]
+            varies = bool(np.any(label_codes != np.repeat(label_codes[starts], lengths)))
+        if varies:
+            try:
+                targets = np.asarray(raw, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise DataError(
+                    f"A per-step target column ({plan.label_column!r}) must be numeric. Received: {raw[0]!r}"
+                ) from None
+            if np.isnan(targets).any():
+                row = int(np.flatnonzero(np.isnan(targets))[0])
+                raise DataError(
+                    f"Target column {plan.label_column!r} must have a value on every row. "
+                    f"Received: an empty cell on line {parts['lines'][row]}"
+                )
+            out["step_targets"] = cut(targets, starts)
+            notes.append(
+                f"Column {plan.label_column!r} changes within sequences, so it is a target for every "
+                "step (tagging)."
+            )
+        else:
+            out["labels"], out["label_kind"] = _labels(
+                raw[starts], plan.label_column, label_kind, parts["lines"][starts]
+            )
+    if plan.split_column:
+        out["splits"] = pd.Series(parts["extra"][plan.split_column][starts]).astype(str).to_numpy()
+    return parts, out
+
+
+def read_wide(frame, plan, values, table, fill, label_kind, notes, pad_value, trailing_zeros):
+    pad = np.isnan(values)
+    if pad_value is not None:
+        pad |= values == float(pad_value)
+    if trailing_zeros:
+        pad |= values == 0.0
+    n_steps = values.shape[1]
+    lengths = n_steps - np.argmax(~pad[:, ::-1], axis=1)
+    lengths[pad.all(axis=1)] = 0
+    mask = np.arange(n_steps) < lengths[:, None]
+    n_pad_values = int((mask.size - mask.sum()) - (np.isnan(values) & ~mask).sum())
+    if n_pad_values:
+        what = f"{pad_value}" if pad_value is not None else "0"
+        notes.append(f"{n_pad_values} trailing cells equal to {what} were treated as padding, not data.")
+    if np.any(lengths < n_steps):
+        notes.append("Rows end in empty cells, so the sequences have different lengths (ragged).")
+    flat = values[mask].reshape(-1, 1)
+    group = np.repeat(np.arange(len(values)), lengths)
+    lines = np.repeat(np.arange(len(values)) + table.first_line, lengths)
+    row_ids = frame[plan.id_column].tolist() if plan.id_column else list(range(len(values)))
+    parts = _assemble(flat, group, lines, {}, fill, row_ids, notes)
+    rows = parts["group"][parts["starts"]]
+    out = {"ids": parts["ids"], "labels": None, "label_kind": None, "step_targets": None, "splits": None}
+    if plan.label_column:
+        raw = frame[plan.label_column].to_numpy()[rows]
+        out["labels"], out["label_kind"] = _labels(
+            raw, plan.label_column, label_kind, rows + table.first_line
+        )
+    if plan.split_column:
+        out["splits"] = frame[plan.split_column].astype(str).to_numpy()[rows]
+    return parts, out
+
+
+def read_series(frame, plan, values, table, fill, notes):
+    times = None
+    if plan.time_column:
+        times = timeparse.parse_times(frame[plan.time_column], table.first_line)
+    elif plan.date_parts:
+        times = timeparse.combine_date_parts(frame, plan.date_parts)
+        notes.append(f"Columns {', '.join(plan.date_parts)} were combined into one time stamp.")
+    if plan.time_column and plan.date_parts:
+        notes.append(f"Date-part column(s) {', '.join(plan.date_parts)} were not used as features.")
+    lines = np.arange(len(frame)) + table.first_line
+    if times is not None:
+        keys = times.astype(np.int64) if times.dtype.kind == "M" else times
+        if np.any(np.diff(keys) < 0):
+            order = np.argsort(keys, kind="stable")
+            values, times, lines = values[order], times[order], lines[order]
+            notes.append("Rows were not in time order; they were sorted by time.")
+    extra = {"time": times}
+    parts = _assemble(values, np.zeros(len(values), np.int64), lines, extra, fill, ["series"], notes)
+    time_index = parts["extra"]["time"]
+    out = {
+        "ids": ["series"],
+        "labels": None,
+        "label_kind": None,
+        "step_targets": None,
+        "splits": None,
+        "time_index": time_index,
+        "frequency": timeparse.infer_frequency(time_index),
+    }
+    return parts, out

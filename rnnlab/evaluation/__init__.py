@@ -1,0 +1,4 @@
+"""Judging: the metric registry (name, label, direction, format, main metric per task), the baseline
+scoreboard, the verdict against the best baseline, the training reference line, findings and failure
+detectors. Imports :mod:`rnnlab.baselines` and below; a trained model is passed in, never built here.
+"""

@@ -1,0 +1,164 @@
+"""Naive baselines every model must beat, scored on exactly the samples the model sees.
+
+:func:`scoreboard` fits every baseline that suits the task on the training
+split and scores it on the validation and test splits in original units;
+:func:`best` picks the winner on validation (reported on test). The
+estimators live in :mod:`rnnlab.baselines.naive` and are re-exported here.
+
+Example:
+    >>> import numpy as np
+    >>> from rnnlab.data.dataset import SequenceDataset
+    >>> from rnnlab.task.framing import TaskConfig, frame
+    >>> ds = SequenceDataset("ramp", "series", [np.arange(50.0)[:, None]], ["v"])
+    >>> board = scoreboard(frame(ds, TaskConfig("forecast", window=4)))
+    >>> [row["name"] for row in board][:2], round(board[0]["test"]["mae"], 3)
+    (['last value', 'window mean'], 1.0)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from rnnlab.baselines.naive import (
+    Baseline,
+    ClassPrior,
+    Drift,
+    LastValue,
+    LinearAR,
+    MostFrequent,
+    NearestCentroid,
+    PreviousStep,
+    SeasonalNaive,
+    TrainMean,
+    WindowMean,
+    drift,
+    last_value,
+    nearest_centroid,
+    previous_step,
+    ridge_fit,
+    seasonal_naive,
+    window_mean,
+)  # fmt: skip
+from rnnlab.evaluation.metrics import metric_names, task_metrics
+
+__all__ = [
+    "Baseline", "ClassPrior", "Drift", "LastValue", "LinearAR", "MostFrequent", "NearestCentroid", "PreviousStep",
+    "SeasonalNaive", "TrainMean", "WindowMean", "best", "candidates", "drift", "last_value", "nearest_centroid",
+    "predict_all", "previous_step", "ridge_fit", "scoreboard", "seasonal_naive", "window_mean",
+]  # fmt: skip
+
+
+# ---- the scoreboard ---------------------------------------------------------
+
+
+def candidates(framed) -> tuple[list[tuple[str, Baseline]], list[str]]:
+    """Every baseline that fits the task, as ``(name, unfitted estimator)``, and notes on those skipped."""
+    kind, notes = framed.config.kind, []
+    if kind == "classify":
+        return [
+            ("most frequent class", MostFrequent()),
+            ("class prior (random)", ClassPrior(framed.config.seed)),
+            ("nearest centroid", NearestCentroid()),
+        ], notes
+    inside = framed.target_in_inputs
+    has_targets = bool(inside) and all(i is not None for i in inside)
+    index = tuple(int(i) for i in inside) if has_targets else ()
+    if kind == "tag":
+        out = [("train mean per step", TrainMean())]
+        if has_targets:
+            out.insert(0, ("previous step", PreviousStep(index)))
+        else:
+            notes.append("Previous step skipped: the per-step target is not an input column.")
+        return out, notes
+    offsets = framed.offsets or (1,)
+    out: list[tuple[str, Baseline]] = []
+    if has_targets:
+        out += [("last value", LastValue(index, offsets)), ("window mean", WindowMean(index, offsets))]
+        m, W = framed.season_length, framed.n_steps
+        if m and all(m * math.ceil(h / m) - h <= W - 1 for h in offsets):
+            out.append((f"seasonal naive (m={m})", SeasonalNaive(index, offsets, m)))
+        elif m:
+            notes.append(
+                f"Seasonal naive skipped: the window ({W} steps) is shorter than the season ({m} steps)."
+            )
+        else:
+            notes.append("Seasonal naive skipped: no season length (set one; the frequency suggests none).")
+        if kind == "forecast" and W >= 2:
+            out.append(("drift", Drift(index, offsets)))
+    else:
+        notes.append(
+            "Last value, window mean, seasonal naive and drift skipped: the target is not an input column."
+        )
+    out.append(("train mean", TrainMean()))
+    if framed.n_steps * framed.n_features <= 2000:
+        out.append(("linear AR (ridge)", LinearAR()))
+    else:
+        notes.append("Linear AR skipped: the window has more than 2000 values.")
+    return out, notes
+
+
+def _inputs(framed, name: str, estimator: Baseline) -> np.ndarray:
+    """Original-unit X, except the nearest centroid: standardised with padded steps at the mean (0)."""
+    if isinstance(estimator, NearestCentroid):
+        X = framed.scaled(name)[0].astype(np.float64)
+        X[~framed.real_steps(name)] = 0.0
+        return X
+    return framed.split(name).X.astype(np.float64)
+
+
+def _fitted(framed) -> list[tuple[str, Baseline]]:
+    train = framed.train
+    fitted = []
+    for name, est in candidates(framed)[0]:
+        est.fit(_inputs(framed, "train", est), train.y, train.sample_weight)
+        fitted.append((name, est))
+    return fitted
+
+
+def predict_all(framed, split: str) -> dict[str, np.ndarray]:
+    """``{baseline name: predictions}`` for the split, original units (classify: class ids)."""
+    return {name: est.predict(_inputs(framed, split, est)) for name, est in _fitted(framed)}
+
+
+def scoreboard(framed) -> list[dict]:
+    """Every baseline fitted on train and scored on val and test: ``[{"name", "val", "test"}, …]``.
+
+    Rows may carry a ``"note"`` (e.g. the class prior's expected accuracy).
+    """
+    rows = []
+    for name, est in _fitted(framed):
+        row: dict = {"name": name}
+        for split in ("val", "test"):
+            part = framed.split(split)
+            if len(part) == 0:
+                row[split] = {k: float("nan") for k in metric_names(framed.config.kind)}
+                continue
+            row[split] = task_metrics(framed, part.y, est.predict(_inputs(framed, split, est)))
+        if isinstance(est, ClassPrior):
+            row["note"] = "expected accuracy: val {:.3f}, test {:.3f}".format(
+                *(
+                    est.expected_accuracy(framed.split(s).y) if len(framed.split(s)) else float("nan")
+                    for s in ("val", "test")
+                )
+            )
+        rows.append(row)
+    return rows
+
+
+def best(board: list[dict], metric: str = "mae") -> dict:
+    """The row with the lowest error (highest for accuracy-like metrics) on VAL — test if val is empty."""
+    higher = metric in ("accuracy", "balanced_accuracy", "macro_f1", "r2")
+
+    def score(row: dict) -> float:
+        value = row["val"].get(metric, float("nan"))
+        if not np.isfinite(value):
+            value = row["test"].get(metric, float("nan"))
+        if not np.isfinite(value):
+            return math.inf
+        return -value if higher else value
+
+    if not board:
+        raise ValueError("`board` must hold at least one baseline. Received: an empty scoreboard")
+    return min(board, key=score)

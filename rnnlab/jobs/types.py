@@ -1,0 +1,233 @@
+"""What goes into a job and what the server knows about it (plain data, no TensorFlow).
+
+Two kinds of job share the queue: a training (:class:`JobSpec`) and a "lab" call (:class:`CallSpec`), one
+named, whitelisted rnnlab function (:data:`rnnlab.jobs.worker.CALLS`) run in a worker.
+"""
+
+from __future__ import annotations
+
+import copy
+import signal
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+STATES = ("queued", "running", "finished", "stopped", "failed", "interrupted")
+ACTIVE = ("queued", "running")
+# TrainResult.status → JobStatus.state
+STATE_OF = {
+    "finished": "finished",
+    "early_stopped": "finished",
+    "stopped": "stopped",
+    "diverged": "failed",
+    "failed": "failed",
+}
+MAX_BATCH_POINTS = 4000  # intra-epoch points kept per job (batch events come at most 4 a second)
+MAX_EVENTS = 50
+
+
+class QueueFull(ValueError):
+    """The job queue, or this session's share of it, is full."""
+
+
+@dataclass
+class JobSpec:
+    """Everything a worker needs to run one training (picklable).
+
+    Attributes:
+        dataset: The :class:`~rnnlab.data.dataset.SequenceDataset` to frame and train on.
+        dataset_ref: How to find the dataset again (``{"source": "bundled", "name": "ecg200"}``).
+        task: :class:`~rnnlab.task.framing.TaskConfig`.
+        model: :class:`~rnnlab.models.config.ModelConfig`.
+        train: :class:`~rnnlab.training.config.TrainConfig`.
+        workspace: The workspace the run belongs to.
+        session_id: The browser session that submitted it (per-session queue limit).
+        run_id: The run's id in the store and the model file's name.
+    """
+
+    dataset: Any
+    dataset_ref: dict
+    task: Any
+    model: Any
+    train: Any
+    workspace: str
+    session_id: str
+    run_id: str
+
+
+@dataclass
+class CallSpec:
+    """A lab job: one function of :data:`rnnlab.jobs.worker.CALLS` called with keyword arguments (picklable).
+
+    Attributes:
+        name: The registry name (``"k_steps_race"``, ``"padding_lab"``), never an import path.
+        kwargs: Its keyword arguments (plain values, NumPy arrays, a dataset; no callables).
+        session_id: The browser session that submitted it (per-session queue limit).
+    """
+
+    name: str
+    kwargs: dict
+    session_id: str
+
+    @property
+    def run_id(self) -> str:
+        return f"call:{self.name}"  # not a stored run: the recorder never hears of call jobs
+
+
+@dataclass
+class JobStatus:
+    """A snapshot of one job, safe to read while training goes on.
+
+    Attributes:
+        job_id: The manager's id for the job.
+        run_id: The run's id (store, model file).
+        session_id: The session that submitted it.
+        state: One of ``queued``, ``running``, ``finished``, ``stopped``, ``failed``, ``interrupted``.
+        queue_position: 1 for the next job to start, ``None`` unless queued.
+        progress: ``epoch``, ``epochs``, ``step``, ``steps``, ``samples_per_s``, ``eta_s``, ``fraction``.
+        history: Epoch-level logs so far: metric → one float per finished epoch.
+        epoch_x: Where each epoch's point goes on the epoch axis (its number, less when stopped mid-epoch).
+        batches: Intra-epoch points: ``{"x": epochs done as a float, "logs": {...}}``.
+        start: The training's ``start`` event (params, steps per epoch, reference baseline), once sent.
+        events: The last few events.
+        result: The worker's summary once the job ended (history, test, verdict, …), else ``None``.
+        message: A plain sentence on how it ended (or why it failed).
+        stop_requested: Whether Stop was pressed.
+        submitted, started, ended: ``time.time()`` stamps (``None`` until they happen).
+        worker_pid: The process that runs it.
+        kind: ``"train"`` or ``"call"`` (a lab job: ``result`` is the function's returned dict once
+            finished, ``None`` otherwise; ``progress`` has ``done``, ``total``, ``label``, ``fraction``).
+    """
+
+    job_id: str
+    run_id: str
+    session_id: str
+    state: str = "queued"
+    queue_position: int | None = None
+    progress: dict = field(default_factory=dict)
+    history: dict[str, list[float]] = field(default_factory=dict)
+    epoch_x: list[float] = field(default_factory=list)
+    batches: deque = field(default_factory=lambda: deque(maxlen=MAX_BATCH_POINTS))
+    start: dict | None = None
+    events: deque = field(default_factory=lambda: deque(maxlen=MAX_EVENTS))
+    result: dict | None = None
+    message: str = ""
+    stop_requested: bool = False
+    submitted: float | None = None
+    started: float | None = None
+    ended: float | None = None
+    worker_pid: int | None = None
+    kind: str = "train"
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE
+
+    def snapshot(self) -> JobStatus:
+        """A copy whose lists the server thread will not change under the reader."""
+        out = copy.copy(self)
+        out.progress = dict(self.progress)
+        out.history = {k: list(v) for k, v in self.history.items()}
+        out.epoch_x = list(self.epoch_x)
+        out.batches = deque(self.batches, maxlen=MAX_BATCH_POINTS)
+        out.events = deque(self.events, maxlen=MAX_EVENTS)
+        return out
+
+    def apply(self, event: dict) -> None:
+        """Fold one training event into the status (called by the server thread)."""
+        self.events.append(event)
+        kind = event.get("type")
+        if kind == "start":
+            self.start = event
+            self.progress.update(epochs=event["epochs"], steps=event["steps_per_epoch"], epoch=0, step=0)
+        elif kind == "batch":
+            steps = max(int(event["steps"]), 1)
+            x = event["epoch"] - 1 + event["step"] / steps
+            self.batches.append({"x": x, "logs": event["logs"]})
+            self.progress.update(
+                epoch=event["epoch"], step=event["step"], steps=steps,
+                samples_per_s=event["samples_per_s"], eta_s=event["eta_s"],
+                fraction=x / max(self.progress.get("epochs", 1), 1),
+            )  # fmt: skip
+        elif kind == "epoch":
+            for key, value in event["logs"].items():
+                self.history.setdefault(key, []).append(value)
+            self.epoch_x.append(event["epoch"] - 1 + event.get("done", 1.0))
+            epochs = max(self.progress.get("epochs", 1), 1)
+            self.progress.update(epoch=event["epoch"], step=self.progress.get("steps", 0))
+            self.progress["fraction"] = event["epoch"] / epochs
+            done = event["epoch"]
+            self.progress["eta_s"] = (epochs - done) * event["seconds"] / max(done, 1)
+        elif kind == "progress":  # a lab job: done of total parts, the label of the one now running
+            total = max(int(event["total"]), 1)
+            self.progress.update(
+                done=event["done"], total=total, label=event.get("label", ""), fraction=event["done"] / total
+            )
+        elif kind == "end":
+            self.message = event.get("message", "")
+
+
+def death_reason(exitcode: int | None) -> str:
+    """Plain words for how a worker process ended, from its exit code.
+
+    Example:
+        >>> death_reason(-9)
+        'The training process was killed (signal SIGKILL — often out of memory).'
+    """
+    if exitcode is None:
+        return "The training process stopped answering."
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = str(-exitcode)
+        hint = " — often out of memory" if name == "SIGKILL" else ""
+        return f"The training process was killed (signal {name}{hint})."
+    return f"The training process exited unexpectedly (exit code {exitcode})."
+
+
+def progress_line(status: JobStatus) -> str:
+    """One line for the progress bar: epoch, step, speed and time left.
+
+    Example:
+        >>> job = JobStatus("j", "r", "s", state="running",
+        ...                 progress={"epoch": 2, "epochs": 5, "step": 3, "steps": 10,
+        ...                           "samples_per_s": 812.4, "eta_s": 75})
+        >>> progress_line(job)
+        'epoch 2/5 · step 3/10 · 812 samples/s · 1 min 15 s left'
+    """
+    if status.state == "queued":
+        return f"waiting in the queue (position {status.queue_position})"
+    p = status.progress
+    if not p:
+        return "starting…"
+    if status.kind == "call":
+        if not p.get("label"):
+            return "finishing…" if p.get("done") else "starting…"
+        return f"training {p['label']} ({p['done'] + 1} of {p['total']})"
+    parts = [
+        f"epoch {p.get('epoch', 0)}/{p.get('epochs', '?')}",
+        f"step {p.get('step', 0)}/{p.get('steps', '?')}",
+    ]
+    if p.get("samples_per_s"):
+        parts.append(f"{p['samples_per_s']:.0f} samples/s")
+    if p.get("eta_s") is not None and status.state == "running":
+        eta = int(round(p["eta_s"]))
+        parts.append(f"{eta // 60} min {eta % 60} s left" if eta >= 60 else f"{eta} s left")
+    return " · ".join(parts)
+
+
+def result_rows(summary: dict | None) -> list[dict]:
+    """Test metrics of the model beside the best baseline's, one row per metric (for a table)."""
+    if not summary or not summary.get("test"):
+        return []
+    best = (summary.get("best_baseline") or {}).get("test") or {}
+    name = (summary.get("best_baseline") or {}).get("name", "best baseline")
+    return [
+        {
+            "metric": k,
+            "model": round(float(v), 4),
+            name: None if best.get(k) is None else round(float(best[k]), 4),
+        }
+        for k, v in summary["test"].items()
+    ]

@@ -1,0 +1,261 @@
+"""The training worker process: TensorFlow imported once, then one job after another.
+
+:class:`rnnlab.jobs.manager.JobManager` starts each worker with the ``spawn`` context and
+talks to it over its own duplex pipe: the server sends ``(job_id, spec, data_dir)`` tuples
+(``None`` asks it to exit); the worker sends dicts with ``"type"`` and ``"worker"``:
+
+- ``{"type": "ready", "pid", "devices"}`` once TensorFlow is imported,
+- ``{"type": "event", "job_id", "event"}`` for each :func:`rnnlab.training.fit.train` event (a lab job sends
+  ``{"type": "progress", "done", "total", "label"}`` events),
+- ``{"type": "result", "job_id", "summary"}`` when a job ends (also when it failed),
+- ``{"type": "retired"}`` before exiting after ``max_jobs`` jobs.
+
+The spec is a :class:`~rnnlab.jobs.types.JobSpec` (a training) or a :class:`~rnnlab.jobs.types.CallSpec`
+(a lab job: one function of :data:`CALLS`, whose plain result dict travels back in the summary's ``result``).
+Stop is an ``Event`` per worker that the server clears before handing over a job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+import os
+import time
+import traceback
+
+import numpy as np
+
+from rnnlab.jobs.types import CallSpec
+
+MAX_PREDICTIONS = (
+    20_000  # test predictions travel back whole (the server never loads a model), up to this many
+)
+# The only functions a lab job may run: name → "module:function". Each returns a dict of plain values.
+CALLS = {
+    "k_steps_race": "rnnlab.inside.synthetic:race_job",
+    "padding_lab": "rnnlab.inside.padding_lab:lab_job",
+}
+PLAIN = (str, int, float, bool, type(None), np.generic)
+
+
+class _Stopped(Exception):
+    """Raised from a lab job's progress callback when Stop was pressed."""
+
+
+def resolve_call(name: str):
+    """The registered function for ``name`` (imports its module; ``ValueError`` for any other name)."""
+    if name not in CALLS:
+        raise ValueError(f"`name` must be one of {tuple(CALLS)}. Received: name={name!r}")
+    module, func = CALLS[name].split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def check_plain(value, where: str = "result") -> None:
+    """Raise ``TypeError`` unless ``value`` is dicts/lists/tuples of str, numbers, None and NumPy arrays.
+
+    Keeps Keras objects (and anything else that would need TensorFlow to unpickle) out of a lab result.
+    """
+    if isinstance(value, dict):
+        for k, v in value.items():
+            check_plain(v, f"{where}[{k!r}]")
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            check_plain(v, f"{where}[{i}]")
+    elif isinstance(value, np.ndarray):
+        if value.dtype == object:
+            raise TypeError(f"{where} is an object array; a lab result holds plain arrays only")
+    elif not isinstance(value, PLAIN):
+        raise TypeError(f"{where} is a {type(value).__name__}; a lab result holds plain values only")
+
+
+def discover_devices() -> list[dict]:
+    """Every device TensorFlow sees, with GPU memory growth enabled (imports TensorFlow)."""
+    import tensorflow as tf
+
+    for gpu in tf.config.list_physical_devices("GPU"):
+        with contextlib.suppress(RuntimeError, ValueError):
+            tf.config.experimental.set_memory_growth(gpu, True)
+    try:
+        from rnnlab.training import devices
+
+        return list(devices.list_devices())
+    except ImportError:
+        out = []
+        for device in tf.config.list_logical_devices():
+            name = device.name.replace("/device:", "/")
+            out.append({"name": name, "kind": device.device_type, "description": device.name})
+        return out
+
+
+def _plain(value):
+    """NumPy → plain Python (lists, floats) so results pickle small and JSON-encode later."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def summarize(result, framed, model_path: str | None, device: str) -> dict:
+    """The picklable summary of a :class:`rnnlab.training.fit.TrainResult` sent back to the server."""
+    evaluation = result.evaluation or {}
+    predictions = evaluation.get("predictions")
+    samples = None
+    if predictions is not None:
+        k = min(MAX_PREDICTIONS, len(predictions))
+        test = framed.split("test")
+        samples = {
+            "index": _plain(test.index[:k]),
+            "y_true": _plain(test.y[:k]),
+            "y_pred": _plain(np.asarray(predictions, dtype=np.float32)[:k]),
+        }
+    return {
+        "status": result.status,
+        "message": result.message,
+        "history": result.history,
+        "test": _plain(evaluation.get("test")),
+        "scoreboard": _plain(evaluation.get("scoreboard")),
+        "best_baseline": _plain(evaluation.get("best_baseline")),
+        "skill": _plain(evaluation.get("skill")),
+        "verdict": evaluation.get("verdict"),
+        "predictions": samples,
+        "task": framed.config.to_dict(),
+        "main_metric": framed.main_metric,
+        "seconds": result.seconds,
+        "device": device,
+        "model_path": model_path,
+        "params": int(result.model.count_params()),
+        "settings": _plain(result.settings),
+    }
+
+
+def run_job(spec, emit, should_stop) -> dict:
+    """Frame the data, train, save the model and summarise; a failure becomes a ``failed`` summary."""
+    from rnnlab.core import settings
+    from rnnlab.task import framing
+    from rnnlab.training import fit
+
+    t0 = time.perf_counter()
+    try:
+        framed = framing.frame(spec.dataset, spec.task)
+        result = fit.train(framed, spec.model, spec.train, on_event=emit, should_stop=should_stop)
+        model_path = None
+        if result.status != "diverged":
+            path = settings.data_dir() / "models" / f"{spec.run_id}.keras"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            result.model.save(path)
+            model_path = str(path)
+        summary = summarize(result, framed, model_path, spec.train.device)
+        summary["dataset_ref"] = spec.dataset_ref
+        return summary
+    except Exception as err:  # noqa: BLE001 - any failure of a job is reported, the worker lives on
+        message = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
+        emit({"type": "end", "status": "failed", "message": message})
+        return {
+            "status": "failed",
+            "message": message,
+            "traceback": traceback.format_exc(limit=8),
+            "history": {},
+            "seconds": time.perf_counter() - t0,
+            "device": spec.train.device,
+        }
+
+
+def run_call(spec, emit, should_stop) -> dict:
+    """Run a lab job's registered function; a failure becomes a ``failed`` summary, Stop a ``stopped`` one.
+
+    The function's ``on_progress(done, total, label)`` (when it takes one) sends ``progress`` events and
+    ends the job between its parts once Stop was pressed.
+    """
+    t0 = time.perf_counter()
+
+    def on_progress(done: int, total: int, label: str) -> None:
+        if should_stop() and done < total:
+            raise _Stopped
+        emit({"type": "progress", "done": int(done), "total": int(total), "label": str(label)})
+
+    try:
+        func = resolve_call(spec.name)
+        kwargs = dict(spec.kwargs)
+        if "on_progress" in inspect.signature(func).parameters:
+            kwargs["on_progress"] = on_progress
+        result = func(**kwargs)
+        if not isinstance(result, dict):
+            raise TypeError(f"{spec.name} returned a {type(result).__name__}, not a dict")
+        check_plain(result)
+        status, message = "finished", ""
+    except _Stopped:
+        result, status, message = None, "stopped", "Stopped before it finished."
+    except Exception as err:  # noqa: BLE001 - any failure of a job is reported, the worker lives on
+        message = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
+        return {
+            "status": "failed",
+            "message": message,
+            "traceback": traceback.format_exc(limit=8),
+            "result": None,
+            "seconds": time.perf_counter() - t0,
+        }
+    return {"status": status, "message": message, "result": result, "seconds": time.perf_counter() - t0}
+
+
+def lower_priority() -> int:
+    """Lower this process's CPU priority by :func:`rnnlab.core.settings.worker_nice`; return the new niceness.
+
+    Pages keep the CPU they need for a rerun while trainings fill the rest (where the platform has no
+    ``os.nice``, nothing changes).
+    """
+    from rnnlab.core import settings
+
+    increment = settings.worker_nice()
+    try:
+        return os.nice(increment)
+    except (AttributeError, OSError):
+        return 0
+
+
+def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
+    """The worker's loop (the ``target`` of its ``multiprocessing.Process``).
+
+    Args:
+        worker_id: The pool's number for this worker, echoed in every message.
+        conn: This worker's end of a duplex ``multiprocessing.Pipe`` (its own, so a worker killed
+            mid-message cannot corrupt another worker's channel).
+        stop_event: Set by the server to stop the current job.
+        max_jobs: Jobs to run before retiring (the pool starts a fresh process).
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        lower_priority()  # a bad RNNLAB_WORKER_NICE is reported as this worker's "broken" message
+        devices = discover_devices()
+        import keras  # imported once here, before the first job
+
+        from rnnlab.training import fit  # noqa: F401
+    except Exception as err:  # noqa: BLE001
+        conn.send({"type": "broken", "worker": worker_id, "message": f"{type(err).__name__}: {err}"})
+        return
+    conn.send({"type": "ready", "worker": worker_id, "pid": os.getpid(), "devices": devices})
+    done = 0
+    while done < max_jobs:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        job_id, spec, data_dir = message
+        os.environ["RNNLAB_DATA_DIR"] = data_dir  # settings.data_dir() of the server that sent the job
+
+        def emit(event: dict, job_id=job_id) -> None:
+            conn.send({"type": "event", "worker": worker_id, "job_id": job_id, "event": event})
+
+        run = run_call if isinstance(spec, CallSpec) else run_job
+        summary = run(spec, emit, stop_event.is_set)
+        conn.send({"type": "result", "worker": worker_id, "job_id": job_id, "summary": summary})
+        done += 1
+        keras.backend.clear_session(free_memory=True)
+    conn.send({"type": "retired", "worker": worker_id})

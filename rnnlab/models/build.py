@@ -1,0 +1,282 @@
+"""Build the Keras model for a framed task, with the loss and metrics that task needs.
+
+TensorFlow/Keras is imported inside the functions only, so importing this module
+(for :class:`ModelConfig` or :func:`cudnn_warnings`) stays cheap.
+
+The network reads ``(batch, n_steps, n_features)``:
+``[Masking] → [Normalization] → recurrent layers (stacked) → head Dense layers → output``.
+Every recurrent layer but the last returns sequences (the last too when tagging).
+The output follows the task: ``Dense(n_classes, softmax)`` for classify, a linear
+``Dense`` reshaped to ``framed.y_shape`` for regress/forecast, and a per-step linear
+``Dense`` for tag giving ``(batch, T, k)`` (``k = 1`` for one target, which keeps the mask). The ``dense`` cell is a non-recurrent
+reference: ``Flatten → Dense(units…)`` on the whole window.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from rnnlab.models.config import ModelConfig
+
+__all__ = [
+    "ModelConfig",
+    "build_model",
+    "loss_and_metrics",
+    "cudnn_warnings",
+    "custom_objects",
+    "output_units",
+    "real_step_mask",
+    "summary_rows",
+]
+
+CELL_LAYERS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+def output_units(framed, config: ModelConfig | None = None) -> int:
+    """Units of the output layer: classes, values per sample, or values per step (tag with an RNN)."""
+    kind = framed.config.kind
+    if kind == "classify":
+        return int(framed.n_classes)
+    shape = tuple(framed.y_shape)
+    if kind == "tag" and (config is None or config.recurrent):
+        return int(math.prod(shape[1:]))
+    return int(math.prod(shape))
+
+
+def real_step_mask(framed, split: str = "train") -> np.ndarray:
+    """Boolean ``(n, n_steps)``: True on a sample's real steps, False on padding.
+
+    Uses each sample's length and the padding side (pre-padding puts the real steps last).
+    """
+    if hasattr(framed, "real_steps"):
+        return np.asarray(framed.real_steps(split), dtype=bool)
+    arrays = framed.split(split)
+    n, steps = arrays.X.shape[0], arrays.X.shape[1]
+    lengths = np.minimum(np.asarray(arrays.lengths, dtype=np.int64), steps)
+    positions = np.arange(steps)[None, :]
+    padding = getattr(framed.config, "padding", None)
+    if padding is not None and padding.side == "pre":
+        return positions >= (steps - lengths)[:, None]
+    return np.broadcast_to(positions < lengths[:, None], (n, steps))
+
+
+def custom_objects() -> dict[str, Any]:
+    """The per-step loss and metric used for tagging (see :mod:`rnnlab.models.keras_objects`).
+
+    Returns:
+        ``{"PerStepMSE": cls, "per_step_abs_error": fn, "per_step_squared_error": fn}`` — pass it as
+        ``custom_objects=`` when loading a compiled tagging model in a fresh process.
+    """
+    from rnnlab.models.keras_objects import CUSTOM_OBJECTS
+
+    return dict(CUSTOM_OBJECTS)
+
+
+def loss_and_metrics(framed) -> tuple[Any, list]:
+    """Loss and metrics for ``model.compile`` (fresh metric objects on every call).
+
+    Returns:
+        classify: ``("sparse_categorical_crossentropy", ["accuracy"])``; regress/forecast:
+        ``("mse", ["mae"])``; tag: a per-step MSE and MAE that honour per-step sample weights
+        ``(n, T)`` (padded steps weigh 0). The logged names are ``loss`` and ``accuracy``/``mae``.
+        Compile with ``weighted_metrics=metrics``: Keras passes sample weights to those only (with
+        ``metrics=`` a tagging model's MAE would count padded steps too); log names are the same.
+    """
+    kind = framed.config.kind
+    if kind == "classify":
+        return "sparse_categorical_crossentropy", ["accuracy"]
+    if kind == "tag":
+        import keras
+
+        objs = custom_objects()
+        return objs["PerStepMSE"](), [keras.metrics.MeanMetricWrapper(objs["per_step_abs_error"], name="mae")]
+    return "mse", ["mae"]
+
+
+def _normalization(framed, layers):
+    X = framed.scaled("train")[0]
+    real = X[real_step_mask(framed, "train")]
+    if real.size == 0:
+        raise ValueError("Normalization needs at least one real training step. Received: 0 real steps")
+    norm = layers.Normalization(axis=-1, name="normalization")
+    norm.adapt(np.asarray(real, dtype=np.float32))
+    return norm
+
+
+def build_model(config: ModelConfig, framed) -> Any:
+    """An uncompiled ``keras.Model`` for ``framed`` (no seeding here; the trainer seeds).
+
+    Args:
+        config: Architecture.
+        framed: A :class:`rnnlab.task.framing.FramedData`; its shapes, task kind, padding and
+            mask decide the input, the Masking layer and the output layer.
+
+    Returns:
+        A model mapping ``(batch, n_steps, n_features)`` to ``(batch, n_classes)`` (classify),
+        ``(batch, *framed.y_shape)`` (regress, forecast) or ``(batch, T, k)`` (tag, where ``y_shape``
+        is ``(T,)`` or ``(T, k)``; :func:`rnnlab.evaluation.judge.predict` reshapes to ``y_shape``).
+
+    Raises:
+        ValueError: for a task kind the model cannot serve.
+
+    Example:
+        >>> model = build_model(ModelConfig(cell="gru", units=(8,)), framed)  # doctest: +SKIP
+        >>> model.output_shape  # classify with 3 classes               # doctest: +SKIP
+        (None, 3)
+    """
+    import keras
+    from keras import layers
+
+    kind = framed.config.kind
+    if kind not in ("classify", "regress", "forecast", "tag"):
+        raise ValueError(f"`kind` must be classify, regress, forecast or tag. Received: kind={kind!r}")
+    steps, features = int(framed.n_steps), int(framed.n_features)
+    y_shape = tuple(int(s) for s in framed.y_shape)
+    inputs = keras.Input(shape=(steps, features), name="sequence")
+    x = inputs
+    masked = bool(framed.mask) and framed.model_pad_value is not None and config.recurrent
+    if masked:
+        x = layers.Masking(mask_value=float(framed.model_pad_value), name="masking")(x)
+    if config.normalization:
+        x = _normalization(framed, layers)(x)
+
+    if config.recurrent:
+        cls = getattr(layers, CELL_LAYERS[config.cell])
+        for i, units in enumerate(config.units, start=1):
+            last = i == len(config.units)
+            kwargs = dict(
+                units=units,
+                activation=config.activation,
+                dropout=config.dropout,
+                recurrent_dropout=config.recurrent_dropout,
+                unroll=config.unroll,
+                return_sequences=(not last) or kind == "tag",
+                name=f"{config.cell}_{i}",
+            )
+            if config.cell == "gru":
+                kwargs["reset_after"] = config.reset_after
+            layer = cls(**kwargs)
+            if config.bidirectional:
+                layer = layers.Bidirectional(layer, name=f"bidirectional_{i}")
+            x = layer(x)
+    else:
+        x = layers.Flatten(name="flatten")(x)
+        for i, units in enumerate(config.units, start=1):
+            x = layers.Dense(units, activation=config.head_activation, name=f"dense_{i}")(x)
+            if config.dropout:
+                x = layers.Dropout(config.dropout, name=f"dropout_{i}")(x)
+
+    for i, units in enumerate(config.head_units, start=1):
+        x = layers.Dense(units, activation=config.head_activation, name=f"head_{i}")(x)
+
+    if kind == "classify":
+        outputs = layers.Dense(int(framed.n_classes), activation="softmax", name="output")(x)
+    elif kind == "tag" and config.recurrent:
+        # Per step: (batch, T, k), k = 1 for one target. No reshape to (batch, T): Reshape would drop the
+        # mask, which Keras applies to the loss and metrics so that padded steps do not count.
+        outputs = layers.Dense(output_units(framed, config), name="output")(x)
+    else:
+        outputs = layers.Dense(int(math.prod(y_shape)), name="output")(x)
+        if outputs.shape[1:] != y_shape:
+            outputs = layers.Reshape(y_shape, name="reshape")(outputs)
+    return keras.Model(inputs, outputs, name=f"{config.cell}_{kind}")
+
+
+def summary_rows(model) -> list[dict]:
+    """Every layer with its type, output shape and parameter count (what ``model.summary()`` shows).
+
+    Returns:
+        ``[{"layer", "type", "output_shape", "params"}, …]``; ``output_shape`` is a string like
+        ``"(None, 12, 8)"``.
+    """
+    rows = []
+    for layer in model.layers:
+        try:
+            shape = layer.output.shape
+        except (AttributeError, ValueError):
+            shape = getattr(layer, "output_shape", "?")
+        rows.append(
+            {
+                "layer": layer.name,
+                "type": type(layer).__name__,
+                "output_shape": str(tuple(shape)) if shape != "?" else "?",
+                "params": int(layer.count_params()),
+            }
+        )
+    return rows
+
+
+def cudnn_warnings(model_config: ModelConfig, task_config=None) -> list[str]:
+    """Settings that keep the fast cuDNN kernel of LSTM/GRU from being used on a GPU.
+
+    Args:
+        model_config: The architecture.
+        task_config: The task (its padding decides the pre-padding warning), or ``None``.
+
+    Returns:
+        Plain-words warnings, empty when the model is cuDNN-friendly.
+
+    Example:
+        >>> cudnn_warnings(ModelConfig(cell="lstm", recurrent_dropout=0.2))[0][:18]
+        'Recurrent dropout '
+    """
+    if not model_config.recurrent:
+        return []
+    out = []
+    if model_config.cell == "simple_rnn":
+        out.append(
+            "SimpleRNN has no cuDNN kernel: on a GPU it runs the generic loop (LSTM and GRU have one)."
+        )
+    if model_config.recurrent_dropout > 0:
+        out.append(
+            f"Recurrent dropout {model_config.recurrent_dropout:g} > 0 keeps the cuDNN kernel off on GPU: "
+            "training falls back to the generic, much slower loop. Use `dropout` instead."
+        )
+    if model_config.activation != "tanh":
+        out.append(
+            f"Activation {model_config.activation!r} instead of the default 'tanh' keeps the cuDNN kernel off."
+        )
+    if model_config.unroll:
+        out.append("`unroll=True` keeps the cuDNN kernel off (and uses much more memory on long sequences).")
+    if model_config.cell == "gru" and not model_config.reset_after:
+        out.append(
+            "GRU with `reset_after=False` has no cuDNN kernel; Keras's default `reset_after=True` has."
+        )
+    padding = getattr(task_config, "padding", None)
+    if padding is not None and padding.side == "pre" and padding.mask:
+        out.append(
+            "Pre-padding with a mask: cuDNN requires masks that are strictly right-padded, so on a GPU "
+            "this raises an error for padded sequences. Use post-padding with the mask."
+        )
+    return out
+
+
+def formula_check(model, config: ModelConfig, framed) -> list[dict]:
+    """Each layer's parameter formula worked out with numbers, next to Keras's own count.
+
+    Returns:
+        ``[{"layer", "formula", "by formula", "Keras count", "agrees"}, …]`` for every layer with weights,
+        in order; ``agrees`` is True when the two counts are equal.
+    """
+    from rnnlab.models import params
+
+    rows = params.layer_table(
+        config, framed.n_features, n_steps=framed.n_steps, n_outputs=output_units(framed, config)
+    )
+    weighted = [layer for layer in model.layers if layer.count_params() > 0]
+    out = []
+    for row, layer in zip(rows, weighted):
+        count = int(layer.count_params())
+        out.append(
+            {
+                "layer": f"{layer.name} ({row['name']})",
+                "formula": row["formula"],
+                "by formula": int(row["params"]),
+                "Keras count": count,
+                "agrees": count == int(row["params"]),
+            }
+        )
+    return out

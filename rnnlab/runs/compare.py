@@ -1,0 +1,177 @@
+"""Comparing runs: labels, the sortable runs table, race and seed-band variants, seed statistics.
+
+Pure Python over the dicts :class:`rnnlab.runs.store.RunStore` returns; no TensorFlow, no Streamlit.
+
+Example:
+    >>> rows = table_rows(store.list_runs(ws))           # doctest: +SKIP
+    >>> from rnnlab.models.config import ModelConfig
+    >>> [m.cell for m in race_models(ModelConfig(units=(16,)))]
+    ['simple_rnn', 'lstm', 'gru', 'dense']
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+CELL_NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU", "dense": "Dense (flattened)"}
+RACE_CELLS = ("simple_rnn", "lstm", "gru", "dense")
+
+
+def cell_name(cell: str | None) -> str:
+    return CELL_NAMES.get(cell or "", str(cell))
+
+
+def run_label(run: dict[str, Any]) -> str:
+    """A short human label: the run's own label, or ``"GRU 16·8 · ecg200 · 3f2a"``."""
+    if run.get("label"):
+        return str(run["label"])
+    model = run.get("model_config") or {}
+    units = "·".join(str(u) for u in model.get("units") or [])
+    bi = " bi" if model.get("bidirectional") else ""
+    seed = (run.get("train_config") or {}).get("seed")
+    seed_txt = f" s{seed}" if seed else ""
+    return f"{cell_name(model.get('cell'))}{bi} {units}{seed_txt} · {run.get('dataset_name', '')} · {run['id'][-4:]}"
+
+
+def seconds_per_epoch(run: dict[str, Any]) -> float | None:
+    epochs = run.get("epochs_done") or 0
+    return None if not run.get("seconds") or not epochs else float(run["seconds"]) / epochs
+
+
+def table_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One flat row per run for the sortable table: dataset, task, cell, units, layers, params, best val
+    metric, test metric, verdict, time, status."""
+    rows = []
+    for run in runs:
+        model = run.get("model_config") or {}
+        units = model.get("units") or []
+        rows.append(
+            {
+                "id": run["id"],
+                "run": run_label(run),
+                "dataset": run.get("dataset_name"),
+                "task": run.get("task_kind"),
+                "cell": cell_name(model.get("cell")),
+                "units": "·".join(str(u) for u in units),
+                "layers": len(units),
+                "params": run.get("params"),
+                "metric": run.get("main_metric"),
+                "best val": run.get("best_val"),
+                "test": run.get("test_value"),
+                "verdict": run.get("verdict") or "",
+                "seconds": None if run.get("seconds") is None else round(float(run["seconds"]), 1),
+                "s/epoch": None if (spe := seconds_per_epoch(run)) is None else round(spe, 2),
+                "status": run.get("status"),
+                "shared": bool(run.get("shared")),
+            }
+        )
+    return rows
+
+
+def race_models(model: Any) -> list[Any]:
+    """The race: the same ModelConfig (units, stacking, head, dropout) as SimpleRNN, LSTM, GRU and the
+    dense reference on the flattened window."""
+    return [model.replace(cell=cell) for cell in RACE_CELLS]
+
+
+def seed_trains(train: Any, n: int) -> list[Any]:
+    """``n`` TrainConfigs that differ only in their seed (the first keeps the current seed).
+
+    Raises:
+        ValueError: ``n`` is not between 2 and 10.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= 10:
+        raise ValueError(f"`n` seeds must be an integer between 2 and 10. Received: n={n!r}")
+    return [train.replace(seed=train.seed + i) for i in range(n)]
+
+
+def seed_band(histories: list[dict[str, list]], key: str) -> dict[str, list[float]]:
+    """Mean, min and max per epoch of ``key`` over several runs' histories (epochs any run reached).
+
+    Example:
+        >>> seed_band([{"loss": [3.0, 1.0]}, {"loss": [1.0]}], "loss")
+        {'epoch': [0, 1], 'mean': [2.0, 1.0], 'min': [1.0, 1.0], 'max': [3.0, 1.0], 'n': [2, 1]}
+    """
+    n_epochs = max((len(h.get(key) or []) for h in histories), default=0)
+    out: dict[str, list] = {"epoch": [], "mean": [], "min": [], "max": [], "n": []}
+    for epoch in range(n_epochs):
+        values = [
+            float(h[key][epoch])
+            for h in histories
+            if epoch < len(h.get(key) or [])
+            and h[key][epoch] is not None
+            and math.isfinite(float(h[key][epoch]))
+        ]
+        if not values:
+            continue
+        out["epoch"].append(epoch)
+        out["mean"].append(sum(values) / len(values))
+        out["min"].append(min(values))
+        out["max"].append(max(values))
+        out["n"].append(len(values))
+    return out
+
+
+def band_key(histories: list[dict[str, list]], metric: str) -> str:
+    """``val_<metric>`` when the runs have a validation split, else ``<metric>`` (training).
+
+    Example:
+        >>> band_key([{"mae": [1.0]}], "mae"), band_key([{"val_mae": [1.0]}], "mae")
+        ('mae', 'val_mae')
+    """
+    return f"val_{metric}" if any(h.get(f"val_{metric}") for h in histories) else metric
+
+
+def same_setting_groups(runs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Runs grouped by everything but the seed (dataset, task, model, other training settings)."""
+    import json
+
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for run in runs:
+        train = {k: v for k, v in (run.get("train_config") or {}).items() if k != "seed"}
+        key = json.dumps(
+            [run.get("dataset_ref"), run.get("task_config"), run.get("model_config"), train], sort_keys=True
+        )
+        groups.setdefault(key, []).append(run)
+    return groups
+
+
+def variant_specs(
+    dataset: Any,
+    dataset_ref: dict,
+    task: Any,
+    model: Any,
+    train: Any,
+    workspace: str,
+    session_id: str,
+    mode: str = "race",
+    n_seeds: int = 3,
+) -> list[Any]:
+    """The :class:`~rnnlab.jobs.types.JobSpec` list for a race (4 cells) or a seed band (``n_seeds`` seeds).
+
+    Raises:
+        ValueError: unknown ``mode`` or a bad ``n_seeds``.
+    """
+    from rnnlab.jobs.types import JobSpec
+    from rnnlab.runs.store import new_run_id
+
+    if mode == "race":
+        pairs = [(m, train) for m in race_models(model)]
+    elif mode == "seeds":
+        pairs = [(model, t) for t in seed_trains(train, n_seeds)]
+    else:
+        raise ValueError(f"`mode` must be 'race' or 'seeds'. Received: mode={mode!r}")
+    return [
+        JobSpec(
+            dataset=dataset,
+            dataset_ref=dataset_ref,
+            task=task,
+            model=m,
+            train=t,
+            workspace=workspace,
+            session_id=session_id,
+            run_id=new_run_id(),
+        )  # fmt: skip
+        for m, t in pairs
+    ]

@@ -1,0 +1,312 @@
+"""Export a run as one zip, and import such a zip back into a workspace.
+
+The zip holds ``model.keras``, ``config.json`` (dataset, task, model, training, versions),
+``history.csv``, ``predictions.csv`` (test split), ``metrics.json`` (test metrics, baselines,
+verdict), ``data.csv`` (the data as the framing used it) and ``train_again.py`` (numpy, pandas
+and keras only). Importing reads only those names from memory — nothing is extracted to a path
+taken from the archive — and loads the model with ``safe_mode=True`` in a separate process, so
+a model that carries code (a ``Lambda`` layer) is refused before it touches the server.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rnnlab.runs import export_script
+from rnnlab.runs.store import RunStore, new_run_id
+
+MEMBERS = ("config.json", "metrics.json", "history.csv", "predictions.csv", "data.csv", "model.keras",
+           "train_again.py", "README.txt")  # fmt: skip
+MAX_MEMBER_BYTES = 512 * 1024 * 1024
+FORMAT = 1
+
+
+def _framing(run: dict[str, Any], dataset: Any = None):
+    """``(dataset, framed)`` for the run, or ``(None, None)`` when its data is not bundled / not given."""
+    from rnnlab.data import catalog
+    from rnnlab.task import framing
+
+    ref = run.get("dataset_ref") or {}
+    try:
+        if dataset is None and ref.get("source", "bundled") == "bundled" and ref.get("name"):
+            dataset = catalog.load_dataset(ref["name"], **(ref.get("read_options") or {}))
+        if dataset is None:
+            return None, None
+        return dataset, framing.frame(dataset, framing.TaskConfig.from_dict(run["task_config"]))
+    except (ValueError, OSError, KeyError, TypeError):  # the data moved or changed: export without the script
+        return None, None
+
+
+def data_info(framed) -> dict[str, Any]:
+    """What ``train_again.py`` needs to know about the framing (names, shapes, pad values, split)."""
+    info = {
+        "feature_names": list(framed.feature_names),
+        "target_names": list(framed.target_names),
+        "class_names": framed.class_names,
+        "n_steps": framed.n_steps,
+        "n_features": framed.n_features,
+        "y_shape": list(framed.y_shape),
+        "offsets": [int(o) for o in framed.offsets],
+        "pad_value": framed.pad_value,
+        "model_pad_value": framed.model_pad_value,
+        "mask": bool(framed.mask),
+    }
+    if framed.config.kind == "forecast":
+        info["split_first_target"] = {
+            name: [int(part.index.min()), int(part.index.max())]
+            for name in ("train", "val", "test")
+            if len(part := framed.split(name))
+        }
+    return info
+
+
+def data_frame(dataset, framed) -> pd.DataFrame:
+    """The data as ``train_again.py`` reads it: the series' columns, or one row per step of each sequence
+    (``sequence``, ``step``, ``split``, features, ``label`` / targets)."""
+    if framed.config.kind == "forecast":
+        df = pd.DataFrame(framed.series, columns=framed.series_names)
+        if framed.time_index is not None:
+            df.insert(0, "time", framed.time_index)
+        return df
+    frames = []
+    for name in ("train", "val", "test"):
+        for i in framed.split(name).index:
+            seq = np.asarray(dataset.sequences[i], dtype=np.float64)[
+                :, [dataset.feature_names.index(f) for f in framed.feature_names]
+            ]
+            part = pd.DataFrame(seq, columns=framed.feature_names)
+            part.insert(0, "split", name)
+            part.insert(0, "step", np.arange(len(seq)))
+            part.insert(0, "sequence", i)
+            kind = framed.config.kind
+            if kind == "classify":
+                from rnnlab.task.collection import encode_labels
+
+                codes, names = encode_labels(dataset.labels)
+                part["label"] = names[codes[i]]
+            elif kind == "regress":
+                values = np.atleast_1d(np.asarray(dataset.labels[i], dtype=np.float64))
+                for name_, value in zip(framed.target_names, values):
+                    part[name_] = value
+            else:
+                steps = np.asarray(dataset.step_targets[i], dtype=np.float64).reshape(len(seq), -1)
+                for j, name_ in enumerate(framed.target_names):
+                    part[name_] = steps[:, j]
+            frames.append(part)
+    return pd.concat(frames, ignore_index=True)
+
+
+def predictions_frame(run: dict[str, Any], preds: dict[str, Any] | None, framed) -> pd.DataFrame | None:
+    """Test predictions (and truth when known) as one row per test sample, flattened columns."""
+    if not preds:
+        return None
+    y_pred = np.asarray(preds["y_pred"], dtype=np.float64)
+    y_pred = y_pred.reshape(len(y_pred), -1)
+    if run.get("task_kind") == "classify" and framed is not None and framed.class_names:
+        df = pd.DataFrame(y_pred, columns=[f"proba_{c}" for c in framed.class_names])
+        df["predicted"] = [framed.class_names[k] for k in y_pred.argmax(axis=1)]
+        truth = preds.get("y_true")
+        truth = framed.test.y if truth is None and len(framed.test.y) == len(df) else truth
+        if truth is not None:
+            df["true"] = [framed.class_names[int(k)] for k in np.asarray(truth).reshape(-1)]
+        return df
+    df = pd.DataFrame(y_pred, columns=[f"pred_{j}" for j in range(y_pred.shape[1])])
+    y_true = preds.get("y_true")
+    if y_true is None and framed is not None and len(framed.test.y) == len(df):
+        y_true = framed.test.y
+    if y_true is not None:
+        truth = np.asarray(y_true, dtype=np.float64).reshape(len(df), -1)
+        for j in range(truth.shape[1]):
+            df[f"true_{j}"] = truth[:, j]
+    return df
+
+
+def export_bytes(store: RunStore, run_id: str, workspace: str | None = None, dataset: Any = None) -> bytes:
+    """The run's zip as bytes (for a download button).
+
+    Args:
+        store: The run store.
+        run_id: The run.
+        workspace: If given, the run must belong to it or be shared.
+        dataset: The run's :class:`~rnnlab.data.dataset.SequenceDataset` when it is not bundled (an upload).
+
+    Raises:
+        ValueError: unknown run.
+    """
+    run = store.get_run(run_id, workspace=workspace)
+    dataset, framed = _framing(run, dataset)
+    config = {key: run.get(key) for key in ("id", "workspace", "label", "status", "created", "dataset_name",
+                                            "dataset_ref", "params", "device", "versions", "message")}  # fmt: skip
+    config.update(
+        format=FORMAT, task=run["task_config"], model=run["model_config"], train=run["train_config"]
+    )
+    metrics = {key: run.get(key) for key in ("main_metric", "best_val", "test_metrics", "scoreboard", "best_baseline",
+                                             "verdict", "skill", "seconds", "epochs_done")}  # fmt: skip
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("config.json", json.dumps(config, indent=2, default=str))
+        zf.writestr("metrics.json", json.dumps(metrics, indent=2, default=str))
+        zf.writestr("history.csv", pd.DataFrame(store.history(run_id)).to_csv(index=False))
+        preds = predictions_frame(run, store.predictions(run_id), framed)
+        if preds is not None:
+            zf.writestr("predictions.csv", preds.to_csv(index=False))
+        model_file = Path(run["model_path"]) if run.get("model_path") else store.model_path(run_id)
+        if model_file.is_file():
+            zf.write(model_file, "model.keras")
+        if framed is not None:
+            zf.writestr("data.csv", data_frame(dataset, framed).to_csv(index=False))
+            script = export_script.render(run_id, run["task_config"], run["model_config"], run["train_config"],
+                                          data_info(framed))  # fmt: skip
+            zf.writestr("train_again.py", script)
+        zf.writestr("README.txt", _readme(run, framed is not None))
+    return buf.getvalue()
+
+
+def export_run(
+    store: RunStore, run_id: str, out: str | Path, workspace: str | None = None, dataset: Any = None
+) -> Path:
+    """Write the run's zip to ``out`` and return its path (see :func:`export_bytes`)."""
+    out = Path(out)
+    out.write_bytes(export_bytes(store, run_id, workspace, dataset))
+    return out
+
+
+def _readme(run: dict[str, Any], with_script: bool) -> str:
+    lines = [f"rnnlab run {run['id']} on {run.get('dataset_name')} ({run.get('task_kind')}), status {run.get('status')}.",
+             "", "model.keras       the trained model (keras.saving.load_model)",
+             "config.json       dataset, task, model and training settings, library versions",
+             "metrics.json      test metrics, the naive baselines' scoreboard, verdict",
+             "history.csv       one row per epoch", "predictions.csv   the model's test-split predictions"]  # fmt: skip
+    if with_script:
+        lines += ["data.csv          the data as framed", "train_again.py    python train_again.py data.csv"]
+    else:
+        lines += [
+            "",
+            "The data could not be framed again here (uploaded files are not kept), so data.csv and train_again.py are missing.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+# ---- import ----------------------------------------------------------------------------------
+CHECK_MODEL = """
+import json, sys
+import keras
+try:
+    model = keras.saving.load_model(sys.argv[1], safe_mode=True, compile=False)
+    print(json.dumps({"ok": True, "params": int(model.count_params())}))
+except Exception as err:
+    print(json.dumps({"ok": False, "error": f"{type(err).__name__}: {err}"}))
+"""
+
+
+def check_model(path: str | Path, timeout: float = 120.0) -> dict[str, Any]:
+    """Load a ``.keras`` file with ``safe_mode=True`` in a fresh process; ``{"ok", "params" | "error"}``."""
+    try:
+        done = subprocess.run([sys.executable, "-c", CHECK_MODEL, str(path)], capture_output=True, text=True,
+                              timeout=timeout, check=False)  # fmt: skip
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (subprocess.TimeoutExpired, IndexError, json.JSONDecodeError):
+        return {"ok": False, "error": "the model file could not be loaded"}
+
+
+def _read_members(data: bytes) -> dict[str, bytes]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as err:
+        raise ValueError(f"The file must be a zip exported by rnnlab. Received: not a zip ({err})") from err
+    out = {}
+    with zf:
+        for info in zf.infolist():
+            name = info.filename
+            if name.startswith(("/", "\\")) or ".." in name or "/" in name.rstrip("/") or "\\" in name:
+                raise ValueError(f"The zip must hold only flat file names. Received: {name[:80]!r}")
+            if name not in MEMBERS:
+                continue  # unknown files are ignored, never extracted
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise ValueError(
+                    f"`{name}` must be at most {MAX_MEMBER_BYTES >> 20} MB. Received: {info.file_size} bytes"
+                )
+            with zf.open(info) as f:
+                out[name] = f.read(MAX_MEMBER_BYTES + 1)
+            if len(out[name]) > MAX_MEMBER_BYTES:
+                raise ValueError(f"`{name}` must be at most {MAX_MEMBER_BYTES >> 20} MB.")
+    missing = [m for m in ("config.json", "history.csv") if m not in out]
+    if missing:
+        raise ValueError(
+            f"An rnnlab run zip must contain config.json and history.csv. Missing: {', '.join(missing)}"
+        )
+    return out
+
+
+def import_run(store: RunStore, source: bytes | str | Path, workspace: str) -> str:
+    """Add a run from an exported zip to ``workspace``; return the new run id.
+
+    Raises:
+        ValueError: not an rnnlab zip, unsafe member names, invalid configs, or a model that
+            ``safe_mode`` refuses (e.g. a ``Lambda`` layer carrying Python code).
+    """
+    from rnnlab.models.config import ModelConfig
+    from rnnlab.task.framing import TaskConfig
+    from rnnlab.training.config import TrainConfig
+
+    members = _read_members(source if isinstance(source, bytes) else Path(source).read_bytes())
+    try:
+        config = json.loads(members["config.json"])
+        metrics = json.loads(members.get("metrics.json", b"{}"))
+        task = TaskConfig.from_dict(config["task"])
+        model = ModelConfig.from_dict(config["model"])
+        train = TrainConfig.from_dict(config["train"])
+        history = (
+            pd.read_csv(io.BytesIO(members["history.csv"]))
+            if members["history.csv"].strip()
+            else pd.DataFrame()
+        )
+    except (KeyError, TypeError, json.JSONDecodeError, pd.errors.ParserError) as err:
+        raise ValueError(f"The zip's config.json or history.csv could not be read: {err}") from err
+    try:  # read every epoch before anything is written, so a bad file leaves no half-imported run
+        epochs = [
+            (int(row.pop("epoch", i)), {str(k): (None if pd.isna(v) else float(v)) for k, v in row.items()})
+            for i, row in enumerate(history.to_dict("records"))
+        ]
+    except (TypeError, ValueError) as err:
+        raise ValueError(
+            f"The zip's history.csv must hold numbers per epoch. Received an error: {err}"
+        ) from err
+    run_id = new_run_id()
+    model_path = None
+    if "model.keras" in members:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp_file = Path(tmp) / "model.keras"
+            tmp_file.write_bytes(members["model.keras"])
+            check = check_model(tmp_file)
+            if not check["ok"]:
+                raise ValueError(
+                    "The model in this zip was refused: Keras's safe mode will not load a model that carries "
+                    f"Python code (such as a Lambda layer). Details: {check['error'][:300]}"
+                )
+            model_path = store.model_path(run_id)
+            shutil.copyfile(tmp_file, model_path)
+    store.start_run(run_id, {"workspace": workspace, "dataset_ref": config.get("dataset_ref") or {},
+                             "dataset_name": config.get("dataset_name"), "task": task, "model": model,
+                             "train": train, "params": config.get("params"), "device": config.get("device"),
+                             "versions": config.get("versions"),
+                             "label": f"imported: {config.get('label') or config.get('id', '')}"[:80]})  # fmt: skip
+    for epoch, logs in epochs:
+        store.record_epoch(run_id, epoch, logs)
+    status = config.get("status") if config.get("status") not in (None, "running") else "interrupted"
+    store.finish_run(run_id, {"status": status, "message": config.get("message"), "test": metrics.get("test_metrics"),
+                              "scoreboard": metrics.get("scoreboard"), "best_baseline": metrics.get("best_baseline"),
+                              "verdict": metrics.get("verdict"), "skill": metrics.get("skill"),
+                              "seconds": metrics.get("seconds"), "model_path": model_path})  # fmt: skip
+    return run_id

@@ -1,0 +1,143 @@
+"""The full configuration (dataset, task with padding, model, training) ⇄ URL query parameters.
+
+Each config travels as its URL-safe token (:meth:`rnnlab.core.config.Config.to_token`), the
+bundled dataset as its catalog key, read options as a token of their JSON:
+``?ds=sunspots&task=eyJr…&model=eyJj…&train=eyJv…``. Opening such a link restores every
+setting, ready to press Start. No TensorFlow is imported.
+
+Example:
+    >>> from rnnlab.models.config import ModelConfig
+    >>> params = to_query(dataset="sunspots", model=ModelConfig(cell="lstm"))
+    >>> sorted(params)
+    ['ds', 'model']
+    >>> from_query(params).model.cell
+    'lstm'
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+CONFIG_PARAMS = ("ds", "ro", "task", "model", "train")
+_KEY_RE = re.compile(r"^[a-z0-9_]{1,40}$")
+MAX_TOKEN = 4000
+
+
+def config_classes() -> dict[str, type]:
+    """The Config class behind each query parameter (imported lazily; none imports TensorFlow)."""
+    from rnnlab.models.config import ModelConfig
+    from rnnlab.task.framing import TaskConfig
+    from rnnlab.training.config import TrainConfig
+
+    return {"task": TaskConfig, "model": ModelConfig, "train": TrainConfig}
+
+
+@dataclass(frozen=True)
+class SharedConfig:
+    """What a link carries; every part is optional (``None`` = keep the current setting)."""
+
+    dataset: str | None = None  # a bundled catalog key (uploaded files cannot travel in a link)
+    read_options: dict[str, Any] = field(default_factory=dict)  # reader overrides for the bundled file
+    task: Any = None  # rnnlab.task.framing.TaskConfig
+    model: Any = None  # rnnlab.models.config.ModelConfig
+    train: Any = None  # rnnlab.training.config.TrainConfig
+
+    @property
+    def empty(self) -> bool:
+        return self.dataset is None and self.task is None and self.model is None and self.train is None
+
+
+def _b64(obj: Any) -> str:
+    raw = json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _unb64(token: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode())
+
+
+def to_query(
+    dataset: str | None = None,
+    task: Any = None,
+    model: Any = None,
+    train: Any = None,
+    read_options: Mapping[str, Any] | None = None,
+) -> dict[str, str]:
+    """Query parameters for a configuration (only the parts given).
+
+    Raises:
+        ValueError: ``dataset`` is not a catalog-style key.
+    """
+    out: dict[str, str] = {}
+    if dataset is not None:
+        if not _KEY_RE.match(str(dataset)):
+            raise ValueError(
+                f"Only a bundled dataset can travel in a link. Received: dataset={str(dataset)[:60]!r}"
+            )
+        out["ds"] = dataset
+    if read_options:
+        out["ro"] = _b64(dict(read_options))
+    for name, cfg in (("task", task), ("model", model), ("train", train)):
+        if cfg is not None:
+            out[name] = cfg.to_token()
+    return out
+
+
+def from_query(params: Mapping[str, Any]) -> SharedConfig:
+    """Read a configuration back from query parameters (other parameters are ignored).
+
+    Raises:
+        ValueError: a parameter is malformed or describes an invalid config (the message says which).
+    """
+
+    def one(name: str) -> str | None:
+        value = params.get(name)
+        if isinstance(value, (list, tuple)):
+            value = value[-1] if value else None
+        if value is None or value == "":
+            return None
+        if len(str(value)) > MAX_TOKEN:
+            raise ValueError(
+                f"The link's `{name}` must be at most {MAX_TOKEN} characters. Received: {len(value)}"
+            )
+        return str(value)
+
+    dataset = one("ds")
+    if dataset is not None and not _KEY_RE.match(dataset):
+        raise ValueError(f"The link's dataset must be a bundled dataset key. Received: ds={dataset[:60]!r}")
+    read_options: dict[str, Any] = {}
+    if (ro := one("ro")) is not None:
+        try:
+            read_options = _unb64(ro)
+        except (ValueError, UnicodeDecodeError) as err:
+            raise ValueError(f"The link's read options could not be read: {err}") from err
+        if not isinstance(read_options, dict):
+            raise ValueError(
+                f"The link's read options must be a dict. Received: {type(read_options).__name__}"
+            )
+    configs: dict[str, Any] = {}
+    classes = config_classes()
+    for name, cls in classes.items():
+        token = one(name)
+        if token is not None:
+            try:
+                configs[name] = cls.from_token(token)
+            except (
+                TypeError,
+                ValueError,
+            ) as err:  # from_token wraps decoding; __post_init__ raises ValueError
+                raise ValueError(f"The link's {name} settings are not valid: {err}") from err
+    return SharedConfig(dataset=dataset, read_options=read_options, **configs)
+
+
+def link(base_url: str, shared: SharedConfig, **extra: str) -> str:
+    """The full URL for ``shared`` (``extra``: other parameters such as a workspace id)."""
+    params = to_query(shared.dataset, shared.task, shared.model, shared.train, shared.read_options)
+    params.update({k: v for k, v in extra.items() if v})
+    return f"{base_url.rstrip('?')}?{urlencode(params)}" if params else base_url

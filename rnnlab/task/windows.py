@@ -1,0 +1,172 @@
+"""Cutting one long series into (input window, target steps) samples.
+
+A window starting at step ``s`` covers inputs ``s … s+W-1``; its targets are
+the steps ``s+W-1+o`` for each offset ``o`` (``o = 1`` is the step right after
+the window).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def target_offsets(horizon: int, offsets: tuple[int, ...] = ()) -> tuple[int, ...]:
+    """The future offsets to predict: ``offsets`` if given, else ``1 … horizon``.
+
+    Example:
+        >>> target_offsets(3), target_offsets(1, (1, 7, 14))
+        ((1, 2, 3), (1, 7, 14))
+    """
+    return tuple(int(o) for o in offsets) if offsets else tuple(range(1, horizon + 1))
+
+
+def window_starts(n_steps: int, window: int, offsets: tuple[int, ...], stride: int = 1) -> np.ndarray:
+    """Start index of every window that fits with its furthest target inside the series.
+
+    ``n_windows = floor((n_steps - window - max(offsets)) / stride) + 1``.
+
+    Example:
+        >>> window_starts(10, 3, (1,)).tolist()
+        [0, 1, 2, 3, 4, 5, 6]
+        >>> window_starts(10, 3, (2,), stride=3).tolist()
+        [0, 3]
+    """
+    last_start = n_steps - window - max(offsets)
+    if last_start < 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.arange(0, last_start + 1, stride, dtype=np.int64)
+
+
+def cut_windows(
+    series: np.ndarray,
+    starts: np.ndarray,
+    window: int,
+    offsets: tuple[int, ...],
+    inputs: list[int],
+    targets: list[int],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gather input windows and target values.
+
+    Args:
+        series: ``(n_steps, n_features)``.
+        starts: ``(n,)`` window starts.
+        window: Input steps ``W``.
+        offsets: Target offsets after the window's last step (``H`` of them).
+        inputs: Feature indices used as inputs (``F``).
+        targets: Feature indices predicted (``k``).
+
+    Returns:
+        ``X (n, W, F)``, ``Y (n, H, k)`` and ``target_steps (n, H)`` (series indices).
+
+    Example:
+        >>> s = np.arange(6.0)[:, None]
+        >>> X, Y, t = cut_windows(s, np.array([0, 1]), 3, (1, 2), [0], [0])
+        >>> X[:, :, 0].tolist(), Y[:, :, 0].tolist(), t.tolist()
+        ([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0]], [[3.0, 4.0], [4.0, 5.0]], [[3, 4], [4, 5]])
+    """
+    steps = starts[:, None] + np.arange(window)[None, :]
+    target_steps = starts[:, None] + window - 1 + np.asarray(offsets)[None, :]
+    X = series[steps][:, :, inputs]
+    Y = series[target_steps][:, :, targets]
+    return X, Y, target_steps
+
+
+def shape_targets(Y: np.ndarray) -> np.ndarray:
+    """``(n, H, k)`` → ``(n,)`` when H = k = 1, ``(n, H)`` when k = 1, else unchanged.
+
+    Example:
+        >>> shape_targets(np.zeros((5, 1, 1))).shape, shape_targets(np.zeros((5, 3, 1))).shape
+        ((5,), (5, 3))
+    """
+    n, h, k = Y.shape
+    if k == 1:
+        return Y[:, 0, 0] if h == 1 else Y[:, :, 0]
+    return Y
+
+
+def frame_series(dataset, config):
+    """Frame one long series as a forecast task (see :func:`rnnlab.task.framing.frame`).
+
+    Windows are split in time order by :func:`rnnlab.task.splits.temporal_split`;
+    windows with a missing value are dropped with a note.
+    """
+    from rnnlab.data.dataset import DataError
+    from rnnlab.task import scaling, splits
+    from rnnlab.task.framing import FramedData, column_indices, split_by_codes, suggested_season
+
+    if config.split_mode not in ("auto", "temporal"):
+        raise ValueError(
+            "A forecast is split in time order (train, then validation, then test). "
+            f"Received: split_mode={config.split_mode!r}; use 'auto' or 'temporal'"
+        )
+    names = list(dataset.feature_names)
+    series = np.asarray(dataset.sequences[0], dtype=np.float64)
+    inputs = column_indices(config.input_columns, names, "Input columns")
+    targets = (
+        column_indices(config.target_columns, names, "Target columns")
+        if config.target_columns
+        else inputs[:1]
+    )
+    offsets = target_offsets(config.horizon, config.offsets)
+    starts = window_starts(len(series), config.window, offsets, config.stride)
+    notes: list[str] = []
+    if len(starts):
+        X, Y, steps = cut_windows(series, starts, config.window, offsets, inputs, targets)
+        ok = np.isfinite(X).all(axis=(1, 2)) & np.isfinite(Y).all(axis=(1, 2))
+        if not ok.all():
+            notes.append(f"Dropped {int((~ok).sum())} windows that contain a missing value.")
+            X, Y, steps = X[ok], Y[ok], steps[ok]
+    if len(starts) == 0 or len(X) < 3:
+        raise DataError(
+            f"The series has {len(series)} steps: too few for a window of {config.window} steps and a target "
+            f"{max(offsets)} steps ahead (need at least 3 windows). Shorten the window or the horizon."
+        )
+    codes = splits.temporal_split(steps[:, 0], steps[:, -1], config.val_share, config.test_share)
+    n_dropped = int((codes == splits.DROPPED).sum())
+    if n_dropped:
+        notes.append(f"Dropped {n_dropped} windows whose target steps would fall in two splits.")
+    y = shape_targets(Y)
+    lengths = np.full(len(codes), config.window, dtype=np.int64)
+    parts = split_by_codes(codes, X, y, None, lengths, steps[:, 0])
+    train_X, train_Y = X[codes == 0], Y[codes == 0]
+    x_mean = x_std = y_mean = y_std = None
+    if config.scale:
+        x_mean, x_std = scaling.fit_standardizer(train_X)
+        y_mean, y_std = scaling.fit_standardizer(train_Y)
+    last_train = int(steps[codes == 0, -1].max())
+    history = series[: last_train + 1][:, targets]
+    diffs = np.abs(np.diff(history, axis=0))
+    mase_scale = np.array([np.nanmean(diffs[:, j]) if len(diffs) else np.nan for j in range(len(targets))])
+    season = config.season_length or suggested_season(dataset.frequency)
+    target_in_inputs = [inputs.index(t) if t in inputs else None for t in targets]
+    if any(t is None for t in target_in_inputs):
+        notes.append(
+            "The target is not an input column, so the baselines that repeat its recent values "
+            "(last value, window mean, seasonal naive, drift) are skipped."
+        )
+    return FramedData(
+        config=config,
+        train=parts["train"],
+        val=parts["val"],
+        test=parts["test"],
+        feature_names=[names[i] for i in inputs],
+        target_names=[names[i] for i in targets],
+        class_names=None,
+        pad_value=None,
+        model_pad_value=None,
+        mask=False,
+        padded_share=0.0,
+        x_mean=x_mean,
+        x_std=x_std,
+        y_mean=y_mean,
+        y_std=y_std,
+        series=series,
+        notes=notes,
+        offsets=offsets,
+        target_in_inputs=target_in_inputs,
+        season_length=season,
+        mase_scale=mase_scale,
+        series_names=names,
+        time_index=dataset.time_index,
+        n_dropped=n_dropped,
+    )
