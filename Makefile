@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make run   — create .venv if needed, install requirements.txt, start the app on http://localhost:8501
-#   make test  — same set-up, then the whole test suite (ruff + pytest)
+#   make test  — same set-up, then the whole test suite (ruff + import contracts + pytest)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,6 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # The slow set too (longer trainings, 2,000-file fuzzing).

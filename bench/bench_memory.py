@@ -49,7 +49,7 @@ def main(argv=None) -> int:
     from bench.bench_training import synthetic
     from rnnlab.jobs.manager import JobManager, JobSpec
     from rnnlab.models.config import ModelConfig
-    from rnnlab.task.framing import TaskConfig
+    from rnnlab.task.types import TaskConfig
     from rnnlab.training.config import TrainConfig
 
     manager = JobManager(n_workers=args.workers)

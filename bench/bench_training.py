@@ -127,10 +127,11 @@ def path_overhead(repeats: int, n: int, epochs: int) -> dict:
     from rnnlab.jobs.manager import JobManager
     from rnnlab.models.config import ModelConfig
     from rnnlab.task import framing
+    from rnnlab.task.types import TaskConfig
     from rnnlab.training.config import TrainConfig
 
     dataset = synthetic(n, 187, 1, 5)
-    task = framing.TaskConfig("classify", split_mode="stratified")
+    task = TaskConfig("classify", split_mode="stratified")
     framed = framing.frame(dataset, task)
     model_config = ModelConfig(cell="gru", units=(20, 20))
     train_config = TrainConfig(epochs=epochs, batch_size=128, patience=None)
@@ -158,9 +159,10 @@ def path_overhead(repeats: int, n: int, epochs: int) -> dict:
 
 def fast_vs_default(name, dataset, model_config, batch_size, epochs, repeats) -> dict:
     from rnnlab.task import framing
+    from rnnlab.task.types import TaskConfig
     from rnnlab.training.config import TrainConfig
 
-    framed = framing.frame(dataset, framing.TaskConfig("classify", split_mode="stratified"))
+    framed = framing.frame(dataset, TaskConfig("classify", split_mode="stratified"))
     config = TrainConfig(epochs=epochs, batch_size=batch_size, patience=None)
     per = {"default": [], "fast": []}
     total = {"default": [], "fast": []}

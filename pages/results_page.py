@@ -4,7 +4,7 @@ import streamlit as st
 
 from rnnlab.evaluation import judge as evaluation
 from rnnlab.plots import results as plots_results
-from rnnlab.task import framing
+from rnnlab.task.types import TaskConfig
 from rnnlab.ui import state as ui_state
 
 ui_state.init()
@@ -55,7 +55,7 @@ if result.get("dataset_ref") != ui_state.dataset_ref():
     st.info("The plots need the run's dataset: choose it again on the Data page to see them.")
     st.stop()
 try:
-    framed = ui_state.current_framed(framing.TaskConfig.from_dict(result["task"]))
+    framed = ui_state.current_framed(TaskConfig.from_dict(result["task"]))
 except ValueError as err:
     st.info(f"No plots: {err}")
     st.stop()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from rnnlab.plots import task as plots_task
 from rnnlab.task import framing
-from rnnlab.task.framing import PaddingConfig, TaskConfig
+from rnnlab.task.types import PaddingConfig, TaskConfig, suggested_season
 from rnnlab.ui import state as ui_state
 
 TASK_LABELS = {
@@ -77,7 +77,7 @@ def forecast_settings(base: TaskConfig, features: list[str], frequency: str | No
     box = ui_state.advanced()  # rarely needed: hidden in presentation mode, the stored values stay
     if box is not None:
         with box:
-            suggested = framing.suggested_season(frequency)
+            suggested = suggested_season(frequency)
             label = f"Season length for seasonal naive (0 = none; suggested: {suggested or 'none'})"
             default = base.season_length or suggested or 0
             season = st.number_input(label, 0, _top(100_000, default), default, key="task-season")

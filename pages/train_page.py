@@ -10,7 +10,7 @@ from rnnlab.evaluation import findings as train_findings
 from rnnlab.jobs.types import JobSpec, progress_line, result_rows
 from rnnlab.models.config import ModelConfig
 from rnnlab.plots import train as plots_train
-from rnnlab.task.framing import TaskConfig
+from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
 from rnnlab.ui import state as ui_state
 

@@ -38,6 +38,7 @@ def toy_framed(n: int, steps: int, ragged: bool, kind: str = "classify", side: s
     """A FramedData from random sequences (ragged → post-padded and masked)."""
     from rnnlab.data.dataset import SequenceDataset
     from rnnlab.task import framing
+    from rnnlab.task.types import PaddingConfig, TaskConfig
 
     rng = np.random.default_rng(0)
     lengths = rng.integers(steps // 2, steps + 1, size=n) if ragged else np.full(n, steps)
@@ -45,8 +46,8 @@ def toy_framed(n: int, steps: int, ragged: bool, kind: str = "classify", side: s
     labels = np.array([str(int(s[:, 0].mean() > 0)) for s in seqs])
     ds = SequenceDataset(name="gpu-check", layout="long", sequences=seqs, feature_names=["x"],
                          labels=labels, label_kind="class")  # fmt: skip
-    padding = framing.PaddingConfig(side=side)
-    return framing.frame(ds, framing.TaskConfig(kind=kind, split_mode="random", padding=padding))
+    padding = PaddingConfig(side=side)
+    return framing.frame(ds, TaskConfig(kind=kind, split_mode="random", padding=padding))
 
 
 def cudnn_ops(model, framed) -> list[str]:

@@ -14,7 +14,8 @@ from rnnlab.evaluation.scoreboard import (
     TrainMean,
     WindowMean,
 )  # fmt: skip
-from rnnlab.task.framing import TaskConfig, frame
+from rnnlab.task.framing import frame
+from rnnlab.task.types import TaskConfig
 from tests import task_data
 
 W = np.array([[[1.0], [2.0], [4.0]], [[3.0], [3.0], [0.0]]])  # two windows, W=3, one target column

@@ -20,7 +20,8 @@ from streamlit.testing.v1 import AppTest
 
 from rnnlab.data.dataset import DataError
 from rnnlab.models.config import ModelConfig
-from rnnlab.task.framing import PaddingConfig, TaskConfig, frame
+from rnnlab.task.framing import frame
+from rnnlab.task.types import PaddingConfig, TaskConfig
 from rnnlab.training.config import TrainConfig
 from rnnlab.ui import state as ui_state
 from tests import task_data

@@ -74,6 +74,7 @@ def test_evaluate_unscales_predictions_and_uses_given_scoreboard(monkeypatch):
 def _toy_classify():
     from rnnlab.data.dataset import SequenceDataset
     from rnnlab.task import framing
+    from rnnlab.task.types import TaskConfig
 
     rng = np.random.default_rng(0)
     seqs = [rng.normal(size=(int(rng.integers(4, 9)), 2)) for _ in range(40)]
@@ -81,7 +82,7 @@ def _toy_classify():
     ds = SequenceDataset(
         name="toy", layout="long", sequences=seqs, feature_names=["a", "b"], labels=labels, label_kind="class"
     )
-    return framing.frame(ds, framing.TaskConfig(kind="classify"))
+    return framing.frame(ds, TaskConfig(kind="classify"))
 
 
 def test_evaluate_a_trained_keras_model_on_real_framing():

@@ -15,23 +15,24 @@ from rnnlab.models.config import ModelConfig
 from rnnlab.runs import export
 from rnnlab.runs.store import RunStore, new_workspace_id
 from rnnlab.task import framing
+from rnnlab.task.types import PaddingConfig, TaskConfig
 from rnnlab.training.config import TrainConfig
 from tests import tiny_datasets
 
 CASES = {
     "classify-padded": (
         tiny_datasets.ragged_classes,
-        framing.TaskConfig("classify", padding=framing.PaddingConfig(side="post")),
+        TaskConfig("classify", padding=PaddingConfig(side="post")),
         ModelConfig(cell="gru", units=(4, 3)),
     ),
     "forecast": (
         tiny_datasets.series,
-        framing.TaskConfig("forecast", window=6, horizon=2),
+        TaskConfig("forecast", window=6, horizon=2),
         ModelConfig(cell="lstm", units=(3,), head_units=(2,)),
     ),
     "tag": (
         tiny_datasets.tagged,
-        framing.TaskConfig("tag", val_share=0.25, test_share=0.25, split_mode="random"),
+        TaskConfig("tag", val_share=0.25, test_share=0.25, split_mode="random"),
         ModelConfig(cell="simple_rnn", units=(2,)),
     ),
 }

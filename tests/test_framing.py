@@ -5,7 +5,8 @@ from hypothesis import strategies as st
 
 from rnnlab.data.dataset import DataError
 from rnnlab.task.collection import encode_labels
-from rnnlab.task.framing import PaddingConfig, TaskConfig, default_task, frame, shape_text
+from rnnlab.task.framing import default_task, frame, shape_text
+from rnnlab.task.types import PaddingConfig, TaskConfig
 from tests import task_data
 
 
@@ -154,8 +155,8 @@ def test_task_path_never_imports_tensorflow():
 
     code = (
         "import sys, rnnlab.task.framing, rnnlab.evaluation.scoreboard, rnnlab.evaluation.metrics, rnnlab.plots.task, rnnlab.cli.task;"
-        "from rnnlab.task import framing; from tests import task_data;"
-        "framing.frame(task_data.ragged(), framing.TaskConfig('classify'));"
+        "from rnnlab.task import framing; from rnnlab.task.types import TaskConfig; from tests import task_data;"
+        "framing.frame(task_data.ragged(), TaskConfig('classify'));"
         "bad = [m for m in ('tensorflow', 'keras') if m in sys.modules]; assert not bad, bad"
     )
     subprocess.run(

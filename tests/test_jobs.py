@@ -12,7 +12,7 @@ import pytest
 from rnnlab.jobs.manager import JobManager, JobSpec
 from rnnlab.jobs.types import JobStatus, QueueFull, death_reason, progress_line, result_rows
 from rnnlab.models.config import ModelConfig
-from rnnlab.task.framing import TaskConfig
+from rnnlab.task.types import TaskConfig
 from rnnlab.training.fit import TrainConfig
 from tests.train_fixtures import tiny_dataset
 

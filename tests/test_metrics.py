@@ -4,7 +4,8 @@ import math
 import numpy as np
 
 from rnnlab.evaluation import metrics
-from rnnlab.task.framing import TaskConfig, frame
+from rnnlab.task.framing import frame
+from rnnlab.task.types import TaskConfig
 from tests import task_data
 
 

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs.store import RunStore, new_workspace_id
-from rnnlab.task.framing import TaskConfig
+from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
 from rnnlab.ui import state as ui_state
 from tests import tiny_datasets

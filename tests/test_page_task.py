@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnnlab.task.framing import TaskConfig
+from rnnlab.task.types import TaskConfig
 from rnnlab.ui import state as ui_state
 
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "task_page.py"

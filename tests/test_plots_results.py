@@ -69,6 +69,7 @@ def test_result_figures_per_task_are_plotly():
 def test_forecast_figure_on_real_framing_with_chosen_offsets():
     from rnnlab.data.dataset import SequenceDataset
     from rnnlab.task import framing
+    from rnnlab.task.types import TaskConfig
 
     t = np.arange(200.0)
     series = SequenceDataset(
@@ -77,7 +78,7 @@ def test_forecast_figure_on_real_framing_with_chosen_offsets():
         sequences=[np.stack([np.sin(t / 5), np.cos(t / 7)], 1)],
         feature_names=["x", "y"],
     )
-    framed = framing.frame(series, framing.TaskConfig(kind="forecast", window=8, offsets=(1, 3, 7)))
+    framed = framing.frame(series, TaskConfig(kind="forecast", window=8, offsets=(1, 3, 7)))
     pred = np.zeros((len(framed.test), *framed.y_shape))
     fig = plots_results.forecast_figure(framed, pred, k=2)
     first = framed.test.index[0]

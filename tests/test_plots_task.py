@@ -3,7 +3,8 @@ import pytest
 
 from rnnlab.evaluation import scoreboard as baselines
 from rnnlab.plots import task as plots_task
-from rnnlab.task.framing import TaskConfig, frame
+from rnnlab.task.framing import frame
+from rnnlab.task.types import TaskConfig
 from tests import task_data
 
 

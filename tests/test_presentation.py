@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnnlab.task.framing import PaddingConfig, TaskConfig
+from rnnlab.task.types import PaddingConfig, TaskConfig
 from rnnlab.ui import state as ui_state
 
 ROOT = Path(__file__).resolve().parent.parent

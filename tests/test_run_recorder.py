@@ -14,6 +14,7 @@ from rnnlab.models.config import ModelConfig
 from rnnlab.runs.recorder import CLI_WORKSPACE, RunRecorder
 from rnnlab.runs.store import RunStore
 from rnnlab.task import framing
+from rnnlab.task.types import TaskConfig
 from rnnlab.training import fit
 from rnnlab.training.config import TrainConfig
 from tests import tiny_datasets
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_recorder_writes_every_epoch_and_the_outcome(tmp_path):
     store = RunStore(tmp_path)
     dataset = tiny_datasets.ragged_classes()
-    task, model = framing.TaskConfig("classify"), ModelConfig(cell="gru", units=(3,))
+    task, model = TaskConfig("classify"), ModelConfig(cell="gru", units=(3,))
     train = TrainConfig(epochs=2, batch_size=8, patience=None, fast=False)
     seen = []
     rec = RunRecorder(
@@ -53,10 +54,11 @@ CHILD = textwrap.dedent(
     from rnnlab.models.config import ModelConfig
     from rnnlab.runs.recorder import RunRecorder
     from rnnlab.runs.store import RunStore
+    from rnnlab.task.types import TaskConfig
     from rnnlab.training.config import TrainConfig
     from tests import tiny_datasets
     dataset = tiny_datasets.series(200)
-    task, model = framing.TaskConfig("forecast", window=6), ModelConfig(cell="lstm", units=(4,))
+    task, model = TaskConfig("forecast", window=6), ModelConfig(cell="lstm", units=(4,))
     train = TrainConfig(epochs=10000, batch_size=16, patience=None, fast=False)
     rec = RunRecorder(RunStore(sys.argv[1]), dataset_ref={"source": "upload", "name": "s.csv"})
     print(rec.start(dataset, task, model, train), flush=True)

@@ -19,7 +19,7 @@ from rnnlab.jobs.manager import _run_info
 from rnnlab.jobs.types import JobStatus
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs.store import RunStore
-from rnnlab.task.framing import TaskConfig
+from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
 from rnnlab.ui import state as ui_state
 

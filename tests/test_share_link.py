@@ -10,10 +10,8 @@ from hypothesis import strategies as st
 
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs import share_link
+from rnnlab.task.types import PaddingConfig, TaskConfig
 from rnnlab.training.config import TrainConfig
-
-framing = pytest.importorskip("rnnlab.task.framing")
-TaskConfig, PaddingConfig = framing.TaskConfig, framing.PaddingConfig
 
 small = st.integers(min_value=1, max_value=64)
 share = st.sampled_from([0.1, 0.15, 0.2, 0.25])

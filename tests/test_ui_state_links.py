@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs import share_link
-from rnnlab.task.framing import TaskConfig
+from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
 from rnnlab.ui import state as ui_state
 

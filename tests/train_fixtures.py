@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnlab.data.dataset import SequenceDataset
-from rnnlab.task.framing import FramedData, SplitArrays, TaskConfig
+from rnnlab.task.types import FramedData, SplitArrays, TaskConfig
 
 
 def _split(rng, n: int, steps: int, kind: str) -> SplitArrays:

@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from rnnlab.task.framing import SPLIT_MODES, TaskConfig
+from rnnlab.task.types import SPLIT_MODES, TaskConfig
 
 
 def load(data: str):

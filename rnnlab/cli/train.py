@@ -18,7 +18,7 @@ import sys
 from typing import Any
 
 from rnnlab.models.config import CELLS
-from rnnlab.task.framing import SPLIT_MODES
+from rnnlab.task.types import SPLIT_MODES
 from rnnlab.training.config import OPTIMIZERS
 
 

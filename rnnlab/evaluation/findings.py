@@ -41,7 +41,7 @@ def matching_framed(framed: Any, task: Mapping | None, job_ref: Mapping | None, 
     """``framed`` if it is the job's data framed with the job's task, else ``None``.
 
     Args:
-        framed: The session's :class:`~rnnlab.task.framing.FramedData` (or ``None``).
+        framed: The session's :class:`~rnnlab.task.types.FramedData` (or ``None``).
         task: The job's task config as a dict (``result["task"]`` or the stored run's ``task_config``).
         job_ref: The job's ``dataset_ref``; current_ref: the session's ``dataset_ref``.
     """

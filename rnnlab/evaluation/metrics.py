@@ -148,7 +148,7 @@ def task_metrics(framed, y_true, y_pred_or_proba) -> dict[str, float]:
     """The task's metrics in original units.
 
     Args:
-        framed: The :class:`~rnnlab.task.framing.FramedData` (task kind, MASE scale).
+        framed: The :class:`~rnnlab.task.types.FramedData` (task kind, MASE scale).
         y_true: True targets in original units (classify: class ids).
         y_pred_or_proba: Predictions in original units, or class probabilities ``(n, K)`` / ids for classify.
 

@@ -46,7 +46,7 @@ def example_inputs(model: Any, framed: Any = None, n: int = 16, seed: int = 0) -
     """Sequences to feed the model: the current task's test split when it fits, else seeded random ones.
 
     Args:
-        model: a Keras model. framed: a :class:`rnnlab.task.framing.FramedData` or None.
+        model: a Keras model. framed: a :class:`rnnlab.task.types.FramedData` or None.
         n: how many sequences at most.
 
     Returns:
@@ -79,7 +79,7 @@ def run_findings(
     Args:
         run: the store's run dict (``task_config``, ``main_metric``, ``test_value``, ``scoreboard``, …) or None.
         history: per-epoch logs. predictions: ``{"y_pred", "y_true"}`` or None.
-        framed: the current task's :class:`rnnlab.task.framing.FramedData` (scaling and padding checks) or None.
+        framed: the current task's :class:`rnnlab.task.types.FramedData` (scaling and padding checks) or None.
     """
     run = run or {}
     kwargs: dict[str, Any] = {"history": history or None}

@@ -37,7 +37,7 @@ class JobSpec:
     Attributes:
         dataset: The :class:`~rnnlab.data.dataset.SequenceDataset` to frame and train on.
         dataset_ref: How to find the dataset again (``{"source": "bundled", "name": "ecg200"}``).
-        task: :class:`~rnnlab.task.framing.TaskConfig`.
+        task: :class:`~rnnlab.task.types.TaskConfig`.
         model: :class:`~rnnlab.models.config.ModelConfig`.
         train: :class:`~rnnlab.training.config.TrainConfig`.
         workspace: The workspace the run belongs to.

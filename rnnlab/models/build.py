@@ -111,7 +111,7 @@ def build_model(config: ModelConfig, framed) -> Any:
 
     Args:
         config: Architecture.
-        framed: A :class:`rnnlab.task.framing.FramedData`; its shapes, task kind, padding and
+        framed: A :class:`rnnlab.task.types.FramedData`; its shapes, task kind, padding and
             mask decide the input, the Masking layer and the output layer.
 
     Returns:

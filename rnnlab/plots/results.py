@@ -31,7 +31,7 @@ def forecast_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0
     """The real series over the test period with the predicted points of ``k`` test windows.
 
     Args:
-        framed: Forecast :class:`~rnnlab.task.framing.FramedData` (``series``, ``test.index``, ``offsets``).
+        framed: Forecast :class:`~rnnlab.task.types.FramedData` (``series``, ``test.index``, ``offsets``).
         predictions: ``(n_test,)``, ``(n_test, H)`` or ``(n_test, H, n_targets)`` in original units.
         k: Windows to draw (one-step forecasts draw every test prediction instead).
         target: Which target column to draw.

@@ -62,7 +62,7 @@ def timeline(framed, number: int = 0) -> go.Figure:
     """The target series with train / validation / test shaded and window ``number`` highlighted.
 
     Args:
-        framed: A forecast :class:`~rnnlab.task.framing.FramedData`.
+        framed: A forecast :class:`~rnnlab.task.types.FramedData`.
         number: Which kept window to highlight (0 = the first, in time order).
     """
     x, x_title = _x_axis(framed)

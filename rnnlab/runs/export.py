@@ -36,6 +36,7 @@ def _framing(run: dict[str, Any], dataset: Any = None):
     """``(dataset, framed)`` for the run, or ``(None, None)`` when its data is not bundled / not given."""
     from rnnlab.data import catalog
     from rnnlab.task import framing
+    from rnnlab.task.types import TaskConfig
 
     ref = run.get("dataset_ref") or {}
     try:
@@ -43,7 +44,7 @@ def _framing(run: dict[str, Any], dataset: Any = None):
             dataset = catalog.load_dataset(ref["name"], **(ref.get("read_options") or {}))
         if dataset is None:
             return None, None
-        return dataset, framing.frame(dataset, framing.TaskConfig.from_dict(run["task_config"]))
+        return dataset, framing.frame(dataset, TaskConfig.from_dict(run["task_config"]))
     except (ValueError, OSError, KeyError, TypeError):  # the data moved or changed: export without the script
         return None, None
 
@@ -257,7 +258,7 @@ def import_run(store: RunStore, source: bytes | str | Path, workspace: str) -> s
             ``safe_mode`` refuses (e.g. a ``Lambda`` layer carrying Python code).
     """
     from rnnlab.models.config import ModelConfig
-    from rnnlab.task.framing import TaskConfig
+    from rnnlab.task.types import TaskConfig
     from rnnlab.training.config import TrainConfig
 
     members = _read_members(source if isinstance(source, bytes) else Path(source).read_bytes())

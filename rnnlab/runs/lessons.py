@@ -46,7 +46,7 @@ class Lesson:
             ValueError: a setting is invalid (the message names the lesson).
         """
         from rnnlab.models.config import ModelConfig
-        from rnnlab.task.framing import TaskConfig
+        from rnnlab.task.types import TaskConfig
         from rnnlab.training.config import TrainConfig
 
         try:

@@ -32,7 +32,7 @@ MAX_TOKEN = 4000
 def config_classes() -> dict[str, type]:
     """The Config class behind each query parameter (imported lazily; none imports TensorFlow)."""
     from rnnlab.models.config import ModelConfig
-    from rnnlab.task.framing import TaskConfig
+    from rnnlab.task.types import TaskConfig
     from rnnlab.training.config import TrainConfig
 
     return {"task": TaskConfig, "model": ModelConfig, "train": TrainConfig}
@@ -44,7 +44,7 @@ class SharedConfig:
 
     dataset: str | None = None  # a bundled catalog key (uploaded files cannot travel in a link)
     read_options: dict[str, Any] = field(default_factory=dict)  # reader overrides for the bundled file
-    task: Any = None  # rnnlab.task.framing.TaskConfig
+    task: Any = None  # rnnlab.task.types.TaskConfig
     model: Any = None  # rnnlab.models.config.ModelConfig
     train: Any = None  # rnnlab.training.config.TrainConfig
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from rnnlab.data.dataset import DataError, SequenceDataset
 from rnnlab.task import padding, scaling, splits
-from rnnlab.task.framing import FramedData, TaskConfig, column_indices, split_by_codes
+from rnnlab.task.types import FramedData, TaskConfig, column_indices, split_by_codes
 
 
 def encode_labels(labels: np.ndarray) -> tuple[np.ndarray, list[str]]:

@@ -92,7 +92,7 @@ def frame_series(dataset, config):
     """
     from rnnlab.data.dataset import DataError
     from rnnlab.task import scaling, splits
-    from rnnlab.task.framing import FramedData, column_indices, split_by_codes, suggested_season
+    from rnnlab.task.types import FramedData, column_indices, split_by_codes, suggested_season
 
     if config.split_mode not in ("auto", "temporal"):
         raise ValueError(

@@ -213,7 +213,7 @@ def train(
     """Build, compile and fit a model on ``framed``, then evaluate it against the baselines.
 
     Args:
-        framed: :class:`rnnlab.task.framing.FramedData`; trains on ``scaled("train")``, validates on
+        framed: :class:`rnnlab.task.types.FramedData`; trains on ``scaled("train")``, validates on
             ``scaled("val")`` (sample weights are passed for tagging).
         model_config: :class:`rnnlab.models.build.ModelConfig`.
         train_config: :class:`TrainConfig`.

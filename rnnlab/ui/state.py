@@ -17,7 +17,7 @@ DATASET_CHOICE = (
 )
 UPLOAD_BYTES = "rnnlab.upload_bytes"  # bytes of the uploaded CSV (kept in memory only)
 READ_OPTIONS = "rnnlab.read_options"  # dict of reader overrides chosen on the Data page
-TASK_CONFIG = "rnnlab.task_config"  # rnnlab.task.framing.TaskConfig | None
+TASK_CONFIG = "rnnlab.task_config"  # rnnlab.task.types.TaskConfig | None
 MODEL_CONFIG = "rnnlab.models.config"  # rnnlab.models.build.ModelConfig | None
 TRAIN_CONFIG = "rnnlab.training.config"  # rnnlab.training.fit.TrainConfig | None
 JOB_IDS = "rnnlab.job_ids"  # list[str]: this session's training jobs, newest last
@@ -364,7 +364,7 @@ def load_run_settings(run: dict) -> None:
         ValueError: the stored settings are no longer valid.
     """
     from rnnlab.models.config import ModelConfig
-    from rnnlab.task.framing import TaskConfig
+    from rnnlab.task.types import TaskConfig
     from rnnlab.training.config import TrainConfig
 
     ref = run.get("dataset_ref") or {}
@@ -400,7 +400,7 @@ TASK_WIDGET_PREFIX = "task-"  # the Task page's widget keys; cleared when the da
 
 
 def task_config():
-    """The stored :class:`~rnnlab.task.framing.TaskConfig` if it was made for the current dataset, else its default.
+    """The stored :class:`~rnnlab.task.types.TaskConfig` if it was made for the current dataset, else its default.
 
     When the dataset changed since the config was stored, the Task page's widget state is cleared too,
     so that no widget keeps a column of the previous dataset.
@@ -433,8 +433,9 @@ def store_task_config(config) -> None:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _framed(key: str, config_json: str):
     from rnnlab.task import framing
+    from rnnlab.task.types import TaskConfig
 
-    return framing.frame(current_dataset(), framing.TaskConfig.from_json(config_json))
+    return framing.frame(current_dataset(), TaskConfig.from_json(config_json))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -1,0 +1,239 @@
+"""The task's types: what to learn (:class:`TaskConfig`, :class:`PaddingConfig`) and what framing returns
+(:class:`FramedData` with one :class:`SplitArrays` per split), plus the small helpers every framing path
+shares. Plain data; no TensorFlow.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rnnlab.core.config import Config
+from rnnlab.data.dataset import DataError
+from rnnlab.task import scaling
+from rnnlab.task.padding import SIDES
+from rnnlab.task.splits import NAMES, check_shares
+
+KINDS = ("classify", "regress", "forecast", "tag")
+SPLIT_MODES = ("auto", "archive", "stratified", "random", "temporal")
+SEASONS = {"monthly": 12, "weekly": 52, "daily": 7, "hourly": 24, "quarterly": 4}
+
+
+def check_int(name: str, value, low: int, extra: str = "") -> None:
+    """Raise the Keras-style ``ValueError`` unless ``value`` is an integer ≥ ``low`` (bools are not)."""
+    extra = f" {extra}" if extra else ""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"`{name}` must be a whole number ≥ {low}{extra}. Received: {name}={value!r}")
+    if value < low:
+        raise ValueError(f"`{name}` must be ≥ {low}{extra}. Received: {name}={value!r}")
+
+
+@dataclass(frozen=True)
+class PaddingConfig(Config):
+    side: str = "post"  # "pre" | "post": where pad steps go
+    length: int | None = None  # None = the longest sequence
+    truncating: str = "post"  # "pre" | "post": which end of longer sequences is cut
+    value: float | None = None  # None = automatic, outside the data's range
+    mask: bool = True  # the model adds a Masking layer
+
+    def __post_init__(self) -> None:
+        for name in ("side", "truncating"):
+            if getattr(self, name) not in SIDES:
+                raise ValueError(
+                    f"`{name}` must be 'pre' or 'post'. Received: {name}={getattr(self, name)!r}"
+                )
+        if self.length is not None:
+            check_int("length", self.length, 1, "or None")
+        real = isinstance(self.value, numbers.Real) and not isinstance(self.value, bool)
+        if self.value is not None and not (real and np.isfinite(self.value)):
+            raise ValueError(f"`value` must be a finite number or None. Received: value={self.value!r}")
+
+
+@dataclass(frozen=True)
+class TaskConfig(Config):
+    kind: str  # "classify" | "regress" | "forecast" | "tag"
+    window: int = 12  # forecast: input steps W
+    horizon: int = 1  # forecast: next H steps (used when offsets == ())
+    offsets: tuple[int, ...] = ()  # forecast: chosen future offsets, e.g. (1, 7, 14)
+    stride: int = 1  # forecast: steps between window starts
+    input_columns: tuple[str, ...] = ()  # () = all features
+    target_columns: tuple[str, ...] = ()  # forecast: () = first input feature
+    val_share: float = 0.15  # share of samples for validation
+    test_share: float = 0.15  # share of samples for test
+    split_mode: str = "auto"  # "auto" | "archive" | "stratified" | "random" | "temporal"
+    seed: int = 0  # seed of every random split
+    scale: bool = True  # standardise X (and y for regression) on the training split
+    padding: PaddingConfig = PaddingConfig()  # ragged collections only
+    season_length: int | None = None  # None = suggested from the series frequency
+
+    def __post_init__(self) -> None:
+        for name in ("offsets", "input_columns", "target_columns"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        if isinstance(self.padding, dict):
+            object.__setattr__(self, "padding", PaddingConfig.from_dict(self.padding))
+        if self.kind not in KINDS:
+            raise ValueError(f"`kind` must be one of {KINDS}. Received: kind={self.kind!r}")
+        for name, low in (("window", 1), ("horizon", 1), ("stride", 1), ("seed", 0)):
+            check_int(name, getattr(self, name), low)
+        offsets = list(self.offsets)
+        ints = all(isinstance(o, numbers.Integral) and not isinstance(o, bool) for o in offsets)
+        if not ints or any(o < 1 for o in offsets) or offsets != sorted(set(offsets)):
+            raise ValueError(
+                f"`offsets` must be distinct positive steps after the window, increasing. Received: offsets={self.offsets}"
+            )
+        for name, share in (("val_share", self.val_share), ("test_share", self.test_share)):
+            if isinstance(share, bool) or not isinstance(share, numbers.Real):
+                raise ValueError(f"`{name}` must be a number in [0, 1). Received: {name}={share!r}")
+        check_shares(self.val_share, self.test_share)
+        if self.split_mode not in SPLIT_MODES:
+            raise ValueError(
+                f"`split_mode` must be one of {SPLIT_MODES}. Received: split_mode={self.split_mode!r}"
+            )
+        if self.season_length is not None:
+            check_int("season_length", self.season_length, 1, "or None")
+
+
+@dataclass
+class SplitArrays:
+    """One split in original units.
+
+    Attributes:
+        X: ``(n, T, F)`` float32, padded steps hold the pad value.
+        y: classify int64 ``(n,)``; regress ``(n,)``/``(n, k)``; forecast ``(n,)``, ``(n, H)`` or
+            ``(n, H, k)``; tag ``(n, T)``/``(n, T, k)`` with NaN on padded steps.
+        sample_weight: tag ``(n, T)``: 1.0 on real, 0.0 on padded steps; else ``None``.
+        lengths: ``(n,)`` real steps per sample.
+        index: Collections: sequence index in the dataset; series: index of the first target step.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    sample_weight: np.ndarray | None
+    lengths: np.ndarray
+    index: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+
+def split_by_codes(codes, X, y, sample_weight, lengths, index) -> dict[str, SplitArrays]:
+    """Cut per-sample arrays into the named splits by split code (0 train, 1 val, 2 test; others dropped)."""
+    parts = {}
+    for code, name in enumerate(NAMES):
+        sel = codes == code
+        parts[name] = SplitArrays(
+            X=X[sel].astype(np.float32),
+            y=y[sel],
+            sample_weight=None if sample_weight is None else sample_weight[sel],
+            lengths=lengths[sel],
+            index=index[sel],
+        )
+    return parts
+
+
+@dataclass
+class FramedData:
+    """The framed task: three splits, names, padding, scaling, notes (see :func:`frame`)."""
+
+    config: TaskConfig
+    train: SplitArrays
+    val: SplitArrays
+    test: SplitArrays
+    feature_names: list[str]
+    target_names: list[str]
+    class_names: list[str] | None
+    pad_value: float | None
+    model_pad_value: float | None
+    mask: bool
+    padded_share: float
+    x_mean: np.ndarray | None
+    x_std: np.ndarray | None
+    y_mean: np.ndarray | None
+    y_std: np.ndarray | None
+    series: np.ndarray | None
+    notes: list[str] = field(default_factory=list)
+    offsets: tuple[int, ...] = ()  # forecast target offsets
+    target_in_inputs: list[int | None] = field(default_factory=list)  # input index of each target, or None
+    season_length: int | None = None  # forecast: season used by seasonal naive
+    mase_scale: np.ndarray | None = None  # one-step naive MAE on the training series, per target
+    series_names: list[str] = field(default_factory=list)  # forecast: columns of ``series``
+    time_index: np.ndarray | None = None  # forecast: time stamps of ``series``
+    n_dropped: int = 0  # forecast windows dropped at split boundaries
+
+    def split(self, name: str) -> SplitArrays:
+        if name not in NAMES:
+            raise ValueError(f"`name` must be one of {NAMES}. Received: name={name!r}")
+        return getattr(self, name)
+
+    def real_steps(self, name: str) -> np.ndarray:
+        """Boolean ``(n, T)``: True on real steps of the split."""
+        from rnnlab.task.padding import real_step_mask
+
+        part = self.split(name)
+        return real_step_mask(part.lengths, part.X.shape[1], self.config.padding.side)
+
+    def scaled(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Model-ready ``(X, y, sample_weight)``: standardised, padded steps = ``model_pad_value``."""
+        part = self.split(name)
+        X = part.X.astype(np.float64)
+        if self.x_mean is not None:
+            X = (X - self.x_mean) / self.x_std
+        if self.model_pad_value is not None:
+            X[~self.real_steps(name)] = self.model_pad_value
+        if self.config.kind == "classify":
+            return X.astype(np.float32), part.y.astype(np.int64), part.sample_weight
+        y = part.y.astype(np.float64)
+        if self.y_mean is not None:
+            y = scaling.standardize(y, self.y_mean, self.y_std)
+        return X.astype(np.float32), np.nan_to_num(y, nan=0.0).astype(np.float32), part.sample_weight
+
+    def unscale_y(self, y_scaled: np.ndarray) -> np.ndarray:
+        """Model outputs back to original units (classify: unchanged)."""
+        if self.config.kind == "classify" or self.y_mean is None:
+            return np.asarray(y_scaled)
+        return scaling.unstandardize(y_scaled, self.y_mean, self.y_std)
+
+    @property
+    def n_steps(self) -> int:
+        return int(self.train.X.shape[1])
+
+    @property
+    def n_features(self) -> int:
+        return int(self.train.X.shape[2])
+
+    @property
+    def n_classes(self) -> int | None:
+        return len(self.class_names) if self.class_names is not None else None
+
+    @property
+    def y_shape(self) -> tuple[int, ...]:
+        return tuple(int(d) for d in self.train.y.shape[1:])
+
+    @property
+    def main_metric(self) -> str:
+        return "accuracy" if self.config.kind == "classify" else "mae"
+
+    def sizes(self) -> dict[str, int]:
+        return {f"n_{name}": len(self.split(name)) for name in NAMES}
+
+
+def suggested_season(frequency: str | None) -> int | None:
+    """Season length for a sampling frequency: 12 monthly, 52 weekly, 7 daily, 24 hourly, 4 quarterly.
+
+    Example:
+        >>> suggested_season("monthly"), suggested_season(None)
+        (12, None)
+    """
+    return SEASONS.get((frequency or "").lower())
+
+
+def column_indices(names: tuple[str, ...], features: list[str], what: str) -> list[int]:
+    """Indices of ``names`` in ``features``; ``()`` means all. Raises ``DataError`` for unknown names."""
+    if not names:
+        return list(range(len(features)))
+    unknown = [n for n in names if n not in features]
+    if unknown:
+        raise DataError(f"{what} must be among the features {features}. Received: {unknown}")
+    return [features.index(n) for n in names]
