@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnlab.models import budget
 from rnnlab.models.config import ModelConfig
 
 __all__ = [
@@ -134,6 +135,7 @@ def build_model(config: ModelConfig, framed) -> Any:
     if kind not in ("classify", "regress", "forecast", "tag"):
         raise ValueError(f"`kind` must be classify, regress, forecast or tag. Received: kind={kind!r}")
     steps, features = int(framed.n_steps), int(framed.n_features)
+    budget.check_model(config, features, steps, output_units(framed, config))  # before Keras allocates
     y_shape = tuple(int(s) for s in framed.y_shape)
     inputs = keras.Input(shape=(steps, features), name="sequence")
     x = inputs

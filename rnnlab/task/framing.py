@@ -18,7 +18,7 @@ Example:
 from __future__ import annotations
 
 from rnnlab.data.dataset import DataError, SequenceDataset
-from rnnlab.task import collection, windows
+from rnnlab.task import budget, collection, windows
 from rnnlab.task.splits import NAMES
 from rnnlab.task.types import FramedData, TaskConfig
 
@@ -34,11 +34,13 @@ def frame(dataset: SequenceDataset, config: TaskConfig) -> FramedData:
         :class:`FramedData` with X ``(n, T, F)`` float32 per split.
 
     Raises:
-        DataError: when the data does not allow the task or the settings do not fit the data.
+        DataError: when the data does not allow the task, the settings do not fit the data, or the framed
+            arrays would exceed the budget (:mod:`rnnlab.task.budget`, checked before anything is allocated).
     """
     allowed = dataset.allowed_tasks()
     if config.kind not in allowed:
         raise DataError(f"This dataset allows the tasks {allowed or 'none'}. Received: kind={config.kind!r}")
+    budget.check_task(dataset, config)
     if config.kind == "forecast":
         return windows.frame_series(dataset, config)
     return collection.frame_collection(dataset, config)

@@ -235,7 +235,7 @@ def train(
     import keras
     import tensorflow as tf
 
-    from rnnlab.models import build
+    from rnnlab.models import budget, build
 
     def emit(event: dict) -> None:
         if on_event is not None:
@@ -247,6 +247,8 @@ def train(
             f"`device` must be one TensorFlow sees ({', '.join(sorted(available))}). "
             f"Received: device={train_config.device!r}"
         )
+    budget.check_training(model_config, framed.n_features, framed.n_steps, build.output_units(framed, model_config),
+                          train_config.batch_size, budget.framed_values(framed))  # fmt: skip
     keras.utils.set_random_seed(train_config.seed)
     x_train, y_train, w_train = framed.scaled("train")
     x_val, y_val, w_val = framed.scaled("val")
