@@ -10,9 +10,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import Any
+
+from rnnlab.core import settings
 
 # Modules that add sub-commands: each defines ``register(subparsers)``, and every
 # parser it adds sets ``func=callable(args) -> int``.
@@ -59,4 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except FileNotFoundError as err:
         print(f"error: file not found: {err.filename}", file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error):
+        problem = settings.data_dir_problem()  # a read-only data directory: one line, not a traceback
+        if problem is None:
+            raise
+        print(f"error: {problem}", file=sys.stderr)
         return 2

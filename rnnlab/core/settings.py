@@ -16,6 +16,26 @@ def data_dir() -> Path:
     return path
 
 
+def data_dir_problem() -> str | None:
+    """Why the data directory cannot hold runs (one line naming it and ``RNNLAB_DATA_DIR``), or ``None``.
+
+    Tries to create the directory and a file in it; called once at start by the app and the command line.
+    """
+    path = Path(os.environ.get("RNNLAB_DATA_DIR") or Path.home() / ".rnnlab")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".write-check-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        return (
+            f"The data directory must be writable: runs and models are stored there. Received: {path} "
+            f"({reason}). Set RNNLAB_DATA_DIR to a writable directory."
+        )
+    return None
+
+
 def max_upload_bytes() -> int:
     """Largest CSV the reader accepts: ``$RNNLAB_MAX_UPLOAD_MB`` (default 200 MB)."""
     return int(float(os.environ.get("RNNLAB_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
