@@ -88,8 +88,8 @@ def valid_tasks(draw):
     task=valid_tasks(),
     model=models,
     train=trains,
-    read_options=st.dictionaries(
-        st.sampled_from(["header", "fill"]), st.sampled_from(["auto", "ffill", 0]), max_size=2
+    read_options=st.fixed_dictionaries(
+        {}, optional={"header": st.sampled_from(["auto", True, False]), "fill": st.sampled_from(["ffill", "drop"])}
     ),
 )
 def test_round_trip_through_a_url(dataset, task, model, train, read_options):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rnnlab.core import settings
+from rnnlab.data import read_options
 from rnnlab.data.dataset import LAYOUTS, DataError, SequenceDataset
 
 CATALOG_FILE = "catalog.json"
@@ -145,5 +146,5 @@ def load_dataset(key: str, **overrides: Any) -> SequenceDataset:
 
     entry = get_entry(key)
     options = entry.reader_options()
-    options.update({k: v for k, v in overrides.items() if v is not None})
+    options.update({k: v for k, v in read_options.check(overrides).items() if v is not None})
     return reader.read_csv(entry.path, name=key, **options)

@@ -128,14 +128,14 @@ def build_model(config: ModelConfig, framed) -> Any:
         >>> model.output_shape  # classify with 3 classes               # doctest: +SKIP
         (None, 3)
     """
-    import keras
+    budget.check_model(config, int(framed.n_features), int(framed.n_steps), output_units(framed, config))
+    import keras  # only once the model is within the budget
     from keras import layers
 
     kind = framed.config.kind
     if kind not in ("classify", "regress", "forecast", "tag"):
         raise ValueError(f"`kind` must be classify, regress, forecast or tag. Received: kind={kind!r}")
     steps, features = int(framed.n_steps), int(framed.n_features)
-    budget.check_model(config, features, steps, output_units(framed, config))  # before Keras allocates
     y_shape = tuple(int(s) for s in framed.y_shape)
     inputs = keras.Input(shape=(steps, features), name="sequence")
     x = inputs

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from rnnlab.data import read_options as reader_options
+
 CONFIG_PARAMS = ("ds", "ro", "task", "model", "train")
 _KEY_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 MAX_TOKEN = 4000
@@ -121,6 +123,7 @@ def from_query(params: Mapping[str, Any]) -> SharedConfig:
             raise ValueError(
                 f"The link's read options must be a dict. Received: {type(read_options).__name__}"
             )
+        read_options = reader_options.check(read_options)  # unknown keys: the list of known ones
     configs: dict[str, Any] = {}
     classes = config_classes()
     for name, cls in classes.items():
