@@ -10,7 +10,7 @@ ways to show such a string, one per place it ends up:
   stay plain characters), line breaks folded to spaces;
 - :func:`code` as an inline code span whose backtick fence is longer than any run of backticks inside,
   so the text cannot close it;
-- :func:`plotly` in Plotly text (titles, axis labels, legends, hover): ``&``, ``<`` and ``>`` as HTML
+- :func:`plotly` in Plotly text (titles, axis labels, legends, hover): ``<`` and ``>`` as HTML
   entities, which Plotly shows as the characters.
 
 :func:`message` makes an error message inert as a whole (it quotes what the user gave).
@@ -76,13 +76,16 @@ def code(text: object, limit: int = MAX_CHARS) -> str:
 
 
 def plotly(text: object, limit: int = MAX_CHARS) -> str:
-    """``text`` for Plotly's HTML-like labels: ``&``, ``<``, ``>`` as entities (shown as those characters).
+    """``text`` for Plotly's HTML-like labels: ``<`` and ``>`` as entities, so no tag or link can form.
+
+    Plotly splits a label at its tags first and decodes entities only in the text between them, so a
+    ``&`` is harmless and stays as it is; the function is idempotent (a figure may pass through it twice).
 
     Example:
-        >>> plotly("a<br>b & c")
-        'a&lt;br&gt;b &amp; c'
+        >>> plotly("a<br>b & c"), plotly(plotly("<b>"))
+        ('a&lt;br&gt;b & c', '&lt;b&gt;')
     """
-    return clean(text, limit).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return clean(text, limit).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def message(err: object, limit: int = MAX_CHARS) -> str:

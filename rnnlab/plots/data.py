@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnlab.data.dataset import SequenceDataset
+from rnnlab.plots.inert import inert_text
 
 MAX_POINTS = 2_000  # points drawn per trace
 MAX_SERIES_POINTS = 10_000  # points drawn for a whole series
@@ -50,6 +51,7 @@ def _label_text(dataset: SequenceDataset, i: int) -> str:
     return text
 
 
+@inert_text
 def random_sequences(
     dataset: SequenceDataset, seed: int = 0, n: int = 5, features: list[str] | None = None
 ) -> go.Figure:
@@ -98,6 +100,7 @@ def random_sequences(
     return fig
 
 
+@inert_text
 def feature_histograms(
     dataset: SequenceDataset, features: list[str] | None = None, bins: int = 40
 ) -> go.Figure:
@@ -130,6 +133,7 @@ def feature_histograms(
     return fig
 
 
+@inert_text
 def length_histogram(dataset: SequenceDataset) -> go.Figure:
     """How many sequences have each length."""
     lengths = dataset.lengths
@@ -148,6 +152,7 @@ def length_histogram(dataset: SequenceDataset) -> go.Figure:
     return fig
 
 
+@inert_text
 def class_grid(
     dataset: SequenceDataset, seed: int = 0, per_class: int = 3, feature: str | None = None
 ) -> go.Figure:
@@ -192,6 +197,7 @@ def class_grid(
     return fig
 
 
+@inert_text
 def whole_series(dataset: SequenceDataset, features: list[str] | None = None) -> go.Figure:
     """The whole (first) series against time with a range slider; thinned to ≤ 10,000 points per trace."""
     columns = _features(dataset, features)

@@ -11,6 +11,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnnlab.plots.inert import inert_text
+
 TRUTH = "#444444"
 PRED = "#d62728"
 
@@ -27,6 +29,7 @@ def sample_indices(n: int, k: int = 4) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, min(k, n)).round().astype(int))
 
 
+@inert_text
 def forecast_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0) -> go.Figure:
     """The real series over the test period with the predicted points of ``k`` test windows.
 
@@ -75,6 +78,7 @@ def forecast_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0
     return fig
 
 
+@inert_text
 def tag_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0) -> go.Figure:
     """Truth and prediction per step on ``k`` test sequences (real steps only)."""
     test = framed.split("test")
@@ -110,6 +114,7 @@ def tag_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0) -> 
     return fig
 
 
+@inert_text
 def regression_figure(framed, predictions: np.ndarray) -> go.Figure:
     """Predicted against true on the whole test split, with the identity line."""
     truth = np.asarray(framed.split("test").y, dtype=float).ravel()
@@ -128,6 +133,7 @@ def regression_figure(framed, predictions: np.ndarray) -> go.Figure:
     return fig
 
 
+@inert_text
 def residual_histogram(framed, predictions: np.ndarray) -> go.Figure:
     """Histogram of ``predicted − true`` on the test split (padded steps left out)."""
     truth = np.asarray(framed.split("test").y, dtype=float)
@@ -152,6 +158,7 @@ def confusion_counts(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> 
     return np.bincount(flat, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
 
 
+@inert_text
 def confusion_heatmap(framed, proba: np.ndarray) -> go.Figure:
     """The test confusion matrix as a heatmap with counts in the cells."""
     names = [str(c) for c in framed.class_names]
@@ -168,6 +175,7 @@ def confusion_heatmap(framed, proba: np.ndarray) -> go.Figure:
     return fig
 
 
+@inert_text
 def probability_histograms(framed, proba: np.ndarray, max_classes: int = 6) -> go.Figure:
     """Per class c: histograms of the predicted probability of c, for samples of class c and of other classes.
 

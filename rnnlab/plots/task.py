@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnnlab.plots.inert import inert_text
 from rnnlab.task.splits import NAMES
 
 SPLIT_COLOURS = {
@@ -58,6 +59,7 @@ def _x_axis(framed) -> tuple[np.ndarray, str]:
     return np.arange(len(framed.series)), "step"
 
 
+@inert_text
 def timeline(framed, number: int = 0) -> go.Figure:
     """The target series with train / validation / test shaded and window ``number`` highlighted.
 
@@ -107,6 +109,7 @@ def zoom_range(framed, number: int, context: int = 4) -> list:
     return [x[lo], x[hi]]
 
 
+@inert_text
 def padding_preview(
     raw: np.ndarray, padded: np.ndarray, real: np.ndarray, feature: str, pad_value: float | None
 ) -> go.Figure:
@@ -136,6 +139,7 @@ def padding_preview(
     return fig
 
 
+@inert_text
 def padding_example(dataset, framed, split: str = "train") -> go.Figure:
     """:func:`padding_preview` for the split's shortest sequence (the one with the most padding), first input."""
     part = framed.split(split)
@@ -148,6 +152,7 @@ def padding_example(dataset, framed, split: str = "train") -> go.Figure:
     return padding_preview(raw, part.X[i, :, 0], real, feature, framed.pad_value)
 
 
+@inert_text
 def scoreboard_bars(board: list[dict], metric: str, best_name: str | None = None) -> go.Figure:
     """Validation and test ``metric`` of every baseline as grouped bars; the best one's name starred."""
     names = [row["name"] + (" ★" if row["name"] == best_name else "") for row in board]
