@@ -66,9 +66,10 @@ class FramingCost:
         return self.values * BYTES_PER_VALUE * COPIES
 
 
-def _n_windows(n_steps: int, window: int, furthest: int, stride: int) -> int:
-    last_start = n_steps - window - furthest
-    return 0 if last_start < 0 else last_start // stride + 1
+def _n_windows(lengths: np.ndarray, window: int, furthest: int, stride: int) -> int:
+    """Windows over all sequences (one series, or windows inside each sequence of a collection)."""
+    last_start = np.asarray(lengths, dtype=np.int64) - window - furthest
+    return int(np.where(last_start >= 0, last_start // stride + 1, 0).sum())
 
 
 def estimate(dataset: SequenceDataset, config: TaskConfig) -> FramingCost:
@@ -85,7 +86,7 @@ def estimate(dataset: SequenceDataset, config: TaskConfig) -> FramingCost:
     lengths = dataset.lengths
     if config.kind == "forecast":
         offsets = target_offsets(config.horizon, config.offsets)
-        n = _n_windows(int(lengths[0]), config.window, max(offsets), config.stride)
+        n = _n_windows(lengths, config.window, max(offsets), config.stride)
         n_targets = len(config.target_columns) or 1
         return FramingCost((n, config.window, n_inputs), n * len(offsets) * n_targets, config.window,
                            config.window)  # fmt: skip
