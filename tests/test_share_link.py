@@ -89,7 +89,11 @@ def valid_tasks(draw):
     model=models,
     train=trains,
     read_options=st.fixed_dictionaries(
-        {}, optional={"header": st.sampled_from(["auto", True, False]), "fill": st.sampled_from(["ffill", "drop"])}
+        {},
+        optional={
+            "header": st.sampled_from(["auto", True, False]),
+            "fill": st.sampled_from(["ffill", "drop"]),
+        },
     ),
 )
 def test_round_trip_through_a_url(dataset, task, model, train, read_options):
