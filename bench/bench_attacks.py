@@ -229,7 +229,7 @@ def open_page(page, name: str) -> None:
 def upload_then_task(page, url: str, path: Path) -> str:
     page.goto(f"{url}/data")
     wait_idle(page, 120_000)
-    page.get_by_text("Upload a CSV").click()
+    page.get_by_text("Upload a CSV", exact=True).first.click()
     wait_idle(page)
     page.locator('input[type="file"]').set_input_files(str(path))
     wait_idle(page, 600_000)
@@ -255,21 +255,29 @@ def open_link(page, url: str, query: str, name: str = "model") -> str:
     return refusal_text(page, 10_000)
 
 
+def open_links(page, url: str, queries: list[str]) -> str:
+    """Each hostile link on the Train page (the page that reads every part of a link)."""
+    return " / ".join(open_link(page, url, query, "train")[:40] for query in queries)
+
+
 def attacks(tmp: Path) -> dict:
-    """Name → (what it does, the attacker's action as ``f(page, url) -> refusal text``)."""
+    """Name → (what it does, ``make() -> arg`` run before the clock starts, ``act(page, url, arg) -> refusal``)."""
     lstm = token({"cell": "lstm", "units": [4096] * 8})
+    upload, imported = upload_then_task, import_zip
+    history = lambda: "epoch,loss\n" + "".join(f"{i},0.5\n" for i in range(300_000))  # noqa: E731
+    epochs = json.dumps({"task": {"kind": "forecast"}, "model": {}, "train": {"epochs": 10**18}})
     return {
-        "csv-10m": ("10 M-value one-column CSV, then Task", lambda p, u: upload_then_task(p, u, one_column_csv(tmp / "values.csv"))),
-        "ragged-1m": ("16 MB ragged file, one 1,000,000-step sequence, then Task", lambda p, u: upload_then_task(p, u, ragged_csv(tmp / "ragged.csv"))),
-        "long-10m": ("10 M-row long file, then Task", lambda p, u: upload_then_task(p, u, long_rows_csv(tmp / "long.csv"))),
-        "model-4096x8": ("Model page link, LSTM units [4096]*8", lambda p, u: open_link(p, u, f"ds=sunspots&model={lstm}")),
-        "zip-bomb": ("2 MB zip with four unused 500 MB members", lambda p, u: import_zip(p, u, run_zip(tmp / "bomb.zip", **{f"data{i}__csv": 500 * 2**20 for i in range(4)}))),
-        "zip-bomb-known": ("history.csv of 500 MB zeros", lambda p, u: import_zip(p, u, run_zip(tmp / "bomb2.zip", history__csv=500 * 2**20))),
-        "history-300k": ("zip with 300,000 history rows", lambda p, u: import_zip(p, u, run_zip(tmp / "hist.zip", history__csv="epoch,loss\n" + "".join(f"{i},0.5\n" for i in range(300_000))))),
-        "zip-bad-crc": ("zip with a bad CRC", lambda p, u: import_zip(p, u, bad_crc(tmp / "crc.zip"))),
-        "zip-nested-json": ("deeply nested config.json", lambda p, u: import_zip(p, u, run_zip(tmp / "nest.zip", config__json="[" * 200_000 + "]" * 200_000))),
-        "zip-epochs-1e18": ("imported config with epochs=10**18", lambda p, u: import_zip(p, u, run_zip(tmp / "ep.zip", config__json=json.dumps({"task": {"kind": "forecast"}, "model": {}, "train": {"epochs": 10**18}})))),
-        "hostile-links": ("share links with Markdown, HTML and out-of-range values", lambda p, u: " / ".join(open_link(p, u, q, "train")[:40] for q in HOSTILE_LINKS)),
+        "csv-10m": ("10 M-value one-column CSV, then Task", lambda: one_column_csv(tmp / "values.csv"), upload),
+        "ragged-1m": ("16 MB ragged file, one 1,000,000-step sequence, then Task", lambda: ragged_csv(tmp / "ragged.csv"), upload),
+        "long-10m": ("10 M-row long file, then Task", lambda: long_rows_csv(tmp / "long.csv"), upload),
+        "model-4096x8": ("Model page link, LSTM units [4096]*8", lambda: f"ds=sunspots&model={lstm}", open_link),
+        "zip-bomb": ("2 MB zip with four unused 500 MB members", lambda: run_zip(tmp / "bomb.zip", **{f"data{i}__csv": 500 * 2**20 for i in range(4)}), imported),
+        "zip-bomb-known": ("history.csv of 500 MB zeros", lambda: run_zip(tmp / "bomb2.zip", history__csv=500 * 2**20), imported),
+        "history-300k": ("zip with 300,000 history rows", lambda: run_zip(tmp / "hist.zip", history__csv=history()), imported),
+        "zip-bad-crc": ("zip with a bad CRC", lambda: bad_crc(tmp / "crc.zip"), imported),
+        "zip-nested-json": ("deeply nested config.json", lambda: run_zip(tmp / "nest.zip", config__json="[" * 200_000 + "]" * 200_000), imported),
+        "zip-epochs-1e18": ("imported config with epochs=10**18", lambda: run_zip(tmp / "ep.zip", config__json=epochs), imported),
+        "hostile-links": ("share links with Markdown, HTML and out-of-range values", lambda: HOSTILE_LINKS, open_links),
     }  # fmt: skip
 
 
@@ -277,7 +285,8 @@ def replay(name: str, cap_mb: float, tmp: Path) -> dict:
     """Run one attack on a fresh capped server; return the measurements."""
     from playwright.sync_api import sync_playwright
 
-    what, action = attacks(tmp)[name]
+    what, make, action = attacks(tmp)[name]
+    arg = make()  # the attack file is made before the server starts and the clock runs
     server = CappedServer(cap_mb)
     outside, dialogs = [], []
     try:
@@ -301,7 +310,7 @@ def replay(name: str, cap_mb: float, tmp: Path) -> dict:
             start = time.monotonic()
             error = ""
             try:
-                refusal = action(page, server.url)
+                refusal = action(page, server.url, arg)
             except Exception as err:  # noqa: BLE001 - a dead server shows up here; reported, not raised
                 refusal, error = "", f"{type(err).__name__}: {str(err)[:120]}"
             seconds = time.monotonic() - start
@@ -367,7 +376,7 @@ def main(argv=None) -> int:
         for name in chosen:
             r = replay(name, args.cap_mb, Path(tmp))
             big = name in ("csv-10m", "ragged-1m")
-            ok = (r["survived"] and (r["p95_s"] or 0) < TARGET_P95_S and not r["outside_requests"] and not r["dialogs"]
+            ok = (r["survived"] and not r["error"] and (r["p95_s"] or 0) < TARGET_P95_S and not r["outside_requests"] and not r["dialogs"]
                   and not r["outside_links"] and (not big or r["peak_mb"] < TARGET_PEAK_MB))  # fmt: skip
             ok_all &= ok
             p95 = "n/a" if r["p95_s"] is None else f"{r['p95_s']:.2f} s"
