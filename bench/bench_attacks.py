@@ -232,6 +232,8 @@ def upload_then_task(page, url: str, path: Path) -> str:
     page.get_by_text("Upload a CSV", exact=True).first.click()
     wait_idle(page)
     page.locator('input[type="file"]').set_input_files(str(path))
+    read = page.get_by_text("n_observations, n_features)").or_(page.locator('[data-testid="stAlert"]'))
+    read.first.wait_for(timeout=600_000)  # the file read (or refused) on the Data page
     wait_idle(page, 600_000)
     open_page(page, "Task")
     return refusal_text(page, 60_000)
