@@ -37,6 +37,9 @@ from bench.common import ROOT, chromium_path, free_port, row, wait_idle
 
 FAR = "http://127.0.0.2:9"  # an "outside" host: any request to it is counted
 TARGET_P95_S, TARGET_PEAK_MB = 2.0, 1500.0
+ALERTS = (
+    '[data-testid="stAlertContentError"], [data-testid="stAlertContentWarning"], [data-testid="stException"]'
+)
 
 
 # ---- attack files ----------------------------------------------------------------------------
@@ -214,7 +217,7 @@ class Bystander:
 # ---- the attacker's browser ---------------------------------------------------------------------
 def refusal_text(page, timeout_ms: float) -> str:
     """The first error or warning the page shows (waits up to ``timeout_ms``), or ``""``."""
-    alert = page.locator('[data-testid="stAlert"], [data-testid="stException"]').first
+    alert = page.locator(ALERTS).first
     with contextlib.suppress(Exception):
         alert.wait_for(timeout=timeout_ms)
         return " ".join(alert.inner_text().split())[:160]
@@ -232,7 +235,7 @@ def upload_then_task(page, url: str, path: Path) -> str:
     page.get_by_text("Upload a CSV", exact=True).first.click()
     wait_idle(page)
     page.locator('input[type="file"]').set_input_files(str(path))
-    read = page.get_by_text("n_observations, n_features)").or_(page.locator('[data-testid="stAlert"]'))
+    read = page.get_by_text("n_observations, n_features)").or_(page.locator(ALERTS))
     read.first.wait_for(timeout=600_000)  # the file read (or refused) on the Data page
     wait_idle(page, 600_000)
     open_page(page, "Task")

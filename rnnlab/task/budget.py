@@ -114,7 +114,8 @@ def check(cost: FramingCost, config: TaskConfig) -> None:
     limit = settings.max_framed_values()
     n, steps, features = cost.x_shape
     if cost.values > limit:
-        shape = f"X: {n:,} samples × {steps:,} steps × {features:,} features, y: {_millions(cost.y_values)}"
+        plural = "s" if features != 1 else ""
+        shape = f"X: {n:,} samples × {steps:,} steps × {features:,} feature{plural}, y: {_millions(cost.y_values)}"
         asked = f"The framed task would hold {_millions(cost.values)} values ({shape})"
         limit_text = f"the limit is {_millions(limit)} (RNNLAB_MAX_FRAMED_VALUES)"
         if config.kind == "forecast":
