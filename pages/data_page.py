@@ -192,7 +192,7 @@ if dataset.n_features > plots_data.MAX_PANELS:
         )
         or None
     )
-if dataset.layout == "series" or dataset.n_sequences == 1:
+if plots_data.one_series(dataset):
     widgets.shared_chart(
         "series", shown, lambda: plots_data.whole_series(dataset, shown), key="data-chart-series"
     )

@@ -139,9 +139,7 @@ with tabs[0]:
         info = weights.layer_weights(layers[layer_index])
         st.markdown(f"**{info['cell_title']}**, {info['units']} units, input width d = {info['input_width']}")
         st.markdown(f"Parameters: `{info['formula']}` (Keras counts {info['params']})")
-        st.dataframe(
-            [{"array": a["name"], "shape": str(a["shape"])} for a in info["arrays"]], hide_index=True
-        )
+        st.dataframe(inside_data.weight_rows(info), hide_index=True)
         direction = 0
         if info["bidirectional"]:
             direction = st.radio(
@@ -157,9 +155,8 @@ with tabs[1]:
     if trace is None:
         st.info("Pick a trained recurrent model above.")
     else:
-        before = trace.cell == "gru" and not trace.spec.reset_after
-        st.latex(EQUATIONS["gru_reset_before" if before else trace.cell])
-        t = st.slider("Step t", 0, trace.states.shape[1] - 1, 0, key="inside_step")
+        st.latex(EQUATIONS[inside_data.equation_key(trace)])
+        t = st.slider("Step t", 0, inside_data.n_steps(trace) - 1, 0, key="inside_step")
         details = numpy_rnn.step_details(trace, t, sample)
         widgets.chart(plots_inside.step_detail_bars(details))
         if trace.backward is not None:
@@ -171,9 +168,7 @@ with tabs[2]:
     if trace is None:
         st.info("Pick a trained recurrent model above.")
     else:
-        names = (
-            framed.feature_names if framed is not None and len(framed.feature_names) == X.shape[2] else None
-        )
+        names = inside_data.feature_labels(framed, X)
         widgets.chart(
             plots_inside.hidden_state_heatmap(trace, sample, names, st.session_state.get("inside_step"))
         )

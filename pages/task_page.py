@@ -102,7 +102,7 @@ def collection_settings(base: TaskConfig, dataset) -> dict:
     pad = base.padding
     sides = ["post", "pre"]
     side = st.radio("Pad side", sides, index=sides.index(pad.side), horizontal=True, key="task-pad-side")
-    label = f"Length (0 = the longest, {int(dataset.lengths.max())} steps)"
+    label = f"Length (0 = the longest, {dataset.tensor_shape[1]} steps)"
     length = st.number_input(
         label, 0, widget_max(1_000_000, pad.length), pad.length or 0, key="task-pad-length"
     )
