@@ -39,7 +39,7 @@ with st.sidebar:
     try:
         actions.apply_link()  # a shared configuration link (?ds=…&model=…&train=…), applied once
     except ValueError as err:
-        st.error(str(err))
+        widgets.error(err)
     choice = session.dataset_choice()
     st.caption("Current dataset")
     if choice:  # an uploaded file's name is user text: shown inert

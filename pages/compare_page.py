@@ -10,7 +10,7 @@ st.title("🏁 Compare runs")
 try:
     actions.apply_link()  # a lesson or shared link opened straight on this page (no-op once applied)
 except ValueError as err:
-    st.error(str(err))
+    widgets.error(err)
 ws = actions.workspace()
 store = resources.run_store()
 
@@ -32,7 +32,7 @@ if box is not None:
                 actions.open_workspace(other)
                 st.rerun()
             except ValueError as err:
-                st.error(str(err))
+                widgets.error(err)
 
         st.markdown(
             "**Link to this workspace with the current settings** (copy it with the icon on the right):"
@@ -40,12 +40,14 @@ if box is not None:
         st.code(actions.share_url(), language=None)
 
 runs = store.list_runs(ws)
+n_runs = store.count_runs(ws)  # exact, also past the newest 500 the table lists
 by_id = {run["id"]: run for run in runs}
 
 # ---- the table ----------------------------------------------------------------------------
 if runs:
-    st.subheader(f"{len(runs)} runs in this workspace")
-    st.caption("Click a column header to sort.")
+    st.subheader(f"{n_runs:,} run{'s' if n_runs != 1 else ''} in this workspace")
+    shown = f"The newest {len(runs):,} are listed. " if n_runs > len(runs) else ""
+    st.caption(f"{shown}Click a column header to sort.")
     st.dataframe(compare.table_rows(runs), hide_index=True, width="stretch", key="compare-table")
 else:
     st.info(
@@ -88,12 +90,12 @@ if race_col.button("🏁 Race the cells", key="compare-race", type="primary"):
     try:
         actions.submit_variants(session.RACE_JOBS, "race")
     except ValueError as err:
-        st.error(str(err))
+        widgets.error(err)
 if seed_col.button(f"🎲 Train the current setting with {n_seeds} seeds", key="compare-seeds"):
     try:
         actions.submit_variants(session.SEED_JOBS, "seeds", int(n_seeds))
     except ValueError as err:
-        st.error(str(err))
+        widgets.error(err)
 
 
 def _job_panel(key: str, title: str) -> None:
@@ -145,11 +147,11 @@ if runs:
             actions.load_run_settings(target)
             st.success("Settings loaded: the Task, Model and Train pages now show this run's configuration.")
         except ValueError as err:
-            st.error(str(err))
+            widgets.error(err)
     confirm = delete_col.checkbox("Yes, delete it (and its model file)", key="compare-delete-confirm")
     if delete_col.button("Delete run", key="compare-delete", disabled=not confirm):
         store.delete_run(target_id, workspace=ws)
-        st.toast(f"Deleted {compare.run_label(target)}")
+        st.toast(f"Deleted {widgets.plain(compare.run_label(target))}")
         st.rerun()
     if export_col.button("Prepare export zip", key="compare-export"):
         try:
@@ -162,7 +164,7 @@ if runs:
                 on_click="ignore",
             )
         except ValueError as err:
-            st.error(str(err))
+            widgets.error(err)
 
 # ---- import ------------------------------------------------------------------------------------
 box = widgets.advanced("Import a run zip")  # hidden in presentation mode
@@ -175,7 +177,7 @@ if box is not None:
                     new_id = export.import_run(store, upload.getvalue(), ws)
                 st.success(f"Imported as {new_id}")
             except ValueError as err:
-                st.error(str(err))
+                widgets.error(err)
 
 # ---- class board -------------------------------------------------------------------------------
 st.subheader("Class board")

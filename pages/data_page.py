@@ -134,7 +134,7 @@ try:
     with st.spinner("Reading the file…"):
         dataset = current.current_dataset()
 except ValueError as err:
-    st.error(str(err))
+    widgets.error(err)
     st.stop()
 if dataset is None:
     st.info("Upload the CSV again: this session no longer holds its bytes.")
@@ -151,9 +151,13 @@ b.metric(
 )
 c.metric("Features", info["n_features"])
 d.metric("Missing values filled", info["missing_filled"])
-st.caption("Features: " + ", ".join(info["features"][:40]) + (" …" if info["n_features"] > 40 else ""))
+st.caption(
+    "Features: "
+    + ", ".join(widgets.code(f) for f in info["features"][:40])
+    + (" …" if info["n_features"] > 40 else "")
+)
 if info["classes"]:
-    st.markdown(f"**Label `{info['label']}`** — {len(info['classes'])} classes")
+    st.markdown(f"**Label {widgets.code(info['label'])}** — {len(info['classes'])} classes")
     st.dataframe(
         {"class": list(info["classes"]), "sequences": list(info["classes"].values())},
         hide_index=True,
@@ -164,16 +168,18 @@ elif info["target_summary"]:
     column = info["label"] or info["step_targets"]
     per = "per step" if info["step_targets"] else "per sequence"
     st.markdown(
-        f"**Target `{column}`** ({per}): min {t['min']:g}, mean {t['mean']:.4g}, max {t['max']:g}, "
+        f"**Target {widgets.code(column)}** ({per}): min {t['min']:g}, mean {t['mean']:.4g}, max {t['max']:g}, "
         f"std {t['std']:.4g}"
     )
 if info["time_column"]:
     st.markdown(
-        f"**Time:** `{info['time_column']}`, {info['frequency'] or 'frequency not recognised'}, "
-        f"{info['start']} … {info['end']}"
+        f"**Time:** {widgets.code(info['time_column'])}, {info['frequency'] or 'frequency not recognised'}, "
+        f"{widgets.plain(info['start'])} … {widgets.plain(info['end'])}"
     )
 if info["splits"]:
-    st.caption("The archive's own split: " + ", ".join(f"{k} {v}" for k, v in info["splits"].items()))
+    st.caption(
+        "The archive's own split: " + ", ".join(f"{widgets.plain(k)} {v}" for k, v in info["splits"].items())
+    )
 for note in info["notes"]:
     st.caption(f"Note: {widgets.plain(note)}")
 st.caption("Tasks this data allows: " + ", ".join(info["tasks"]))

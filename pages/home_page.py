@@ -49,7 +49,7 @@ for i, lesson in enumerate(presets.list_lessons()):
             try:
                 actions.open_lesson(lesson.key)
             except ValueError as err:
-                st.error(str(err))
+                widgets.error(err)
             else:
                 st.switch_page("pages/compare_page.py" if lesson.race else "pages/train_page.py")
         right.markdown(f"[Link to share](?{urlencode(lesson.query())})")

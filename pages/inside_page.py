@@ -30,7 +30,7 @@ def _submit(job_key: str, name: str, kwargs: dict) -> None:
     try:
         job_id = resources.job_manager().submit_call(name, kwargs, resources.session_id())
     except ValueError as err:
-        st.error(str(err))
+        widgets.error(err)
         return
     session.set_lab_job_id(job_key, job_id)
 
@@ -99,7 +99,7 @@ else:
     try:
         model = caches.saved_model(str(entry["path"]), entry["mtime"])
     except (ValueError, OSError) as err:
-        st.error(f"Could not load {entry['path'].name}: {err}")
+        widgets.error(f"Could not load {entry['path'].name}: {err}")
     if model is not None:
         layers = numpy_rnn.recurrent_layers(model)
         if not layers:
@@ -115,7 +115,7 @@ if layers:
         "Recurrent layer", range(len(layers)), format_func=lambda i: layers[i].name, key="inside_layer"
     )
     sample = c2.number_input("Sequence", 0, len(X) - 1, 0, key="inside_sample")
-    st.caption(f"Inputs: {source}.")
+    st.caption(f"Inputs: {widgets.plain(source)}.")
     trace = numpy_rnn.trace_model(model, X, layer_index)
     gap = numpy_rnn.keras_difference(model, X, trace, layer_index)
     st.caption(f"NumPy recomputation vs Keras's own output: largest difference {gap:.1e}.")
@@ -239,7 +239,7 @@ with tabs[5]:
                 padding_lab.check_dataset(dataset)
             _submit(session.INSIDE_LAB_JOB, "padding_lab", {"dataset": dataset})
         except ValueError as err:
-            st.error(str(err))
+            widgets.error(err)
     _poll(session.INSIDE_LAB_JOB)
     result = session.lab_result(session.INSIDE_LAB)
     if result:
@@ -271,5 +271,5 @@ with tabs[6]:
                 "No problems found: no flat line, no divergence, no overfitting, scaling and padding look fine."
             )
         for finding in findings:
-            st.warning(f"**{finding['name'].replace('_', ' ')}** — {finding['message']}")
-            st.caption(f"Hint: {finding['hint']}")
+            st.warning(f"**{finding['name'].replace('_', ' ')}** — {widgets.plain(finding['message'])}")
+            st.caption(f"Hint: {widgets.plain(finding['hint'])}")

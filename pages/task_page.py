@@ -68,7 +68,7 @@ def forecast_settings(base: TaskConfig, features: list[str], frequency: str | No
             try:
                 out["offsets"] = parse_units(text, "offsets")
             except ValueError as err:
-                st.error(str(err))
+                widgets.error(err)
                 st.stop()
     out["season_length"], out["stride"] = base.season_length, base.stride
     box = widgets.advanced()  # rarely needed: hidden in presentation mode, the stored values stay
@@ -136,7 +136,7 @@ try:
     dataset = current.current_dataset()
     stored = current.task_config() if dataset is not None else None
 except ValueError as err:
-    st.error(str(err))
+    widgets.error(err)
     st.stop()
 if dataset is None:
     st.info("Pick a dataset on the Data page (or Open one on the Home page) first.")
@@ -200,7 +200,7 @@ with shapes_box:
     cols[3].metric("padded share", f"{framed.padded_share:.1%}")
     cols[4].metric("best baseline, test", f"{best['test'][metric]:.4g}", help=f"{best['name']}, {metric}")
     for note in framed.notes:
-        st.caption(note)
+        st.caption(widgets.plain(note))
 
 if kind == "forecast":
     st.subheader("Timeline")
@@ -226,5 +226,5 @@ st.caption(f"Fitted on train, scored on exactly the validation and test samples 
            f"units. ★ = best on validation by {framed.main_metric}: **{best['name']}**.")  # fmt: skip
 st.dataframe(plots_task.scoreboard_table(board, best["name"]), hide_index=True, width="stretch")
 for note in skipped + [f"{row['name']}: {row['note']}" for row in board if row.get("note")]:
-    st.caption(note)
+    st.caption(widgets.plain(note))
 widgets.chart(plots_task.scoreboard_bars(board, framed.main_metric, best["name"]))

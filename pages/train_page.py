@@ -23,7 +23,7 @@ try:
     dataset = current.current_dataset()
     task = current.task_config() if dataset is not None else None
 except ValueError as err:
-    st.error(str(err))
+    widgets.error(err)
     dataset = task = None
 model = session.model_config() or ModelConfig()
 saved = session.train_config() or TrainConfig()
@@ -83,7 +83,7 @@ if dataset is not None and task is not None:
         )  # fmt: skip
         session.set_train_config(config)
     except ValueError as err:
-        st.error(str(err))
+        widgets.error(err)
         config = None
     if config is not None:
         st.code(actions.share_url(), language=None)
@@ -94,7 +94,7 @@ if dataset is not None and task is not None:
             actions.start_training(config)
             st.rerun()
         except ValueError as err:
-            st.error(str(err))
+            widgets.error(err)
 
 
 # ---- the live panel ------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def _panel() -> None:
     try:
         status = manager.status(ids[-1])
     except ValueError as err:
-        st.error(str(err))
+        widgets.error(err)
         return
     start = status.start or {}
     if status.state == "queued":
@@ -129,22 +129,22 @@ def _panel() -> None:
     )
     if status.active:
         for finding in train_findings.live_findings(status.history, framed):
-            st.warning(train_findings.finding_text(finding))
+            widgets.finding(finding)
         if not was_active:
             st.rerun()  # the whole page, so the settings show the job as running
         return
     if status.state == "failed":
-        st.error(status.message or "Training failed.")
+        widgets.error(status.message or "Training failed.")
     elif status.state == "stopped":
-        st.warning(status.message)
+        widgets.warning(status.message)
     else:
-        st.success(status.message)
+        widgets.success(status.message)
     if result.get("verdict"):
-        st.subheader(f"Verdict: the model {result['verdict']}")
+        st.subheader(f"Verdict: the model {widgets.plain(result['verdict'])}")
         st.table(result_rows(result))
         st.caption("The Results page shows predictions against truth and every baseline.")
     for finding in train_findings.final_findings(result, framed) if result else []:
-        st.warning(train_findings.finding_text(finding))
+        widgets.finding(finding)
     if was_active:
         st.rerun()  # stop polling: the job has ended
 

@@ -291,6 +291,14 @@ class RunStore:
             rows = con.execute(sql + " ORDER BY created DESC LIMIT ?", [*args, int(limit)]).fetchall()
         return [self._decode(r) for r in rows]
 
+    def count_runs(self, workspace: str | None) -> int:
+        """How many runs the workspace has (``None``: every workspace), exactly."""
+        sql, args = "SELECT COUNT(*) FROM runs", []
+        if workspace is not None:
+            sql, args = sql + " WHERE workspace=?", [check_id(workspace, "workspace")]
+        with self._connect() as con:
+            return int(con.execute(sql, args).fetchone()[0])
+
     def get_run(self, run_id: str, workspace: str | None = None) -> dict[str, Any]:
         """One run as a dict; ``workspace`` (if given) must own it or have it shared.
 
