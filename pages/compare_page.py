@@ -12,7 +12,10 @@ try:
 except ValueError as err:
     widgets.error(err)
 ws = actions.workspace()
-store = resources.run_store()
+try:
+    store = resources.run_store()
+except ValueError:  # the data directory cannot be written: app.py's banner says so
+    st.stop()
 
 box = widgets.advanced(
     f"Workspace `{ws}` — bookmark this page's URL to come back to these runs"

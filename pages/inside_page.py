@@ -258,8 +258,8 @@ with tabs[6]:
     if not models:
         st.info("The detectors check a trained run: train a model first.")
     else:
-        store = resources.run_store()
         try:
+            store = resources.run_store()
             run = store.get_run(entry["run_id"])
             history, predictions = store.history(entry["run_id"]), store.predictions(entry["run_id"])
         except ValueError:

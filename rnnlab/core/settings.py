@@ -41,6 +41,11 @@ def max_upload_bytes() -> int:
     return int(float(os.environ.get("RNNLAB_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
 
 
+def max_upload_mb() -> int:
+    """The upload cap in whole megabytes (at least 1), as Streamlit's ``server.maxUploadSize`` takes it."""
+    return max(1, -(-max_upload_bytes() // (1024 * 1024)))
+
+
 def n_workers() -> int:
     """Training worker processes: ``$RNNLAB_WORKERS`` (default: CPU cores)."""
     return max(1, int(os.environ.get("RNNLAB_WORKERS") or os.cpu_count() or 1))
