@@ -33,8 +33,9 @@ PAGES = [
     st.Page("pages/inside_page.py", title="Inside the RNN", icon=":material/biotech:", url_path="inside"),
 ]
 resources.apply_upload_limit()  # Streamlit refuses a larger upload before its bytes are in memory
-if problem := resources.data_dir_problem():  # one clear banner on every page; runs cannot be kept
+if problem := resources.data_dir_problem():  # one clear banner instead of every page failing its own way
     widgets.error(problem)
+    st.stop()
 navigation = st.navigation(PAGES, position="sidebar")
 actions.workspace()  # keeps ?ws=… in the URL on every page, so a refresh brings the same runs back
 

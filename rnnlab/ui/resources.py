@@ -94,11 +94,16 @@ def job_manager() -> JobQueue:
     Pages that train or will soon (Model, Train, Compare) call this, so the warm workers import
     TensorFlow while the user is still choosing settings; Home, Data and Task never do.
     """
+    problem = data_dir_problem()
+    if problem is not None:
+        raise ValueError(problem)
     return _job_manager(str(settings.data_dir()))
 
 
 def started_job_manager() -> JobQueue | None:
     """The job manager if a page already started it, else ``None`` (never starts the pool)."""
+    if data_dir_problem() is not None:
+        return None
     return _started_managers().get(str(settings.data_dir()))
 
 
