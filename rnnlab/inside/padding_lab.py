@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab.core.metric_registry import main_metric
 from rnnlab.data.dataset import DataError, SequenceDataset
 from rnnlab.inside import numpy_rnn
 
@@ -157,7 +158,7 @@ def _model(
     model.compile(
         optimizer=keras.optimizers.Adam(0.01),
         loss=loss,
-        metrics=["accuracy" if classify else "mae"],
+        metrics=[main_metric("classify" if classify else "regress")],
         run_eagerly=shape[0] <= EAGER_MAX_STEPS,
     )
     return model
@@ -199,6 +200,7 @@ def run_lab(
 
     scaled, y, classes, _ = _prepare(dataset, max_sequences, seed)
     classify = classes is not None
+    metric = main_metric("classify" if classify else "regress")
     safe, collide, share = pad_values(scaled)
     n_val = max(2, len(scaled) // 4)
     T = max(len(s) for s in scaled)
@@ -222,7 +224,6 @@ def run_lab(
         )
         out = model.predict(X[:n_show], verbose=0)
         history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
-        metric = "accuracy" if classify else "mae"
         results.append(
             {
                 "key": key,
@@ -247,7 +248,7 @@ def run_lab(
     with_mask = numpy_rnn.run_layer(layer, x, numpy_rnn.input_mask(x, safe)).states[0]
     without_mask = numpy_rnn.run_layer(layer, x).states[0]
     return {
-        "metric": "accuracy" if classify else "mae",
+        "metric": metric,
         "classes": classes,
         "lengths": lengths[:n_show],
         "max_length": T,

@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnnlab.core.metric_registry import direction_text
 from rnnlab.inside.numpy_rnn import Trace
 
 CELL_COLOURS = {"simple_rnn": "#d62728", "lstm": "#1f77b4", "gru": "#2ca02c"}
@@ -275,7 +276,7 @@ def padding_metrics(lab: dict) -> go.Figure:
             marker_color=["#2ca02c" if v["key"] == "post_mask" else "#7f7f7f" for v in variants],
         )
     )
-    better = "higher is better" if lab["metric"] == "accuracy" else "lower is better"
+    better = direction_text(lab["metric"])
     fig.update_layout(title=f"Validation {lab['metric']} ({better})", height=340)
     return fig
 

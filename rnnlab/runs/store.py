@@ -34,15 +34,14 @@ from pathlib import Path
 from typing import Any
 
 from rnnlab.core import settings
+from rnnlab.core.metric_registry import higher_is_better, main_metric
 from rnnlab.runs.schema import MIGRATIONS, migrate
 from rnnlab.runs.values import (
     ID_RE,
     JSON_COLUMNS,
-    LOWER_IS_BETTER,
     STATUSES,
     check_id,
     library_versions,
-    main_metric_of,
     new_run_id,
     new_workspace_id,
     owner_alive,
@@ -126,7 +125,7 @@ class RunStore:
                     info.get("label"),
                     int(info.get("owner_pid") or os.getpid()),
                     info.get("owner_token") or process_token(int(info.get("owner_pid") or os.getpid())),
-                    main_metric_of(kind),
+                    main_metric(kind),
                 ),
             )
 
@@ -146,7 +145,7 @@ class RunStore:
                 (run_id, int(epoch), json.dumps(logs)),
             )
             val = logs.get(f"val_{row['main_metric']}")
-            better = "<" if row["main_metric"] in LOWER_IS_BETTER else ">"
+            better = ">" if higher_is_better(row["main_metric"]) else "<"
             con.execute(
                 f"""UPDATE runs SET updated=?, epochs_done=(SELECT COUNT(*) FROM epochs WHERE run_id=?),
                     best_val=CASE WHEN ? IS NOT NULL AND (best_val IS NULL OR ? {better} best_val)
@@ -317,7 +316,7 @@ class RunStore:
 
     def class_board(self, dataset: str, task_kind: str, limit: int = 100) -> list[dict[str, Any]]:
         """Shared runs of every workspace on one dataset and task kind, best test metric first."""
-        order = "ASC" if main_metric_of(task_kind) in LOWER_IS_BETTER else "DESC"
+        order = "DESC" if higher_is_better(main_metric(task_kind)) else "ASC"
         with self._connect() as con:
             rows = con.execute(
                 f"""SELECT * FROM runs WHERE shared=1 AND dataset_name=? AND task_kind=?
@@ -333,7 +332,6 @@ __all__ = [
     "RunStore",
     "check_id",
     "library_versions",
-    "main_metric_of",
     "new_run_id",
     "new_workspace_id",
 ]

@@ -21,7 +21,6 @@ JSON_COLUMNS = (
     "scoreboard",
     "best_baseline",
 )
-LOWER_IS_BETTER = {"mae", "rmse", "mase", "loss", "mse"}
 
 
 def new_workspace_id() -> str:
@@ -53,11 +52,6 @@ def library_versions() -> dict[str, str]:
         with contextlib.suppress(metadata.PackageNotFoundError):
             out[name] = metadata.version(name)
     return out
-
-
-def main_metric_of(task_kind: str | None) -> str:
-    """The metric runs of a task kind are ranked by: accuracy for classify, MAE otherwise."""
-    return "accuracy" if task_kind == "classify" else "mae"
 
 
 def plain(value: Any) -> Any:

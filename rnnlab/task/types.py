@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rnnlab.core.config import Config
+from rnnlab.core.metric_registry import main_metric
 from rnnlab.data.dataset import DataError
 from rnnlab.task import scaling
 from rnnlab.task.padding import SIDES
@@ -213,7 +214,7 @@ class FramedData:
 
     @property
     def main_metric(self) -> str:
-        return "accuracy" if self.config.kind == "classify" else "mae"
+        return main_metric(self.config.kind)
 
     def sizes(self) -> dict[str, int]:
         return {f"n_{name}": len(self.split(name)) for name in NAMES}
