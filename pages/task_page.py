@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rnnlab.core.values import parse_int_list
 from rnnlab.plots import task as plots_task
 from rnnlab.task import framing
 from rnnlab.task.types import PaddingConfig, TaskConfig, suggested_season
@@ -69,7 +70,7 @@ def forecast_settings(base: TaskConfig, features: list[str], frequency: str | No
             default = ", ".join(str(o) for o in base.offsets) or "1"
             text = st.text_input("Offsets after the window (e.g. 1, 7, 14)", default, key="task-offsets")
             try:
-                out["offsets"] = tuple(int(v) for v in text.replace(" ", "").split(",") if v)
+                out["offsets"] = parse_int_list(text, "offsets")
             except ValueError:
                 st.error(f"Offsets must be whole numbers separated by commas. Received: {text!r}")
                 st.stop()

@@ -35,6 +35,7 @@ from typing import Any
 
 from rnnlab.core import settings
 from rnnlab.core.metric_registry import higher_is_better, main_metric
+from rnnlab.core.values import to_json_value
 from rnnlab.runs.schema import MIGRATIONS, migrate
 from rnnlab.runs.values import (
     ID_RE,
@@ -45,7 +46,6 @@ from rnnlab.runs.values import (
     new_run_id,
     new_workspace_id,
     owner_alive,
-    plain,
     process_token,
     to_json,
 )
@@ -99,8 +99,8 @@ class RunStore:
         device, versions, label (configs as Config objects or dicts)."""
         check_id(run_id, "run")
         workspace = check_id(info.get("workspace"), "workspace")
-        ref = plain(info.get("dataset_ref") or {})
-        task = plain(info.get("task") or info.get("task_config"))
+        ref = to_json_value(info.get("dataset_ref") or {})
+        task = to_json_value(info.get("task") or info.get("task_config"))
         kind = (task or {}).get("kind")
         with self._connect() as con:
             con.execute(
@@ -120,7 +120,7 @@ class RunStore:
                     to_json(info.get("model") or info.get("model_config")),
                     to_json(info.get("train") or info.get("train_config")),
                     info.get("params"),
-                    info.get("device") or (plain(info.get("train") or {}) or {}).get("device"),
+                    info.get("device") or (to_json_value(info.get("train") or {}) or {}).get("device"),
                     to_json(info.get("versions") or library_versions()),
                     info.get("label"),
                     int(info.get("owner_pid") or os.getpid()),
@@ -135,7 +135,7 @@ class RunStore:
         ``epoch`` is numbered as the caller counts (the job manager counts from 0); writing an epoch again
         replaces it.
         """
-        logs = plain(logs)
+        logs = to_json_value(logs)
         with self._connect() as con:
             row = con.execute("SELECT main_metric FROM runs WHERE id=?", (run_id,)).fetchone()
             if row is None:

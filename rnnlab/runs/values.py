@@ -9,6 +9,8 @@ import re
 import secrets
 from typing import Any
 
+from rnnlab.core.values import to_json_value
+
 STATUSES = ("running", "finished", "stopped", "failed", "interrupted", "diverged", "early_stopped")
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
 JSON_COLUMNS = (
@@ -54,23 +56,8 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def plain(value: Any) -> Any:
-    """Configs → dicts, NumPy → lists/floats, so anything the jobs pass can be stored as JSON."""
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def to_json(value: Any) -> str | None:
-    return None if value is None else json.dumps(plain(value), allow_nan=True)
+    return None if value is None else json.dumps(to_json_value(value), allow_nan=True)
 
 
 def owner_alive(pid: int | None, token: str | None) -> bool:
