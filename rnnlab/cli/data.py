@@ -57,7 +57,7 @@ def _describe(args: argparse.Namespace) -> int:
         time_column=args.time_column,
         label_column=args.label_column,
     )
-    result = summary.summarize(dataset)
+    result = summary.dataset_summary(dataset)
     if args.json:
         print_json(result)
     else:

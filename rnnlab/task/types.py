@@ -14,7 +14,7 @@ from rnnlab.core.config import Config
 from rnnlab.core.metric_registry import main_metric
 from rnnlab.data.dataset import DataError
 from rnnlab.task import scaling
-from rnnlab.task.padding import SIDES
+from rnnlab.task.padding import SIDES, real_step_mask
 from rnnlab.task.splits import NAMES, check_shares
 
 KINDS = ("classify", "regress", "forecast", "tag")
@@ -170,8 +170,6 @@ class FramedData:
 
     def real_steps(self, name: str) -> np.ndarray:
         """Boolean ``(n, T)``: True on real steps of the split."""
-        from rnnlab.task.padding import real_step_mask
-
         part = self.split(name)
         return real_step_mask(part.lengths, part.X.shape[1], self.config.padding.side)
 
