@@ -28,7 +28,6 @@ __all__ = [
     "cudnn_warnings",
     "custom_objects",
     "output_units",
-    "real_step_mask",
     "summary_rows",
 ]
 
@@ -44,23 +43,6 @@ def output_units(framed, config: ModelConfig | None = None) -> int:
     if kind == "tag" and (config is None or config.recurrent):
         return int(math.prod(shape[1:]))
     return int(math.prod(shape))
-
-
-def real_step_mask(framed, split: str = "train") -> np.ndarray:
-    """Boolean ``(n, n_steps)``: True on a sample's real steps, False on padding.
-
-    Uses each sample's length and the padding side (pre-padding puts the real steps last).
-    """
-    if hasattr(framed, "real_steps"):
-        return np.asarray(framed.real_steps(split), dtype=bool)
-    arrays = framed.split(split)
-    n, steps = arrays.X.shape[0], arrays.X.shape[1]
-    lengths = np.minimum(np.asarray(arrays.lengths, dtype=np.int64), steps)
-    positions = np.arange(steps)[None, :]
-    padding = getattr(framed.config, "padding", None)
-    if padding is not None and padding.side == "pre":
-        return positions >= (steps - lengths)[:, None]
-    return np.broadcast_to(positions < lengths[:, None], (n, steps))
 
 
 def custom_objects() -> dict[str, Any]:
@@ -98,7 +80,7 @@ def loss_and_metrics(framed) -> tuple[Any, list]:
 
 def _normalization(framed, layers):
     X = framed.scaled("train")[0]
-    real = X[real_step_mask(framed, "train")]
+    real = X[framed.real_steps("train")]
     if real.size == 0:
         raise ValueError("Normalization needs at least one real training step. Received: 0 real steps")
     norm = layers.Normalization(axis=-1, name="normalization")
