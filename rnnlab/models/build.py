@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnlab.models import params
 from rnnlab.models.config import ModelConfig
 
 __all__ = [
@@ -52,7 +53,7 @@ def custom_objects() -> dict[str, Any]:
         ``{"PerStepMSE": cls, "per_step_abs_error": fn, "per_step_squared_error": fn}`` — pass it as
         ``custom_objects=`` when loading a compiled tagging model in a fresh process.
     """
-    from rnnlab.models.keras_objects import CUSTOM_OBJECTS
+    from rnnlab.models.keras_objects import CUSTOM_OBJECTS  # imports Keras: only when a model is loaded
 
     return dict(CUSTOM_OBJECTS)
 
@@ -243,8 +244,6 @@ def formula_check(model, config: ModelConfig, framed) -> list[dict]:
         ``[{"layer", "formula", "by formula", "Keras count", "agrees"}, …]`` for every layer with weights,
         in order; ``agrees`` is True when the two counts are equal.
     """
-    from rnnlab.models import params
-
     rows = params.layer_table(
         config, framed.n_features, n_steps=framed.n_steps, n_outputs=output_units(framed, config)
     )

@@ -23,8 +23,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rnnlab.data import catalog
+from rnnlab.models.config import ModelConfig
 from rnnlab.runs import export_script
 from rnnlab.runs.store import RunStore, new_run_id
+from rnnlab.task import framing
+from rnnlab.task.collection import encode_labels
+from rnnlab.task.types import TaskConfig
+from rnnlab.training.config import TrainConfig
 
 MEMBERS = ("config.json", "metrics.json", "history.csv", "predictions.csv", "data.csv", "model.keras",
            "train_again.py", "README.txt")  # fmt: skip
@@ -34,10 +40,6 @@ FORMAT = 1
 
 def _framing(run: dict[str, Any], dataset: Any = None):
     """``(dataset, framed)`` for the run, or ``(None, None)`` when its data is not bundled / not given."""
-    from rnnlab.data import catalog
-    from rnnlab.task import framing
-    from rnnlab.task.types import TaskConfig
-
     ref = run.get("dataset_ref") or {}
     try:
         if dataset is None and ref.get("source", "bundled") == "bundled" and ref.get("name"):
@@ -92,8 +94,6 @@ def data_frame(dataset, framed) -> pd.DataFrame:
             part.insert(0, "sequence", i)
             kind = framed.config.kind
             if kind == "classify":
-                from rnnlab.task.collection import encode_labels
-
                 codes, names = encode_labels(dataset.labels)
                 part["label"] = names[codes[i]]
             elif kind == "regress":
@@ -257,10 +257,6 @@ def import_run(store: RunStore, source: bytes | str | Path, workspace: str) -> s
         ValueError: not an rnnlab zip, unsafe member names, invalid configs, or a model that
             ``safe_mode`` refuses (e.g. a ``Lambda`` layer carrying Python code).
     """
-    from rnnlab.models.config import ModelConfig
-    from rnnlab.task.types import TaskConfig
-    from rnnlab.training.config import TrainConfig
-
     members = _read_members(source if isinstance(source, bytes) else Path(source).read_bytes())
     try:
         config = json.loads(members["config.json"])

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import platform
 import re
 import secrets
+from importlib import metadata
 from typing import Any
+
+import psutil
 
 from rnnlab.core.values import to_json_value
 
@@ -46,9 +50,6 @@ def check_id(value: Any, what: str = "workspace") -> str:
 
 def library_versions() -> dict[str, str]:
     """Versions of Python and the libraries a run depends on (read without importing TensorFlow)."""
-    import platform
-    from importlib import metadata
-
     out = {"python": platform.python_version()}
     for name in ("numpy", "pandas", "tensorflow", "keras", "streamlit"):
         with contextlib.suppress(metadata.PackageNotFoundError):
@@ -65,8 +66,6 @@ def owner_alive(pid: int | None, token: str | None) -> bool:
     if not pid:
         return False
     try:
-        import psutil
-
         if not psutil.pid_exists(pid):
             return False
         return token is None or process_token(pid) == token
@@ -77,8 +76,6 @@ def owner_alive(pid: int | None, token: str | None) -> bool:
 def process_token(pid: int) -> str | None:
     """A token for one process's life (its start time), so a reused pid is not taken for the owner."""
     try:
-        import psutil
-
         return f"{psutil.Process(pid).create_time():.3f}"
     except Exception:  # noqa: BLE001 - no such process, or psutil missing
         return None
