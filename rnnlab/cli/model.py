@@ -12,7 +12,7 @@ from rnnlab.models.config import ModelConfig
 
 def keras_count(config: ModelConfig, n_features: int, n_outputs: int | None = None) -> int:
     """Build the recurrent stack (and an output ``Dense``) in Keras and return ``count_params()``."""
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
     from keras import layers
 
     x = inputs = keras.Input(shape=(None, n_features))

@@ -16,7 +16,7 @@ from rnnlab.inside import numpy_rnn
 
 
 def _scalar_output(model: Any, y: Any, reduce: str) -> Any:
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the Data and Task pages must not load TensorFlow
 
     flat = tf.reshape(y, (tf.shape(y)[0], -1))
     if reduce == "auto":
@@ -41,7 +41,7 @@ def input_gradient_norms(model: Any, X: np.ndarray, reduce: str = "auto") -> np.
     Returns:
         (n, T) float64 gradient norms in input time order.
     """
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the Data and Task pages must not load TensorFlow
 
     X = np.asarray(X, dtype=np.float32)
     if X.ndim != 3:

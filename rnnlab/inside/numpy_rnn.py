@@ -302,7 +302,7 @@ def trace_model(model: Any, X: np.ndarray, index: int = 0) -> Trace:
     The layers before it (Masking, Normalization, earlier recurrent layers) are run by Keras, so this
     imports Keras; the recurrent layer itself is recomputed in NumPy with the Masking layer's mask.
     """
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     layers = recurrent_layers(model)
     if not layers:
@@ -322,7 +322,7 @@ def trace_model(model: Any, X: np.ndarray, index: int = 0) -> Trace:
 
 def keras_difference(model: Any, X: np.ndarray, trace: Trace, index: int = 0) -> float:
     """Largest |NumPy − Keras| over the layer's actual output (sequence or last step) on X."""
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     layer = recurrent_layers(model)[index]
     expected = np.asarray(

@@ -143,7 +143,7 @@ def _prepare(dataset: SequenceDataset, max_sequences: int, seed: int):
 def _model(
     cell: str, units: int, shape: tuple[int, int], mask_value: float | None, n_out: int, classify: bool
 ):
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     layers = [keras.Input(shape)]
     if mask_value is not None:
@@ -196,7 +196,7 @@ def run_lab(
         raise ValueError(
             f"`variants` must be a subset of {tuple(VARIANTS)} with 'post_mask'. Received: {variants}"
         )
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     scaled, y, classes, _ = _prepare(dataset, max_sequences, seed)
     classify = classes is not None

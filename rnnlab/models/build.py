@@ -53,7 +53,7 @@ def custom_objects() -> dict[str, Any]:
         ``{"PerStepMSE": cls, "per_step_abs_error": fn, "per_step_squared_error": fn}`` — pass it as
         ``custom_objects=`` when loading a compiled tagging model in a fresh process.
     """
-    from rnnlab.models.keras_objects import CUSTOM_OBJECTS  # imports Keras: only when a model is loaded
+    from rnnlab.models.keras_objects import CUSTOM_OBJECTS  # lazy: Keras, kept off the Data and Task pages
 
     return dict(CUSTOM_OBJECTS)
 
@@ -72,7 +72,7 @@ def loss_and_metrics(framed) -> tuple[Any, list]:
     if kind == "classify":
         return "sparse_categorical_crossentropy", ["accuracy"]
     if kind == "tag":
-        import keras
+        import keras  # lazy: the Data and Task pages must not load TensorFlow
 
         objs = custom_objects()
         return objs["PerStepMSE"](), [keras.metrics.MeanMetricWrapper(objs["per_step_abs_error"], name="mae")]
@@ -110,7 +110,7 @@ def build_model(config: ModelConfig, framed) -> Any:
         >>> model.output_shape  # classify with 3 classes               # doctest: +SKIP
         (None, 3)
     """
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
     from keras import layers
 
     kind = framed.config.kind

@@ -68,7 +68,7 @@ class TrainResult:
 
 def make_optimizer(train_config: TrainConfig):
     """The Keras optimizer named by ``train_config.optimizer`` at its learning rate."""
-    import keras  # only when fitting: the pages import rnnlab.training without Keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     cls = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD}
     return cls[train_config.optimizer](learning_rate=train_config.learning_rate)
@@ -109,7 +109,7 @@ def train(
         >>> result.status, len(result.history["loss"])  # doctest: +SKIP
         ('finished', 2)
     """
-    import keras  # only when fitting: the pages import rnnlab.training without TensorFlow
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
     import tensorflow as tf
 
     def emit(event: dict) -> None:

@@ -24,7 +24,7 @@ def _floats(logs: dict | None) -> dict[str, float]:
 
 def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train):
     """A tiny callback: throttled batch events, epoch events, Stop and NaN checks."""
-    import keras  # only when fitting: the pages import rnnlab.training without Keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     class Live(keras.callbacks.Callback):
         def __init__(self):

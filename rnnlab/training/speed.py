@@ -65,7 +65,7 @@ def fit_settings(model, train_config: TrainConfig, n_steps: int, steps_per_epoch
 
 def make_dataset(x, y, weight, batch_size: int, shuffle_seed: int | None):
     """A batched, prefetched ``tf.data.Dataset`` (shuffled every epoch when ``shuffle_seed`` is given)."""
-    import tensorflow as tf  # only when fitting: the pages import this module without TensorFlow
+    import tensorflow as tf  # lazy: the Data and Task pages must not load TensorFlow
 
     parts = (x, y) if weight is None else (x, y, weight)
     data = tf.data.Dataset.from_tensor_slices(parts)
