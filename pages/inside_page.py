@@ -4,10 +4,11 @@ the padding lab and the failure detectors."""
 import streamlit as st
 
 from rnnlab.core import settings
-from rnnlab.inside import gradients, numpy_rnn, padding_lab, synthetic, weights
+from rnnlab.inside import cell_steps, gradients, numpy_rnn, padding_lab, synthetic, weights
 from rnnlab.inside import page_data as inside_data
 from rnnlab.jobs.types import progress_line
 from rnnlab.plots import inside as plots_inside
+from rnnlab.plots import padding_lab as plots_padding
 from rnnlab.ui import state as ui_state
 
 POLL_SECONDS = 1.0
@@ -164,7 +165,7 @@ with tabs[1]:
         before = trace.cell == "gru" and not trace.spec.reset_after
         st.latex(EQUATIONS["gru_reset_before" if before else trace.cell])
         t = st.slider("Step t", 0, trace.states.shape[1] - 1, 0, key="inside_step")
-        details = numpy_rnn.step_details(trace, t, sample)
+        details = cell_steps.step_details(trace, t, sample)
         ui_state.chart(plots_inside.step_detail_bars(details))
         if trace.backward is not None:
             st.caption(
@@ -259,9 +260,9 @@ with tabs[5]:
         )
         for v in lab["variants"]:
             st.markdown(f"- **{v['key']}** — {lab['metric']} {v['val_metric']:.3g}: {v['explanation']}")
-        ui_state.chart(plots_inside.padding_metrics(lab))
-        ui_state.chart(plots_inside.padding_predictions(lab))
-        ui_state.chart(plots_inside.padding_states(lab))
+        ui_state.chart(plots_padding.padding_metrics(lab))
+        ui_state.chart(plots_padding.padding_predictions(lab))
+        ui_state.chart(plots_padding.padding_states(lab))
 
 with tabs[6]:
     if not models:

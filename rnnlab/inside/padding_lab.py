@@ -17,7 +17,7 @@ import numpy as np
 
 from rnnlab.core.metric_registry import main_metric
 from rnnlab.data.dataset import DataError, SequenceDataset
-from rnnlab.inside import numpy_rnn
+from rnnlab.inside import cell_steps, numpy_rnn
 
 VARIANTS = {
     "post_mask": (
@@ -245,7 +245,7 @@ def run_lab(
     pick = int(np.argmin(lengths[:n_val]))  # the shortest validation sequence: the most padding
     layer = numpy_rnn.recurrent_layers(model)[0]
     x = X[pick : pick + 1].astype(np.float64)
-    with_mask = numpy_rnn.run_layer(layer, x, numpy_rnn.input_mask(x, safe)).states[0]
+    with_mask = numpy_rnn.run_layer(layer, x, cell_steps.input_mask(x, safe)).states[0]
     without_mask = numpy_rnn.run_layer(layer, x).states[0]
     return {
         "metric": metric,
