@@ -17,7 +17,7 @@ from rnnlab.data import catalog, reader
 from rnnlab.data.dataset import SequenceDataset
 from rnnlab.evaluation import scoreboard
 from rnnlab.task import framing
-from rnnlab.task.types import SPLIT_MODES, TaskConfig
+from rnnlab.task.types import KINDS, SPLIT_MODES, TaskConfig
 
 
 def load(data: str) -> tuple[SequenceDataset, str | None]:
@@ -101,12 +101,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers) -> None:
-    p = subparsers.add_parser("baselines", help="frame a task and print the naive baselines' scoreboard")
-    p.add_argument("data", help="bundled dataset key (e.g. sunspots) or a CSV path")
+def add_task_options(p: argparse.ArgumentParser, seed_flag: str = "--seed") -> None:
+    """The options that describe a task (kind, window, columns, split), shared by ``baselines`` and ``train``.
+
+    Args:
+        p: The sub-command's parser.
+        seed_flag: The option that sets the split's seed (``train`` has its own ``--seed`` for training).
+    """
     p.add_argument(
         "--task",
-        choices=["classify", "regress", "forecast", "tag"],
+        choices=KINDS,
         help="default: what the data allows first",
     )
     p.add_argument("--window", type=int, help="forecast: input steps W")
@@ -128,7 +132,13 @@ def register(subparsers) -> None:
     p.add_argument(
         "--test-share", type=float, help="share for test (default 0.15; 0.2 with --val-share 0 = SOURCES.md)"
     )
-    p.add_argument("--seed", type=int, help="seed of random / stratified splits")
+    p.add_argument(seed_flag, type=int, help="seed of random / stratified splits")
     p.add_argument("--season-length", type=int, help="season for seasonal naive (default from the frequency)")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("baselines", help="frame a task and print the naive baselines' scoreboard")
+    p.add_argument("data", help="bundled dataset key (e.g. sunspots) or a CSV path")
+    add_task_options(p)
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=run)

@@ -24,7 +24,6 @@ from rnnlab.evaluation import scoreboard
 from rnnlab.models.config import CELLS, ModelConfig
 from rnnlab.runs.recorder import RunRecorder
 from rnnlab.task import framing
-from rnnlab.task.types import SPLIT_MODES
 from rnnlab.training import fit
 from rnnlab.training.config import OPTIMIZERS
 
@@ -126,26 +125,7 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     p = subparsers.add_parser("train", help="train a model headless (in this process) and judge it")
     p.add_argument("data", help="bundled dataset key (e.g. ecg200) or a CSV path")
-    p.add_argument(
-        "--task", choices=["classify", "regress", "forecast", "tag"], help="default: the data's first"
-    )
-    p.add_argument("--window", type=int, help="forecast: input steps W")
-    p.add_argument("--horizon", type=int, help="forecast: predict the next H steps")
-    p.add_argument(
-        "--offsets",
-        type=int_list_type("--offsets", example="1,7,14"),
-        help="forecast: chosen future offsets, e.g. 1,7,14",
-    )
-    p.add_argument("--stride", type=int, help="forecast: steps between window starts")
-    p.add_argument("--input", nargs="+", metavar="COL", help="input columns (default: all)")
-    p.add_argument("--target", nargs="+", metavar="COL", help="forecast target columns (default: the first)")
-    p.add_argument(
-        "--split-mode", choices=SPLIT_MODES, help="auto: temporal for series, archive or stratified"
-    )
-    p.add_argument("--val-share", type=float, help="share for validation (default 0.15)")
-    p.add_argument("--test-share", type=float, help="share for test (default 0.15)")
-    p.add_argument("--split-seed", type=int, help="seed of random / stratified splits")
-    p.add_argument("--season-length", type=int, help="season for seasonal naive")
+    task.add_task_options(p, seed_flag="--split-seed")
     p.add_argument("--cell", choices=CELLS, default="gru")
     p.add_argument(
         "--units",
