@@ -81,3 +81,21 @@ def test_make_inert_is_idempotent_and_keeps_templates():
     )
     assert once["data"][0]["hovertemplate"] == "%{y}<extra></extra>"
     _assert_inert(go.Figure(once))
+
+
+def test_every_figure_builder_is_decorated():
+    import importlib
+    import inspect
+    import pkgutil
+
+    import rnnlab.plots
+
+    builders = []
+    for info in pkgutil.iter_modules(rnnlab.plots.__path__):
+        module = importlib.import_module(f"rnnlab.plots.{info.name}")
+        for name, func in inspect.getmembers(module, inspect.isfunction):
+            if func.__module__ == module.__name__ and not name.startswith("_"):
+                if inspect.signature(func).return_annotation in ("go.Figure", go.Figure):
+                    builders.append(func)
+    assert len(builders) > 20
+    assert [f.__qualname__ for f in builders if not hasattr(f, "__wrapped__")] == []

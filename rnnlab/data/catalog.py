@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rnnlab.core import settings
-from rnnlab.data import read_options
+from rnnlab.data import read_options, reader
 from rnnlab.data.dataset import LAYOUTS, DataError, SequenceDataset
 
 CATALOG_FILE = "catalog.json"
@@ -142,8 +142,6 @@ def load_dataset(key: str, **overrides: Any) -> SequenceDataset:
     Raises:
         DataError: unknown key, or options the file cannot satisfy.
     """
-    from rnnlab.data import reader
-
     entry = get_entry(key)
     options = entry.reader_options()
     options.update({k: v for k, v in read_options.check(overrides).items() if v is not None})

@@ -12,6 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from rnnlab.core.metric_registry import direction_text
 from rnnlab.plots.inert import inert_text
 from rnnlab.runs.compare import cell_name, run_label, seconds_per_epoch, seed_band
 
@@ -125,11 +126,7 @@ def metric_bars(
             x=names, y=values, marker_color=colours, text=[f"{v:.3g}" for v in values], textposition="outside"
         )
     )
-    better = (
-        "higher is better"
-        if metric in ("accuracy", "balanced_accuracy", "macro_f1", "r2")
-        else "lower is better"
-    )
+    better = direction_text(metric)
     fig.update_layout(
         title=f"test {metric} ({better}); grey = naive baselines", yaxis_title=metric, height=420
     )

@@ -25,19 +25,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from rnnlab.data import read_options as reader_options
+from rnnlab.models.config import ModelConfig
+from rnnlab.task.types import TaskConfig
+from rnnlab.training.config import TrainConfig
 
 CONFIG_PARAMS = ("ds", "ro", "task", "model", "train")
 _KEY_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 MAX_TOKEN = 4000
 
 
-def config_classes() -> dict[str, type]:
-    """The Config class behind each query parameter (imported lazily; none imports TensorFlow)."""
-    from rnnlab.models.config import ModelConfig
-    from rnnlab.task.types import TaskConfig
-    from rnnlab.training.config import TrainConfig
-
-    return {"task": TaskConfig, "model": ModelConfig, "train": TrainConfig}
+CONFIG_CLASSES: dict[str, type] = {"task": TaskConfig, "model": ModelConfig, "train": TrainConfig}
 
 
 @dataclass(frozen=True)
@@ -125,7 +122,7 @@ def from_query(params: Mapping[str, Any]) -> SharedConfig:
             )
         read_options = reader_options.check(read_options)  # unknown keys: the list of known ones
     configs: dict[str, Any] = {}
-    classes = config_classes()
+    classes = CONFIG_CLASSES
     for name, cls in classes.items():
         token = one(name)
         if token is not None:
