@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from rnnlab.data.dataset import DataError, SequenceDataset
 from rnnlab.data.reader import read_csv
-from rnnlab.runs import export
+from rnnlab.runs import run_import
 from rnnlab.runs.store import RunStore, new_workspace_id
 from rnnlab.task import framing
 from rnnlab.task.types import PaddingConfig, TaskConfig
@@ -198,7 +198,7 @@ def random_zip(draw) -> bytes:
 def _check_zip(data: bytes) -> None:
     before = len(STORE.list_runs(None, limit=10**6))
     try:
-        run_id = export.import_run(STORE, data, new_workspace_id())
+        run_id = run_import.import_run(STORE, data, new_workspace_id())
     except ValueError as err:
         message = str(err)
         assert message and "\n" not in message and len(message) < 800
@@ -222,5 +222,5 @@ def test_two_thousand_random_zips(data):
 
 
 def test_the_fuzzed_zip_base_imports():
-    run_id = export.import_run(STORE, make_zip(GOOD), new_workspace_id())
+    run_id = run_import.import_run(STORE, make_zip(GOOD), new_workspace_id())
     assert STORE.get_run(run_id)["epochs_done"] == 4

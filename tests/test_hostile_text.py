@@ -16,7 +16,7 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from rnnlab.runs import export
+from rnnlab.runs import run_import
 from rnnlab.runs.store import RunStore, new_workspace_id
 from rnnlab.ui import session
 from tests.test_import_limits import CONFIG, METRICS, history, make_zip
@@ -118,6 +118,6 @@ def test_an_imported_run_with_hostile_label_and_message_stays_text(tmp_path, mon
         "metrics.json": json.dumps(METRICS),
         "history.csv": history(3),
     }
-    run_id = export.import_run(RunStore(tmp_path), make_zip(members), ws)
+    run_id = run_import.import_run(RunStore(tmp_path), make_zip(members), ws)
     at = _page("compare_page", {session.WORKSPACE: ws, session.COMPARE_SELECTED: [run_id]}, {"ws": ws})
     _assert_inert(at)

@@ -12,7 +12,7 @@ import pytest
 
 from rnnlab.cli import main as cli
 from rnnlab.models.config import ModelConfig
-from rnnlab.runs import export
+from rnnlab.runs import export, run_import
 from rnnlab.runs.store import RunStore, new_workspace_id
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
@@ -59,7 +59,7 @@ def store(tmp_path):
 
 def test_a_good_zip_imports_whole(store):
     ws = new_workspace_id()
-    run_id = export.import_run(store, make_zip(good()), ws)
+    run_id = run_import.import_run(store, make_zip(good()), ws)
     run = store.get_run(run_id)
     assert run["status"] == "finished" and run["epochs_done"] == 3 and run["best_val"] == 0.4
     assert run["test_value"] == 0.5 and run["label"] == "imported: mine"
@@ -74,7 +74,7 @@ def test_unused_huge_members_are_never_read(store, monkeypatch):
     )
     assert len(data) < 200_000
     tracemalloc.start()
-    export.import_run(store, data, new_workspace_id())
+    run_import.import_run(store, data, new_workspace_id())
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 5 * 2**20
@@ -86,7 +86,7 @@ def test_a_zip_bomb_in_a_known_member_is_refused_before_unpacking(store, monkeyp
     data = make_zip(good(**{member: b" " * (30 * 2**20)}))
     tracemalloc.start()
     with pytest.raises(ValueError, match="at most 1 MB"):
-        export.import_run(store, data, new_workspace_id())
+        run_import.import_run(store, data, new_workspace_id())
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 5 * 2**20 and store.list_runs(None) == []
@@ -96,20 +96,20 @@ def test_total_cap_counts_all_known_members(store, monkeypatch):
     monkeypatch.setenv("RNNLAB_MAX_IMPORT_MB", "1")
     data = make_zip(good(**{"history.csv": history(3) + " " * 600_000, "metrics.json": " " * 600_000 + "{}"}))
     with pytest.raises(ValueError, match="unpack to at most 1 MB"):
-        export.import_run(store, data, new_workspace_id())
+        run_import.import_run(store, data, new_workspace_id())
 
 
 def test_three_hundred_thousand_history_rows_are_refused_at_once(store):
     data = make_zip(good(**{"history.csv": history(300_000)}))
     t0 = time.perf_counter()
     with pytest.raises(ValueError, match="RNNLAB_MAX_HISTORY_ROWS"):
-        export.import_run(store, data, new_workspace_id())
+        run_import.import_run(store, data, new_workspace_id())
     assert time.perf_counter() - t0 < 2.0 and store.list_runs(None) == []
 
 
 def test_ten_thousand_epochs_import_in_one_transaction(store):
     t0 = time.perf_counter()
-    run_id = export.import_run(store, make_zip(good(**{"history.csv": history(10_000)})), new_workspace_id())
+    run_id = run_import.import_run(store, make_zip(good(**{"history.csv": history(10_000)})), new_workspace_id())
     assert time.perf_counter() - t0 < 10.0
     assert store.get_run(run_id)["epochs_done"] == 10_000
 
@@ -145,7 +145,7 @@ MALFORMED = {
 @pytest.mark.parametrize("case", sorted(MALFORMED))
 def test_every_malformed_zip_is_one_line_and_leaves_nothing(store, case):
     with pytest.raises(ValueError) as info:
-        export.import_run(store, MALFORMED[case], new_workspace_id())
+        run_import.import_run(store, MALFORMED[case], new_workspace_id())
     message = str(info.value)
     assert message and "\n" not in message and len(message) < 600
     assert "Traceback" not in message
@@ -172,7 +172,7 @@ def test_unwritable_data_directory_is_one_line_and_status_two(tmp_path, monkeypa
 
 def test_a_damaged_model_file_is_never_exported(store):
     ws = new_workspace_id()
-    run_id = export.import_run(store, make_zip(good()), ws)
+    run_id = run_import.import_run(store, make_zip(good()), ws)
     store.model_path(run_id).write_bytes(b"PK\x03\x04 truncated")
     with store._connect() as con:
         con.execute("UPDATE runs SET model_path=? WHERE id=?", (str(store.model_path(run_id)), run_id))
