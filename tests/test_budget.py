@@ -158,3 +158,26 @@ def test_training_memory_estimate_refuses_a_huge_batch_of_long_sequences(monkeyp
     with pytest.raises(ValueError, match="RNNLAB_MAX_TRAIN_MEMORY_MB") as info:
         model_budget.check_training(config, 1, 100_000, 1, batch_size=4096, data_values=100_000)
     assert "smaller batch size" in str(info.value)
+
+
+def test_the_train_page_refuses_a_model_over_the_budget_before_queueing(monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from rnnlab.training.config import TrainConfig
+    from rnnlab.ui import session
+    from tests import fakes
+
+    fake = fakes.install(monkeypatch, fakes.FakeJobManager())
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parent.parent / "pages" / "train_page.py"), default_timeout=60
+    )
+    at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": "sunspots", "title": "Sunspots"}
+    at.session_state[session.MODEL_CONFIG] = ModelConfig(cell="lstm", units=(2048, 2048))
+    at.session_state[session.TRAIN_CONFIG] = TrainConfig(epochs=1)
+    at.run()
+    at.button(key="train-start").click().run()
+    assert not at.exception, at.exception
+    assert any("RNNLAB" in e.value and "MAX" in e.value for e in at.error), [e.value for e in at.error]
+    assert fake.specs == {}  # nothing was queued
