@@ -40,6 +40,7 @@ TARGET_P95_S, TARGET_PEAK_MB = 2.0, 1500.0
 ALERTS = (
     '[data-testid="stAlertContentError"], [data-testid="stAlertContentWarning"], [data-testid="stException"]'
 )
+OUTCOMES = ALERTS + ', [data-testid="stAlertContentSuccess"]'  # a refusal, or an import that succeeded
 
 
 # ---- attack files ----------------------------------------------------------------------------
@@ -216,8 +217,8 @@ class Bystander:
 
 # ---- the attacker's browser ---------------------------------------------------------------------
 def refusal_text(page, timeout_ms: float) -> str:
-    """The first error or warning the page shows (waits up to ``timeout_ms``), or ``""``."""
-    alert = page.locator(ALERTS).first
+    """The first error, warning or success the page shows (waits up to ``timeout_ms``), or ``""``."""
+    alert = page.locator(OUTCOMES).first
     with contextlib.suppress(Exception):
         alert.wait_for(timeout=timeout_ms)
         return " ".join(alert.inner_text().split())[:160]
@@ -385,7 +386,7 @@ def main(argv=None) -> int:
                   and not r["outside_links"] and (not big or r["peak_mb"] < TARGET_PEAK_MB))  # fmt: skip
             ok_all &= ok
             p95 = "n/a" if r["p95_s"] is None else f"{r['p95_s']:.2f} s"
-            figure = (f"{'survived' if r['survived'] else 'KILLED' if r['killed'] else 'DOWN'}; refusal in {r['seconds']:.1f} s: "
+            figure = (f"{'survived' if r['survived'] else 'KILLED' if r['killed'] else 'DOWN'}; outcome in {r['seconds']:.1f} s: "
                       f"\"{r['refusal'][:90]}\"; peak {r['peak_mb']:,.0f} MB; other session p95 {p95}; "
                       f"outside requests {r['outside_requests']}, dialogs {r['dialogs']}, links {r['outside_links']}"
                       + (f"; {r['error']}" if r["error"] else ""))  # fmt: skip
