@@ -18,6 +18,7 @@ BENCHMARKS = {
     "load": "bench.bench_load",  # page reruns with 20 sessions and 2 trainings
     "lessons": "bench.bench_lessons",  # each lesson preset trains in under 60 s
     "race": "bench.bench_race",  # the Inside page's k-steps race over three seeds
+    "attacks": "bench.bench_attacks",  # each hostile or careless request against a capped server
 }
 
 
