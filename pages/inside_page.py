@@ -4,9 +4,10 @@ the padding lab and the failure detectors."""
 import streamlit as st
 
 from rnnlab.core import settings
-from rnnlab.inside import gradients, numpy_rnn, padding_lab, synthetic, weights
+from rnnlab.inside import cell_steps, gradients, numpy_rnn, padding_lab, synthetic, weights
 from rnnlab.inside import page_data as inside_data
 from rnnlab.plots import inside as plots_inside
+from rnnlab.plots import padding_lab as plots_padding
 from rnnlab.ui import caches, current, resources, session, widgets
 
 POLL_SECONDS = 1.0
@@ -146,7 +147,7 @@ with tabs[1]:
     else:
         st.latex(EQUATIONS[inside_data.equation_key(trace)])
         t = st.slider("Step t", 0, inside_data.n_steps(trace) - 1, 0, key="inside_step")
-        details = numpy_rnn.step_details(trace, t, sample)
+        details = cell_steps.step_details(trace, t, sample)
         widgets.chart(plots_inside.step_detail_bars(details))
         if trace.backward is not None:
             st.caption(
@@ -239,9 +240,9 @@ with tabs[5]:
         )
         for v in lab["variants"]:
             st.markdown(f"- **{v['key']}** — {lab['metric']} {v['val_metric']:.3g}: {v['explanation']}")
-        widgets.chart(plots_inside.padding_metrics(lab))
-        widgets.chart(plots_inside.padding_predictions(lab))
-        widgets.chart(plots_inside.padding_states(lab))
+        widgets.chart(plots_padding.padding_metrics(lab))
+        widgets.chart(plots_padding.padding_predictions(lab))
+        widgets.chart(plots_padding.padding_states(lab))
 
 with tabs[6]:
     if not models:
