@@ -17,6 +17,7 @@ from typing import Any
 # Modules that add sub-commands: each defines ``register(subparsers)``, and every
 # parser it adds sets ``func=callable(args) -> int``.
 COMMAND_MODULES = [
+    "rnnlab.cli.cluster",
     "rnnlab.cli.data",
     "rnnlab.cli.model",
     "rnnlab.cli.runs",

@@ -177,6 +177,14 @@ class RayRunner:
         if not refs:
             time.sleep(timeout)
             return []
+        if not ray.is_initialized():  # this process disconnected: never let a call start a local Ray
+            return [
+                {
+                    "type": "broken",
+                    "message": f"Disconnected from the Ray cluster at {self.address}",
+                    "fatal": True,
+                }
+            ]
         try:
             ready, _ = ray.wait(list(refs), num_returns=1, timeout=timeout)
             if ready:
