@@ -371,3 +371,24 @@ def test_both_runners_satisfy_the_runner_interface(manager):
     methods = [name for name in dir(Runner) if not name.startswith("_")]
     assert "poll" in methods and [m for m in methods if not callable(getattr(RayRunner, m, None))] == []
     assert manager.problem() is None
+
+
+def test_ray_addresses_and_which_jobs_ask_for_a_gpu(monkeypatch):
+    from rnnlab.core import settings
+    from rnnlab.jobs.cluster import _host_port, cluster_problem
+    from rnnlab.jobs.ray_runner import kind_of
+    from rnnlab.jobs.types import CallSpec, ClusterUnreachable
+
+    assert _host_port("auto") is None and _host_port("ray://10.0.0.5:10001") == ("10.0.0.5", 10001)
+    assert _host_port("head:6379") == ("head", 6379)
+    with pytest.raises(ClusterUnreachable, match="must be `auto`, `host:port` or `ray://host:port`"):
+        _host_port("head")
+    monkeypatch.setenv("RNNLAB_RAY_ADDRESS", "  ")
+    assert settings.ray_address() is None and cluster_problem() is None  # unset: the local pool, no problem
+    gpu = spec("g")
+    gpu.train = TrainConfig(epochs=1, device="/GPU:0")
+    assert (
+        kind_of(gpu) == "gpu"
+        and kind_of(spec("c")) == "cpu"
+        and kind_of(CallSpec("k_steps_race", {}, "s")) == "cpu"
+    )

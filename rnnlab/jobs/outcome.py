@@ -59,7 +59,8 @@ class TrainSummary(TypedDict, total=False):
     settings: dict
     dataset_ref: dict
     traceback: str
-    node: str  # where it ran (Ray: the node's address)
+    node: str  # where it ran (Ray: the node's address and id)
+    node_id: str
 
 
 class CallSummary(TypedDict, total=False):
@@ -71,6 +72,7 @@ class CallSummary(TypedDict, total=False):
     seconds: float
     traceback: str
     node: str
+    node_id: str
 
 
 class RunOutcome(TypedDict, total=False):
@@ -96,6 +98,7 @@ class RunOutcome(TypedDict, total=False):
     settings: dict
     dataset_ref: dict
     node: str
+    node_id: str
 
 
 def _plain(value):

@@ -70,7 +70,8 @@ class TrainingActor:
             summary["model_bytes"] = Path(path).read_bytes()
             summary["model_path"] = None
             Path(path).unlink(missing_ok=True)
-        summary["node"] = self.hello()["node"]
+        where = self.hello()
+        summary["node"], summary["node_id"] = where["node"], where["node_id"]
         self._keras.backend.clear_session(free_memory=True)
         return {"events": self.drain(), "summary": summary}
 
