@@ -2,6 +2,7 @@
 
     python -m bench.bench_ray overhead [--rounds 1]   # 8 ECG200 + 4 ECG5000 trainings, Ray vs local pool
     python -m bench.bench_ray spread                  # two 1-CPU nodes, a burst of 8: where each ran
+    python -m bench.bench_ray faults                  # a node removed mid-training: only its run fails
 
 ``overhead``: one single-node Ray cluster with as many CPUs as the pool has workers (``--cpus``, default
 2), the same twelve trainings submitted at once through the job manager on each runner, rounds
@@ -194,17 +195,62 @@ def spread(args) -> dict:
     return {"wall_s": wall, "counts": counts}
 
 
+def faults(args) -> dict:
+    """Two 1-CPU nodes each training; the second node leaves: its run fails with the reason, the other
+    finishes, its epochs so far stay in the store, and the next job runs on a fresh actor."""
+    from rnnlab.jobs.manager import JobManager
+    from rnnlab.jobs.ray_runner import RayRunner
+    from rnnlab.runs.store import RunStore
+    from tests.ray_cluster import LocalCluster
+    from tests.test_jobs import spec
+
+    os.environ.setdefault("RNNLAB_DATA_DIR", str(Path("/tmp") / f"rnnlab-bench-ray-{os.getpid()}"))
+    cluster = LocalCluster(cpus=(1, 1)).start()
+    manager = None
+    try:
+        import ray
+
+        from rnnlab.jobs.cluster import connect
+
+        connect(cluster.address)
+        cluster.wait_nodes(ray)
+        store = RunStore()
+        manager = JobManager(max_per_session=5, recorder=store, runner=RayRunner(cluster.address))
+        ids = [manager.submit(spec(f"fault-{i}", session=f"s{i}", epochs=3000, n=200)) for i in range(2)]
+        while any(len(manager.status(j).history.get("loss", [])) < 2 for j in ids):
+            time.sleep(0.2)
+        t0 = time.perf_counter()
+        cluster.kill_node(1)  # ray start --block on SIGTERM drains its node, then ends it
+        while all(manager.status(j).active for j in ids):
+            time.sleep(0.2)
+        gone = next(manager.status(j) for j in ids if not manager.status(j).active)
+        left = next(j for j in ids if j != gone.job_id)
+        print(
+            f"node removed: run {gone.run_id} {gone.state} after {time.perf_counter() - t0:.1f} s: {gone.message}"
+        )
+        print(f"  its epochs kept in the store: {store.get_run(gone.run_id)['epochs_done']}")
+        print(f"  the other run: {manager.status(left).state}")
+        manager.stop(left)
+        nxt = manager.wait(manager.submit(spec("fault-next", session="s9")), timeout=180)
+        print(f"next job: {nxt.state} on a fresh actor (pid {nxt.worker_pid})")
+    finally:
+        if manager is not None:
+            manager.shutdown()
+        cluster.stop()
+    return {"failed": gone.state, "next": nxt.state}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["overhead", "spread"], nargs="?", default="overhead")
+    parser.add_argument("what", choices=["overhead", "spread", "faults"], nargs="?", default="overhead")
     parser.add_argument("--rounds", type=int, default=1, help="rounds per side, alternating (default 1)")
     parser.add_argument("--cpus", type=int, default=2, help="pool workers = Ray node CPUs (default 2)")
     args = parser.parse_args(argv)
     outer = _in_namespace(argv)
     if outer is not None:
         return outer
-    (overhead if args.what == "overhead" else spread)(args)
+    {"overhead": overhead, "spread": spread, "faults": faults}[args.what](args)
     return 0
 
 

@@ -18,6 +18,7 @@ from rnnlab.core import settings
 from rnnlab.jobs.types import ClusterUnreachable
 
 DIAL_TIMEOUT_S = 3.0
+HEAD_CHECKS = 3  # the Ray runner gives the cluster up after this many failed dials of its head in a row
 HINT = "start it with `ray start --head` or unset RNNLAB_RAY_ADDRESS (README: A bigger class)"
 
 
@@ -87,6 +88,18 @@ def connect(address: str | None = None):
             first = f"{first} — set RAY_AUTH_TOKEN to the cluster's token (`ray get-auth-token` on the head)"
         raise ClusterUnreachable(f"Cannot connect to the Ray cluster at {address}: {first}") from None
     return ray
+
+
+def head_answers(address: str | None, timeout: float = 1.0) -> bool:
+    """Whether the cluster head's ``host:port`` accepts a connection (``True`` when unknown: Ray Client)."""
+    if not address:
+        return True
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def cluster_problem(address: str | None = None) -> str | None:

@@ -20,13 +20,14 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from rnnlab.jobs.cluster import connect
+from rnnlab.jobs.cluster import HEAD_CHECKS, connect, head_answers
 from rnnlab.jobs.messages import Device, Report, gone
 from rnnlab.jobs.ray_actor import TrainingActor
 from rnnlab.jobs.types import CallSpec, JobSpec
 
 DRAIN_EVERY_S = 0.25
 PING_EVERY_S = 2.0
+HEAD_EVERY_S = 2.0
 RESOURCES_EVERY_S = 5.0
 ACTOR_CONCURRENCY = 4  # run, plus drain and stop beside it
 
@@ -88,6 +89,11 @@ class RayRunner:
         self._nodes = 0
         self._resources_at = 0.0
         self._remote = self._ray.remote(TrainingActor)
+        try:  # the head's address, dialled every few seconds (unknown with Ray Client, which fails loudly)
+            self._head = self._ray.get_runtime_context().gcs_address
+        except Exception:  # noqa: BLE001
+            self._head = None
+        self._head_at, self._head_misses = time.monotonic(), 0
         with self._lock:
             self._refresh_resources(force=True)
             if self._capacity["cpu"]:
@@ -170,6 +176,9 @@ class RayRunner:
     # ---- the manager's thread ---------------------------------------------------------------------------
     def poll(self, timeout: float) -> list[Report]:
         ray = self._ray
+        lost = self._check_head()
+        if lost:
+            return lost
         with self._lock:
             self._refresh_resources()
             self._grow()
@@ -200,6 +209,24 @@ class RayRunner:
                 actor, what = refs[ref]
                 if actor in self._actors:
                     reports.extend(self._collect(actor, what, ref))
+        return reports
+
+    def _check_head(self) -> list[Report]:
+        """Every few seconds, dial the head; after :data:`HEAD_CHECKS` misses in a row the cluster is gone:
+        every running job fails with that reason and the manager gives up (``fatal``)."""
+        now = time.monotonic()
+        if not self._head or not self.refill or now - self._head_at < HEAD_EVERY_S:
+            return []
+        self._head_at = now
+        self._head_misses = 0 if head_answers(self._head) else self._head_misses + 1
+        if self._head_misses < HEAD_CHECKS:
+            return []
+        reason = f"The Ray cluster at {self.address} went away (its head does not answer)"
+        with self._lock:
+            self.refill = False
+            actors, self._actors = self._actors, []  # not killed: there is no cluster left to ask
+        reports: list[Report] = [gone(a.job_id, reason) for a in actors if a.job_id is not None]
+        reports.append({"type": "broken", "message": reason, "fatal": True})
         return reports
 
     def _outstanding(self) -> dict:
@@ -276,8 +303,8 @@ class RayRunner:
 
     def _refresh_resources(self, force: bool = False) -> None:
         now = time.monotonic()
-        if not force and now - self._resources_at < RESOURCES_EVERY_S:
-            return
+        if not force and (now - self._resources_at < RESOURCES_EVERY_S or self._head_misses):
+            return  # (never ask a head that just missed a dial: the call could block)
         self._resources_at = now
         try:
             nodes = [n for n in self._ray.nodes() if n.get("Alive")]
