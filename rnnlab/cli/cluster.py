@@ -18,6 +18,7 @@ import sys
 import time
 from typing import Any
 
+from rnnlab.cli.common import print_json
 from rnnlab.core import settings
 from rnnlab.jobs.cluster import cluster_info
 from rnnlab.jobs.manager import JobManager
@@ -33,15 +34,13 @@ def _unreachable(err: ClusterUnreachable) -> int:
 
 
 def show(args: argparse.Namespace) -> int:
-    from rnnlab.cli import main
-
     address = args.ray or settings.ray_address() or "auto"
     try:
         info = cluster_info(address)
     except ClusterUnreachable as err:
         return _unreachable(err)
     if args.json:
-        main.print_json(info)
+        print_json(info)
         return 0
     print(f"Ray cluster at {info['address']}: {info['cpus']:g} CPUs, {info['gpus']:g} GPUs, "
           f"{info['free_slots']} free CPU slots, {info['free_gpu_slots']} free GPU slots")  # fmt: skip

@@ -29,10 +29,10 @@ import threading
 import time
 
 from rnnlab.core import settings
-from rnnlab.jobs import pool, worker
+from rnnlab.jobs import worker
+from rnnlab.jobs.ledger import JobLedger
 from rnnlab.jobs.messages import Device, Report
 from rnnlab.jobs.outcome import failed_summary, run_outcome, write_model
-from rnnlab.jobs.queue import JobQueue
 from rnnlab.jobs.runner import Runner, make_runner
 from rnnlab.jobs.types import STATE_OF, CallSpec, ClusterUnreachable, JobSpec, JobStatus, QueueFull
 
@@ -56,15 +56,16 @@ def _run_info(spec: JobSpec) -> dict:
     }
 
 
-class JobManager(JobQueue):
+class JobManager(JobLedger):
     """One per server: the queue, the runner, and every job's status.
 
     Args:
         n_workers: Local worker processes (default :func:`rnnlab.core.settings.n_workers`; Ray sizes itself).
-        max_queued: Jobs waiting at most (default :func:`rnnlab.jobs.pool.max_queue`).
+        max_queued: Jobs waiting at most (default :func:`rnnlab.core.settings.max_waiting_jobs`).
         max_per_session: Jobs one session may have queued or running (default
             :func:`rnnlab.core.settings.max_queued_per_session`).
-        jobs_per_worker: Jobs before a local worker is replaced (default :func:`rnnlab.jobs.pool.jobs_per_worker`).
+        jobs_per_worker: Jobs before a local worker is replaced (default
+            :func:`rnnlab.core.settings.jobs_per_worker`).
         recorder: Optional object with ``start_run``, ``record_epoch``, ``finish_run`` (the run store);
             its errors are logged and never stop the server thread.
         runner: The :class:`~rnnlab.jobs.runner.Runner` (default :func:`rnnlab.jobs.runner.make_runner`: Ray
@@ -76,9 +77,11 @@ class JobManager(JobQueue):
         self, n_workers=None, max_queued=None, max_per_session=None, jobs_per_worker=None, recorder=None,
         runner: Runner | None = None,
     ):  # fmt: skip
-        super().__init__(max_queued or pool.max_queue(), max_per_session or settings.max_queued_per_session())
+        super().__init__(
+            max_queued or settings.max_waiting_jobs(), max_per_session or settings.max_queued_per_session()
+        )
         self.n_workers = n_workers or settings.n_workers()
-        self.jobs_per_worker = jobs_per_worker or pool.jobs_per_worker()
+        self.jobs_per_worker = jobs_per_worker or settings.jobs_per_worker()
         self.recorder = recorder
         self.data_dir = str(settings.data_dir())  # models are written here, beside the run store
         self._start_failures = 0

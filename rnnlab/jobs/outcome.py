@@ -20,6 +20,8 @@ from typing import Any, TypedDict
 
 import numpy as np
 
+from rnnlab.core.values import to_json_value
+
 MAX_PREDICTIONS = (
     20_000  # test predictions travel back whole (the server never loads a model), up to this many
 )
@@ -101,19 +103,6 @@ class RunOutcome(TypedDict, total=False):
     node_id: str
 
 
-def _plain(value):
-    """NumPy → plain Python (lists, floats) so summaries pickle small and JSON-encode later."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def summarize(result: Any, framed: Any, model_path: str | None, device: str) -> TrainSummary:
     """The plain summary of a :class:`rnnlab.training.fit.TrainResult` on ``framed``.
 
@@ -130,18 +119,18 @@ def summarize(result: Any, framed: Any, model_path: str | None, device: str) -> 
         k = min(MAX_PREDICTIONS, len(predictions))
         test = framed.split("test")
         samples = {
-            "index": _plain(test.index[:k]),
-            "y_true": _plain(test.y[:k]),
-            "y_pred": _plain(np.asarray(predictions, dtype=np.float32)[:k]),
+            "index": to_json_value(test.index[:k]),
+            "y_true": to_json_value(test.y[:k]),
+            "y_pred": to_json_value(np.asarray(predictions, dtype=np.float32)[:k]),
         }
     return {
         "status": result.status,
         "message": result.message,
         "history": result.history,
-        "test": _plain(evaluation.get("test")),
-        "scoreboard": _plain(evaluation.get("scoreboard")),
-        "best_baseline": _plain(evaluation.get("best_baseline")),
-        "skill": _plain(evaluation.get("skill")),
+        "test": to_json_value(evaluation.get("test")),
+        "scoreboard": to_json_value(evaluation.get("scoreboard")),
+        "best_baseline": to_json_value(evaluation.get("best_baseline")),
+        "skill": to_json_value(evaluation.get("skill")),
         "verdict": evaluation.get("verdict"),
         "predictions": samples,
         "task": framed.config.to_dict(),
@@ -150,7 +139,7 @@ def summarize(result: Any, framed: Any, model_path: str | None, device: str) -> 
         "device": device,
         "model_path": model_path,
         "params": int(result.model.count_params()),
-        "settings": _plain(result.settings),
+        "settings": to_json_value(result.settings),
     }
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing as mp
-import os
 import sys
 import threading
 import types
@@ -24,16 +23,6 @@ from rnnlab.jobs.types import CallSpec, JobSpec, death_reason
 
 log = logging.getLogger(__name__)
 _MAIN_LOCK = threading.Lock()
-
-
-def jobs_per_worker() -> int:
-    """Jobs a worker runs before it is replaced: ``$RNNLAB_JOBS_PER_WORKER`` (default 6, ~15 MB each)."""
-    return max(1, int(os.environ.get("RNNLAB_JOBS_PER_WORKER", "6")))
-
-
-def max_queue() -> int:
-    """Jobs waiting at most, all sessions together: ``$RNNLAB_MAX_QUEUE`` (default 64)."""
-    return max(1, int(os.environ.get("RNNLAB_MAX_QUEUE", "64")))
 
 
 @contextlib.contextmanager

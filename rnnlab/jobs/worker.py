@@ -51,17 +51,17 @@ def resolve_call(name: str):
     return getattr(importlib.import_module(module), func)
 
 
-def check_plain(value, where: str = "result") -> None:
+def checkto_json_value(value, where: str = "result") -> None:
     """Raise ``TypeError`` unless ``value`` is dicts/lists/tuples of str, numbers, None and NumPy arrays.
 
     Keeps Keras objects (and anything else that would need TensorFlow to unpickle) out of a lab result.
     """
     if isinstance(value, dict):
         for k, v in value.items():
-            check_plain(v, f"{where}[{k!r}]")
+            checkto_json_value(v, f"{where}[{k!r}]")
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
-            check_plain(v, f"{where}[{i}]")
+            checkto_json_value(v, f"{where}[{i}]")
     elif isinstance(value, np.ndarray):
         if value.dtype == object:
             raise TypeError(f"{where} is an object array; a lab result holds plain arrays only")
@@ -134,7 +134,7 @@ def run_call(spec, emit, should_stop) -> CallSummary:
         result = func(**kwargs)
         if not isinstance(result, dict):
             raise TypeError(f"{spec.name} returned a {type(result).__name__}, not a dict")
-        check_plain(result)
+        checkto_json_value(result)
         status, message = "finished", ""
     except _Stopped:
         result, status, message = None, "stopped", "Stopped before it finished."

@@ -46,7 +46,7 @@ class RunRecorder:
         self.dataset_ref = dict(dataset_ref or {})
         self.forward = on_event
         self.run_id = new_run_id()
-        self.device = "/CPU:0"
+        self.device = "/CPU:0"  # the train config's device, once started
 
     def start(self, dataset: Any, task: Any, model: Any, train: Any) -> str:
         """Create the run (status ``running``) and return its id."""

@@ -1,4 +1,4 @@
-"""The job queue's bookkeeping: first come first served across sessions, per-session and total limits,
+"""The job ledger — the queue's bookkeeping: first come first served across sessions, per-session and total limits,
 and every job's :class:`~rnnlab.jobs.types.JobStatus` (no processes, no threads: plain state under a lock).
 
 :class:`rnnlab.jobs.manager.JobManager` adds the runner that hosts the jobs and the thread that hears from it.
@@ -14,7 +14,7 @@ from collections import deque
 from rnnlab.jobs.types import CallSpec, JobSpec, JobStatus, QueueFull
 
 
-class JobQueue:
+class JobLedger:
     """Jobs waiting and running, and the limits on them.
 
     Args:
