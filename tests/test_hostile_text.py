@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ HOSTILE = [
     f"[Session expired - click here to sign in again]({FAR}/login)",
     f"<a href='{FAR}'>run</a>",
 ]
+GFM_AUTOLINK = re.compile(r"(?i)https?://127|www\.127|@127")  # a bare hostile URL GitHub Markdown would link
 MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 TEXT_ELEMENTS = ("markdown", "caption", "error", "warning", "info", "success", "subheader", "title", "header")
 
@@ -56,6 +58,10 @@ def _assert_inert(at: AppTest) -> int:
         for element in at.get(kind):
             rendered = MD.render(str(element.value))
             assert "<a " not in rendered and "<img" not in rendered, (kind, element.value)
+            text_nodes = re.sub(
+                r"<[^>]+>", "", re.sub(r"<code>.*?</code>", "", rendered)
+            )  # code is never linked
+            assert not GFM_AUTOLINK.search(text_nodes), (kind, element.value)
             checked += 1
     for chart in at.get("plotly_chart"):
         spec = chart.proto.spec

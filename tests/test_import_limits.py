@@ -109,7 +109,9 @@ def test_three_hundred_thousand_history_rows_are_refused_at_once(store):
 
 def test_ten_thousand_epochs_import_in_one_transaction(store):
     t0 = time.perf_counter()
-    run_id = run_import.import_run(store, make_zip(good(**{"history.csv": history(10_000)})), new_workspace_id())
+    run_id = run_import.import_run(
+        store, make_zip(good(**{"history.csv": history(10_000)})), new_workspace_id()
+    )
     assert time.perf_counter() - t0 < 10.0
     assert store.get_run(run_id)["epochs_done"] == 10_000
 

@@ -7,7 +7,9 @@ ways to show such a string, one per place it ends up:
 
 - :func:`markdown` inside Markdown text: every ASCII punctuation mark backslash-escaped (CommonMark's
   escapes, so links, images, emphasis, HTML, ``$`` maths and Streamlit's ``:color[…]`` directives
-  stay plain characters), line breaks folded to spaces;
+  stay plain characters), line breaks folded to spaces, and an invisible word joiner (U+2060) inside
+  every ``http``, ``ftp`` and ``www`` and before every ``@``: GitHub-flavoured Markdown turns a bare URL or
+  e-mail address into a link *after* escapes are decoded, and the joiner is what stops it;
 - :func:`code` as an inline code span whose backtick fence is longer than any run of backticks inside,
   so the text cannot close it;
 - :func:`plotly` in Plotly text (titles, axis labels, legends, hover): ``<`` and ``>`` as HTML
@@ -17,8 +19,10 @@ ways to show such a string, one per place it ends up:
 No Streamlit or Plotly import: the plots and the command line use it too.
 
 Example:
-    >>> markdown("![x](http://e.com/a.png)")
-    '\\\\!\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/e\\\\.com\\\\/a\\\\.png\\\\)'
+    >>> markdown("![x](e.png)")
+    '\\\\!\\\\[x\\\\]\\\\(e\\\\.png\\\\)'
+    >>> markdown("see http://e.com") == "see h\\u2060ttp\\\\:\\\\/\\\\/e\\\\.com"
+    True
     >>> code("a`b")
     '``a`b``'
     >>> plotly("<a href='x'>run</a>")
@@ -33,6 +37,10 @@ import string
 PUNCTUATION = frozenset(string.punctuation)  # every ASCII punctuation mark may be backslash-escaped
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _BREAKS = re.compile(r"[\r\n\t]+")
+_AUTOLINK = re.compile(
+    r"(?i)(?<=h)(?=ttp)|(?<=f)(?=tp)|(?<=w)(?=ww)|(?=\\@)"
+)  # inside each GFM autolink start
+JOINER = "\u2060"  # WORD JOINER: invisible, not a word character, so no autolink pattern matches across it
 MAX_CHARS = 2000  # longer user text is clipped, with an ellipsis
 
 
@@ -54,7 +62,8 @@ def markdown(text: object, limit: int = MAX_CHARS) -> str:
         >>> markdown("*bold* <b>")
         '\\\\*bold\\\\* \\\\<b\\\\>'
     """
-    return "".join("\\" + ch if ch in PUNCTUATION else ch for ch in clean(text, limit))
+    escaped = "".join("\\" + ch if ch in PUNCTUATION else ch for ch in clean(text, limit))
+    return _AUTOLINK.sub(JOINER, escaped)
 
 
 def code(text: object, limit: int = MAX_CHARS) -> str:
@@ -92,7 +101,7 @@ def message(err: object, limit: int = MAX_CHARS) -> str:
     """An error (or any message quoting user input) for ``st.error`` / ``st.warning``: all of it inert.
 
     Example:
-        >>> message(ValueError("Unknown key: [x](http://e)"))
-        'Unknown key\\\\: \\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/e\\\\)'
+        >>> message(ValueError("Unknown key: [x](e)"))
+        'Unknown key\\\\: \\\\[x\\\\]\\\\(e\\\\)'
     """
     return markdown(err, limit)

@@ -37,7 +37,8 @@ def _watch(page) -> tuple[list[str], list[str]]:
 
 
 def _no_outside_links(page) -> None:
-    assert page.locator('a[href*="127.0.0.2"], img[src*="127.0.0.2"]').count() == 0
+    found = page.locator('a[href*="127.0.0.2"], img[src*="127.0.0.2"]')
+    assert found.count() == 0, [found.nth(i).evaluate("e => e.outerHTML") for i in range(found.count())]
 
 
 def test_hostile_links_render_as_text(app_server, page):
