@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from rnnlab.core import settings as server_settings
 from rnnlab.core.values import parse_int_list
 from rnnlab.plots import task as plots_task
-from rnnlab.task import framing, splits
+from rnnlab.task import budget, framing, splits
 from rnnlab.task.types import PaddingConfig, TaskConfig, suggested_season
 from rnnlab.ui import current, session, widgets
 from rnnlab.ui.widgets import widget_max
@@ -184,14 +185,18 @@ try:
     config = TaskConfig(kind=kind, **settings)
     framed = current.current_framed(config)
     board, best, skipped = current.current_scoreboard(config)
-except ValueError as err:
-    shapes_box.error(str(err))
+except ValueError as err:  # the framing budget's refusal too: it says what to change
+    with shapes_box:
+        widgets.error(err)
     st.stop()
 current.store_task_config(config)
 
 with shapes_box:
     x_line, y_line = framing.shape_text(framed)
     st.code(f"{x_line}\n{y_line}", language="text")
+    cost = budget.estimate(dataset, config)
+    st.caption(f"Framed size: {cost.values:,} values of the {server_settings.max_framed_values():,} one task may hold "
+               "(RNNLAB_MAX_FRAMED_VALUES).")  # fmt: skip
     sizes, metric = framed.sizes(), framed.main_metric
     cols = st.columns(5)
     cols[0].metric("train", sizes["n_train"])
