@@ -52,17 +52,17 @@ def resolve_call(name: str):
     return getattr(importlib.import_module(module), func)
 
 
-def checkto_json_value(value, where: str = "result") -> None:
+def check_plain(value, where: str = "result") -> None:
     """Raise ``TypeError`` unless ``value`` is dicts/lists/tuples of str, numbers, None and NumPy arrays.
 
     Keeps Keras objects (and anything else that would need TensorFlow to unpickle) out of a lab result.
     """
     if isinstance(value, dict):
         for k, v in value.items():
-            checkto_json_value(v, f"{where}[{k!r}]")
+            check_plain(v, f"{where}[{k!r}]")
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
-            checkto_json_value(v, f"{where}[{i}]")
+            check_plain(v, f"{where}[{i}]")
     elif isinstance(value, np.ndarray):
         if value.dtype == object:
             raise TypeError(f"{where} is an object array; a lab result holds plain arrays only")
@@ -175,7 +175,7 @@ def run_call(spec, emit, should_stop) -> dict:
         result = func(**kwargs)
         if not isinstance(result, dict):
             raise TypeError(f"{spec.name} returned a {type(result).__name__}, not a dict")
-        checkto_json_value(result)
+        check_plain(result)
         status, message = "finished", ""
     except _Stopped:
         result, status, message = None, "stopped", "Stopped before it finished."
