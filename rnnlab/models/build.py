@@ -228,7 +228,7 @@ def cudnn_warnings(model_config: ModelConfig, task_config=None) -> list[str]:
         out.append(
             "GRU with `reset_after=False` has no cuDNN kernel; Keras's default `reset_after=True` has."
         )
-    padding = getattr(task_config, "padding", None)
+    padding = task_config.padding if task_config is not None else None
     if padding is not None and padding.side == "pre" and padding.mask:
         out.append(
             "Pre-padding with a mask: cuDNN requires masks that are strictly right-padded, so on a GPU "
