@@ -18,6 +18,7 @@ import numpy as np
 from rnnlab.core.metric_registry import main_metric
 from rnnlab.data.dataset import DataError, SequenceDataset
 from rnnlab.inside import cell_steps, numpy_rnn
+from rnnlab.models.config import CELL_LAYERS
 
 VARIANTS = {
     "post_mask": (
@@ -148,9 +149,7 @@ def _model(
     layers = [keras.Input(shape)]
     if mask_value is not None:
         layers.append(keras.layers.Masking(mask_value))
-    layers.append(
-        getattr(keras.layers, {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}[cell])(units)
-    )
+    layers.append(getattr(keras.layers, CELL_LAYERS[cell])(units))
     layers.append(keras.layers.Dense(n_out, activation="softmax" if classify else None))
     model = keras.Sequential(layers)
     loss = "sparse_categorical_crossentropy" if classify else "mse"

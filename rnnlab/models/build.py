@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from rnnlab.models import params
-from rnnlab.models.config import ModelConfig
+from rnnlab.models.config import CELL_LAYERS, ModelConfig
 
 __all__ = [
     "ModelConfig",
@@ -31,8 +31,6 @@ __all__ = [
     "output_units",
     "summary_rows",
 ]
-
-CELL_LAYERS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 def output_units(framed, config: ModelConfig | None = None) -> int:
