@@ -21,6 +21,7 @@ import numpy as np
 
 from rnnlab.models import params
 from rnnlab.models.config import CELL_LAYERS, ModelConfig
+from rnnlab.task.types import KINDS
 
 __all__ = [
     "ModelConfig",
@@ -112,7 +113,7 @@ def build_model(config: ModelConfig, framed) -> Any:
     from keras import layers
 
     kind = framed.config.kind
-    if kind not in ("classify", "regress", "forecast", "tag"):
+    if kind not in KINDS:
         raise ValueError(f"`kind` must be classify, regress, forecast or tag. Received: kind={kind!r}")
     steps, features = int(framed.n_steps), int(framed.n_features)
     y_shape = tuple(int(s) for s in framed.y_shape)
