@@ -19,6 +19,7 @@ from rnnlab.core.metric_registry import main_metric
 from rnnlab.data.dataset import DataError, SequenceDataset
 from rnnlab.inside import cell_steps, numpy_rnn
 from rnnlab.models.config import CELL_LAYERS
+from rnnlab.task.padding import pad_sequences
 
 VARIANTS = {
     "post_mask": (
@@ -91,15 +92,7 @@ def pad(sequences: list[np.ndarray], side: str, value: float, length: int | None
     """
     if side not in ("pre", "post"):
         raise ValueError(f"`side` must be 'pre' or 'post'. Received: side={side!r}")
-    T = length or max(len(s) for s in sequences)
-    out = np.full((len(sequences), T, sequences[0].shape[1]), value, dtype=np.float64)
-    for i, s in enumerate(sequences):
-        s = s[-T:]
-        if side == "post":
-            out[i, : len(s)] = s
-        else:
-            out[i, T - len(s) :] = s
-    return out
+    return pad_sequences(sequences, length, padding=side, truncating="pre", value=value, dtype="float64")
 
 
 def pad_values(scaled: list[np.ndarray]) -> tuple[float, float, float]:
