@@ -22,9 +22,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from rnnlab.data.dataset import DataError
+from rnnlab.data.dataset import LAYOUTS, DataError  # LAYOUTS: "auto" / None: detected
 
-LAYOUTS = ("long", "wide", "series")  # "auto" / None: detected
 FILLS = ("interpolate", "ffill", "drop")  # gaps inside a sequence; the first is the reader's default
 FILL_LABELS = {"interpolate": "linear interpolation", "ffill": "forward fill", "drop": "drop the step"}
 
