@@ -181,3 +181,18 @@ def test_the_train_page_refuses_a_model_over_the_budget_before_queueing(monkeypa
     assert not at.exception, at.exception
     assert any("RNNLAB" in e.value and "MAX" in e.value for e in at.error), [e.value for e in at.error]
     assert fake.specs == {}  # nothing was queued
+
+
+def test_reader_options_known_are_exactly_the_readers_keywords():
+    import inspect
+
+    from rnnlab.data import read_options, reader
+
+    keywords = {
+        n for n, p in inspect.signature(reader.read_csv).parameters.items() if p.kind is p.KEYWORD_ONLY
+    }
+    assert set(read_options.KNOWN) == keywords - {"name"}
+    with pytest.raises(DataError, match="Known: feature_columns"):
+        read_options.check({"colour": "red"})
+    with pytest.raises(DataError, match="`fill` must be one of"):
+        read_options.check({"fill": 3})
