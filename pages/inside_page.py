@@ -105,7 +105,7 @@ if layers:
         "Recurrent layer", range(len(layers)), format_func=lambda i: layers[i].name, key="inside_layer"
     )
     sample = c2.number_input("Sequence", 0, len(X) - 1, 0, key="inside_sample")
-    st.caption(f"Inputs: {widgets.plain(source)}.")
+    st.caption(f"Inputs: {source}.")
     trace = numpy_rnn.trace_model(model, X, layer_index)
     gap = numpy_rnn.keras_difference(model, X, trace, layer_index)
     st.caption(f"NumPy recomputation vs Keras's own output: largest difference {gap:.1e}.")
