@@ -40,7 +40,17 @@ TASK_BAD = [
     ("season_length", 0), ("season_length", -12), ("season_length", 1.5),
     ("scale", "false"), ("scale", 1), ("seed", 2**31), ("window", 100_001), ("kind", "cluster"),
 ]  # fmt: skip
-PADDING_BAD = [("mask", "no"), ("mask", 0), ("side", "middle"), ("length", 0), ("length", -5), ("length", 2.5), ("value", NAN), ("value", INF), ("value", "x")]
+PADDING_BAD = [
+    ("mask", "no"),
+    ("mask", 0),
+    ("side", "middle"),
+    ("length", 0),
+    ("length", -5),
+    ("length", 2.5),
+    ("value", NAN),
+    ("value", INF),
+    ("value", "x"),
+]
 MODEL_BAD = [
     ("units", (0,)), ("units", (32, 0)), ("units", (-4,)), ("units", (5000,)), ("units", (1.5,)), ("units", ()),
     ("head_units", (0,)), ("head_units", (8, -1)),
@@ -108,7 +118,10 @@ def test_the_edges_that_are_allowed():
     assert PaddingConfig(length=1, value=-1.0).length == 1 and PaddingConfig(length=None).length is None
     assert ModelConfig(units=(1, 4096), dropout=0.0, recurrent_dropout=0.95).units == (1, 4096)
     assert TrainConfig(learning_rate=1e-6, batch_size=1, epochs=1, patience=0, seed=0).patience == 0
-    assert TrainConfig(learning_rate=10.0, batch_size=4096, epochs=1000, patience=100, seed=2**31 - 1).epochs == 1000
+    assert (
+        TrainConfig(learning_rate=10.0, batch_size=4096, epochs=1000, patience=100, seed=2**31 - 1).epochs
+        == 1000
+    )
     assert TrainConfig(patience=None).patience is None
 
 
@@ -181,7 +194,9 @@ def test_task_page_takes_a_stored_config_beyond_its_usual_ranges():
     at = AppTest.from_file(str(ROOT / "pages" / "task_page.py"), default_timeout=60)
     at.session_state[ui_state.DATASET_CHOICE] = {"source": "bundled", "name": "three_cities", "title": "x"}
     at.session_state[ui_state.READ_OPTIONS] = {}
-    at.session_state[ui_state.TASK_CONFIG] = TaskConfig("regress", val_share=0.6, test_share=0.3, seed=2**31 - 1)
+    at.session_state[ui_state.TASK_CONFIG] = TaskConfig(
+        "regress", val_share=0.6, test_share=0.3, seed=2**31 - 1
+    )
     at.run()
     assert not at.exception, at.exception
     assert at.slider(key="task-val").value == pytest.approx(0.6)

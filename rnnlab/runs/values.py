@@ -25,8 +25,11 @@ LOWER_IS_BETTER = {"mae", "rmse", "mase", "loss", "mse"}
 
 
 def new_workspace_id() -> str:
-    """A fresh random workspace id (16 URL-safe characters); ids are tokens, never paths."""
-    return secrets.token_urlsafe(12)
+    """A fresh random workspace id: ``w`` and 16 URL-safe characters; ids are tokens, never paths.
+
+    It starts with a letter, so that a command line never reads it as an option (``--workspace -abc``).
+    """
+    return "w" + secrets.token_urlsafe(12)
 
 
 def new_run_id() -> str:
