@@ -2,8 +2,10 @@
 
 A run is written as it progresses — :meth:`RunStore.start_run` when the job starts,
 :meth:`RunStore.record_epoch` after every epoch, :meth:`RunStore.finish_run` at the end —
-so a crash loses at most the current epoch. Runs left ``running`` by a server process
-that no longer exists are marked ``interrupted`` when a store is opened.
+so a crash loses at most the current epoch. A training waiting in the job queue is kept as a
+``queued`` run (:meth:`RunStore.queue_run`). Runs left ``running`` or ``queued`` by a server process
+that no longer exists are marked ``interrupted`` when a store is opened: the epochs recorded are kept,
+and a queued one says it never started (neither is re-queued: the page offers "train again").
 
 The store is the ``recorder`` of :class:`rnnlab.jobs.manager.JobManager`. It opens one short
 SQLite connection per call (safe from any thread) with a busy timeout, and never
@@ -74,6 +76,12 @@ class RunStore:
 
     # ---- plumbing ---------------------------------------------------------------
     @contextlib.contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """One short connection in one transaction (also for the store's companions: setups, uploads)."""
+        with self._connect() as con:
+            yield con
+
+    @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         con = sqlite3.connect(self.db_path, timeout=10.0)
         con.row_factory = sqlite3.Row
@@ -130,6 +138,18 @@ class RunStore:
                 ),
             )
 
+    def queue_run(self, run_id: str, info: dict[str, Any]) -> None:
+        """Keep a training that waits in the job queue as a ``queued`` run (``info`` as for
+        :meth:`start_run`), so that a server restart marks it instead of dropping it silently."""
+        self.start_run(run_id, info)
+        with self._connect() as con:
+            con.execute("UPDATE runs SET status='queued' WHERE id=? AND status='running'", (run_id,))
+
+    def drop_queued(self, run_id: str) -> None:
+        """Forget a ``queued`` run that was cancelled before it started (nothing of it was trained)."""
+        with self._connect() as con:
+            con.execute("DELETE FROM runs WHERE id=? AND status='queued'", (run_id,))
+
     def record_epoch(self, run_id: str, epoch: int, logs: dict[str, Any]) -> None:
         """Write one epoch's logs (loss, val_loss, metrics, seconds) at once, durably.
 
@@ -159,7 +179,7 @@ class RunStore:
         predictions (and history, filling in any epoch the recorder missed)."""
         outcome = dict(outcome)
         status = outcome.get("status") or "finished"
-        if status not in STATUSES or status == "running":
+        if status not in STATUSES or status in ("running", "queued"):
             status = "failed"
         history = outcome.get("history") or {}
         recorded = self.history(run_id).get("epoch", [])
@@ -203,16 +223,25 @@ class RunStore:
                 )
 
     def mark_interrupted(self) -> int:
-        """Mark ``running`` runs whose owner process is gone as ``interrupted``; return how many."""
+        """Mark ``running`` and ``queued`` runs whose owner process is gone as ``interrupted``; return how many.
+
+        The epochs recorded stay; the message says what happened and that "train again" starts it anew.
+        """
+        messages = {
+            "running": "The server stopped while this run was training; the epochs done are kept. "
+            "Train again to start it anew.",
+            "queued": "The server stopped while this run waited in the queue, so it never started. "
+            "Train again to start it.",
+        }
         with self._connect() as con:
             rows = con.execute(
-                "SELECT id, owner_pid, owner_token FROM runs WHERE status='running'"
+                "SELECT id, status, owner_pid, owner_token FROM runs WHERE status IN ('running', 'queued')"
             ).fetchall()
-            dead = [r["id"] for r in rows if not owner_alive(r["owner_pid"], r["owner_token"])]
-            for run_id in dead:
+            dead = [r for r in rows if not owner_alive(r["owner_pid"], r["owner_token"])]
+            for row in dead:
                 con.execute(
-                    "UPDATE runs SET status='interrupted', message=? WHERE id=? AND status='running'",
-                    ("The server stopped while this run was training; the epochs done are kept.", run_id),
+                    "UPDATE runs SET status='interrupted', message=?, updated=? WHERE id=? AND status=?",
+                    (messages[row["status"]], time.time(), row["id"], row["status"]),
                 )
         return len(dead)
 

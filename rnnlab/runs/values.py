@@ -9,7 +9,7 @@ import re
 import secrets
 from typing import Any
 
-STATUSES = ("running", "finished", "stopped", "failed", "interrupted", "diverged", "early_stopped")
+STATUSES = ("queued", "running", "finished", "stopped", "failed", "interrupted", "diverged", "early_stopped")
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
 JSON_COLUMNS = (
     "dataset_ref",
