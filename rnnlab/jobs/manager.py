@@ -153,10 +153,13 @@ class JobManager:
                 )
             job_id = uuid.uuid4().hex[:12]
             self._jobs[job_id] = JobStatus(
-                job_id, spec.run_id, spec.session_id, submitted=time.time(), kind=kind
-            )
+                job_id, spec.run_id, spec.session_id, submitted=time.time(), kind=kind,
+                workspace=getattr(spec, "workspace", None),
+            )  # fmt: skip
             self._specs[job_id] = spec
             self._queue.append(job_id)
+            if kind == "train":  # kept as a queued run: a restart marks it instead of dropping it
+                self._record("queue_run", spec.run_id, _run_info(spec))
             self._dispatch()
             return job_id
 
@@ -197,6 +200,8 @@ class JobManager:
                 time.time(),
             )
             self._specs.pop(job_id, None)
+            if job.kind == "train":
+                self._record("drop_queued", job.run_id)
             return True
 
     def devices(self) -> list[dict]:
@@ -388,7 +393,8 @@ class JobManager:
         for key, values in (summary.get("history") or {}).items():
             job.history[key] = list(values)
         if job.started is None:
-            return  # never ran: nothing was recorded
+            self._record("drop_queued", job.run_id)  # never ran: only its queued row was recorded
+            return
         outcome = {k: v for k, v in summary.items() if k != "traceback"}
         if isinstance(summary.get("predictions"), dict):
             outcome["predictions"] = summary["predictions"].get("y_pred")
