@@ -151,6 +151,6 @@ def test_a_share_link_never_carries_a_workspace_and_the_bookmark_link_only_does(
 def test_unknown_read_options_in_a_link_are_refused_with_the_known_ones():
     token = share_link._b64({"sep": ";"})
     with pytest.raises(
-        ValueError, match=r"Unknown read option\(s\) in the link: sep\. Allowed: name, layout"
+        ValueError, match=r"Unknown read option\(s\) in the link: sep\. Allowed: layout, id_column"
     ):
         share_link.from_query({"ds": "sunspots", "ro": token})
