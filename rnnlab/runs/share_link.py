@@ -26,7 +26,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from rnnlab.data import reader
+from rnnlab.models.config import ModelConfig
 from rnnlab.runs.values import check_id
+from rnnlab.task.types import TaskConfig
+from rnnlab.training.config import TrainConfig
 
 CONFIG_PARAMS = ("ds", "ro", "task", "model", "train")
 WORKSPACE_PARAM = "ws"  # only in a bookmark link, never in a share link
@@ -39,13 +42,7 @@ _KEY_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 MAX_TOKEN = 4000
 
 
-def config_classes() -> dict[str, type]:
-    """The Config class behind each query parameter (imported lazily; none imports TensorFlow)."""
-    from rnnlab.models.config import ModelConfig
-    from rnnlab.task.types import TaskConfig
-    from rnnlab.training.config import TrainConfig
-
-    return {"task": TaskConfig, "model": ModelConfig, "train": TrainConfig}
+CONFIG_CLASSES: dict[str, type] = {"task": TaskConfig, "model": ModelConfig, "train": TrainConfig}
 
 
 @dataclass(frozen=True)
@@ -137,7 +134,7 @@ def from_query(params: Mapping[str, Any]) -> SharedConfig:
                 f"Unknown read option(s) in the link: {', '.join(unknown)}. Allowed: {', '.join(READ_OPTION_KEYS)}"
             )
     configs: dict[str, Any] = {}
-    classes = config_classes()
+    classes = CONFIG_CLASSES
     for name, cls in classes.items():
         token = one(name)
         if token is not None:
