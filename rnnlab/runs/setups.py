@@ -29,9 +29,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from rnnlab.core.values import to_json_value
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs.store import RunStore, check_id
-from rnnlab.runs.values import plain
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
 
@@ -71,7 +71,7 @@ def save_setup(store: RunStore, workspace: str, setup: dict[str, Any]) -> None:
     unknown = sorted(set(setup) - set(PARTS))
     if unknown:
         raise ValueError(f"A setup's parts must be among {PARTS}. Received: {unknown}")
-    text = json.dumps(plain({k: setup.get(k) for k in PARTS}), sort_keys=True)
+    text = json.dumps(to_json_value({k: setup.get(k) for k in PARTS}, nan_to_none=True), sort_keys=True)
     if len(text) > MAX_SETUP_BYTES:
         raise ValueError(f"A setup must be at most {MAX_SETUP_BYTES} bytes. Received: {len(text)}")
     with store.connect() as con:
