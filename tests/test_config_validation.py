@@ -194,7 +194,9 @@ def test_task_page_takes_a_stored_config_beyond_its_usual_ranges():
     at = AppTest.from_file(str(ROOT / "pages" / "task_page.py"), default_timeout=60)
     at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": "three_cities", "title": "x"}
     at.session_state[session.READ_OPTIONS] = {}
-    at.session_state[session.TASK_CONFIG] = TaskConfig("regress", val_share=0.6, test_share=0.3, seed=2**31 - 1)
+    at.session_state[session.TASK_CONFIG] = TaskConfig(
+        "regress", val_share=0.6, test_share=0.3, seed=2**31 - 1
+    )
     at.run()
     assert not at.exception, at.exception
     assert at.slider(key="task-val").value == pytest.approx(0.6)
