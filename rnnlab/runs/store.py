@@ -174,6 +174,11 @@ class RunStore:
                 (time.time(), run_id, val, val, val, run_id),
             )
 
+    def record_params(self, run_id: str, params: int) -> None:
+        """Keep the model's parameter count as soon as the training built it (the table shows it at once)."""
+        with self._connect() as con:
+            con.execute("UPDATE runs SET params=?, updated=? WHERE id=?", (int(params), time.time(), run_id))
+
     def finish_run(self, run_id: str, outcome: dict[str, Any]) -> None:
         """Close a run: status, message, test metrics, scoreboard, verdict, skill, seconds, model_path,
         predictions (and history, filling in any epoch the recorder missed)."""
