@@ -123,12 +123,10 @@ def kept_upload(workspace: str, ref: dict) -> bytes | None:
 
 # ---- jobs ------------------------------------------------------------------------------------
 def train_job_ids(workspace: str, manager=None) -> list[str]:
-    """The session's trainings in this workspace, plus those another tab of the workspace started (a reload
-    re-attaches to its running job); jobs of another workspace or unknown to the server are dropped."""
+    """The workspace's trainings the server knows, oldest first, whichever tab started them: a reload or a
+    second tab re-attaches to the running one; jobs of another workspace never appear. Kept in the session."""
     manager = manager or resources.job_manager()
-    mine = {j.job_id: j for j in ws_jobs.workspace_jobs(manager, workspace)}
-    ids = [i for i in session.job_ids() if i in mine]
-    ids += [j.job_id for j in mine.values() if j.active and j.job_id not in ids]
+    ids = [j.job_id for j in ws_jobs.workspace_jobs(manager, workspace)]
     if ids != session.job_ids():
         session.set_job_ids(ids)
     return ids
