@@ -40,7 +40,9 @@ def _choose_bundled() -> None:
 def _choose_upload() -> None:
     upload = st.session_state["data-upload"]
     if upload is not None:
-        actions.choose_upload(upload.name, upload.getvalue())
+        problem = actions.choose_upload(upload.name, upload.getvalue())
+        if problem:
+            st.warning(f"This file is used in this session but not kept for the workspace: {problem}")
         _reset_override_widgets()
 
 

@@ -56,6 +56,7 @@ def test_a_workspace_sees_and_stops_only_its_own_jobs(tmp_path):
         ws_jobs.stop_job(manager, queued, WS_A)  # cancelled while queued: its queued row is forgotten
         _wait(lambda: all(r["id"] != "run-wsjob002" for r in store.list_runs(WS_A)), 20)
         _wait(lambda: manager.status(running).progress.get("epoch", 0) >= 1)
+        assert store.get_run("run-wsjob001")["params"] == manager.status(running).start["params"]  # at start
         ws_jobs.stop_job(manager, running, WS_A)
         assert manager.wait(running, timeout=120).state == "stopped"
         _wait(lambda: store.get_run("run-wsjob001")["status"] == "stopped", 20)

@@ -369,6 +369,8 @@ class JobManager:
                 job.apply(event)
                 if event.get("type") == "epoch" and job.kind == "train":
                     self._record("record_epoch", job.run_id, event["epoch"] - 1, event["logs"])
+                elif event.get("type") == "start" and job.kind == "train" and event.get("params") is not None:
+                    self._record("record_params", job.run_id, event["params"])
         elif kind == "result":
             self._finish(message["job_id"], message["summary"])
             w.job_id = None

@@ -177,6 +177,11 @@ class RunStore:
                 (time.time(), run_id, val, val, val, run_id),
             )
 
+    def record_params(self, run_id: str, params: int) -> None:
+        """Keep the model's parameter count as soon as the training built it (the table shows it at once)."""
+        with self._connect() as con:
+            con.execute("UPDATE runs SET params=?, updated=? WHERE id=?", (int(params), time.time(), run_id))
+
     def finish_run(self, run_id: str, outcome: dict[str, Any]) -> None:
         """Close a run: status, message, test metrics, scoreboard, verdict, skill, seconds, model_path,
         predictions (and history, filling in any epoch the recorder missed)."""
@@ -292,6 +297,33 @@ class RunStore:
         if row is None or (workspace is not None and row["workspace"] != workspace and not row["shared"]):
             raise ValueError(f"No run with this id in this workspace. Received: run_id={str(run_id)[:80]!r}")
         return self._decode(row)
+
+    def list_models(self, workspace: str, *, limit: int = 200) -> list[dict[str, Any]]:
+        """The runs with a saved model that ``workspace`` may open, newest first: its own, then runs other
+        workspaces shared to the class board (``from_board`` True). Each run dict gains ``path`` and ``mtime``.
+        """
+        check_id(workspace, "workspace")
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT * FROM runs WHERE (workspace=? OR shared=1) AND status NOT IN ('queued', 'running') "
+                "ORDER BY workspace=? DESC, created DESC LIMIT ?",
+                (workspace, workspace, int(limit)),
+            ).fetchall()
+        out = []
+        for row in rows:
+            run = self._decode(row)
+            path = Path(run["model_path"]) if run.get("model_path") else self.model_path(run["id"])
+            if not path.resolve().is_relative_to(self.models_dir.resolve()) or not path.is_file():
+                continue
+            out.append(
+                {
+                    **run,
+                    "path": path,
+                    "mtime": path.stat().st_mtime,
+                    "from_board": run["workspace"] != workspace,
+                }
+            )
+        return out
 
     def history(self, run_id: str) -> dict[str, list[float]]:
         """Per-epoch logs as ``{"epoch": [0, 1, …], "loss": [...], "val_loss": [...], …}``."""
