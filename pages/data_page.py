@@ -84,7 +84,9 @@ if choice["source"] == "bundled" and choice["name"] in entries:
         st.markdown(f"**{entry.title}** — {entry.description}")
         st.caption(f"Citation: {entry.citation}  \nLicence: {entry.licence}  \nSource: {entry.source}")
 else:
-    st.caption(f"Using the uploaded file **{widgets.plain(choice['name'])}** (kept in this session only).")
+    st.caption(
+        f"Using the uploaded file **{widgets.plain(choice['name'])}** (kept for this workspace on the server)."
+    )
 
 # ---- reading options (overrides) ----
 options = dict(session.read_options())
