@@ -166,3 +166,21 @@ def max_import_member_mb() -> int:
 def max_history_rows() -> int:
     """Most epochs an imported run's ``history.csv`` may hold: ``$RNNLAB_MAX_HISTORY_ROWS`` (default 10,000)."""
     return _positive("RNNLAB_MAX_HISTORY_ROWS", "10000")
+
+
+def upload_quota_bytes() -> int:
+    """Uploaded files one workspace may keep: ``$RNNLAB_UPLOAD_QUOTA_MB`` (default 500 MB).
+
+    Files are kept once by content hash under ``<data dir>/uploads``; when a new one would not fit, the
+    workspace's uploads that no run and no saved setup uses go first, the least recently used first.
+    """
+    return int(float(os.environ.get("RNNLAB_UPLOAD_QUOTA_MB", "500")) * 1024 * 1024)
+
+
+def uploads_total_bytes() -> int:
+    """Uploaded files the server keeps in all: ``$RNNLAB_UPLOADS_TOTAL_MB`` (default 5000 MB).
+
+    Over the cap, files that no run and no saved setup of any workspace uses are removed, the least
+    recently used first.
+    """
+    return int(float(os.environ.get("RNNLAB_UPLOADS_TOTAL_MB", "5000")) * 1024 * 1024)
