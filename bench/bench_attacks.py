@@ -40,7 +40,7 @@ TARGET_P95_S, TARGET_PEAK_MB = 2.0, 1500.0
 ALERTS = (
     '[data-testid="stAlertContentError"], [data-testid="stAlertContentWarning"], [data-testid="stException"]'
 )
-OUTCOMES = ALERTS + ', [data-testid="stAlertContentSuccess"]'  # a refusal, or an import that succeeded
+OUTCOMES = ALERTS + ', [data-testid="stAlertContentSuccess"], [data-testid="stToast"]'  # or a success
 
 
 # ---- attack files ----------------------------------------------------------------------------
