@@ -183,16 +183,10 @@ def test_the_train_page_refuses_a_model_over_the_budget_before_queueing(monkeypa
     assert fake.specs == {}  # nothing was queued
 
 
-def test_reader_options_known_are_exactly_the_readers_keywords():
-    import inspect
+def test_catalog_reader_options_are_checked_before_the_reader():
+    from rnnlab.data import catalog
 
-    from rnnlab.data import read_options, reader
-
-    keywords = {
-        n for n, p in inspect.signature(reader.read_csv).parameters.items() if p.kind is p.KEYWORD_ONLY
-    }
-    assert set(read_options.KNOWN) == keywords - {"name"}
-    with pytest.raises(DataError, match="Known: feature_columns"):
-        read_options.check({"colour": "red"})
-    with pytest.raises(DataError, match="`fill` must be one of"):
-        read_options.check({"fill": 3})
+    with pytest.raises(ValueError, match="Unknown read option"):  # was a TypeError inside read_csv()
+        catalog.load_dataset("three_cities", colour="red")
+    with pytest.raises(ValueError, match="`fill` must be one of"):
+        catalog.load_dataset("three_cities", fill=3)

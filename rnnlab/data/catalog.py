@@ -143,5 +143,5 @@ def load_dataset(key: str, **overrides: Any) -> SequenceDataset:
     """
     entry = get_entry(key)
     options = entry.reader_options()
-    options.update({k: v for k, v in read_options.check(overrides).items() if v is not None})
+    options.update({k: v for k, v in read_options.check_read_options(overrides).items() if v is not None})
     return reader.read_csv(entry.path, name=key, **options)

@@ -2,29 +2,35 @@
 
 Only what differs from :func:`rnnlab.data.reader.read_csv`'s own defaults is kept, so the same file read
 the same way always gives the same dict (it keys the server's caches and is stored with every run), and
-``read_csv(data, **options)`` applies it.
-
-Options that come from outside (a link, a saved run, the catalog) go through :func:`check` first: an unknown
-one raised ``TypeError`` deep in the reader, and a wrong type failed somewhere inside pandas; :func:`check`
-refuses both with the list of known options, so a hand-edited link gets one clear message.
-
-Example:
-    >>> check({"fill": "drop"})
-    {'fill': 'drop'}
-    >>> check({"colour": 1})
-    Traceback (most recent call last):
-    ...
-    rnnlab.data.dataset.DataError: Unknown reader option(s): colour. Known: feature_columns, fill, header, id_column, label_column, label_kind, layout, one_hot, pad_value, step_column, time_column, trailing_zeros_as_padding. Received: {'colour': 1}
+``read_csv(data, **options)`` applies it. :func:`check_read_options` checks one that came from outside
+(a share link, a stored setup) against the reader's option types.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from typing import Any
 
-from rnnlab.data.dataset import LAYOUTS, DataError  # LAYOUTS: "auto" / None: detected
+from rnnlab.core.config import check_value
+from rnnlab.data.dataset import LAYOUTS  # "auto" / None: detected
+from rnnlab.data.reader import LABEL_KINDS
 
 FILLS = ("interpolate", "ffill", "drop")  # gaps inside a sequence; the first is the reader's default
+_COLUMN: tuple[Any, dict] = (str | None, {})
+OPTION_TYPES: dict[str, tuple[Any, dict]] = {  # each keyword option of read_csv: (annotation, metadata)
+    "layout": (str | None, {"options": (*LAYOUTS, "auto")}),
+    "id_column": _COLUMN,
+    "time_column": _COLUMN,
+    "label_column": _COLUMN,
+    "feature_columns": (tuple[str, ...] | None, {}),
+    "step_column": _COLUMN,
+    "header": (str | bool, {}),  # "auto", True or False: checked in check_read_options
+    "pad_value": (float | None, {}),
+    "trailing_zeros_as_padding": (bool, {}),
+    "fill": (str, {"options": FILLS}),
+    "one_hot": (tuple[str, ...], {}),
+    "label_kind": (str | None, {"options": LABEL_KINDS}),
+}
 FILL_LABELS = {"interpolate": "linear interpolation", "ffill": "forward fill", "drop": "drop the step"}
 
 
@@ -70,53 +76,41 @@ def read_options(
     return {k: v for k, v in chosen.items() if v is not None}
 
 
-COLUMN_OPTIONS = ("id_column", "time_column", "label_column", "step_column")
-LIST_OPTIONS = ("feature_columns", "one_hot")
-KNOWN = (*COLUMN_OPTIONS, *LIST_OPTIONS, "fill", "header", "label_kind", "layout", "pad_value",
-         "trailing_zeros_as_padding")  # fmt: skip
-MAX_NAME = 200  # characters of a column name
-MAX_COLUMNS = 10_000  # names in a list option
+def check_read_options(options: Any) -> dict:
+    """Reader options from outside (a link, a stored setup) checked key by key and value by value.
 
+    Booleans come as real booleans or ``"true"``/``"false"``/``"1"``/``"0"`` (parsed); lists of columns
+    come back as lists; nothing else is coerced.
 
-def _fail(name: str, must: str, value: Any) -> DataError:
-    return DataError(f"Reader option `{name}` must be {must}. Received: {name}={str(value)[:80]!r}")
+    Raises:
+        ValueError: not a dict, an unknown key, or a value of the wrong type (Keras-style message).
 
-
-def check(options: Any) -> dict[str, Any]:
-    """``options`` if every key is a known reader option with a value of the right type, else ``DataError``."""
-    if not isinstance(options, dict):
-        raise DataError(f"Reader options must be a dict. Received: {type(options).__name__}")
-    unknown = sorted(str(k)[:40] for k in options if k not in KNOWN)
+    Example:
+        >>> check_read_options({"fill": "drop", "trailing_zeros_as_padding": "true"})
+        {'fill': 'drop', 'trailing_zeros_as_padding': True}
+        >>> check_read_options({"fill": 3})
+        Traceback (most recent call last):
+        ...
+        ValueError: `fill` must be one of ('interpolate', 'ffill', 'drop'). Received: fill=3
+    """
+    if not isinstance(options, Mapping):
+        raise ValueError(f"Read options must be a dict. Received: {type(options).__name__}")
+    unknown = sorted(str(k)[:40] for k in options if k not in OPTION_TYPES)
     if unknown:
-        raise DataError(
-            f"Unknown reader option(s): {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN))}. "
-            f"Received: {str(dict(options))[:200]}"
-        )
+        raise ValueError(f"Unknown read option(s): {', '.join(unknown)}. Allowed: {', '.join(OPTION_TYPES)}")
+    out = {}
     for name, value in options.items():
-        if name in COLUMN_OPTIONS and not (
-            value is None or (isinstance(value, str) and len(value) <= MAX_NAME)
-        ):
-            raise _fail(name, "a column name or None", value)
-        if name in LIST_OPTIONS and not (
-            value is None
-            or (isinstance(value, (list, tuple)) and len(value) <= MAX_COLUMNS
-                and all(isinstance(v, str) and len(v) <= MAX_NAME for v in value))
-        ):  # fmt: skip
-            raise _fail(name, "a list of column names", value)
-    checks = {
-        "fill": (lambda v: v in FILLS, f"one of {FILLS}"),
-        "header": (lambda v: v == "auto" or isinstance(v, bool), "'auto', true or false"),
-        "label_kind": (lambda v: v in (None, "class", "value"), "'class', 'value' or None"),
-        "layout": (lambda v: v in (None, "auto", *LAYOUTS), f"one of {LAYOUTS}, 'auto' or None"),
-        "pad_value": (
-            lambda v: (
-                v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v))
-            ),
-            "a finite number or None",
-        ),
-        "trailing_zeros_as_padding": (lambda v: isinstance(v, bool), "true or false"),
-    }
-    for name, (ok, must) in checks.items():
-        if name in options and not ok(options[name]):
-            raise _fail(name, must, options[name])
-    return dict(options)
+        if name == "header" and value != "auto":
+            try:
+                value = check_value(name, bool, {}, value, outside=True)
+            except ValueError:
+                raise ValueError(
+                    f"`header` must be 'auto', True or False. Received: header={str(value)[:80]!r}"
+                ) from None
+        if name == "header":
+            out[name] = value
+            continue
+        tp, meta = OPTION_TYPES[name]
+        checked = check_value(name, tp, meta, value, outside=True)
+        out[name] = list(checked) if isinstance(checked, tuple) else checked
+    return out
