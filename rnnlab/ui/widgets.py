@@ -17,7 +17,7 @@ from rnnlab.core import settings
 from rnnlab.jobs.messages import Device
 from rnnlab.jobs.protocol import JobQueue
 from rnnlab.jobs.types import JobStatus, progress_line
-from rnnlab.ui import caches, current, workspace_state
+from rnnlab.ui import caches, current, resources, workspace_state
 
 
 def presenting() -> bool:
