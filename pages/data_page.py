@@ -37,12 +37,13 @@ def _choose_bundled() -> None:
         _reset_override_widgets()
 
 
-def _choose_upload() -> None:
-    upload = st.session_state["data-upload"]
+def _choose_upload(key: str) -> None:
+    upload = st.session_state[key]
     if upload is not None:
         problem = actions.choose_upload(upload.name, upload.getvalue())
+        session.release_upload(upload)  # the uploader starts empty; the page below names the loaded file
         if problem:
-            st.warning(f"This file is used in this session but not kept for the workspace: {problem}")
+            widgets.warning(f"This file is used in this session but not kept for the workspace: {problem}")
         _reset_override_widgets()
 
 
@@ -67,11 +68,14 @@ if source == sources[0]:
         on_change=_choose_bundled,
     )
 else:
+    uploader = session.uploader_key()
     st.file_uploader(
-        "CSV file (.csv, .csv.gz, .tsv, .txt — up to the server's size limit)",
+        ("Upload another CSV" if choice and choice["source"] == "upload" else "CSV file")
+        + " (.csv, .csv.gz, .tsv, .txt — up to the server's size limit)",
         type=["csv", "gz", "tsv", "txt"],
-        key="data-upload",
+        key=uploader,
         on_change=_choose_upload,
+        args=(uploader,),
     )
 
 choice = session.dataset_choice()
@@ -83,6 +87,11 @@ if choice["source"] == "bundled" and choice["name"] in entries:
     with st.container(border=True):
         st.markdown(f"**{entry.title}** — {entry.description}")
         st.caption(f"Citation: {entry.citation}  \nLicence: {entry.licence}  \nSource: {entry.source}")
+elif session.upload_bytes() is not None:
+    st.warning(
+        f"Using the uploaded file **{widgets.plain(choice['name'])}**, held in this session's memory only: the "
+        "server could not keep it for the workspace, so a reload or another tab will not find it."
+    )
 else:
     st.caption(
         f"Using the uploaded file **{widgets.plain(choice['name'])}** (kept for this workspace on the server)."

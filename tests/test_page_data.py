@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import io
 import subprocess
 import sys
 import textwrap
@@ -105,3 +108,71 @@ def test_data_page_does_not_import_tensorflow():
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip().endswith("NO-TF"), out.stdout + out.stderr
+
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+SERIES_CSV = b"t,x\n" + b"".join(f"{i},{(i * 7) % 11}.5\n".encode() for i in range(60))
+
+
+def _byte_values(value, path="state"):
+    """Where ``value`` holds bytes (or a file object holding them), walking dicts, lists and dataclasses."""
+    if isinstance(value, (bytes, bytearray, memoryview, io.IOBase)):
+        return [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _byte_values(v, f"{path}[{k!r}]")]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [p for i, v in enumerate(value) for p in _byte_values(v, f"{path}[{i}]")]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [p for f in dataclasses.fields(value) for p in _byte_values(getattr(value, f.name), path)]
+    return []
+
+
+def _held_bytes(at: AppTest) -> list[str]:
+    state = at.session_state
+    return [p for key in state for p in _byte_values(state[key], str(key))]
+
+
+def _app(workspace: str, page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["ws"] = workspace
+    at.run()
+    at.switch_page(f"pages/{page}_page.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_upload_is_held_by_hash_not_bytes_and_comes_back_after_a_reload():
+    workspace = "wUploadByHash001"
+    at = _app(workspace, "data")
+    at.radio(key="data-source").set_value("Upload a CSV").run()
+    rounds = at.session_state[session.UPLOADER_ROUND]
+    at.file_uploader[0].upload("series.csv", SERIES_CSV, "text/csv").run()
+    assert not at.exception and not at.error
+    assert "(n_sequences, n_observations, n_features) = (1, 60, 1)" in [c.value for c in at.code]
+    assert at.session_state[session.UPLOAD_SHA] == hashlib.sha256(SERIES_CSV).hexdigest()
+    assert at.session_state[session.UPLOADER_ROUND] == rounds + 1  # the uploader's copy is let go
+    assert at.file_uploader[0].value is None and "Upload another CSV" in at.file_uploader[0].label
+    assert any("series" in c.value and "kept for this workspace" in c.value for c in at.caption)
+    assert _held_bytes(at) == []
+
+    at.switch_page("pages/task_page.py").run()
+    assert not at.exception and not at.error
+    assert any("X.shape" in c.value for c in at.code)
+    assert _held_bytes(at) == []
+
+    again = _app(workspace, "data")  # a reload: a new session of the same workspace
+    assert again.session_state[session.DATASET_CHOICE]["name"] == "series.csv"
+    assert "(n_sequences, n_observations, n_features) = (1, 60, 1)" in [c.value for c in again.code]
+    assert _held_bytes(again) == []
+
+
+def test_an_upload_over_the_quota_stays_in_this_session_and_says_so(monkeypatch):
+    monkeypatch.setenv("RNNLAB_UPLOAD_QUOTA_MB", "0")
+    at = _app("wUploadOverQuota1", "data")
+    at.radio(key="data-source").set_value("Upload a CSV").run()
+    at.file_uploader[0].upload("series.csv", SERIES_CSV, "text/csv").run()
+    assert not at.exception and not at.error
+    assert at.session_state[session.UPLOAD_BYTES] == SERIES_CSV
+    assert any("not kept for the workspace" in w.value for w in at.warning)
+    assert any("series" in w.value and "this session's memory only" in w.value for w in at.warning)
+    assert "(n_sequences, n_observations, n_features) = (1, 60, 1)" in [c.value for c in at.code]

@@ -120,3 +120,20 @@ def test_cli_train_save_keeps_the_file_so_the_run_exports_whole(tmp_path, capsys
     names = set(zipfile.ZipFile(export.export_run(store, run_id, tmp_path / "run.zip")).namelist())
     assert {"data.csv", "train_again.py", "model.keras"} <= names
     assert "x" in export.run_dataset(store, store.get_run(run_id)).feature_names
+
+
+def test_sessions_with_the_same_upload_share_one_copy_of_its_bytes(monkeypatch):
+    from rnnlab.ui import caches, resources
+
+    data = SERIES.encode()
+    uploads = UploadStore(resources.run_store())
+    sha = uploads.put(WS_A, "mine.csv", data)
+    assert uploads.put(WS_B, "theirs.csv", data) == sha
+    caches.upload_bytes.clear()
+    reads = []
+    read_bytes = type(uploads.path(sha)).read_bytes
+    monkeypatch.setattr(type(uploads.path(sha)), "read_bytes", lambda p: reads.append(p) or read_bytes(p))
+    first, second = caches.upload_bytes(sha, WS_A), caches.upload_bytes(sha, WS_B)
+    assert first == data and first is second and len(reads) == 1  # read once, held once
+    with pytest.raises(ValueError, match="No upload with this hash in this workspace"):
+        caches.upload_bytes(hashlib.sha256(b"other").hexdigest(), WS_A)

@@ -21,7 +21,7 @@ from rnnlab.runs.lessons import Lesson
 from rnnlab.runs.store import check_id, new_run_id, new_workspace_id
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
-from rnnlab.ui import current, resources, session, workspace_state
+from rnnlab.ui import caches, current, resources, session, workspace_state
 
 
 # ---- data ----------------------------------------------------------------------
@@ -38,13 +38,18 @@ def choose_bundled(key: str, read_options: dict | None = None) -> None:
 
 def choose_upload(name: str, data: bytes) -> str | None:
     """Make an uploaded file this session's data, and keep it for the workspace (once per content), so a
-    reload, a restart or an export finds it again; return why it could not be kept, or ``None``."""
-    session.set_upload_bytes(data)
+    reload, a restart or an export finds it again; return why it could not be kept, or ``None``.
+
+    A kept file is held by the session as its SHA-256 only (the bytes: one shared copy for the server,
+    :func:`rnnlab.ui.caches.upload_bytes`); a file the server refuses (quota full) stays in this session's
+    memory, and the Data page says so.
+    """
     session.set_dataset_choice({"source": "upload", "name": name, "title": name})
     session.set_read_options({})
     try:
-        workspace_state.keep_upload(workspace(), name, data)
+        session.set_upload(workspace_state.keep_upload(workspace(), name, data))
     except ValueError as err:  # over the quota: usable in this session, not kept
+        session.set_upload(caches.sha256(data), data)
         return str(err)
     return None
 
@@ -167,7 +172,7 @@ def load_run_settings(run: dict) -> None:
     elif ref.get("source") == "upload":  # the workspace's own kept upload (never another workspace's file)
         kept = workspace_state.kept_upload(workspace(), ref)
         if kept is not None:
-            session.set_upload_bytes(kept)
+            session.set_upload(kept)
             name = str(ref.get("name") or "upload.csv")
             session.set_dataset_choice({"source": "upload", "name": name, "title": name})
             session.set_read_options(ref.get("read_options") or {})

@@ -3,8 +3,9 @@
 A cached function here never reads the session: what it depends on arrives as arguments. The data a
 session has chosen is described by a :class:`DataSource` (bundled key or upload name, read options and
 an upload's SHA-256), passed as its JSON text, so two students who upload different files of the same
-name never share a cached dataset, framing, scoreboard or figure. An upload's bytes travel beside it as
-an ``_``-prefixed argument (not hashed by Streamlit) and are checked against the hash on a miss.
+name never share a cached dataset, framing, scoreboard or figure. An upload's bytes are held once for the
+server by :func:`upload_bytes` (keyed by the SHA-256, read from the upload store) and travel beside the
+key as an ``_``-prefixed argument (not hashed by Streamlit), checked against the hash on a miss.
 Everything returned is shared between sessions: read it, never change it.
 """
 
@@ -24,8 +25,12 @@ from rnnlab.models import budget as model_budget
 from rnnlab.models import build as models
 from rnnlab.models import params, summary
 from rnnlab.models.config import ModelConfig
+from rnnlab.runs.uploads import UploadStore
 from rnnlab.task import framing
 from rnnlab.task.types import FramedData, TaskConfig
+from rnnlab.ui import resources
+
+UPLOADS_HELD = 4  # uploaded files held in memory for all sessions at once (each at most the upload limit)
 
 
 @dataclass(frozen=True)
@@ -62,9 +67,24 @@ def _load_bundled(name: str, options_json: str) -> SequenceDataset:
     return catalog.load_dataset(name, **json.loads(options_json))
 
 
+@st.cache_resource(max_entries=UPLOADS_HELD, show_spinner=False)
+def upload_bytes(sha256: str, _workspace: str) -> bytes:
+    """An upload's bytes, read once from the upload store and shared by every session that holds its hash.
+
+    A session holds only the SHA-256, which it got by storing the file or by the store's check that its
+    workspace may read it; ``_workspace`` is that workspace (not hashed), checked again on a miss.
+
+    Raises:
+        ValueError: the workspace has no such upload, or the file is no longer kept.
+    """
+    return UploadStore(resources.run_store()).get(_workspace, sha256)
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
-def _load_upload(data: bytes, filename: str, options_json: str) -> SequenceDataset:
-    return reader.read_csv(data, name=filename, **json.loads(options_json))
+def _load_upload(digest: str, filename: str, options_json: str, _data: bytes) -> SequenceDataset:
+    if sha256(_data) != digest:  # on a miss only: a hit never hashes the file again
+        raise ValueError(f"`_data` must be the upload whose SHA-256 is {digest}. Received: other bytes")
+    return reader.read_csv(_data, name=filename, **json.loads(options_json))
 
 
 def bundled_dataset(key: str, read_options: dict | None = None) -> SequenceDataset:
@@ -91,7 +111,7 @@ def dataset(source_json: str, _data: bytes | None = None) -> SequenceDataset:
         return _load_bundled(source.name, source.read_options)
     if _data is None:
         raise ValueError("`_data` must hold the uploaded file's bytes. Received: _data=None")
-    return _load_upload(_data, source.name, source.read_options)
+    return _load_upload(str(source.sha256), source.name, source.read_options, _data)
 
 
 def _checked_dataset(source_json: str, data: bytes | None) -> SequenceDataset:

@@ -19,13 +19,13 @@ from rnnlab.ui.caches import DataSource
 
 
 def upload_sha256() -> str:
-    """The SHA-256 of the uploaded file's bytes (computed once per upload, ``""`` hash when none)."""
-    data = session.upload_bytes() or b""
-    known = session.upload_digest()
-    if known is None or known[0] is not data:
-        known = (data, caches.sha256(data))
-        session.set_upload_digest(known)
-    return known[1]
+    """The chosen upload's SHA-256 (``""`` when none); bytes seeded without a hash are hashed once here."""
+    known = session.upload_sha256()
+    unkept = session.upload_bytes()
+    if known is None and unkept is not None:
+        known = caches.sha256(unkept)
+        session.set_upload(known, unkept)
+    return known or ""
 
 
 def data_source() -> DataSource | None:
@@ -49,7 +49,17 @@ def dataset_key() -> str | None:
 
 
 def _upload_data(source: DataSource) -> bytes | None:
-    return session.upload_bytes() if source.source == "upload" else None
+    """An upload's bytes: the server's one shared copy (by hash), or the session's own when it was not kept;
+    ``None`` for a bundled dataset or an upload the workspace no longer has."""
+    if source.source != "upload":
+        return None
+    unkept = session.upload_bytes()
+    if unkept is not None:
+        return unkept
+    try:
+        return caches.upload_bytes(str(source.sha256), session.workspace_id() or "")
+    except ValueError:
+        return None
 
 
 def current_dataset() -> SequenceDataset | None:

@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from rnnlab.models.config import ModelConfig
 from rnnlab.task.types import TaskConfig
@@ -20,8 +23,9 @@ from rnnlab.training.config import TrainConfig
 DATASET_CHOICE = (
     "rnnlab.dataset_choice"  # dict: {"source": "bundled"|"upload", "name": key or file name, "title"}
 )
-UPLOAD_BYTES = "rnnlab.upload_bytes"  # bytes of the uploaded CSV (kept in memory only)
-UPLOAD_DIGEST = "rnnlab.upload_digest"  # (bytes, str) | None: the upload and its SHA-256
+UPLOAD_SHA = "rnnlab.upload_sha256"  # str | None: the chosen upload's SHA-256 (bytes: caches.upload_bytes)
+UPLOAD_BYTES = "rnnlab.upload_bytes"  # bytes | None: only an upload the server could not keep (quota full)
+UPLOADER_ROUND = "rnnlab.uploader_round"  # int: turns the Data page's uploader key once a file is read
 READ_OPTIONS = "rnnlab.read_options"  # dict of reader overrides chosen on the Data page
 TASK_CONFIG = "rnnlab.task_config"  # TaskConfig | None
 TASK_FOR = "rnnlab.task.for_dataset"  # str | None: the dataset key the stored task was made for
@@ -43,7 +47,9 @@ TASK_WIDGET_PREFIX = "task-"  # the Task page's widget keys; cleared when the da
 
 _DEFAULTS: dict[str, Any] = {
     DATASET_CHOICE: None,
+    UPLOAD_SHA: None,
     UPLOAD_BYTES: None,
+    UPLOADER_ROUND: 0,
     READ_OPTIONS: {},
     TASK_CONFIG: None,
     TASK_FOR: None,
@@ -89,23 +95,34 @@ def set_dataset_choice(choice: dict | None) -> None:
     _set(DATASET_CHOICE, choice)
 
 
+def upload_sha256() -> str | None:
+    """The chosen upload's SHA-256 as the session keeps it (its bytes live in the server's shared cache)."""
+    return _get(UPLOAD_SHA)
+
+
 def upload_bytes() -> bytes | None:
-    """The uploaded file's bytes (``None`` when nothing was uploaded in this session)."""
+    """An upload's bytes held in this session's memory: only when the server could not keep the file."""
     return _get(UPLOAD_BYTES)
 
 
-def set_upload_bytes(data: bytes | None) -> None:
-    _set(UPLOAD_BYTES, data)
+def set_upload(sha256: str | None, unkept: bytes | None = None) -> None:
+    """Make the upload ``sha256`` the session's; ``unkept`` holds its bytes only when the server refused it."""
+    _set(UPLOAD_SHA, sha256)
+    _set(UPLOAD_BYTES, unkept)
 
 
-def upload_digest() -> tuple[bytes, str] | None:
-    """The upload the digest was computed for and its SHA-256 (see :func:`rnnlab.ui.current.upload_sha256`)."""
-    init()
-    return st.session_state.get(UPLOAD_DIGEST)
+def uploader_key() -> str:
+    """The Data page's file uploader's widget key (a new one after every file read, see :func:`release_upload`)."""
+    return f"data-upload-{int(_get(UPLOADER_ROUND))}"
 
 
-def set_upload_digest(known: tuple[bytes, str]) -> None:
-    _set(UPLOAD_DIGEST, known)
+def release_upload(uploaded: UploadedFile) -> None:
+    """Drop Streamlit's own copy of a file read from the uploader: its record in the uploaded-file manager
+    (as ``st.chat_input`` does) and, with a new uploader key, the widget's ``UploadedFile`` on the next run."""
+    ctx = get_script_run_ctx()
+    if ctx is not None and isinstance(ctx.uploaded_file_mgr, MemoryUploadedFileManager):
+        ctx.uploaded_file_mgr.remove_file(session_id=ctx.session_id, file_id=uploaded.file_id)
+    _set(UPLOADER_ROUND, int(_get(UPLOADER_ROUND)) + 1)
 
 
 def read_options() -> dict:

@@ -32,7 +32,10 @@ def snapshot() -> dict:
     """The session's setup as plain JSON values (the task only when it was made for the current data)."""
     choice = session.dataset_choice()
     if choice and choice.get("source") == "upload":
-        choice = {**choice, "sha256": current.upload_sha256()} if session.upload_bytes() else None
+        kept = (
+            session.upload_sha256() and session.upload_bytes() is None
+        )  # a file held only here is not saved
+        choice = {**choice, "sha256": session.upload_sha256()} if kept else None
     task = session.task_config()
     if task is not None and session.task_made_for() not in (None, current.dataset_key()):
         task = None
@@ -71,12 +74,12 @@ def restore_setup(workspace: str) -> list[str]:
         except ValueError as err:
             problems.append(str(err))
     elif dataset is not None:
-        try:
-            data = UploadStore(store).get(workspace, dataset["sha256"])
-        except ValueError as err:
-            problems.append(str(err))
+        if not UploadStore(store).has(workspace, dataset["sha256"]):  # the session holds the hash only
+            problems.append(
+                "The saved setup's uploaded file is no longer kept on the server: upload it again."
+            )
         else:
-            session.set_upload_bytes(data)
+            session.set_upload(dataset["sha256"])
             name = str(dataset["name"])
             session.set_dataset_choice(
                 {"source": "upload", "name": name, "title": name, "sha256": dataset["sha256"]}
@@ -115,11 +118,10 @@ def keep_upload(workspace: str, name: str, data: bytes) -> str:
     return UploadStore(resources.run_store()).put(workspace, name, data)
 
 
-def kept_upload(workspace: str, ref: dict) -> bytes | None:
-    """The bytes of an upload a run of ``workspace`` used (``ref``: its dataset_ref), if still kept."""
-    store = UploadStore(resources.run_store())
+def kept_upload(workspace: str, ref: dict) -> str | None:
+    """The SHA-256 of an upload a run of ``workspace`` used (``ref``: its dataset_ref), if still kept there."""
     sha = ref.get("sha256") or ""
-    return store.get(workspace, sha) if store.has(workspace, sha) else None
+    return sha if UploadStore(resources.run_store()).has(workspace, sha) else None
 
 
 # ---- jobs ------------------------------------------------------------------------------------
