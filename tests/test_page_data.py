@@ -10,6 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.testing.v1 import AppTest
 
 from rnnlab.ui import session
@@ -141,8 +142,12 @@ def _app(workspace: str, page: str) -> AppTest:
     return at
 
 
-def test_an_upload_is_held_by_hash_not_bytes_and_comes_back_after_a_reload():
+def test_an_upload_is_held_by_hash_not_bytes_and_comes_back_after_a_reload(monkeypatch):
     workspace = "wUploadByHash001"
+    released = []
+    remove_file = MemoryUploadedFileManager.remove_file
+    monkeypatch.setattr(MemoryUploadedFileManager, "remove_file",
+                        lambda mgr, session_id, file_id: released.append(file_id) or remove_file(mgr, session_id, file_id))  # fmt: skip
     at = _app(workspace, "data")
     at.radio(key="data-source").set_value("Upload a CSV").run()
     rounds = at.session_state[session.UPLOADER_ROUND]
@@ -151,6 +156,7 @@ def test_an_upload_is_held_by_hash_not_bytes_and_comes_back_after_a_reload():
     assert "(n_sequences, n_observations, n_features) = (1, 60, 1)" in [c.value for c in at.code]
     assert at.session_state[session.UPLOAD_SHA] == hashlib.sha256(SERIES_CSV).hexdigest()
     assert at.session_state[session.UPLOADER_ROUND] == rounds + 1  # the uploader's copy is let go
+    assert len(released) == 1  # and Streamlit's record of the file with it
     assert at.file_uploader[0].value is None and "Upload another CSV" in at.file_uploader[0].label
     assert any("series" in c.value and "kept for this workspace" in c.value for c in at.caption)
     assert _held_bytes(at) == []

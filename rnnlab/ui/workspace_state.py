@@ -32,9 +32,8 @@ def snapshot() -> dict:
     """The session's setup as plain JSON values (the task only when it was made for the current data)."""
     choice = session.dataset_choice()
     if choice and choice.get("source") == "upload":
-        kept = (
-            session.upload_sha256() and session.upload_bytes() is None
-        )  # a file held only here is not saved
+        # a file the server refused is held by this session only: the setup cannot bring it back
+        kept = session.upload_sha256() and session.upload_bytes() is None
         choice = {**choice, "sha256": session.upload_sha256()} if kept else None
     task = session.task_config()
     if task is not None and session.task_made_for() not in (None, current.dataset_key()):
