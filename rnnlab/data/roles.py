@@ -47,7 +47,12 @@ def is_running_counter(values: pd.Series) -> bool:
         (True, False)
     """
     ints = integer_values(values)
-    return ints is not None and len(ints) >= MIN_COUNTER_ROWS and ints[0] in (0, 1) and bool(np.all(np.diff(ints) == 1))
+    return (
+        ints is not None
+        and len(ints) >= MIN_COUNTER_ROWS
+        and ints[0] in (0, 1)
+        and bool(np.all(np.diff(ints) == 1))
+    )
 
 
 def is_step_counter(values: pd.Series, codes: np.ndarray) -> bool:

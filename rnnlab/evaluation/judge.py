@@ -15,7 +15,10 @@ import numpy as np
 
 LOWER_IS_BETTER = ("mae", "rmse", "mase", "mse")
 HIGHER_IS_BETTER = ("accuracy", "balanced_accuracy", "macro_f1", "r2")
-LABELS = {"mae": "MAE", "rmse": "RMSE", "mase": "MASE", "mse": "MSE", "accuracy": "accuracy", "r2": "R²"}
+LABELS = {
+    "mae": "MAE", "rmse": "RMSE", "mase": "MASE", "mse": "MSE", "accuracy": "accuracy", "r2": "R²",
+    "balanced_accuracy": "balanced accuracy", "macro_f1": "macro-F1",
+}  # fmt: skip
 
 
 def _error(metric: str, value: float) -> float:
@@ -81,14 +84,15 @@ def predict(model, framed, split: str = "test", batch_size: int = 256) -> np.nda
     """The model's predictions on a split in original units (class probabilities for classify).
 
     Returns:
-        classify: ``(n, n_classes)``; otherwise ``(n, *framed.y_shape)`` in the target's units.
+        classify: ``(n, n_classes)``; tagging classes ``(n, T, n_classes)``; otherwise ``(n, *framed.y_shape)``
+        in the target's units (with ``predict='change'`` the window's last value is added back).
     """
     X = framed.scaled(split)[0]
     raw = np.asarray(model.predict(X, batch_size=batch_size, verbose=0))
-    if framed.config.kind == "classify":
+    if framed.config.kind == "classify" or getattr(framed, "is_class_task", False):
         return raw
     raw = raw.reshape((len(X), *tuple(framed.y_shape)))
-    return np.asarray(framed.unscale_y(raw))
+    return np.asarray(framed.unscale_y(raw, split))
 
 
 def _task_metrics(framed, y_true, y_pred) -> dict[str, float]:

@@ -21,7 +21,9 @@ def _y_scale(framed) -> float | None:
     return float(std[0]) if std.size == 1 else None
 
 
-def _scaled(framed, y: np.ndarray) -> np.ndarray:
+def _scaled(framed, y: np.ndarray, split: str = "val") -> np.ndarray:
+    if hasattr(framed, "scale_y"):
+        return np.asarray(framed.scale_y(y, split), dtype=float)
     y = np.asarray(y, dtype=float)
     if getattr(framed, "y_mean", None) is None or getattr(framed, "y_std", None) is None:
         return y
@@ -57,7 +59,7 @@ def reference(framed) -> dict | None:
         from rnnlab.evaluation import scoreboard
     except ImportError:
         return None
-    metric = framed.main_metric
+    metric = getattr(framed, "curve_metric", framed.main_metric)  # the line is drawn on Keras's own curve
     try:
         board = scoreboard.scoreboard(framed)
         best = scoreboard.best(board, metric=metric)

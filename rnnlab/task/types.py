@@ -17,7 +17,9 @@ from rnnlab.task.padding import SIDES
 from rnnlab.task.splits import NAMES, check_shares
 
 KINDS = ("classify", "regress", "forecast", "tag")
-SPLIT_MODES = ("auto", "archive", "stratified", "random", "temporal")
+SPLIT_MODES = ("auto", "archive", "stratified", "random", "temporal", "sequence")
+PREDICTS = ("level", "change")
+IMBALANCE_RATIO = 1.5  # largest training class over smallest above this: balanced accuracy is the main metric
 SEASONS = {"monthly": 12, "weekly": 52, "daily": 7, "hourly": 24, "quarterly": 4}
 
 
@@ -62,11 +64,12 @@ class TaskConfig(Config):
     target_columns: tuple[str, ...] = ()  # forecast: () = first input feature
     val_share: float = 0.15  # share of samples for validation
     test_share: float = 0.15  # share of samples for test
-    split_mode: str = "auto"  # "auto" | "archive" | "stratified" | "random" | "temporal"
+    split_mode: str = "auto"  # "auto" | "archive" | "stratified" | "random" | "temporal" | "sequence"
     seed: int = 0  # seed of every random split
     scale: bool = True  # standardise X (and y for regression) on the training split
     padding: PaddingConfig = PaddingConfig()  # ragged collections only
     season_length: int | None = None  # None = suggested from the series frequency
+    predict: str = "level"  # forecast: "level" (the values) | "change" (the values minus the window's last)
 
     def __post_init__(self) -> None:
         for name in ("offsets", "input_columns", "target_columns"):
@@ -93,6 +96,8 @@ class TaskConfig(Config):
             )
         if self.season_length is not None:
             check_int("season_length", self.season_length, 1, "or None")
+        if self.predict not in PREDICTS:
+            raise ValueError(f"`predict` must be one of {PREDICTS}. Received: predict={self.predict!r}")
 
 
 @dataclass
@@ -105,7 +110,10 @@ class SplitArrays:
             ``(n, H, k)``; tag ``(n, T)``/``(n, T, k)`` with NaN on padded steps.
         sample_weight: tag ``(n, T)``: 1.0 on real, 0.0 on padded steps; else ``None``.
         lengths: ``(n,)`` real steps per sample.
-        index: Collections: sequence index in the dataset; series: index of the first target step.
+        index: Collections: sequence index in the dataset; series (and forecasts of a collection): index
+            of the first target step inside its sequence.
+        sequence: Forecasts of a collection: the sequence (index in the dataset) each window was cut from.
+        last: Forecasts: ``(n, k)`` the last input value of each target in the window (for ``predict='change'``).
     """
 
     X: np.ndarray
@@ -113,12 +121,16 @@ class SplitArrays:
     sample_weight: np.ndarray | None
     lengths: np.ndarray
     index: np.ndarray
+    sequence: np.ndarray | None = None
+    last: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.X)
 
 
-def split_by_codes(codes, X, y, sample_weight, lengths, index) -> dict[str, SplitArrays]:
+def split_by_codes(
+    codes, X, y, sample_weight, lengths, index, sequence=None, last=None
+) -> dict[str, SplitArrays]:
     """Cut per-sample arrays into the named splits by split code (0 train, 1 val, 2 test; others dropped)."""
     parts = {}
     for code, name in enumerate(NAMES):
@@ -129,8 +141,32 @@ def split_by_codes(codes, X, y, sample_weight, lengths, index) -> dict[str, Spli
             sample_weight=None if sample_weight is None else sample_weight[sel],
             lengths=lengths[sel],
             index=index[sel],
+            sequence=None if sequence is None else sequence[sel],
+            last=None if last is None else last[sel],
         )
     return parts
+
+
+def broadcast_last(last: np.ndarray, y_shape: tuple[int, ...]) -> np.ndarray:
+    """``(n, k)`` last input values shaped to add to targets of shape ``(n,)``, ``(n, H)`` or ``(n, H, k)``.
+
+    Example:
+        >>> broadcast_last(np.array([[1.0], [2.0]]), (2, 3)).tolist()
+        [[1.0], [2.0]]
+    """
+    last = np.asarray(last, dtype=np.float64)
+    if len(y_shape) == 1:
+        return last[:, 0]
+    if len(y_shape) == 2:
+        return last[:, :1]
+    return last[:, None, :]
+
+
+def class_counts(y: np.ndarray) -> np.ndarray:
+    """Samples (or real steps) per class id ``0 … K-1``; negative ids (padded steps) are not counted."""
+    y = np.asarray(y).ravel()
+    y = y[y >= 0].astype(np.int64)
+    return np.bincount(y) if y.size else np.zeros(0, dtype=np.int64)
 
 
 @dataclass
@@ -161,6 +197,8 @@ class FramedData:
     series_names: list[str] = field(default_factory=list)  # forecast: columns of ``series``
     time_index: np.ndarray | None = None  # forecast: time stamps of ``series``
     n_dropped: int = 0  # forecast windows dropped at split boundaries
+    sequence_ids: list = field(default_factory=list)  # forecasts of a collection: the dataset's sequence ids
+    sequence_lengths: np.ndarray | None = None  # forecasts of a collection: steps of each sequence
 
     def split(self, name: str) -> SplitArrays:
         if name not in NAMES:
@@ -184,16 +222,41 @@ class FramedData:
             X[~self.real_steps(name)] = self.model_pad_value
         if self.config.kind == "classify":
             return X.astype(np.float32), part.y.astype(np.int64), part.sample_weight
-        y = part.y.astype(np.float64)
-        if self.y_mean is not None:
-            y = scaling.standardize(y, self.y_mean, self.y_std)
+        if self.is_class_task:  # tagging classes: padded steps hold -1 and weigh 0
+            return X.astype(np.float32), np.maximum(part.y, 0).astype(np.int64), part.sample_weight
+        y = self.scale_y(part.y, name)
         return X.astype(np.float32), np.nan_to_num(y, nan=0.0).astype(np.float32), part.sample_weight
 
-    def unscale_y(self, y_scaled: np.ndarray) -> np.ndarray:
-        """Model outputs back to original units (classify: unchanged)."""
-        if self.config.kind == "classify" or self.y_mean is None:
+    @property
+    def predicts_change(self) -> bool:
+        return self.config.kind == "forecast" and self.config.predict == "change"
+
+    def scale_y(self, y: np.ndarray, split: str) -> np.ndarray:
+        """Targets (or predictions) in original units → what the model learns (change, then standardised)."""
+        y = np.asarray(y, dtype=np.float64)
+        if self.predicts_change:
+            y = y - broadcast_last(self.split(split).last, y.shape)
+        if self.y_mean is not None:
+            y = scaling.standardize(y, self.y_mean, self.y_std)
+        return y
+
+    def unscale_y(self, y_scaled: np.ndarray, split: str | None = None) -> np.ndarray:
+        """Model outputs back to original units (class tasks: unchanged).
+
+        With ``predict='change'`` the split's last input values are added back, so ``split`` is required.
+        """
+        if self.is_class_task:
             return np.asarray(y_scaled)
-        return scaling.unstandardize(y_scaled, self.y_mean, self.y_std)
+        y = np.asarray(y_scaled, dtype=np.float64)
+        if self.y_mean is not None:
+            y = scaling.unstandardize(y, self.y_mean, self.y_std)
+        if self.predicts_change:
+            if split is None:
+                raise ValueError(
+                    "`split` must name the split the outputs belong to when predicting the change"
+                )
+            y = y + broadcast_last(self.split(split).last, y.shape)
+        return y
 
     @property
     def n_steps(self) -> int:
@@ -212,8 +275,55 @@ class FramedData:
         return tuple(int(d) for d in self.train.y.shape[1:])
 
     @property
+    def is_class_task(self) -> bool:
+        """Classification, or tagging with a class per step."""
+        return self.config.kind == "classify" or (self.config.kind == "tag" and self.class_names is not None)
+
+    @property
+    def train_class_counts(self) -> np.ndarray | None:
+        """Training samples (tagging: real steps) per class, or ``None`` for value tasks."""
+        return class_counts(self.train.y) if self.is_class_task else None
+
+    @property
+    def imbalance(self) -> float | None:
+        """Largest over smallest training class count (``inf`` when a class is missing), or ``None``."""
+        counts = self.train_class_counts
+        if counts is None or len(counts) == 0:
+            return None
+        counts = np.bincount(np.arange(len(counts)), weights=counts, minlength=self.n_classes or len(counts))
+        return float(counts.max() / counts.min()) if counts.min() > 0 else float("inf")
+
+    @property
     def main_metric(self) -> str:
-        return "accuracy" if self.config.kind == "classify" else "mae"
+        """The metric the verdict compares on, chosen before training from the training split.
+
+        ``mae`` for values; for classes ``balanced_accuracy`` when the largest class has more than
+        1.5 × the samples of the smallest (else always answering the majority class looks good), else
+        ``accuracy``.
+        """
+        if not self.is_class_task:
+            return "mae"
+        ratio = self.imbalance
+        return "balanced_accuracy" if ratio is not None and ratio > IMBALANCE_RATIO else "accuracy"
+
+    @property
+    def main_metric_reason(self) -> str:
+        """One sentence saying why :attr:`main_metric` was chosen."""
+        if not self.is_class_task:
+            return "MAE in the target's own units: the average size of a forecast error."
+        ratio = self.imbalance
+        if self.main_metric == "balanced_accuracy":
+            size = "is missing from training" if ratio == float("inf") else f"is {ratio:.1f}× smaller"
+            return (
+                f"Balanced accuracy (the mean recall over classes): the smallest class {size} than the "
+                "largest, so plain accuracy would reward always answering the majority class."
+            )
+        return f"Accuracy: the classes are about balanced (largest / smallest = {ratio:.2f} ≤ {IMBALANCE_RATIO})."
+
+    @property
+    def curve_metric(self) -> str:
+        """The metric Keras logs while training (``accuracy`` for classes, ``mae`` for values)."""
+        return "accuracy" if self.is_class_task else "mae"
 
     def sizes(self) -> dict[str, int]:
         return {f"n_{name}": len(self.split(name)) for name in NAMES}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rnnlab.core.config import Config
 
 OPTIMIZERS = ("rmsprop", "adam", "sgd")
+CLASS_WEIGHTS = (None, "balanced")
 _DEVICE = re.compile(r"^/(CPU|GPU):\d+$")
 
 
@@ -33,6 +34,7 @@ class TrainConfig(Config):
     seed: int = 0  # same seed, data and config → same curves on CPU
     device: str = "/CPU:0"  # a device the workers report, e.g. "/CPU:0" or "/GPU:0"
     fast: bool = True  # steps_per_execution + XLA where supported (measured in bench/bench_training.py)
+    class_weight: str | None = None  # "balanced": each class weighs n / (K · n_k) in the loss (classes only)
 
     def __post_init__(self) -> None:
         if self.optimizer not in OPTIMIZERS:
@@ -55,6 +57,10 @@ class TrainConfig(Config):
         if not isinstance(self.device, str) or not _DEVICE.match(self.device):
             raise ValueError(
                 f"`device` must look like '/CPU:0' or '/GPU:0'. Received: device={self.device!r}"
+            )
+        if self.class_weight not in CLASS_WEIGHTS:
+            raise ValueError(
+                f"`class_weight` must be None or 'balanced'. Received: class_weight={self.class_weight!r}"
             )
         if not isinstance(self.fast, bool):
             raise ValueError(f"`fast` must be True or False. Received: fast={self.fast!r}")

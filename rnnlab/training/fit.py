@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rnnlab.evaluation.reference import reference
+from rnnlab.task.weights import balanced_sample_weight
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
 
 __all__ = ["OPTIMIZERS", "TrainConfig", "TrainResult", "train", "fit_settings", "steps_per_execution"]
@@ -250,6 +251,8 @@ def train(
     keras.utils.set_random_seed(train_config.seed)
     x_train, y_train, w_train = framed.scaled("train")
     x_val, y_val, w_val = framed.scaled("val")
+    if train_config.class_weight == "balanced":  # rare classes weigh more in the loss (classes only)
+        w_train = balanced_sample_weight(framed, y_train, w_train)
     n_train = len(x_train)
     if n_train == 0:
         raise ValueError("The training split must hold at least one sample. Received: 0 samples")
@@ -285,7 +288,7 @@ def train(
                 "n_train": n_train,
                 "batch_size": train_config.batch_size,
                 "device": train_config.device,
-                "main_metric": framed.main_metric,
+                "main_metric": getattr(framed, "curve_metric", framed.main_metric),  # the metric Keras logs
                 "reference": reference(framed),
                 **settings,
             }
