@@ -34,7 +34,10 @@ def test_shapes_of_a_ragged_collection():
 def test_class_counts_and_tasks():
     ds = _ragged()
     assert ds.classes == {"x": 2, "y": 1}
-    assert ds.allowed_tasks() == ["classify", "forecast"]  # every collection can be forecast inside each sequence
+    assert ds.allowed_tasks() == [
+        "classify",
+        "forecast",
+    ]  # every collection can be forecast inside each sequence
 
 
 def test_series_allows_forecasting_and_values_allow_regression():

@@ -50,7 +50,7 @@ def task_config(args: argparse.Namespace, dataset, suggested_target: str | None)
             "input_columns": tuple(args.input) if args.input else None,
             "target_columns": tuple(args.target) if args.target else None,
             "val_share": args.val_share, "test_share": args.test_share, "split_mode": args.split_mode,
-            "seed": args.seed, "season_length": args.season_length,
+            "seed": args.seed, "season_length": args.season_length, "predict": args.predict,
         }.items()
         if value is not None
     }  # fmt: skip
@@ -63,7 +63,12 @@ def summary(framed, board: list[dict]) -> dict[str, Any]:
 
     n = sum(framed.sizes().values())
     split: dict[str, Any] = dict(framed.sizes())
-    if framed.config.kind == "forecast" and len(framed.test):
+    if framed.config.kind == "forecast" and len(framed.test) and framed.test.sequence is not None:
+        split["sequences"] = {
+            name: sorted({str(framed.sequence_ids[i]) for i in framed.split(name).sequence.tolist()})
+            for name in ("train", "val", "test")
+        }
+    elif framed.config.kind == "forecast" and len(framed.test):
         split["first_test_target"] = int(framed.test.index.min())
         split["last_test_target"] = int(framed.test.index.max() + max(framed.offsets) - min(framed.offsets))
 
@@ -79,6 +84,9 @@ def summary(framed, board: list[dict]) -> dict[str, Any]:
         "split": split,
         "baselines": rows,
         "best": best(board, framed.main_metric)["name"] if board else None,
+        "main_metric": framed.main_metric,
+        "main_metric_reason": framed.main_metric_reason,
+        "class_names": framed.class_names,
         "notes": framed.notes,
     }
 
@@ -86,13 +94,21 @@ def summary(framed, board: list[dict]) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from rnnlab.cli import main
     from rnnlab.evaluation import scoreboard
-    from rnnlab.task import framing
+    from rnnlab.task import framing, trend
 
     dataset, suggested = load(args.data)
     framed = framing.frame(dataset, task_config(args, dataset, suggested))
     board = scoreboard.scoreboard(framed)
     out = summary(framed, board)
     out["notes"] = framed.notes + scoreboard.candidates(framed)[1]
+    advice = trend.trend_advice(framed)
+    out["trend_advice"] = advice
+    if framed.is_class_task and board:
+        from rnnlab.evaluation.metrics import class_confusion
+
+        chosen = next(row for row in board if row["name"] == out["best"])
+        predictions = scoreboard.predict_all(framed, "test")[chosen["name"]]
+        out["best_confusion_matrix"] = class_confusion(framed, framed.test.y, predictions).tolist()
     if args.json:
         main.print_json(out)
         return 0
@@ -108,7 +124,9 @@ def run(args: argparse.Namespace) -> int:
         mark = " *" if row["name"] == out["best"] else ""
         cells = [row[split][m] for split in ("val", "test") for m in row["test"]]
         print(f"{row['name'] + mark:<26}" + "".join(f"{v:>{w}.4f}" for v, w in zip(cells, widths)))
-    print(f"\n* best on validation by {metric}")
+    print(f"\n* best on validation by {metric}: {framed.main_metric_reason}")
+    if advice:
+        print(f"advice: {advice}")
     for note in out["notes"]:
         print(f"note: {note}")
     return 0
@@ -133,7 +151,10 @@ def register(subparsers) -> None:
         "--target", nargs="+", metavar="COL", help="forecast target columns (default: the first input)"
     )
     p.add_argument(
-        "--split-mode", choices=SPLIT_MODES, help="auto: temporal for series, the archive's or stratified"
+        "--split-mode",
+        choices=SPLIT_MODES,
+        help="auto: temporal for series (by time in every sequence of a collection), the archive's or stratified; "
+        "sequence: whole sequences held out",
     )
     p.add_argument("--val-share", type=float, help="share for validation (default 0.15)")
     p.add_argument(
@@ -141,5 +162,10 @@ def register(subparsers) -> None:
     )
     p.add_argument("--seed", type=int, help="seed of random / stratified splits")
     p.add_argument("--season-length", type=int, help="season for seasonal naive (default from the frequency)")
+    p.add_argument(
+        "--predict",
+        choices=["level", "change"],
+        help="forecast: the values, or their change over the last value",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=run)

@@ -298,9 +298,14 @@ def plan_layout(
         codes = pd.factorize(frame[id_column])[0]
         if plan.label_column is None:
             plan.label_column = _categorical_label(frame, taken | {time_guess})
-        plan.time_column = time_column or (time_guess if time_guess not in (plan.label_column,) else None)
+        plan.time_column = time_column
+        guess_is_text = time_guess is not None and not is_numeric(frame, time_guess)
+        if plan.time_column is None and guess_is_text and time_guess != plan.label_column:
+            plan.time_column = time_guess
         if plan.time_column is None:
             plan.date_parts = _date_parts(frame, taken | {plan.label_column})
+        if plan.time_column is None and not plan.date_parts and time_guess != plan.label_column:
+            plan.time_column = time_guess
     elif layout == "wide":
         plan.id_column = id_column
         if feature_columns:

@@ -25,6 +25,10 @@ FREQUENCIES = [
 ]
 
 
+class ImplausibleTimes(DataError):
+    """Text that parses as dates, but in years no recent data has (``1-01`` read as year 1)."""
+
+
 def parse_times(values: pd.Series, first_line: int = 2) -> np.ndarray:
     """Time stamps of a column: numbers stay numbers; text becomes ``datetime64[ns]``.
 
@@ -75,6 +79,14 @@ def parse_times(values: pd.Series, first_line: int = 2) -> np.ndarray:
             if parsed.isna().any():
                 parsed = pd.to_datetime(text, errors="coerce", format="mixed")
     bad = parsed.isna().to_numpy() & values.notna().to_numpy()
+    if not bad.any() and parsed.notna().any():
+        years = parsed.dt.year
+        low, high = PLAUSIBLE_YEARS
+        if years.min() < low or years.max() > high:
+            raise ImplausibleTimes(
+                f"Time column {values.name!r} must hold dates between the years {low} and {high}. Received: "
+                f"{values.iloc[int(np.argmin(years.to_numpy()))]!r} (year {years.min()})"
+            )
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise DataError(
@@ -120,17 +132,13 @@ def read_time(values: pd.Series, first_line: int, notes: list[str]) -> tuple[np.
                 f"{values.iloc[-1]}); it was read as month numbers 0 … {int(months.max())}."
             )
             return months, "monthly"
-    times = parse_times(values, first_line)
+    try:
+        times = parse_times(values, first_line)
+    except ImplausibleTimes as err:
+        notes.append(f"{err}: not plausible, so the rows are used in file order as steps 0, 1, 2, …")
+        return np.arange(len(values), dtype=np.float64), None
     if times.dtype.kind != "M" or len(times) < 2:
         return times, None
-    years = pd.DatetimeIndex(times).year
-    low, high = PLAUSIBLE_YEARS
-    if years.min() < low or years.max() > high:
-        notes.append(
-            f"Time column {values.name!r} parses to the years {years.min()} … {years.max()}, which is not "
-            "plausible; the rows are used in file order as steps 0, 1, 2, …"
-        )
-        return np.arange(len(times), dtype=np.float64), None
     frequency = infer_frequency(np.unique(times))
     gaps = np.diff(np.unique(times)).astype(np.int64)
     if frequency is None and len(gaps) >= 3 and gaps.std() > gaps.mean():
