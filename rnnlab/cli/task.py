@@ -50,7 +50,8 @@ def task_config(args: argparse.Namespace, dataset, suggested_target: str | None)
             "input_columns": tuple(args.input) if args.input else None,
             "target_columns": tuple(args.target) if args.target else None,
             "val_share": args.val_share, "test_share": args.test_share, "split_mode": args.split_mode,
-            "seed": args.seed, "season_length": args.season_length, "predict": args.predict,
+            "seed": args.seed, "season_length": args.season_length,
+            "predict": getattr(args, "predict", None),
         }.items()
         if value is not None
     }  # fmt: skip

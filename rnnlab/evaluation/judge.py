@@ -92,7 +92,9 @@ def predict(model, framed, split: str = "test", batch_size: int = 256) -> np.nda
     if framed.config.kind == "classify" or getattr(framed, "is_class_task", False):
         return raw
     raw = raw.reshape((len(X), *tuple(framed.y_shape)))
-    return np.asarray(framed.unscale_y(raw, split))
+    if getattr(framed, "predicts_change", False):  # the split's last values are added back
+        return np.asarray(framed.unscale_y(raw, split))
+    return np.asarray(framed.unscale_y(raw))
 
 
 def _task_metrics(framed, y_true, y_pred) -> dict[str, float]:
