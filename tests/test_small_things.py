@@ -25,3 +25,12 @@ def test_one_random_sequence_is_singular():
     ds = SequenceDataset("one", "long", [np.arange(6.0)[:, None]], ["v"])
     fig = plots_data.random_sequences(ds, seed=0)
     assert fig.layout.title.text == "1 random sequence"
+
+
+def test_scoreboard_table_never_shows_a_literal_none():
+    from rnnlab.plots.task import scoreboard_table
+
+    board = [{"name": "last value", "val": {"mae": float("nan")}, "test": {"mae": 1.0}},
+             {"name": "drift", "val": {"mae": float("nan")}, "test": {"mae": float("nan")}}]  # fmt: skip
+    rows = scoreboard_table(board, "last value")
+    assert rows == [{"baseline": "★ last value", "test mae": "1"}, {"baseline": "drift", "test mae": "—"}]

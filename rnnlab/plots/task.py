@@ -163,14 +163,23 @@ def scoreboard_bars(board: list[dict], metric: str, best_name: str | None = None
 
 
 def scoreboard_table(board: list[dict], best_name: str | None = None, digits: int = 4) -> list[dict]:
-    """Flat rows for a table: ``{"baseline", "val <metric>" …, "test <metric>" …}``; the best row starred."""
+    """Flat rows for a table: ``{"baseline", "val <metric>" …, "test <metric>" …}``; the best row starred.
+
+    A column with no value at all (validation metrics when there is no validation split) is left out, and
+    a single missing value shows as "—", never as a literal None.
+    """
     rows = []
     for row in board:
         flat = {"baseline": ("★ " if row["name"] == best_name else "") + row["name"]}
         for split in ("val", "test"):
             for metric, value in row[split].items():
-                flat[f"{split} {metric}"] = (
-                    None if value is None or not np.isfinite(value) else round(float(value), digits)
-                )
+                missing = value is None or not np.isfinite(value)
+                flat[f"{split} {metric}"] = None if missing else round(float(value), digits)
         rows.append(flat)
-    return rows
+    keys = list(rows[0]) if rows else []
+    empty = {k for k in keys if all(r[k] is None for r in rows)}
+    gaps = {k for k in keys if k not in empty and any(r[k] is None for r in rows)}  # one type per column
+    return [
+        {k: ("—" if v is None else f"{v:g}") if k in gaps else v for k, v in r.items() if k not in empty}
+        for r in rows
+    ]
