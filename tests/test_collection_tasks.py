@@ -241,3 +241,30 @@ def test_ecg_lesson_card_names_the_verdicts_baseline_and_metric():
     best = scoreboard.best(scoreboard.scoreboard(fd), fd.main_metric)
     assert fd.main_metric == "balanced_accuracy"
     assert best["name"] in lesson.text and "balanced accuracy" in lesson.text
+
+
+# ---- figures ----------------------------------------------------------------------------------------------
+def test_split_timeline_is_drawn_per_sequence_and_results_stay_inside_one():
+    from rnnlab.plots import results as plots_results
+    from rnnlab.plots import task as plots_task
+
+    ds = read_csv(stores())
+    fd = frame(ds, default_task(ds))
+    fig = plots_task.sequence_timeline(fd)
+    assert [trace.name for trace in fig.data] == ["train", "val", "test"]
+    assert {y for y in fig.data[2].y if y is not None} == {f"S{s:02d}" for s in range(1, 7)}
+    forecast = plots_results.result_figures(fd, fd.test.y)[0]
+    assert "in sequence S01" in forecast.layout.title.text
+    assert len(forecast.data[1].x) == int((fd.test.sequence == 0).sum())
+
+
+def test_results_of_a_class_per_step_are_a_confusion_matrix_over_real_steps():
+    from rnnlab.plots import results as plots_results
+
+    ds = read_csv(machines())
+    fd = frame(ds, default_task(ds))
+    proba = np.zeros((len(fd.test.y), fd.n_steps, 2))
+    proba[..., 1] = 1.0  # always "ok"
+    (heatmap,) = plots_results.result_figures(fd, proba)
+    counts = np.asarray(heatmap.data[0].z)
+    assert counts.sum() == int((fd.test.y >= 0).sum()) and counts[:, 0].sum() == 0

@@ -183,3 +183,36 @@ def scoreboard_table(board: list[dict], best_name: str | None = None, digits: in
         {k: ("—" if v is None else f"{v:g}") if k in gaps else v for k, v in r.items() if k not in empty}
         for r in rows
     ]
+
+
+def sequence_timeline(framed, max_sequences: int = 20) -> go.Figure:
+    """A forecast of a collection: for each sequence, the steps whose targets are train, validation or test.
+
+    One row per sequence (the first ``max_sequences``); split by time, every row ends in validation then
+    test; split by sequence, each row has one colour.
+    """
+    colours = {"train": "#1f77b4", "val": "#ff7f0e", "test": "#d62728"}
+    ids = list(framed.sequence_ids)
+    shown = list(range(min(len(ids), max_sequences)))
+    fig = go.Figure()
+    for name in NAMES:
+        part = framed.split(name)
+        xs, ys = [], []
+        for seq in shown:
+            steps = np.asarray(part.index)[np.asarray(part.sequence) == seq]
+            if len(steps):
+                reach = max(framed.offsets) - min(framed.offsets)
+                xs += [int(steps.min()), int(steps.max()) + reach, None]
+                ys += [str(ids[seq]), str(ids[seq]), None]
+        fig.add_trace(
+            go.Scatter(x=xs, y=ys, mode="lines", name=name, line={"color": colours[name], "width": 10})
+        )
+    more = f" (first {len(shown)} of {len(ids)})" if len(ids) > len(shown) else ""
+    fig.update_layout(
+        title=f"Target steps of each sequence by split{more}",
+        xaxis_title="step in the sequence",
+        yaxis={"autorange": "reversed", "type": "category"},
+        height=max(220, 28 * len(shown) + 120),
+        margin={"t": 60, "l": 90, "r": 20, "b": 40},
+    )
+    return fig

@@ -147,4 +147,5 @@ def frame_panel(dataset: SequenceDataset, config: TaskConfig) -> FramedData:
         target_in_inputs=target_in_inputs, season_length=config.season_length or suggested_season(dataset.frequency),
         mase_scale=mase_scale, series_names=names, n_dropped=n_dropped,
         sequence_ids=list(dataset.ids), sequence_lengths=dataset.lengths.copy(),
+        panel=[np.asarray(seq, dtype=np.float64) for seq in dataset.sequences],
     )  # fmt: skip

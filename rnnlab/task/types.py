@@ -199,6 +199,9 @@ class FramedData:
     n_dropped: int = 0  # forecast windows dropped at split boundaries
     sequence_ids: list = field(default_factory=list)  # forecasts of a collection: the dataset's sequence ids
     sequence_lengths: np.ndarray | None = None  # forecasts of a collection: steps of each sequence
+    panel: list[np.ndarray] | None = (
+        None  # forecasts of a collection: each sequence (n_steps_i, all features)
+    )
 
     def split(self, name: str) -> SplitArrays:
         if name not in NAMES:
