@@ -166,3 +166,13 @@ def comparison_rows(evaluation: dict) -> list[dict[str, Any]]:
     for row in evaluation.get("scoreboard") or []:
         rows.append({"model": row["name"], **row["test"], "best on val": "✓" if row["name"] == best else ""})
     return rows
+
+
+def result_main_metric(result: dict) -> str:
+    """The metric a finished run is judged by: the one it names, else accuracy when it has it, else MAE.
+
+    Example:
+        >>> result_main_metric({"test": {"accuracy": 0.9, "log_loss": 0.3}})
+        'accuracy'
+    """
+    return result.get("main_metric") or ("accuracy" if "accuracy" in (result.get("test") or {}) else "mae")

@@ -88,3 +88,24 @@ def parse_units(text: str, what: str = "units") -> tuple[int, ...]:
     if any(u < 1 for u in units):
         raise ValueError(f"`{what}` must each be ≥ 1. Received: {text!r}")
     return units
+
+
+RECURRENT_ONLY = ("bidirectional", "recurrent_dropout")  # settings the dense reference has no use for
+
+
+def from_choices(cell: str, **settings) -> ModelConfig:
+    """A :class:`ModelConfig` from a form's choices; the dense reference drops :data:`RECURRENT_ONLY`.
+
+    A form keeps its recurrent-only controls' values while the dense cell is picked (so switching back
+    restores them), but a dense model is never bidirectional and has no recurrent dropout.
+
+    Raises:
+        ValueError: for settings :class:`ModelConfig` refuses.
+
+    Example:
+        >>> from_choices("dense", units=(8,), bidirectional=True, recurrent_dropout=0.2).bidirectional
+        False
+    """
+    if cell not in RECURRENT_CELLS:
+        settings = {**settings, "bidirectional": False, "recurrent_dropout": 0.0}
+    return ModelConfig(cell=cell, **settings)

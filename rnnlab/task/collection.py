@@ -43,10 +43,7 @@ def split_codes(
     """One split code per sequence, and a note saying how the split was made."""
     mode = config.split_mode
     n = dataset.n_sequences
-    if mode == "auto":
-        mode = (
-            "archive" if dataset.splits is not None else ("stratified" if class_ids is not None else "random")
-        )
+    mode = splits.resolve_mode(mode, dataset.splits is not None, class_ids is not None)
     if mode == "archive":
         if dataset.splits is None:
             raise DataError(
