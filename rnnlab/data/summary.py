@@ -48,6 +48,20 @@ def _step_classes(dataset: SequenceDataset) -> dict[str, int] | None:
     return {str(v): int(c) for v, c in zip(values, counts)}
 
 
+ROLE_ORDER = ("id", "time", "label", "tag target", "feature")
+
+
+def columns_by_role(roles: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Role → the columns that can play it (roles no column can play are left out).
+
+    Example:
+        >>> columns_by_role({"store": ["id"], "sales": ["tag target", "feature"]})
+        {'id': ['store'], 'tag target': ['sales'], 'feature': ['sales']}
+    """
+    out = {role: [c for c, can in roles.items() if role in can] for role in ROLE_ORDER}
+    return {role: columns for role, columns in out.items() if columns}
+
+
 def summarize(dataset: SequenceDataset) -> dict[str, Any]:
     """Everything the Data page summary shows, JSON-ready.
 
