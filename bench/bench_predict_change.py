@@ -10,6 +10,11 @@ GRU, 16 units) and seed, the same task is trained twice — ``predict='level'`` 
 — with Adam (lr 0.003), early stopping on validation (patience 5), and scored on the test split in
 original units. A cell "beats last value" when its test MAE is lower than the last-value baseline's on
 exactly the same windows. Not a timed test: it trains 6 × 3 × 2 × seeds models (minutes on 2 cores).
+
+Measured with ``--seeds 1 --epochs 40`` on a shared 2-core CPU (about 10 minutes): the cells beat last
+value in 0 of 18 cells predicting the level and 12 of 18 predicting the change (CO₂, GDP, airline-shaped,
+linear trend and random walk: 12 of 15; US unemployment, whose test months are the 2008-2009 recession:
+0 of 3, though the change cut the cells' test MAE from 1.62-1.69 to 1.20-1.31 points against 0.92).
 """
 
 from __future__ import annotations

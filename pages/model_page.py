@@ -102,8 +102,11 @@ except ValueError as err:
     st.error(str(err))
     st.stop()
 
-for warning in models.cudnn_warnings(config, task):
-    st.warning(f"GPU: {warning}")
+if any(
+    d.get("kind") == "GPU" for d in resources.job_manager().devices()
+):  # no GPU here: nothing to warn about
+    for warning in models.cudnn_warnings(config, task):
+        st.warning(f"GPU: {warning}")
 
 if framed is None:
     st.info(

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rnnlab.core.words import plural
 from rnnlab.evaluation.reference import reference
 from rnnlab.task.weights import balanced_sample_weight
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
@@ -325,7 +326,7 @@ def train(
             f"for {train_config.patience} epochs; the weights of epoch {best} were restored."
         )
     else:
-        status, message = "finished", f"Finished {n_epochs} epochs."
+        status, message = "finished", f"Finished {plural(n_epochs, 'epoch')}."
     emit({"type": "end", "status": status, "message": message})
     evaluation = None
     if status != "diverged":
