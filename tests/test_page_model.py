@@ -16,6 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 pytest.importorskip("keras")
 
 
+GPU = {"name": "/GPU:0", "kind": "GPU", "description": "a GPU the workers report"}
+
+
+@pytest.fixture
+def with_gpu(monkeypatch):
+    return install(monkeypatch, FakeJobManager(devices=[CPU, GPU]))
+
+
 def _page(dataset="ecg200"):
     at = AppTest.from_file(str(ROOT / "pages" / "model_page.py"), default_timeout=60)
     if dataset:
@@ -30,7 +38,7 @@ def test_without_data_the_page_asks_for_it_and_still_stores_the_config():
     assert at.session_state[session.MODEL_CONFIG] == ModelConfig()
 
 
-def test_summary_and_formulas_on_ecg200():
+def test_summary_and_formulas_on_ecg200(with_gpu):
     at = _page().run()
     assert not at.exception, at.exception
     at.selectbox(key="model-cell").set_value("simple_rnn")
@@ -56,14 +64,6 @@ def test_bad_units_show_an_error_not_a_traceback():
     at.run()
     assert not at.exception
     assert any("whole numbers" in e.value for e in at.error)
-
-
-GPU = {"name": "/GPU:0", "kind": "GPU", "description": "a GPU the workers report"}
-
-
-@pytest.fixture
-def with_gpu(monkeypatch):
-    return install(monkeypatch, FakeJobManager(devices=[CPU, GPU]))
 
 
 def test_cudnn_warnings_for_recurrent_dropout(with_gpu):
