@@ -131,17 +131,19 @@ if box is not None:
             key="data-opt-onehot",
         )
         padding = left.selectbox(
-            "Trailing run of one value in wide rows (MIT-BIH's zeros)",
+            "Padding at the end of wide rows",
             PADDING,
             index=PADDING.index(options.get("trailing_zeros_as_padding")),
             format_func=PADDING_LABELS.get,
             key="data-opt-padding",
+            help="When most rows end in a run of one value (MIT-BIH's trailing zeros), it is padding.",
         )
         keep = middle.multiselect(
-            "Keep as features (row numbers and step counters are left out)",
+            "Keep as features",
             columns,
             default=[c for c in options.get("keep_columns", []) if c in columns],
             key="data-opt-keep",
+            help="Row numbers and step counters are left out of the features; pick any to put it back.",
         )
         chosen = read_options(None if layout == AUTO else layout, id_column, time_column, label_column,
                               fill, one_hot, padding, keep)  # fmt: skip

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_upload_many_series_forecast_and_train_one_epoch(app_server, page, tmp_path):
     page.goto(f"{app_server}/data")
     wait_idle(page)
-    page.get_by_text("Upload a CSV").click()
+    page.get_by_test_id("stRadioGroup").get_by_text("Upload a CSV").click()
     wait_idle(page)
     path = tmp_path / "stores.csv"
     path.write_bytes(stores())
@@ -24,6 +24,7 @@ def test_upload_many_series_forecast_and_train_one_epoch(app_server, page, tmp_p
     assert page.get_by_text("repeats in groups that share time stamps", exact=False).first.is_visible()
     page.get_by_text("Reading options", exact=False).first.click()  # the roles each column can play
     page.get_by_text("Which column can play which role", exact=False).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(800)  # the expander's opening animation
     screenshot(page, "own_csv_data_stores")
 
     page.get_by_test_id("stSidebarNav").get_by_text("Task").click()
