@@ -166,7 +166,7 @@ if error:
 if dataset is None:
     st.info("Upload the CSV again: this session no longer holds its bytes.")
     st.stop()
-info = summary.summarize(dataset)
+info = summary.dataset_summary(dataset)
 
 st.subheader("What rnnlab understood")
 st.markdown(f"**Layout** — {widgets.plain(info['detection'])}")

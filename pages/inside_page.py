@@ -4,9 +4,10 @@ the padding lab and the failure detectors."""
 import streamlit as st
 
 from rnnlab.core import settings
-from rnnlab.inside import gradients, numpy_rnn, padding_lab, synthetic, weights
+from rnnlab.inside import cell_steps, gradients, numpy_rnn, padding_lab, synthetic, weights
 from rnnlab.inside import page_data as inside_data
 from rnnlab.plots import inside as plots_inside
+from rnnlab.plots import padding_lab as plots_padding
 from rnnlab.ui import caches, current, resources, session, widgets
 
 POLL_SECONDS = 1.0
@@ -35,20 +36,9 @@ def _submit(job_key: str, name: str, kwargs: dict) -> None:
     session.set_lab_job_id(job_key, job_id)
 
 
-def _job_status(job_key: str):
-    job_id = session.lab_job_id(job_key)
-    if job_id is None:
-        return None
-    statuses = current.job_statuses([job_id])
-    if not statuses:  # the server restarted since: the job is gone
-        session.set_lab_job_id(job_key, None)
-        return None
-    return statuses[0]
-
-
 def _job_panel(job_key: str, was_active: bool) -> None:
     """The lab job's queue position or progress while it runs; its result is kept once it finished."""
-    status = _job_status(job_key)
+    status = current.lab_status(job_key)
     if status is None:
         return
     if status.active:
@@ -64,7 +54,7 @@ def _job_panel(job_key: str, was_active: bool) -> None:
 
 def _poll(job_key: str) -> bool:
     """Show the lab job's panel (a fragment polling every second while it runs); return whether it runs."""
-    status = _job_status(job_key)
+    status = current.lab_status(job_key)
     active = status is not None and status.active
     st.fragment(_job_panel, run_every=POLL_SECONDS if active else None)(job_key, active)
     return active
@@ -157,7 +147,7 @@ with tabs[1]:
     else:
         st.latex(EQUATIONS[inside_data.equation_key(trace)])
         t = st.slider("Step t", 0, inside_data.n_steps(trace) - 1, 0, key="inside_step")
-        details = numpy_rnn.step_details(trace, t, sample)
+        details = cell_steps.step_details(trace, t, sample)
         widgets.chart(plots_inside.step_detail_bars(details))
         if trace.backward is not None:
             st.caption(
@@ -209,7 +199,7 @@ with tabs[4]:
     if box is not None:
         with box:
             epochs = st.slider("Epochs at most", 1, 100, epochs, key="inside_race_epochs")
-    running = _job_status(session.INSIDE_RACE_JOB)
+    running = current.lab_status(session.INSIDE_RACE_JOB)
     busy = running is not None and running.active
     if st.button("Train SimpleRNN, LSTM and GRU", key="inside_race", disabled=busy):
         _submit(session.INSIDE_RACE_JOB, "k_steps_race", {"k": k, "epochs": epochs})
@@ -228,7 +218,7 @@ with tabs[4]:
 with tabs[5]:
     options = ["built-in ragged demo", "current dataset"]
     source_choice = st.radio("Data", options, horizontal=True, key="inside_lab_source")
-    running = _job_status(session.INSIDE_LAB_JOB)
+    running = current.lab_status(session.INSIDE_LAB_JOB)
     busy = running is not None and running.active
     if st.button("Run the padding lab", key="inside_lab_run", disabled=busy):
         try:
@@ -250,9 +240,9 @@ with tabs[5]:
         )
         for v in lab["variants"]:
             st.markdown(f"- **{v['key']}** — {lab['metric']} {v['val_metric']:.3g}: {v['explanation']}")
-        widgets.chart(plots_inside.padding_metrics(lab))
-        widgets.chart(plots_inside.padding_predictions(lab))
-        widgets.chart(plots_inside.padding_states(lab))
+        widgets.chart(plots_padding.padding_metrics(lab))
+        widgets.chart(plots_padding.padding_predictions(lab))
+        widgets.chart(plots_padding.padding_states(lab))
 
 with tabs[6]:
     if not models:

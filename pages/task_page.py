@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rnnlab.models.config import parse_units
+from rnnlab.core.values import parse_int_list
 from rnnlab.plots import task as plots_task
 from rnnlab.task import framing, splits, trend
 from rnnlab.task.types import PaddingConfig, TaskConfig, suggested_season
@@ -81,7 +81,7 @@ def forecast_settings(base: TaskConfig, features: list[str], frequency: str | No
             default = ", ".join(str(o) for o in base.offsets) or "1"
             text = st.text_input("Offsets after the window (e.g. 1, 7, 14)", default, key="task-offsets")
             try:
-                out["offsets"] = parse_units(text, "offsets")
+                out["offsets"] = parse_int_list(text, "offsets", minimum=1, example="1, 7, 14")
             except ValueError as err:
                 st.error(str(err))
                 st.stop()

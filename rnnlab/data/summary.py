@@ -62,7 +62,7 @@ def columns_by_role(roles: dict[str, list[str]]) -> dict[str, list[str]]:
     return {role: columns for role, columns in out.items() if columns}
 
 
-def summarize(dataset: SequenceDataset) -> dict[str, Any]:
+def dataset_summary(dataset: SequenceDataset) -> dict[str, Any]:
     """Everything the Data page summary shows, JSON-ready.
 
     Returns:

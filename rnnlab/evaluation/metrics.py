@@ -135,15 +135,6 @@ def macro_f1(y_true, y_pred) -> float:
     return float(np.mean(2 * tp[seen] / denom[seen])) if seen.any() else float("nan")
 
 
-CLASSIFY_METRICS = ("accuracy", "balanced_accuracy", "macro_f1")
-REGRESS_METRICS = ("mae", "rmse", "mase", "r2")
-
-
-def metric_names(kind: str, classes: bool = False) -> tuple[str, ...]:
-    """The metrics :func:`task_metrics` reports for a task kind (``classes``: tagging with a class per step)."""
-    return CLASSIFY_METRICS if kind == "classify" or classes else REGRESS_METRICS
-
-
 def class_pairs(framed, y_true, y_pred_or_proba) -> tuple[np.ndarray, np.ndarray]:
     """Flat true and predicted class ids of the real samples (tagging: real steps; padded steps are -1).
 
@@ -159,7 +150,7 @@ def class_pairs(framed, y_true, y_pred_or_proba) -> tuple[np.ndarray, np.ndarray
 
 
 def class_confusion(framed, y_true, y_pred_or_proba) -> np.ndarray:
-    """``C[i, j]`` = samples (tagging: real steps) of true class i predicted as j, over all of the task's classes."""
+    """``C[i, j]`` = samples (tagging: real steps) of true class i predicted as j, over all the task's classes."""
     t, p = class_pairs(framed, y_true, y_pred_or_proba)
     return confusion_matrix(t, p, framed.n_classes)
 
@@ -175,7 +166,7 @@ def task_metrics(framed, y_true, y_pred_or_proba) -> dict[str, float]:
     Returns:
         classify and tagging classes: ``accuracy, balanced_accuracy, macro_f1``; otherwise ``mae, rmse, mase, r2``.
     """
-    if framed.config.kind == "classify" or getattr(framed, "is_class_task", False):
+    if framed.is_class_task:
         t, pred = class_pairs(framed, y_true, y_pred_or_proba)
         return {
             "accuracy": accuracy(t, pred),

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab.evaluation import scoreboard
+
 
 def _y_scale(framed) -> float | None:
-    std = getattr(framed, "y_std", None)
+    std = framed.y_std
     if std is None:
         return None
     std = np.asarray(std, dtype=float).ravel()
@@ -25,7 +27,7 @@ def _scaled(framed, y: np.ndarray, split: str = "val") -> np.ndarray:
     if hasattr(framed, "scale_y"):
         return np.asarray(framed.scale_y(y, split), dtype=float)
     y = np.asarray(y, dtype=float)
-    if getattr(framed, "y_mean", None) is None or getattr(framed, "y_std", None) is None:
+    if framed.y_mean is None or framed.y_std is None:
         return y
     return (y - np.asarray(framed.y_mean, dtype=float)) / np.asarray(framed.y_std, dtype=float)
 
@@ -55,11 +57,7 @@ def reference(framed) -> dict | None:
         >>> ref["name"], ref["metric"]  # doctest: +SKIP
         ('last value', 'mae')
     """
-    try:
-        from rnnlab.evaluation import scoreboard
-    except ImportError:
-        return None
-    metric = getattr(framed, "curve_metric", framed.main_metric)  # the line is drawn on Keras's own curve
+    metric = framed.curve_metric  # the line is drawn on Keras's own curve
     try:
         board = scoreboard.scoreboard(framed)
         best = scoreboard.best(board, metric=metric)

@@ -44,7 +44,8 @@ from rnnlab.baselines.naive import (
     seasonal_naive,
     window_mean,
 )  # fmt: skip
-from rnnlab.evaluation.metrics import metric_names, task_metrics
+from rnnlab.core.metric_registry import metric_names, sort_key
+from rnnlab.evaluation.metrics import task_metrics
 
 __all__ = [
     "Baseline", "ClassPrior", "Drift", "LastValue", "LinearAR", "MostFrequent", "NearestCentroid", "PreviousClass",
@@ -65,7 +66,7 @@ def candidates(framed) -> tuple[list[tuple[str, Baseline]], list[str]]:
             ("class prior (random)", ClassPrior(framed.config.seed)),
             ("nearest centroid", NearestCentroid()),
         ], notes
-    if kind == "tag" and getattr(framed, "is_class_task", False):
+    if kind == "tag" and framed.is_class_task:
         notes.append(
             "Previous step's class reads the true class of the step before, which the model never sees: "
             "it shows how persistent the classes are and is not chosen as the baseline to beat."
@@ -148,10 +149,7 @@ def scoreboard(framed) -> list[dict]:
         for split in ("val", "test"):
             part = framed.split(split)
             if len(part) == 0:
-                row[split] = {
-                    k: float("nan")
-                    for k in metric_names(framed.config.kind, getattr(framed, "is_class_task", False))
-                }
+                row[split] = {k: float("nan") for k in metric_names(framed.config.kind, framed.is_class_task)}
                 continue
             row[split] = task_metrics(framed, part.y, est.predict(_inputs(framed, split, est)))
         if isinstance(est, ClassPrior):
@@ -173,15 +171,12 @@ def best(board: list[dict], metric: str = "mae") -> dict:
 
     Rows marked ``sees_targets`` (a reference that reads the true targets) are never chosen.
     """
-    higher = metric in ("accuracy", "balanced_accuracy", "macro_f1", "r2")
 
     def score(row: dict) -> float:
         value = row["val"].get(metric, float("nan"))
         if not np.isfinite(value):
             value = row["test"].get(metric, float("nan"))
-        if not np.isfinite(value):
-            return math.inf
-        return -value if higher else value
+        return sort_key(metric, value)
 
     if not board:
         raise ValueError("`board` must hold at least one baseline. Received: an empty scoreboard")

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnlab.core.metric_registry import higher_is_better
 from rnnlab.evaluation import detectors
 
 
@@ -91,14 +92,13 @@ def run_findings(
     metric, value = run.get("main_metric"), run.get("test_value")
     board = run.get("scoreboard") or []
     if metric and value is not None and board:
-        higher = metric in {"accuracy", "balanced_accuracy", "macro_f1", "r2"}
         scored = [
             (b["val"][metric], b["test"][metric], b["name"])
             for b in board
             if metric in (b.get("test") or {}) and metric in (b.get("val") or {})
         ]
         if scored:  # the best baseline is chosen on validation and reported on test
-            _, best_value, best_name = max(scored) if higher else min(scored)
+            _, best_value, best_name = max(scored) if higher_is_better(metric) else min(scored)
             kwargs.update(
                 metric=metric,
                 model_value=float(value),

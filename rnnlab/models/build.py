@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnlab.models import params
 from rnnlab.models.config import ModelConfig
 
 __all__ = [
@@ -28,7 +29,6 @@ __all__ = [
     "cudnn_warnings",
     "custom_objects",
     "output_units",
-    "real_step_mask",
     "summary_rows",
 ]
 
@@ -38,29 +38,12 @@ CELL_LAYERS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 def output_units(framed, config: ModelConfig | None = None) -> int:
     """Units of the output layer: classes, values per sample, or values per step (tag with an RNN)."""
     kind = framed.config.kind
-    if kind == "classify" or getattr(framed, "is_class_task", False):  # tagging classes: K per step
+    if kind == "classify" or framed.is_class_task:  # tagging classes: K per step
         return int(framed.n_classes)
     shape = tuple(framed.y_shape)
     if kind == "tag" and (config is None or config.recurrent):
         return int(math.prod(shape[1:]))
     return int(math.prod(shape))
-
-
-def real_step_mask(framed, split: str = "train") -> np.ndarray:
-    """Boolean ``(n, n_steps)``: True on a sample's real steps, False on padding.
-
-    Uses each sample's length and the padding side (pre-padding puts the real steps last).
-    """
-    if hasattr(framed, "real_steps"):
-        return np.asarray(framed.real_steps(split), dtype=bool)
-    arrays = framed.split(split)
-    n, steps = arrays.X.shape[0], arrays.X.shape[1]
-    lengths = np.minimum(np.asarray(arrays.lengths, dtype=np.int64), steps)
-    positions = np.arange(steps)[None, :]
-    padding = getattr(framed.config, "padding", None)
-    if padding is not None and padding.side == "pre":
-        return positions >= (steps - lengths)[:, None]
-    return np.broadcast_to(positions < lengths[:, None], (n, steps))
 
 
 def custom_objects() -> dict[str, Any]:
@@ -70,7 +53,7 @@ def custom_objects() -> dict[str, Any]:
         ``{"PerStepMSE": cls, "per_step_abs_error": fn, "per_step_squared_error": fn}`` — pass it as
         ``custom_objects=`` when loading a compiled tagging model in a fresh process.
     """
-    from rnnlab.models.keras_objects import CUSTOM_OBJECTS
+    from rnnlab.models.keras_objects import CUSTOM_OBJECTS  # lazy: Keras, kept off the Data and Task pages
 
     return dict(CUSTOM_OBJECTS)
 
@@ -86,10 +69,10 @@ def loss_and_metrics(framed) -> tuple[Any, list]:
         ``metrics=`` a tagging model's MAE would count padded steps too); log names are the same.
     """
     kind = framed.config.kind
-    if kind == "classify" or getattr(framed, "is_class_task", False):  # tagging classes: the same, per step
+    if kind == "classify" or framed.is_class_task:  # tagging classes: the same, per step
         return "sparse_categorical_crossentropy", ["accuracy"]
     if kind == "tag":
-        import keras
+        import keras  # lazy: the Data and Task pages must not load TensorFlow
 
         objs = custom_objects()
         return objs["PerStepMSE"](), [keras.metrics.MeanMetricWrapper(objs["per_step_abs_error"], name="mae")]
@@ -98,7 +81,7 @@ def loss_and_metrics(framed) -> tuple[Any, list]:
 
 def _normalization(framed, layers):
     X = framed.scaled("train")[0]
-    real = X[real_step_mask(framed, "train")]
+    real = X[framed.real_steps("train")]
     if real.size == 0:
         raise ValueError("Normalization needs at least one real training step. Received: 0 real steps")
     norm = layers.Normalization(axis=-1, name="normalization")
@@ -127,7 +110,7 @@ def build_model(config: ModelConfig, framed) -> Any:
         >>> model.output_shape  # classify with 3 classes               # doctest: +SKIP
         (None, 3)
     """
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
     from keras import layers
 
     kind = framed.config.kind
@@ -172,7 +155,7 @@ def build_model(config: ModelConfig, framed) -> Any:
     for i, units in enumerate(config.head_units, start=1):
         x = layers.Dense(units, activation=config.head_activation, name=f"head_{i}")(x)
 
-    step_classes = kind == "tag" and getattr(framed, "is_class_task", False)
+    step_classes = kind == "tag" and framed.is_class_task
     if kind == "classify":
         outputs = layers.Dense(int(framed.n_classes), activation="softmax", name="output")(x)
     elif step_classes and not config.recurrent:  # a class per step from the flattened window
@@ -268,8 +251,6 @@ def formula_check(model, config: ModelConfig, framed) -> list[dict]:
         ``[{"layer", "formula", "by formula", "Keras count", "agrees"}, …]`` for every layer with weights,
         in order; ``agrees`` is True when the two counts are equal.
     """
-    from rnnlab.models import params
-
     rows = params.layer_table(
         config, framed.n_features, n_steps=framed.n_steps, n_outputs=output_units(framed, config)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rnnlab.core.config import Config
+from rnnlab.core.values import parse_int_list
 
 CELLS = ("simple_rnn", "lstm", "gru", "dense")
 RECURRENT_CELLS = ("simple_rnn", "lstm", "gru")
@@ -78,16 +79,7 @@ def parse_units(text: str, what: str = "units") -> tuple[int, ...]:
         >>> parse_units("64, 32")
         (64, 32)
     """
-    parts = [p.strip() for p in str(text).replace(";", ",").split(",") if p.strip()]
-    try:
-        units = tuple(int(p) for p in parts)
-    except ValueError:
-        raise ValueError(
-            f"`{what}` must be whole numbers separated by commas, e.g. 64, 32. Received: {text!r}"
-        ) from None
-    if any(u < 1 for u in units):
-        raise ValueError(f"`{what}` must each be ≥ 1. Received: {text!r}")
-    return units
+    return parse_int_list(text, what, minimum=1, example="64, 32")
 
 
 RECURRENT_ONLY = ("bidirectional", "recurrent_dropout")  # settings the dense reference has no use for

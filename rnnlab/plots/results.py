@@ -217,7 +217,7 @@ def result_figures(framed, predictions: np.ndarray) -> list[go.Figure]:
     kind = framed.config.kind
     if kind == "classify":
         return [confusion_heatmap(framed, predictions), probability_histograms(framed, predictions)]
-    if getattr(framed, "is_class_task", False):  # a class per step
+    if framed.is_class_task:  # a class per step
         return [confusion_heatmap(framed, predictions)]
     if kind == "forecast":
         first = forecast_figure(framed, predictions)

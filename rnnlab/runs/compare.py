@@ -11,8 +11,12 @@ Example:
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
+
+from rnnlab.jobs.types import JobSpec
+from rnnlab.runs.store import new_run_id
 
 CELL_NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU", "dense": "Dense (flattened)"}
 RACE_CELLS = ("simple_rnn", "lstm", "gru", "dense")
@@ -125,8 +129,6 @@ def band_key(histories: list[dict[str, list]], metric: str) -> str:
 
 def same_setting_groups(runs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Runs grouped by everything but the seed (dataset, task, model, other training settings)."""
-    import json
-
     groups: dict[str, list[dict[str, Any]]] = {}
     for run in runs:
         train = {k: v for k, v in (run.get("train_config") or {}).items() if k != "seed"}
@@ -153,9 +155,6 @@ def variant_specs(
     Raises:
         ValueError: unknown ``mode`` or a bad ``n_seeds``.
     """
-    from rnnlab.jobs.types import JobSpec
-    from rnnlab.runs.store import new_run_id
-
     if mode == "race":
         pairs = [(m, train) for m in race_models(model)]
     elif mode == "seeds":

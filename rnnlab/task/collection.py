@@ -150,13 +150,11 @@ def frame_collection(dataset: SequenceDataset, config: TaskConfig) -> FramedData
         if config.kind != "classify" and not step_classes
         else []
     )
-    return FramedData(
-        config=config,
-        train=parts["train"],
-        val=parts["val"],
-        test=parts["test"],
-        feature_names=[names[i] for i in inputs],
-        target_names=target_names,
+    return FramedData.from_splits(
+        config,
+        parts,
+        [names[i] for i in inputs],
+        target_names,
         class_names=class_names,
         pad_value=pad_value,
         model_pad_value=model_pad_value,
@@ -166,7 +164,6 @@ def frame_collection(dataset: SequenceDataset, config: TaskConfig) -> FramedData
         x_std=x_std,
         y_mean=y_mean,
         y_std=y_std,
-        series=None,
         notes=notes,
         target_in_inputs=target_in_inputs,
         mase_scale=mase_scale,

@@ -139,11 +139,9 @@ def frame_panel(dataset: SequenceDataset, config: TaskConfig) -> FramedData:
             "The target is not an input column, so the baselines that repeat its recent values "
             "(last value, window mean, seasonal naive, drift) are skipped."
         )
-    return FramedData(
-        config=config, train=parts["train"], val=parts["val"], test=parts["test"],
-        feature_names=[names[i] for i in inputs], target_names=[names[i] for i in targets], class_names=None,
-        pad_value=None, model_pad_value=None, mask=False, padded_share=0.0,
-        x_mean=x_mean, x_std=x_std, y_mean=y_mean, y_std=y_std, series=None, notes=notes, offsets=offsets,
+    return FramedData.from_splits(
+        config, parts, [names[i] for i in inputs], [names[i] for i in targets],
+        x_mean=x_mean, x_std=x_std, y_mean=y_mean, y_std=y_std, notes=notes, offsets=offsets,
         target_in_inputs=target_in_inputs, season_length=config.season_length or suggested_season(dataset.frequency),
         mase_scale=mase_scale, series_names=names, n_dropped=n_dropped,
         sequence_ids=list(dataset.ids), sequence_lengths=dataset.lengths.copy(),

@@ -25,7 +25,7 @@ def balanced_sample_weight(framed, y: np.ndarray, sample_weight: np.ndarray | No
         >>> balanced_sample_weight(fd, np.array([0, 0, 0, 1]), None).tolist()
         [0.6666666666666666, 0.6666666666666666, 0.6666666666666666, 2.0]
     """
-    if not getattr(framed, "is_class_task", False):
+    if not framed.is_class_task:
         return sample_weight
     counts = class_counts(framed.train.y).astype(np.float64)
     present = counts > 0

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab.data.dataset import DataError
+from rnnlab.task import scaling, splits
+from rnnlab.task.types import FramedData, column_indices, split_by_codes, suggested_season
+
 
 def target_offsets(horizon: int, offsets: tuple[int, ...] = ()) -> tuple[int, ...]:
     """The future offsets to predict: ``offsets`` if given, else ``1 … horizon``.
@@ -92,8 +96,6 @@ def last_inputs(X: np.ndarray, target_in_inputs: list, config) -> np.ndarray | N
     """
     if any(t is None for t in target_in_inputs):
         if config.predict == "change":
-            from rnnlab.data.dataset import DataError
-
             raise DataError(
                 "`predict='change'` predicts the change over the target's last value in the window, so every "
                 "target must also be an input column. Received: a target that is not an input"
@@ -104,8 +106,6 @@ def last_inputs(X: np.ndarray, target_in_inputs: list, config) -> np.ndarray | N
 
 def fit_scaling(X: np.ndarray, Y: np.ndarray, last, train: np.ndarray, config) -> tuple:
     """``(x_mean, x_std, y_mean, y_std)`` on the training windows; y on the changes for ``predict='change'``."""
-    from rnnlab.task import scaling
-
     if not config.scale:
         return None, None, None, None
     x_mean, x_std = scaling.fit_standardizer(X[train])
@@ -122,10 +122,6 @@ def frame_series(dataset, config):
     Windows are split in time order by :func:`rnnlab.task.splits.temporal_split`;
     windows with a missing value are dropped with a note.
     """
-    from rnnlab.data.dataset import DataError
-    from rnnlab.task import splits
-    from rnnlab.task.types import FramedData, column_indices, split_by_codes, suggested_season
-
     if config.split_mode not in ("auto", "temporal"):
         raise ValueError(
             "A forecast is split in time order (train, then validation, then test). "
@@ -173,18 +169,11 @@ def frame_series(dataset, config):
             "The target is not an input column, so the baselines that repeat its recent values "
             "(last value, window mean, seasonal naive, drift) are skipped."
         )
-    return FramedData(
-        config=config,
-        train=parts["train"],
-        val=parts["val"],
-        test=parts["test"],
-        feature_names=[names[i] for i in inputs],
-        target_names=[names[i] for i in targets],
-        class_names=None,
-        pad_value=None,
-        model_pad_value=None,
-        mask=False,
-        padded_share=0.0,
+    return FramedData.from_splits(
+        config,
+        parts,
+        [names[i] for i in inputs],
+        [names[i] for i in targets],
         x_mean=x_mean,
         x_std=x_std,
         y_mean=y_mean,

@@ -24,16 +24,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rnnlab.core.words import plural
+from rnnlab.evaluation.judge import evaluate
 from rnnlab.evaluation.reference import reference
+from rnnlab.models.build import build_model, loss_and_metrics
 from rnnlab.task.weights import balanced_sample_weight
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
+from rnnlab.training.live import live_callback
+from rnnlab.training.speed import estimate_batch_seconds, fit_settings, make_dataset, steps_per_execution
 
-__all__ = ["OPTIMIZERS", "TrainConfig", "TrainResult", "train", "fit_settings", "steps_per_execution"]
-
-BATCH_EVENT_INTERVAL_S = 0.25  # at most four batch events a second
-STOP_LATENCY_S = 0.4  # steps_per_execution is chosen so that one execution takes about this long
-MAX_STEPS_PER_EXECUTION = 32
-JIT_MIN_FIT_SECONDS = 10.0  # XLA compilation costs a few seconds; use it only for fits longer than this
+__all__ = [
+    "OPTIMIZERS",
+    "TrainConfig",
+    "TrainResult",
+    "train",
+    "make_optimizer",
+    "estimate_batch_seconds",
+    "fit_settings",
+    "make_dataset",
+    "steps_per_execution",
+]
 
 
 @dataclass
@@ -59,144 +68,12 @@ class TrainResult:
     settings: dict = field(default_factory=dict)
 
 
-def estimate_batch_seconds(n_params: int, batch_size: int, n_steps: int) -> float:
-    """Rough CPU seconds for one training batch (calibrated on 2 cores: LSTM(20) and the ECG GRU stack).
-
-    Example:
-        >>> round(estimate_batch_seconds(4000, 128, 187), 2)
-        0.15
-    """
-    return 0.002 + 1.5e-9 * n_params * batch_size * max(1, n_steps)
-
-
-def steps_per_execution(n_params: int, batch_size: int, n_steps: int, steps_per_epoch: int) -> int:
-    """How many batches to run per call so that a Stop request still lands within ~0.4 s.
-
-    Example:
-        >>> steps_per_execution(4000, 128, 187, 63)  # the course's ECG model
-        2
-        >>> steps_per_execution(2000, 32, 10, 32)  # LSTM(20) on 1000×10×3
-        32
-    """
-    n = int(STOP_LATENCY_S / estimate_batch_seconds(n_params, batch_size, n_steps))
-    return max(1, min(MAX_STEPS_PER_EXECUTION, steps_per_epoch, n))
-
-
-def fit_settings(model, train_config: TrainConfig, n_steps: int, steps_per_epoch: int) -> dict:
-    """The speed settings for ``train_config.fast``, measured in ``bench/bench_training.py``.
-
-    - ``steps_per_execution``: batches per call, as many as keep a Stop within ~0.4 s;
-    - ``pipeline``: ``"tf.data"`` (shuffled, batched, prefetched dataset) instead of NumPy slicing;
-    - ``jit_compile``: XLA when every layer supports it and the fit is long enough to repay the few
-      seconds of compilation; on a GPU Keras's ``"auto"`` keeps the cuDNN kernels.
-
-    Returns:
-        ``{"steps_per_execution": int, "jit_compile": bool | "auto", "pipeline": str}``.
-    """
-    if not train_config.fast:
-        return {"steps_per_execution": 1, "jit_compile": False, "pipeline": "arrays"}
-    n_params = model.count_params()
-    spe = steps_per_execution(n_params, train_config.batch_size, n_steps, steps_per_epoch)
-    if train_config.device.upper().startswith("/GPU"):
-        jit: bool | str = "auto"
-    else:
-        estimate = estimate_batch_seconds(n_params, train_config.batch_size, n_steps)
-        long_fit = estimate * steps_per_epoch * train_config.epochs >= JIT_MIN_FIT_SECONDS
-        jit = long_fit and all(getattr(layer, "supports_jit", True) for layer in model._flatten_layers())
-    return {"steps_per_execution": spe, "jit_compile": jit, "pipeline": "tf.data"}
-
-
-def make_dataset(x, y, weight, batch_size: int, shuffle_seed: int | None):
-    """A batched, prefetched ``tf.data.Dataset`` (shuffled every epoch when ``shuffle_seed`` is given)."""
-    import tensorflow as tf
-
-    parts = (x, y) if weight is None else (x, y, weight)
-    data = tf.data.Dataset.from_tensor_slices(parts)
-    if shuffle_seed is not None:
-        data = data.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
-    return data.batch(batch_size).prefetch(tf.data.AUTOTUNE)
-
-
 def make_optimizer(train_config: TrainConfig):
     """The Keras optimizer named by ``train_config.optimizer`` at its learning rate."""
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     cls = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD}
     return cls[train_config.optimizer](learning_rate=train_config.learning_rate)
-
-
-def _finite(value: Any) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return True
-
-
-def _floats(logs: dict | None) -> dict[str, float]:
-    return {k: float(v) for k, v in (logs or {}).items() if isinstance(v, (int, float)) or hasattr(v, "item")}
-
-
-def _live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train):
-    """A tiny callback: throttled batch events, epoch events, Stop and NaN checks."""
-    import keras
-
-    class Live(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.stopped = False
-            self.diverged: str | None = None
-            self.t0 = self.epoch_t0 = self.last_emit = 0.0
-            self.epoch = self.step = 0
-
-        def on_train_begin(self, logs=None):
-            self.t0 = time.perf_counter()
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch, self.step = epoch, 0
-            self.epoch_t0 = time.perf_counter()
-
-        def on_train_batch_end(self, batch, logs=None):
-            step = self.step = batch + 1
-            loss = (logs or {}).get("loss")
-            if loss is not None and not _finite(loss):
-                self.diverged = (
-                    f"the training loss became {float(loss)} at epoch {self.epoch + 1}, step {step}"
-                )
-                self.model.stop_training = True
-            if should_stop is not None and should_stop():
-                self.stopped = True
-                self.model.stop_training = True
-            now = time.perf_counter()
-            if emit is None or now - self.last_emit < BATCH_EVENT_INTERVAL_S:
-                return
-            self.last_emit = now
-            done = self.epoch * steps + step
-            samples = self.epoch * n_train + min(step * batch_size, n_train)
-            elapsed = max(now - self.t0, 1e-9)
-            emit(
-                {
-                    "type": "batch",
-                    "epoch": self.epoch + 1,
-                    "step": step,
-                    "steps": steps,
-                    "logs": _floats(logs),
-                    "samples_per_s": samples / elapsed,
-                    "eta_s": (epochs * steps - done) * elapsed / done,
-                }
-            )
-
-        def on_epoch_end(self, epoch, logs=None):
-            logs = _floats(logs)
-            bad = [k for k in ("loss", "val_loss") if k in logs and not math.isfinite(logs[k])]
-            if bad and self.diverged is None:
-                self.diverged = f"the {bad[0].replace('_', ' ')} became {logs[bad[0]]} at epoch {epoch + 1}"
-                self.model.stop_training = True
-            if emit is not None:
-                done = min(self.step / steps, 1.0) if self.step else 1.0  # < 1 when stopped mid-epoch
-                event = {"type": "epoch", "epoch": epoch + 1, "done": done, "logs": logs}
-                emit({**event, "seconds": time.perf_counter() - self.t0})
-
-    return Live()
 
 
 DIVERGED_HINT = (
@@ -234,10 +111,8 @@ def train(
         >>> result.status, len(result.history["loss"])  # doctest: +SKIP
         ('finished', 2)
     """
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
     import tensorflow as tf
-
-    from rnnlab.models import build
 
     def emit(event: dict) -> None:
         if on_event is not None:
@@ -261,14 +136,14 @@ def train(
     has_val = len(x_val) > 0
 
     with tf.device(train_config.device):
-        model = build.build_model(model_config, framed)
-        loss, metrics = build.loss_and_metrics(framed)
+        model = build_model(model_config, framed)
+        loss, metrics = loss_and_metrics(framed)
         settings = fit_settings(model, train_config, framed.n_steps, steps)
         model.compile(
             optimizer=make_optimizer(train_config), loss=loss, metrics=metrics,
             steps_per_execution=settings["steps_per_execution"], jit_compile=settings["jit_compile"],
         )  # fmt: skip
-        live = _live_callback(
+        live = live_callback(
             emit, should_stop, epochs=train_config.epochs, steps=steps,
             batch_size=train_config.batch_size, n_train=n_train,
         )  # fmt: skip
@@ -289,7 +164,7 @@ def train(
                 "n_train": n_train,
                 "batch_size": train_config.batch_size,
                 "device": train_config.device,
-                "main_metric": getattr(framed, "curve_metric", framed.main_metric),  # the metric Keras logs
+                "main_metric": framed.curve_metric,  # the metric Keras logs (the verdict may use another)
                 "reference": reference(framed),
                 **settings,
             }
@@ -330,10 +205,5 @@ def train(
     emit({"type": "end", "status": status, "message": message})
     evaluation = None
     if status != "diverged":
-        try:
-            from rnnlab.evaluation import judge as evaluation_module
-        except ImportError:  # pragma: no cover - only while the evaluation module is missing
-            evaluation_module = None
-        if evaluation_module is not None:
-            evaluation = evaluation_module.evaluate(model, framed)
+        evaluation = evaluate(model, framed)
     return TrainResult(status, message, hist, model, seconds, evaluation, dict(settings))

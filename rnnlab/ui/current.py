@@ -222,3 +222,18 @@ def job_statuses(job_ids: list[str]) -> list[JobStatus]:
         with contextlib.suppress(ValueError):
             out.append(manager.status(job_id))
     return out
+
+
+def lab_status(key: str) -> JobStatus | None:
+    """The status of the lab job kept under ``key`` (``session.INSIDE_RACE_JOB``, ``INSIDE_LAB_JOB``).
+
+    ``None`` when there is none, or when the server no longer knows it (it restarted): the id is dropped.
+    """
+    job_id = session.lab_job_id(key)
+    if job_id is None:
+        return None
+    statuses = job_statuses([job_id])
+    if not statuses:
+        session.set_lab_job_id(key, None)
+        return None
+    return statuses[0]
