@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rnnlab.core.words import plural
 from rnnlab.plots import compare as plots_compare
 from rnnlab.runs import compare, export
 from rnnlab.ui import actions, current, resources, session, widgets
@@ -44,7 +45,7 @@ by_id = {run["id"]: run for run in runs}
 
 # ---- the table ----------------------------------------------------------------------------
 if runs:
-    st.subheader(f"{len(runs)} runs in this workspace")
+    st.subheader(f"{plural(len(runs), 'run')} in this workspace")
     st.caption("Click a column header to sort.")
     st.dataframe(compare.table_rows(runs), hide_index=True, width="stretch", key="compare-table")
 else:

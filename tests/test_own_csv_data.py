@@ -188,3 +188,8 @@ def test_describe_json(tmp_path, capsys, make, layout, n):
     out = json.loads(capsys.readouterr().out)
     assert out["layout"] == layout and out["n_sequences"] == n and out["roles"]
     assert "None" not in json.dumps(out["notes"])
+
+
+def test_a_counter_that_is_the_only_numeric_column_is_kept_with_a_note():
+    ds = read_csv(_csv(pd.DataFrame({"value": range(40)})))
+    assert ds.feature_names == ["value"] and any("only numeric column" in n for n in ds.notes)

@@ -52,6 +52,7 @@ class Plan:
     text_columns: list[str] = field(default_factory=list)  # non-numeric, not used (dropped or one-hot)
     ignored: list[str] = field(default_factory=list)  # index-like columns left out
     ignored_why: dict[str, str] = field(default_factory=dict)  # column → why it is not a feature
+    kept_counters: list[str] = field(default_factory=list)  # counters kept: no other numeric column
 
 
 def is_numeric(frame: pd.DataFrame, column: str) -> bool:
@@ -346,6 +347,9 @@ def plan_layout(
             if counter is not None:
                 plan.time_column = counter
                 why[counter] += "; it gives the order of the steps"
+        if not [c for c in rest if c not in why and c in numeric]:  # nothing else to learn from: keep them
+            plan.kept_counters = [c for c in why if c in numeric and c != plan.time_column]
+            why = {c: r for c, r in why.items() if c not in plan.kept_counters}
         plan.ignored = list(why)
         plan.ignored_why = why
         ignored = set(plan.ignored)

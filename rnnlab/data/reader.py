@@ -62,6 +62,11 @@ def _features(frame: pd.DataFrame, plan: layouts.Plan, one_hot: tuple, table, no
     for column in [c for c in plan.text_columns if c not in one_hot_set]:
         examples = ", ".join(repr(str(v)) for v in frame[column].dropna().unique()[:3])
         notes.append(f"Non-numeric column {column!r} ({examples}) was dropped; choose one-hot to use it.")
+    for column in plan.kept_counters:
+        notes.append(
+            f"Column {column!r} looks like a row number (1, 2, 3, …) but it is the only numeric column, so it "
+            "was kept as a feature."
+        )
     for column in plan.ignored:
         default = "it is not one of the step columns" if plan.layout == "wide" else "it was not chosen"
         why = plan.ignored_why.get(column, default)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rnnlab.core.words import plural
 from rnnlab.data import gaps, layouts, timeparse
 from rnnlab.data.dataset import DataError
 
@@ -56,7 +57,7 @@ def _assemble(values, group, lines, extra: dict, fill: str, ids_of_group, notes:
         keep = gaps.drop_gaps(values)
         values, group, lines = values[keep], group[keep], lines[keep]
         extra = {k: (v[keep] if v is not None else None) for k, v in extra.items()}
-        notes.append(f"{int((~keep).sum())} steps with missing values were dropped ({fill!r}).")
+        notes.append(f"{plural(int((~keep).sum()), 'step')} with missing values were dropped ({fill!r}).")
     starts = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1]) if len(group) else np.array([], int)
     lengths = np.diff(np.append(starts, len(group)))
     if len(lengths) == 0:

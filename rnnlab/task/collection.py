@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab.core.words import plural
 from rnnlab.data.dataset import DataError, SequenceDataset
 from rnnlab.task import padding, scaling, splits
 from rnnlab.task.types import FramedData, TaskConfig, column_indices, split_by_codes
@@ -107,7 +108,7 @@ def frame_collection(dataset: SequenceDataset, config: TaskConfig) -> FramedData
     notes: list[str] = []
     if (raw_lengths > length).any():
         notes.append(
-            f"Truncated {int((raw_lengths > length).sum())} sequences to {length} steps ({pad_cfg.truncating})."
+            f"Truncated {plural(int((raw_lengths > length).sum()), 'sequence')} to {length} steps ({pad_cfg.truncating})."
         )
     needs_pad = bool((lengths < length).any())
     pad_value = None

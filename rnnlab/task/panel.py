@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab.core.words import plural
 from rnnlab.data.dataset import DataError, SequenceDataset
 from rnnlab.task import splits
 from rnnlab.task.types import FramedData, TaskConfig, column_indices, split_by_codes, suggested_season
@@ -105,24 +106,24 @@ def frame_panel(dataset: SequenceDataset, config: TaskConfig) -> FramedData:
     if skipped:
         shown = ", ".join(map(str, skipped[:5])) + (" …" if len(skipped) > 5 else "")
         notes.append(
-            f"Left out {len(skipped)} sequences too short for a window, a target and the splits: {shown}."
+            f"Left out {plural(len(skipped), 'sequence')} too short for a window, a target and the splits: {shown}."
         )
     if n_missing:
-        notes.append(f"Dropped {n_missing} windows that contain a missing value.")
+        notes.append(f"Dropped {plural(n_missing, 'window')} that contain a missing value.")
     if by_sequence:
         counts = [len(np.unique(sequence[codes == c])) for c in (0, 1, 2)]
         notes.append(
-            f"Split by sequence, seed {config.seed}: {counts[0]} sequences train, {counts[1]} validation, "
+            f"Split by sequence, seed {config.seed}: {plural(counts[0], 'sequence')} train, {counts[1]} validation, "
             f"{counts[2]} test — the test sequences are never seen in training."
         )
     else:
         notes.append(
-            f"Split by time inside each of {len(np.unique(sequence))} sequences: the last "
+            f"Split by time inside each of {plural(len(np.unique(sequence)), 'sequence')}: the last "
             f"{config.test_share:.0%} of every sequence's windows are test, the {config.val_share:.0%} before "
             "them validation; windows cut from one sequence only."
         )
     if n_dropped:
-        notes.append(f"Dropped {n_dropped} windows whose target steps would fall in two splits.")
+        notes.append(f"Dropped {plural(n_dropped, 'window')} whose target steps would fall in two splits.")
     target_in_inputs = [inputs.index(t) if t in inputs else None for t in targets]
     last = last_inputs(X, target_in_inputs, config)
     parts = split_by_codes(

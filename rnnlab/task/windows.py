@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab.core.words import plural
 from rnnlab.data.dataset import DataError
 from rnnlab.task import scaling, splits
 from rnnlab.task.types import FramedData, column_indices, split_by_codes, suggested_season
@@ -142,7 +143,7 @@ def frame_series(dataset, config):
         X, Y, steps = cut_windows(series, starts, config.window, offsets, inputs, targets)
         ok = np.isfinite(X).all(axis=(1, 2)) & np.isfinite(Y).all(axis=(1, 2))
         if not ok.all():
-            notes.append(f"Dropped {int((~ok).sum())} windows that contain a missing value.")
+            notes.append(f"Dropped {plural(int((~ok).sum()), 'window')} that contain a missing value.")
             X, Y, steps = X[ok], Y[ok], steps[ok]
     if len(starts) == 0 or len(X) < 3:
         raise DataError(
@@ -152,7 +153,7 @@ def frame_series(dataset, config):
     codes = splits.temporal_split(steps[:, 0], steps[:, -1], config.val_share, config.test_share)
     n_dropped = int((codes == splits.DROPPED).sum())
     if n_dropped:
-        notes.append(f"Dropped {n_dropped} windows whose target steps would fall in two splits.")
+        notes.append(f"Dropped {plural(n_dropped, 'window')} whose target steps would fall in two splits.")
     y = shape_targets(Y)
     lengths = np.full(len(codes), config.window, dtype=np.int64)
     target_in_inputs = [inputs.index(t) if t in inputs else None for t in targets]

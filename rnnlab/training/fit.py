@@ -198,7 +198,7 @@ def train(
         status = "early_stopped"
         message = (
             f"Early stopping after epoch {n_epochs}: the {early.monitor.replace('_', ' ')} had not improved "
-            f"for {train_config.patience} epochs; the weights of epoch {best} were restored."
+            f"for {plural(train_config.patience, 'epoch')}; the weights of epoch {best} were restored."
         )
     else:
         status, message = "finished", f"Finished {plural(n_epochs, 'epoch')}."
