@@ -11,11 +11,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from rnnlab.cli import data, model, runs, task, train
+from rnnlab.cli import cluster, data, model, runs, task, train
 
 # Modules that add sub-commands: each defines ``register(subparsers)``, and every
 # parser it adds sets ``func=callable(args) -> int``.
-COMMAND_MODULES = [data, model, runs, task, train]
+COMMAND_MODULES = [cluster, data, model, runs, task, train]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,6 +26,12 @@ def n_workers() -> int:
     return max(1, int(os.environ.get("RNNLAB_WORKERS") or os.cpu_count() or 1))
 
 
+def ray_address() -> str | None:
+    """The Ray cluster trainings run on: ``$RNNLAB_RAY_ADDRESS`` (``auto``, ``host:6379``,
+    ``ray://host:10001``); ``None`` (unset or empty) runs them in local worker processes."""
+    return os.environ.get("RNNLAB_RAY_ADDRESS", "").strip() or None
+
+
 def max_queued_per_session() -> int:
     """Jobs one session may have waiting or running: ``$RNNLAB_MAX_QUEUED`` (default 4)."""
     return max(1, int(os.environ.get("RNNLAB_MAX_QUEUED", "4")))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 LAYOUTS = ("long", "wide", "series")
+KINDS = ("classify", "regress", "forecast", "tag")  # the tasks a dataset can allow
 MIN_FORECAST_STEPS = 3  # a sequence needs a window and a target after it
 
 

@@ -7,7 +7,8 @@ the same way always gives the same dict (it keys the server's caches and is stor
 
 from __future__ import annotations
 
-LAYOUTS = ("long", "wide", "series")  # "auto" / None: detected
+from rnnlab.data.dataset import LAYOUTS  # "auto" / None: detected
+
 FILLS = ("interpolate", "ffill", "drop")  # gaps inside a sequence; the first is the reader's default
 FILL_LABELS = {"interpolate": "linear interpolation", "ffill": "forward fill", "drop": "drop the step"}
 PADDING = (None, True, False)  # wide rows' trailing run: found on its own, trailing zeros are padding, never

@@ -132,8 +132,8 @@ def latest_finished_run(manager: Any, job_ids: list[str]) -> str | None:
             status = manager.status(job_id)
         except (KeyError, ValueError):
             continue
-        if getattr(status, "state", None) in ("finished", "stopped"):
-            return getattr(status, "run_id", None)
+        if status.state in ("finished", "stopped"):
+            return status.run_id
     return None
 
 

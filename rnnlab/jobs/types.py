@@ -30,6 +30,10 @@ class QueueFull(ValueError):
     """The job queue, or this session's share of it, is full."""
 
 
+class ClusterUnreachable(RuntimeError):
+    """The configured training cluster cannot be reached (the message is one plain line)."""
+
+
 @dataclass
 class JobSpec:
     """Everything a worker needs to run one training (picklable).

@@ -9,6 +9,8 @@ from rnnlab.core.values import parse_int_list
 
 CELLS = ("simple_rnn", "lstm", "gru", "dense")
 RECURRENT_CELLS = ("simple_rnn", "lstm", "gru")
+# The Keras layer of each recurrent cell; its name is also how figures and tables title the cell.
+CELL_LAYERS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 HEAD_ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", "linear")
 MAX_UNITS = 4096  # per layer: a larger one would only exhaust a shared classroom server's memory
 CELL_ACTIVATIONS = ("tanh", "relu", "sigmoid", "elu", "selu", "gelu", "swish", "linear")

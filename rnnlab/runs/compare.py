@@ -16,9 +16,10 @@ import math
 from typing import Any
 
 from rnnlab.jobs.types import JobSpec
+from rnnlab.models.config import CELL_LAYERS
 from rnnlab.runs.store import new_run_id
 
-CELL_NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU", "dense": "Dense (flattened)"}
+CELL_NAMES = {**CELL_LAYERS, "dense": "Dense (flattened)"}
 RACE_CELLS = ("simple_rnn", "lstm", "gru", "dense")
 
 

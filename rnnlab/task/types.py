@@ -12,12 +12,11 @@ import numpy as np
 
 from rnnlab.core.config import Config
 from rnnlab.core.metric_registry import main_metric
-from rnnlab.data.dataset import DataError
+from rnnlab.data.dataset import KINDS, DataError
 from rnnlab.task import scaling
 from rnnlab.task.padding import SIDES, real_step_mask
 from rnnlab.task.splits import NAMES, check_shares
 
-KINDS = ("classify", "regress", "forecast", "tag")
 SPLIT_MODES = ("auto", "archive", "stratified", "random", "temporal", "sequence")
 PREDICTS = ("level", "change")
 IMBALANCE_RATIO = 1.5  # largest training class over smallest above this: balanced accuracy is the main metric
