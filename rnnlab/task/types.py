@@ -13,13 +13,12 @@ import numpy as np
 from rnnlab.core.config import Config
 from rnnlab.core.metric_registry import main_metric
 from rnnlab.data.dataset import KINDS, DataError
-from rnnlab.task import scaling
+from rnnlab.task import balance, scaling
 from rnnlab.task.padding import SIDES, real_step_mask
 from rnnlab.task.splits import NAMES, check_shares
 
 SPLIT_MODES = ("auto", "archive", "stratified", "random", "temporal", "sequence")
 PREDICTS = ("level", "change")
-IMBALANCE_RATIO = 1.5  # largest training class over smallest above this: balanced accuracy is the main metric
 SEASONS = {"monthly": 12, "weekly": 52, "daily": 7, "hourly": 24, "quarterly": 4}
 
 
@@ -160,13 +159,6 @@ def broadcast_last(last: np.ndarray, y_shape: tuple[int, ...]) -> np.ndarray:
     if len(y_shape) == 2:
         return last[:, :1]
     return last[:, None, :]
-
-
-def class_counts(y: np.ndarray) -> np.ndarray:
-    """Samples (or real steps) per class id ``0 … K-1``; negative ids (padded steps) are not counted."""
-    y = np.asarray(y).ravel()
-    y = y[y >= 0].astype(np.int64)
-    return np.bincount(y) if y.size else np.zeros(0, dtype=np.int64)
 
 
 @dataclass
@@ -314,43 +306,29 @@ class FramedData:
     @property
     def train_class_counts(self) -> np.ndarray | None:
         """Training samples (tagging: real steps) per class, or ``None`` for value tasks."""
-        return class_counts(self.train.y) if self.is_class_task else None
+        return balance.class_counts(self.train.y, self.n_classes) if self.is_class_task else None
 
     @property
     def imbalance(self) -> float | None:
         """Largest over smallest training class count (``inf`` when a class is missing), or ``None``."""
         counts = self.train_class_counts
-        if counts is None or len(counts) == 0:
-            return None
-        counts = np.bincount(np.arange(len(counts)), weights=counts, minlength=self.n_classes or len(counts))
-        return float(counts.max() / counts.min()) if counts.min() > 0 else float("inf")
+        return None if counts is None else balance.imbalance(counts)
 
     @property
     def main_metric(self) -> str:
         """The metric the verdict compares on, chosen before training from the training split.
 
-        ``mae`` for values; for classes ``balanced_accuracy`` when the largest class has more than
-        1.5 × the samples of the smallest (else always answering the majority class looks good), else
-        ``accuracy``.
+        ``mae`` for values; for classes balanced accuracy when they are imbalanced
+        (:mod:`rnnlab.task.balance`), else accuracy.
         """
-        if not self.is_class_task:
-            return main_metric(self.config.kind)
-        ratio = self.imbalance
-        return "balanced_accuracy" if ratio is not None and ratio > IMBALANCE_RATIO else "accuracy"
+        return balance.class_metric(self.imbalance) if self.is_class_task else main_metric(self.config.kind)
 
     @property
     def main_metric_reason(self) -> str:
         """One sentence saying why :attr:`main_metric` was chosen."""
         if not self.is_class_task:
             return "MAE in the target's own units: the average size of a forecast error."
-        ratio = self.imbalance
-        if self.main_metric == "balanced_accuracy":
-            size = "is missing from training" if ratio == float("inf") else f"is {ratio:.1f}× smaller"
-            return (
-                f"Balanced accuracy (the mean recall over classes): the smallest class {size} than the "
-                "largest, so plain accuracy would reward always answering the majority class."
-            )
-        return f"Accuracy: the classes are about balanced (largest / smallest = {ratio:.2f} ≤ {IMBALANCE_RATIO})."
+        return balance.class_metric_reason(self.imbalance)
 
     @property
     def curve_metric(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnlab.task.types import class_counts
+from rnnlab.task.balance import class_counts
 
 
 def balanced_sample_weight(framed, y: np.ndarray, sample_weight: np.ndarray | None) -> np.ndarray | None:
