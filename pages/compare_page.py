@@ -5,7 +5,7 @@ import streamlit as st
 from rnnlab.core.words import plural
 from rnnlab.plots import compare as plots_compare
 from rnnlab.runs import compare, export
-from rnnlab.ui import actions, current, resources, session, widgets
+from rnnlab.ui import actions, current, resources, session, widgets, workspace_state
 
 st.title("🏁 Compare runs")
 try:
@@ -35,9 +35,10 @@ if box is not None:
             except ValueError as err:
                 st.error(str(err))
 
-        st.markdown(
-            "**Link to this workspace with the current settings** (copy it with the icon on the right):"
-        )
+        st.markdown("**Bookmark my workspace** — this link brings back these runs and settings; keep it to "
+                    "yourself: whoever opens it can change and delete them.")  # fmt: skip
+        st.code(actions.bookmark_url(), language=None)
+        st.markdown("**Share the current configuration** (no workspace: each person gets a fresh one):")
         st.code(actions.share_url(), language=None)
 
 runs = store.list_runs(ws)
@@ -112,17 +113,18 @@ def _job_panel(key: str, title: str) -> None:
         widgets.chart(plots_compare.race_overlay(race_runs, hist, "val_loss"))
 
 
-def _live_jobs() -> None:
+def _live_jobs(was_active: bool) -> None:
     _job_panel(session.RACE_JOBS, "Race progress")
     _job_panel(session.SEED_JOBS, "Seed runs progress")
-    if len(store.list_runs(ws)) != len(runs):
-        st.rerun(scope="app")  # a new run was recorded: refresh the table and the overlays
+    still_active = any(status.active for status in current.job_statuses(our_jobs))
+    if len(store.list_runs(ws)) != len(runs) or (was_active and not still_active):
+        st.rerun(scope="app")  # a run was recorded or the jobs ended: refresh the table, overlays and sidebar
 
 
 our_jobs = session.job_list(session.RACE_JOBS) + session.job_list(session.SEED_JOBS)
 if our_jobs:
     active = any(status.active for status in current.job_statuses(our_jobs))
-    st.fragment(run_every=2.0 if active else None)(_live_jobs)()
+    st.fragment(run_every=2.0 if active else None)(_live_jobs)(active)
 
 # ---- one run: share, delete, export ----------------------------------------------------------
 if runs:
@@ -141,12 +143,15 @@ if runs:
     if shared != target["shared"] or (shared and label and label != target.get("label")):
         store.share_run(target_id, shared, label=label or None)
         st.rerun()
-    if share_col.button("Load its settings (to train it again)", key="compare-load"):
+    if target["status"] == "interrupted":
+        st.warning(target.get("message") or "This run was interrupted; the epochs done are kept.")
+    if share_col.button("Train again (load its settings, open Train)", key="compare-load"):
         try:
             actions.load_run_settings(target)
-            st.success("Settings loaded: the Task, Model and Train pages now show this run's configuration.")
         except ValueError as err:
             st.error(str(err))
+        else:
+            st.switch_page("pages/train_page.py", query_params=workspace_state.page_params())
     confirm = delete_col.checkbox("Yes, delete it (and its model file)", key="compare-delete-confirm")
     if delete_col.button("Delete run", key="compare-delete", disabled=not confirm):
         store.delete_run(target_id, workspace=ws)
@@ -174,9 +179,11 @@ if box is not None:
             try:
                 with st.spinner("Checking the model with Keras's safe mode…"):
                     new_id = export.import_run(store, upload.getvalue(), ws)
-                st.success(f"Imported as {new_id}")
             except ValueError as err:
                 st.error(str(err))
+            else:
+                st.toast(f"Imported as {new_id}")
+                st.rerun()  # the table, the overlays and the run picker show it at once
 
 # ---- class board -------------------------------------------------------------------------------
 st.subheader("Class board")

@@ -27,7 +27,9 @@ def _choose_bundled() -> None:
 def _choose_upload() -> None:
     upload = st.session_state["data-upload"]
     if upload is not None:
-        actions.choose_upload(upload.name, upload.getvalue())
+        problem = actions.choose_upload(upload.name, upload.getvalue())
+        if problem:
+            st.warning(f"This file is used in this session but not kept for the workspace: {problem}")
         session.clear_data_option_widgets()
 
 
@@ -69,7 +71,9 @@ if choice["source"] == "bundled" and choice["name"] in entries:
         st.markdown(f"**{entry.title}** — {entry.description}")
         st.caption(f"Citation: {entry.citation}  \nLicence: {entry.licence}  \nSource: {entry.source}")
 else:
-    st.caption(f"Using the uploaded file **{widgets.plain(choice['name'])}** (kept in this session only).")
+    st.caption(
+        f"Using the uploaded file **{widgets.plain(choice['name'])}** (kept for this workspace on the server)."
+    )
 
 # ---- reading options (overrides): fresh boxes for every file, whatever chose it ----
 if current.file_key() != session.options_made_for():

@@ -3,13 +3,12 @@ the padding lab and the failure detectors."""
 
 import streamlit as st
 
-from rnnlab.core import settings
 from rnnlab.core.words import plural
 from rnnlab.inside import cell_steps, gradients, numpy_rnn, padding_lab, synthetic, weights
 from rnnlab.inside import page_data as inside_data
 from rnnlab.plots import inside as plots_inside
 from rnnlab.plots import padding_lab as plots_padding
-from rnnlab.ui import caches, current, resources, session, widgets
+from rnnlab.ui import actions, caches, current, resources, session, widgets, workspace_state
 
 POLL_SECONDS = 1.0
 
@@ -68,7 +67,8 @@ st.caption(
     "dense layer per gate to get h_t. Here that is recomputed in NumPy from your trained weights."
 )
 
-models = inside_data.list_models(settings.data_dir() / "models")
+ws = actions.workspace()
+models = workspace_state.model_choices(ws)  # this workspace's models and class-board ones, nobody else's
 model = framed = trace = X = None
 layers: list = []
 if not models:
@@ -250,12 +250,8 @@ with tabs[6]:
         st.info("The detectors check a trained run: train a model first.")
     else:
         store = resources.run_store()
-        try:
-            run = store.get_run(entry["run_id"])
-            history, predictions = store.history(entry["run_id"]), store.predictions(entry["run_id"])
-        except ValueError:
-            run = history = predictions = None
-            st.caption("No stored run for this model file: only the data checks run.")
+        run = entry["run"]  # read through the workspace: its own run or one shared to the class board
+        history, predictions = store.history(entry["run_id"]), store.predictions(entry["run_id"])
         findings = inside_data.run_findings(run, history, predictions, framed)
         if not findings:
             st.success(

@@ -39,7 +39,9 @@ class FakeJobManager:
     def _add(self, spec: JobSpec | CallSpec, kind: str) -> str:
         job_id = f"j{len(self.statuses)}"
         self.specs[job_id] = spec
-        self.statuses[job_id] = JobStatus(job_id, spec.run_id, spec.session_id, kind=kind)
+        self.statuses[job_id] = JobStatus(
+            job_id, spec.run_id, spec.session_id, kind=kind, workspace=getattr(spec, "workspace", None)
+        )
         self.queue.append(job_id)
         return job_id
 

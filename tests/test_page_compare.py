@@ -135,15 +135,21 @@ def test_race_submits_four_cells_with_the_same_budget(fake_manager):
     assert [s.train.seed for s in list(fake_manager.specs.values())[4:]] == [7, 8, 9]
 
 
-def test_load_settings_of_a_run():
+def test_train_again_loads_the_settings_of_a_run_and_opens_train(monkeypatch):
+    install(monkeypatch, FakeJobManager())
     ws = new_workspace_id()
     store = RunStore()
     store.start_run("run-load001", {"workspace": ws, "dataset_ref": {"source": "bundled", "name": "sunspots"},
                                     "task": TaskConfig("forecast", window=9), "model": ModelConfig(cell="lstm"),
-                                    "train": TrainConfig(epochs=3)})  # fmt: skip
-    at = _app(ws).run()
+                                    "train": TrainConfig(epochs=3), "owner_pid": 999_999_999})  # fmt: skip
+    store.mark_interrupted()  # its server is gone
+    at = AppTest.from_file(str(Path(PAGE).parent.parent / "app.py"), default_timeout=60)
+    at.session_state[session.WORKSPACE] = ws
+    at.switch_page("pages/compare_page.py").run()
+    assert any("Train again to start it anew" in w.value for w in at.warning)
     at.button(key="compare-load").click().run()
-    assert not at.exception
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Train" and at.query_params["ws"] in (ws, [ws])
     assert at.session_state[session.TASK_CONFIG].window == 9
     assert at.session_state[session.MODEL_CONFIG].cell == "lstm"
     assert at.session_state[session.DATASET_CHOICE]["name"] == "sunspots"

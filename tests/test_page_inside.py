@@ -9,13 +9,16 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from rnnlab.runs.store import RunStore
+from rnnlab.ui import session
 from tests.fakes import FakeJobManager, install
 
 keras = pytest.importorskip("keras")
 ROOT = Path(__file__).resolve().parent.parent
+WORKSPACE = "wInsideTest01"
 
 
-def _save_tiny_model(cell: str = "GRU", run_id: str = "tiny") -> None:
+def _save_tiny_model(cell: str = "GRU", run_id: str = "run-tiny01") -> None:
     from rnnlab.core import settings
 
     keras.utils.set_random_seed(0)
@@ -30,10 +33,15 @@ def _save_tiny_model(cell: str = "GRU", run_id: str = "tiny") -> None:
     path = settings.data_dir() / "models" / f"{run_id}.keras"
     path.parent.mkdir(parents=True, exist_ok=True)
     model.save(path)
+    store = RunStore()
+    store.start_run(run_id, {"workspace": WORKSPACE, "task": {"kind": "regress"},
+                             "dataset_ref": {"source": "bundled", "name": "tiny"}})  # fmt: skip
+    store.finish_run(run_id, {"status": "finished", "model_path": str(path)})
 
 
-def _run() -> AppTest:
+def _run(workspace: str = WORKSPACE) -> AppTest:
     at = AppTest.from_file(str(ROOT / "pages" / "inside_page.py"), default_timeout=120)
+    at.session_state[session.WORKSPACE] = workspace
     return at.run()
 
 
@@ -51,6 +59,7 @@ def test_page_shows_a_trained_model(cell):
     assert not at.exception, at.exception
     assert not at.error
     assert at.selectbox(key="inside_model").value == 0
+    assert not _run("wSomeoneElse1").selectbox  # another workspace never sees this model
     assert any("largest difference" in c.value for c in at.caption)
     formula = [m.value for m in at.markdown if "Parameters" in m.value]
     expected = {"GRU": 3 * 3 * (3 + 2 + 2), "LSTM": 4 * 3 * (3 + 2 + 1), "BiSimpleRNN": 2 * 3 * (3 + 2 + 1)}[
@@ -66,7 +75,6 @@ def test_page_shows_a_trained_model(cell):
 
 def test_page_runs_the_k_steps_race_and_padding_lab_as_jobs(monkeypatch):
     from rnnlab.inside import padding_lab, synthetic
-    from rnnlab.ui import session
 
     # the page's real budgets are for a person waiting; shrink them for the 2-core test machine
     monkeypatch.setattr(synthetic, "race_cells", functools.partial(synthetic.race_cells, n=32, units=2))
@@ -94,7 +102,6 @@ def test_page_runs_the_k_steps_race_and_padding_lab_as_jobs(monkeypatch):
 
 def test_page_shows_queue_position_and_a_failed_lab_job(monkeypatch):
     from rnnlab.jobs.types import JobStatus
-    from rnnlab.ui import session
 
     queued = JobStatus("q1", "call:k_steps_race", "s", state="queued", queue_position=2, kind="call")
     failed = JobStatus("f1", "call:padding_lab", "s", state="failed", kind="call", message="worker died")

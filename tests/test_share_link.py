@@ -94,9 +94,9 @@ def valid_tasks(draw):
 )
 def test_round_trip_through_a_url(dataset, task, model, train, read_options):
     shared = share_link.SharedConfig(dataset, read_options, task, model, train)
-    url = share_link.link("http://localhost:8501/task", shared, ws="abcdefgh1234")
+    url = share_link.link("http://localhost:8501/task", shared, present="1")
     params = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-    assert params["ws"] == "abcdefgh1234"
+    assert "ws" not in params and params["present"] == "1"
     back = share_link.from_query(params)
     assert back == shared
     assert back.task.padding == task.padding
@@ -136,3 +136,21 @@ def test_invalid_config_values_in_a_link_are_refused():
 def test_uploaded_datasets_cannot_travel():
     with pytest.raises(ValueError, match="Only a bundled dataset"):
         share_link.to_query(dataset="my file.csv")
+
+
+def test_a_share_link_never_carries_a_workspace_and_the_bookmark_link_only_does():
+    shared = share_link.SharedConfig("sunspots", {}, None, ModelConfig(cell="lstm"), None)
+    with pytest.raises(ValueError, match="must not carry ws"):
+        share_link.link("http://localhost:8501/train", shared, ws="wAbcdefgh123")
+    bookmark = share_link.bookmark_link("http://localhost:8501/train", "wAbcdefgh123")
+    assert bookmark == "http://localhost:8501/train?ws=wAbcdefgh123"
+    with pytest.raises(ValueError, match="workspace id"):
+        share_link.bookmark_link("http://localhost:8501/train", "../etc")
+
+
+def test_unknown_read_options_in_a_link_are_refused_with_the_known_ones():
+    token = share_link._b64({"sep": ";"})
+    with pytest.raises(
+        ValueError, match=r"Unknown read option\(s\) in the link: sep\. Allowed: layout, id_column"
+    ):
+        share_link.from_query({"ds": "sunspots", "ro": token})

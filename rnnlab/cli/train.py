@@ -51,6 +51,7 @@ def dataset_ref(data: str) -> dict:
             "source": "upload",
             "name": path.name,
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "read_options": {},
         }
     return {"source": "bundled", "name": data, "read_options": {}}
 
@@ -84,6 +85,13 @@ def run(args: argparse.Namespace) -> int:
         recorder = RunRecorder(
             workspace=args.workspace, dataset_ref=dataset_ref(args.data), on_event=on_event
         )
+        if recorder.dataset_ref["source"] == "upload":  # kept like an upload, so the run exports whole
+            from pathlib import Path
+
+            from rnnlab.runs.uploads import UploadStore
+
+            path = Path(args.data)
+            UploadStore(recorder.store).put(recorder.workspace, path.name, path.read_bytes())
         recorder.start(dataset, framed.config, model_config, train_config)
     try:
         result = fit.train(

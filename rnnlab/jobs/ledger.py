@@ -34,6 +34,12 @@ class JobLedger:
     def _dispatch(self) -> None:
         """Hand queued jobs to free workers (the manager's; called with the lock held)."""
 
+    def _queued(self, job: JobStatus, spec: JobSpec | CallSpec) -> None:
+        """A job was queued (the manager keeps a training as a queued run; called with the lock held)."""
+
+    def _cancelled(self, job: JobStatus) -> None:
+        """A queued job was cancelled before it started (called with the lock held)."""
+
     def _enqueue(self, spec: JobSpec | CallSpec, kind: str) -> str:
         with self._lock:
             if self.broken:
@@ -50,10 +56,12 @@ class JobLedger:
                 )
             job_id = uuid.uuid4().hex[:12]
             self._jobs[job_id] = JobStatus(
-                job_id, spec.run_id, spec.session_id, submitted=time.time(), kind=kind
-            )
+                job_id, spec.run_id, spec.session_id, submitted=time.time(), kind=kind,
+                workspace=getattr(spec, "workspace", None),
+            )  # fmt: skip
             self._specs[job_id] = spec
             self._queue.append(job_id)
+            self._queued(self._jobs[job_id], spec)
             self._dispatch()
             return job_id
 
@@ -80,6 +88,7 @@ class JobLedger:
                 time.time(),
             )
             self._specs.pop(job_id, None)
+            self._cancelled(job)
             return True
 
     # ---- conveniences -------------------------------------------------------------

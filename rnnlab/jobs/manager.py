@@ -203,6 +203,14 @@ class JobManager(JobLedger):
             self.runner.terminate()
 
     # ---- handing jobs to the runner (called with the lock held) ---------------------
+    def _queued(self, job: JobStatus, spec: JobSpec | CallSpec) -> None:
+        if job.kind == "train":  # kept as a queued run: a restart marks it instead of dropping it
+            self._record("queue_run", job.run_id, _run_info(spec))
+
+    def _cancelled(self, job: JobStatus) -> None:
+        if job.kind == "train":
+            self._record("drop_queued", job.run_id)
+
     def _dispatch(self) -> None:
         if self.runner is None or self.broken:
             return
@@ -262,6 +270,8 @@ class JobManager(JobLedger):
                 job.apply(event)
                 if event.get("type") == "epoch" and job.kind == "train":
                     self._record("record_epoch", job.run_id, event["epoch"] - 1, event["logs"])
+                elif event.get("type") == "start" and job.kind == "train" and event.get("params") is not None:
+                    self._record("record_params", job.run_id, event["params"])
         elif kind == "result":
             self._finish(report["job_id"], report["summary"])
         elif kind == "gone":
@@ -293,7 +303,8 @@ class JobManager(JobLedger):
         for key, values in (summary.get("history") or {}).items():
             job.history[key] = list(values)
         if job.started is None:
-            return  # never ran: nothing was recorded
+            self._record("drop_queued", job.run_id)  # never ran: only its queued row was recorded
+            return
         self._record("finish_run", job.run_id, run_outcome(summary))
 
     def _give_up(self, reason: str) -> None:

@@ -101,6 +101,8 @@ class JobStatus:
         worker_pid: The process that runs it.
         kind: ``"train"`` or ``"call"`` (a lab job: ``result`` is the function's returned dict once
             finished, ``None`` otherwise; ``progress`` has ``done``, ``total``, ``label``, ``fraction``).
+        workspace: The workspace a training belongs to: any tab of it may watch and stop the job, no
+            other workspace may (see :mod:`rnnlab.jobs.workspace`).
     """
 
     job_id: str
@@ -122,6 +124,7 @@ class JobStatus:
     ended: float | None = None
     worker_pid: int | None = None
     kind: str = "train"
+    workspace: str | None = None  # the workspace the training belongs to (None for a lab job)
 
     @property
     def active(self) -> bool:

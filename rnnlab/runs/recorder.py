@@ -71,6 +71,8 @@ class RunRecorder:
         """Pass to ``training.train(on_event=...)``: every epoch is written as it ends."""
         if event.get("type") == "epoch":
             self.store.record_epoch(self.run_id, int(event["epoch"]) - 1, event.get("logs") or {})
+        elif event.get("type") == "start" and event.get("params") is not None:
+            self.store.record_params(self.run_id, event["params"])
         if self.forward is not None:
             self.forward(event)
 

@@ -91,7 +91,8 @@ def dataset_ref() -> dict | None:
         return None
     if choice["source"] == "bundled":
         return {"source": "bundled", "name": choice["name"], "read_options": dict(session.read_options())}
-    return {"source": "upload", "name": choice["name"], "sha256": upload_sha256()}
+    return {"source": "upload", "name": choice["name"], "sha256": upload_sha256(),
+            "read_options": dict(session.read_options())}  # fmt: skip
 
 
 def dataset_for(run: dict) -> SequenceDataset | None:

@@ -38,6 +38,11 @@ INSIDE_RACE = "rnnlab.inside.race"  # dict | None: {"k", "results"} of the k-ste
 INSIDE_LAB = "rnnlab.inside.lab"  # dict | None: {"source", "lab"} of the padding lab
 INSIDE_RACE_JOB = "rnnlab.inside.race_job"  # str | None: the k-steps race's job id
 INSIDE_LAB_JOB = "rnnlab.inside.lab_job"  # str | None: the padding lab's job id
+SETUP_RESTORED = (
+    "rnnlab.setup.restored_for"  # str | None: the workspace whose saved setup this session loaded
+)
+SETUP_SAVED = "rnnlab.setup.saved"  # str | None: the setup (JSON) last saved for the workspace
+PRESENTING = "rnnlab.presenting"  # bool: presentation mode, kept in the URL on every page until switched off
 TASK_WIDGET_PREFIX = "task-"  # the Task page's widget keys; cleared when the dataset changes
 OPTIONS_FOR = "rnnlab.read_options.for_file"  # str | None: the file the reading-option widgets were made for
 UNREADABLE = "rnnlab.dataset.unreadable"  # str | None: the dataset key that could not be read
@@ -64,6 +69,9 @@ _DEFAULTS: dict[str, Any] = {
     INSIDE_LAB: None,
     INSIDE_RACE_JOB: None,
     INSIDE_LAB_JOB: None,
+    SETUP_RESTORED: None,
+    SETUP_SAVED: None,
+    PRESENTING: False,
 }
 JOB_LISTS = (JOB_IDS, RACE_JOBS, SEED_JOBS)  # the keys :func:`job_list` accepts
 LAB_SLOTS = {INSIDE_RACE_JOB: INSIDE_RACE, INSIDE_LAB_JOB: INSIDE_LAB}  # a lab job's key → its result's key
@@ -264,3 +272,30 @@ def lab_result(key: str) -> dict | None:
 def set_lab_result(key: str, result: dict | None) -> None:
     lab_result(key)  # checks the key
     _set(key, result)
+
+
+# ---- the workspace's saved setup and presentation mode --------------------------------
+def setup_restored_for() -> str | None:
+    """The workspace whose saved setup this session has loaded (``None``: none yet)."""
+    return _get(SETUP_RESTORED)
+
+
+def set_setup_restored_for(workspace: str) -> None:
+    _set(SETUP_RESTORED, workspace)
+
+
+def setup_saved() -> str | None:
+    """The setup (as JSON) this session last saved, so that an unchanged one is not written again."""
+    return _get(SETUP_SAVED)
+
+
+def set_setup_saved(text: str | None) -> None:
+    _set(SETUP_SAVED, text)
+
+
+def presenting() -> bool:
+    return bool(_get(PRESENTING))
+
+
+def set_presenting(on: bool) -> None:
+    _set(PRESENTING, bool(on))
