@@ -40,6 +40,7 @@ def test_multi_series_upload_from_data_to_a_forecast_inside_each_sequence():
     text = _text(data)
     assert "(n_sequences, n_observations, n_features) = (6, 40, 1)" in text and "repeats in groups" in text
     assert "**id** — store" in text and "Tasks this data allows: forecast" in text
+    assert "**tag target** — sales;" in text  # the dates order the steps: they are no class per step
 
     task = _run(TASK, state)
     assert not task.exception and not task.error

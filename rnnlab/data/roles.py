@@ -164,7 +164,7 @@ def column_roles(
             out.append("id")
         if time:
             out.append("time")
-        categorical = is_class(values)
+        categorical = is_class(values) and not (time and not numeric)  # dates are no classes
         if codes is not None and len(codes) == len(values):
             if varies_within(values, codes):
                 if categorical or numeric:
