@@ -88,25 +88,24 @@ race_col, seed_col, n_col = st.columns([2, 2, 1])
 n_seeds = n_col.number_input("Seeds", min_value=2, max_value=10, value=3, key="compare-n-seeds")
 if race_col.button("🏁 Race the cells", key="compare-race", type="primary"):
     try:
-        actions.submit_variants(session.RACE_JOBS, "race")
+        actions.submit_variants("race")
     except ValueError as err:
         st.error(str(err))
 if seed_col.button(f"🎲 Train the current setting with {n_seeds} seeds", key="compare-seeds"):
     try:
-        actions.submit_variants(session.SEED_JOBS, "seeds", int(n_seeds))
+        actions.submit_variants("seeds", int(n_seeds))
     except ValueError as err:
         st.error(str(err))
 
 
-def _job_panel(key: str, title: str) -> None:
-    statuses = current.job_statuses(session.job_list(key))
+def _job_panel(statuses: list, title: str) -> None:
     if not statuses:
         return
     stored = {r["id"]: r for r in store.list_runs(ws, limit=100)}
     st.markdown(f"**{widgets.plain(title)}**")
     for status in statuses:
         name = compare.run_label(stored[status.run_id]) if status.run_id in stored else "waiting"
-        widgets.job_progress(status, name=name)
+        widgets.job_progress(status, name=name, key=f"compare-job-{status.job_id}")  # Cancel / Stop
     race_runs = [stored[s.run_id] for s in statuses if s.run_id in stored]
     if race_runs:
         hist = {r["id"]: store.history(r["id"]) for r in race_runs}
@@ -114,16 +113,18 @@ def _job_panel(key: str, title: str) -> None:
 
 
 def _live_jobs(was_active: bool) -> None:
-    _job_panel(session.RACE_JOBS, "Race progress")
-    _job_panel(session.SEED_JOBS, "Seed runs progress")
-    still_active = any(status.active for status in current.job_statuses(our_jobs))
+    # the workspace's newest race and seed band, whichever tab started them (a reload re-attaches here)
+    race, seeds = workspace_state.group_jobs(ws, "race:"), workspace_state.group_jobs(ws, "seeds:")
+    _job_panel(race, "Race progress")
+    _job_panel(seeds, "Seed runs progress")
+    still_active = any(status.active for status in race + seeds)
     if len(store.list_runs(ws)) != len(runs) or (was_active and not still_active):
         st.rerun(scope="app")  # a run was recorded or the jobs ended: refresh the table, overlays and sidebar
 
 
-our_jobs = session.job_list(session.RACE_JOBS) + session.job_list(session.SEED_JOBS)
+our_jobs = workspace_state.group_jobs(ws, "race:") + workspace_state.group_jobs(ws, "seeds:")
 if our_jobs:
-    active = any(status.active for status in current.job_statuses(our_jobs))
+    active = any(status.active for status in our_jobs)
     st.fragment(run_every=2.0 if active else None)(_live_jobs)(active)
 
 # ---- one run: share, delete, export ----------------------------------------------------------

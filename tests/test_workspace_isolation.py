@@ -58,6 +58,7 @@ def _text(at: AppTest) -> str:
         for widget in at.get(kind):
             parts += [str(o) for o in widget.options]
     parts += [e.value.to_string() for e in [*at.dataframe, *at.table]]
+    parts += [e.proto.text for e in at.get("progress")]  # jobs' progress bars
     return "\n".join(parts)
 
 
@@ -76,14 +77,19 @@ def test_every_page_shows_a_workspace_only_its_own_things(monkeypatch):
     _alice(store)
     job = JobStatus("job-alice", "run-alicejob01", "alice-tab", state="running", workspace=WS_A,
                     progress={"epoch": 3, "epochs": 17, "step": 1, "steps": 9, "fraction": 0.2})  # fmt: skip
-    manager = install(monkeypatch, FakeJobManager([job]), started=True)
+    race = JobStatus("job-alice-race", "run-alicerace1", "alice-tab", state="running", workspace=WS_A,
+                     group="race:alice", progress={"epoch": 5, "epochs": 23, "fraction": 0.2})  # fmt: skip
+    lab = JobStatus("job-alice-lab", "call:k_steps_race", "alice-tab", state="running", kind="call",
+                    workspace=WS_A, progress={"done": 1, "total": 3, "label": "alice-lstm"})  # fmt: skip
+    manager = install(monkeypatch, FakeJobManager([job, race, lab]), started=True)
     monkeypatch.setattr(resources, "session_id", lambda: "tab-" + (session.workspace_id() or ""))
 
     for page in PAGES:  # Bob's fresh workspace, page by page
         text = _text(_visit(WS_B, page))
         leaked = [s for s in SECRETS if s in text]
         assert not leaked, (page, leaked)
-        assert "epoch 3/17" not in text, page  # Alice's running training is not Bob's
+        for alices in ("epoch 3/17", "epoch 5/23", "alice-lstm"):  # her training, race and lab job
+            assert alices not in text, (page, alices)
     uploads = UploadStore(store)
     assert uploads.entries(WS_B) == [] and not uploads.has(WS_B, uploads.entries(WS_A)[0]["sha256"])
 
@@ -92,9 +98,10 @@ def test_every_page_shows_a_workspace_only_its_own_things(monkeypatch):
     assert alice.number_input(key="train-epochs").value == 17
     assert alice.session_state[session.JOB_IDS] == ["job-alice"] and "epoch 3/17" in _text(alice)
     alice.switch_page("pages/inside_page.py").run()
-    assert "alice-secret-run" in _text(alice)
+    assert "alice-secret-run" in _text(alice) and "alice-lstm" in _text(alice)
     alice.switch_page("pages/compare_page.py").run()
     assert "run-alice00001" in _text(alice)  # its runs table: what Bob's pages were searched for
+    assert "epoch 5/23" in _text(alice)  # her race, re-attached in this new tab
     assert manager.status("job-alice").state == "running"
 
     store.share_run("run-alice00001", True, label="alice-secret-run")  # now on the class board

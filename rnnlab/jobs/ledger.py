@@ -57,7 +57,7 @@ class JobLedger:
             job_id = uuid.uuid4().hex[:12]
             self._jobs[job_id] = JobStatus(
                 job_id, spec.run_id, spec.session_id, submitted=time.time(), kind=kind,
-                workspace=getattr(spec, "workspace", None),
+                workspace=spec.workspace, group=getattr(spec, "group", ""),
             )  # fmt: skip
             self._specs[job_id] = spec
             self._queue.append(job_id)

@@ -7,7 +7,7 @@ folds the runner's reports (:mod:`rnnlab.jobs.messages`) into :class:`~rnnlab.jo
 the optional recorder (the run store) with the run's start, each epoch and the outcome
 (:func:`rnnlab.jobs.outcome.run_outcome`). A worker that dies fails only its own job, with the reason.
 
-The interface: ``submit(spec) -> job_id``, ``submit_call(name, kwargs, session_id) -> job_id``,
+The interface: ``submit(spec) -> job_id``, ``submit_call(name, kwargs, session_id, workspace) -> job_id``,
 ``status(job_id)``, ``stop(job_id)``, ``cancel(job_id)``, ``devices()``, ``problem()``. A call job ("lab"
 job) runs one whitelisted function of :data:`rnnlab.jobs.worker.CALLS` through the same queue and
 per-session limit; its returned dict comes back as ``status(job_id).result``.
@@ -105,13 +105,14 @@ class JobManager(JobLedger):
         """
         return self._enqueue(spec, "train")
 
-    def submit_call(self, name: str, kwargs: dict, session_id: str) -> str:
+    def submit_call(self, name: str, kwargs: dict, session_id: str, workspace: str | None = None) -> str:
         """Queue a lab job: the function registered as ``name`` in :data:`rnnlab.jobs.worker.CALLS`.
 
         Args:
             name: A registry name, e.g. ``"k_steps_race"`` or ``"padding_lab"`` (never an import path).
             kwargs: Its keyword arguments; picklable, without ``on_progress`` (the worker supplies it).
             session_id: The submitting session (counts towards its limit like a training).
+            workspace: The workspace it belongs to (its tabs may watch and stop it), or ``None``.
 
         Returns:
             The job id; ``status(job_id).result`` holds the function's dict once the job finished.
@@ -130,7 +131,7 @@ class JobManager(JobLedger):
             pickle.dumps(kwargs)
         except Exception as err:  # noqa: BLE001 - any pickling failure means the worker cannot get it
             raise ValueError(f"`kwargs` must be picklable. Received: {type(err).__name__}: {err}") from None
-        return self._enqueue(CallSpec(name, dict(kwargs), session_id), "call")
+        return self._enqueue(CallSpec(name, dict(kwargs), session_id, workspace), "call")
 
     def stop(self, job_id: str) -> None:
         """End a running job at its next execution of batches (keeping its weights), or cancel it while queued."""

@@ -47,6 +47,8 @@ class JobSpec:
         workspace: The workspace the run belongs to.
         session_id: The browser session that submitted it (per-session queue limit).
         run_id: The run's id in the store and the model file's name.
+        group: Which request it belongs to (``"race:…"``, ``"seeds:…"`` for one race or seed band of the
+            Compare page; ``""`` for a Train page training), so any tab of the workspace finds the request.
     """
 
     dataset: Any
@@ -57,6 +59,7 @@ class JobSpec:
     workspace: str
     session_id: str
     run_id: str
+    group: str = ""
 
 
 @dataclass
@@ -67,11 +70,13 @@ class CallSpec:
         name: The registry name (``"k_steps_race"``, ``"padding_lab"``), never an import path.
         kwargs: Its keyword arguments (plain values, NumPy arrays, a dataset; no callables).
         session_id: The browser session that submitted it (per-session queue limit).
+        workspace: The workspace it belongs to: any tab of it may watch and stop it (``None``: nobody's).
     """
 
     name: str
     kwargs: dict
     session_id: str
+    workspace: str | None = None
 
     @property
     def run_id(self) -> str:
@@ -101,8 +106,9 @@ class JobStatus:
         worker_pid: The process that runs it.
         kind: ``"train"`` or ``"call"`` (a lab job: ``result`` is the function's returned dict once
             finished, ``None`` otherwise; ``progress`` has ``done``, ``total``, ``label``, ``fraction``).
-        workspace: The workspace a training belongs to: any tab of it may watch and stop the job, no
+        workspace: The workspace a job belongs to: any tab of it may watch and stop the job, no
             other workspace may (see :mod:`rnnlab.jobs.workspace`).
+        group: The request a training belongs to (:attr:`JobSpec.group`; ``""`` for a lab job).
     """
 
     job_id: str
@@ -124,7 +130,8 @@ class JobStatus:
     ended: float | None = None
     worker_pid: int | None = None
     kind: str = "train"
-    workspace: str | None = None  # the workspace the training belongs to (None for a lab job)
+    workspace: str | None = None  # the workspace the job belongs to (None: no workspace's)
+    group: str = ""
 
     @property
     def active(self) -> bool:

@@ -1,4 +1,4 @@
-"""Trainings belong to a workspace, not to a browser tab: any tab of the workspace (after a reload, in a
+"""Trainings and lab jobs belong to a workspace, not to a browser tab: any tab of the workspace (after a reload, in a
 second tab, from a bookmark) finds its jobs here, watches them and may stop them; no other workspace can.
 
 These read the manager's public interface only (``jobs()``, ``status()``, ``stop()``), so they work with
@@ -17,17 +17,47 @@ from typing import Any
 from rnnlab.jobs.types import JobStatus
 
 
-def workspace_jobs(manager: Any, workspace: str, *, active: bool = False) -> list[JobStatus]:
-    """The workspace's trainings, oldest first (``active=True``: only those queued or running)."""
+def workspace_jobs(
+    manager: Any,
+    workspace: str,
+    *,
+    active: bool = False,
+    kind: str | None = "train",
+    group: str | None = None,
+) -> list[JobStatus]:
+    """The workspace's jobs, oldest first.
+
+    Args:
+        manager: The job manager.
+        workspace: The workspace id (``""`` finds nothing).
+        active: Only those queued or running.
+        kind: ``"train"`` (default), ``"call"`` (lab jobs), or ``None`` for both.
+        group: Only trainings of this request (``""``: the Train page's own, see ``JobSpec.group``).
+    """
     if not workspace:
         return []
-    jobs = [j for j in manager.jobs() if j.kind == "train" and j.workspace == workspace]
+    jobs = [j for j in manager.jobs() if j.workspace == workspace and kind in (None, j.kind)]
+    if group is not None:
+        jobs = [j for j in jobs if j.group == group]
     return [j for j in jobs if j.active] if active else jobs
 
 
-def active_jobs(manager: Any, workspace: str) -> list[JobStatus]:
-    """The workspace's trainings that are queued or running, oldest first (to re-attach a page to)."""
-    return workspace_jobs(manager, workspace, active=True)
+def latest_group(manager: Any, workspace: str, prefix: str) -> list[JobStatus]:
+    """The trainings of the workspace's newest request whose group starts with ``prefix`` (``"race:"``,
+    ``"seeds:"``), oldest first; ``[]`` when it has none."""
+    jobs = [j for j in workspace_jobs(manager, workspace) if j.group.startswith(prefix)]
+    return [j for j in jobs if j.group == jobs[-1].group] if jobs else []
+
+
+def lab_job(manager: Any, workspace: str, name: str) -> JobStatus | None:
+    """The workspace's newest lab job calling ``name`` (``"k_steps_race"``, ``"padding_lab"``), or ``None``."""
+    found = [j for j in workspace_jobs(manager, workspace, kind="call") if j.run_id == f"call:{name}"]
+    return found[-1] if found else None
+
+
+def active_jobs(manager: Any, workspace: str, kind: str | None = "train") -> list[JobStatus]:
+    """The workspace's jobs (trainings by default) queued or running, oldest first (to re-attach a page to)."""
+    return workspace_jobs(manager, workspace, active=True, kind=kind)
 
 
 def job_of(manager: Any, job_id: str, workspace: str) -> JobStatus:

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from rnnlab.data import reader
+from rnnlab.data.read_options import check_read_options
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs.values import check_id
 from rnnlab.task.types import TaskConfig
@@ -121,18 +122,19 @@ def from_query(params: Mapping[str, Any]) -> SharedConfig:
     read_options: dict[str, Any] = {}
     if (ro := one("ro")) is not None:
         try:
-            read_options = _unb64(ro)
-        except (ValueError, UnicodeDecodeError) as err:
-            raise ValueError(f"The link's read options could not be read: {err}") from err
-        if not isinstance(read_options, dict):
-            raise ValueError(
-                f"The link's read options must be a dict. Received: {type(read_options).__name__}"
-            )
-        unknown = sorted(str(k)[:40] for k in read_options if k not in READ_OPTION_KEYS)
-        if unknown:
-            raise ValueError(
-                f"Unknown read option(s) in the link: {', '.join(unknown)}. Allowed: {', '.join(READ_OPTION_KEYS)}"
-            )
+            raw = _unb64(ro)
+        except (ValueError, UnicodeDecodeError, RecursionError) as err:  # deep nesting: RecursionError
+            raise ValueError(f"The link's read options could not be read: {err}") from None
+        if isinstance(raw, dict):
+            unknown = sorted(str(k)[:40] for k in raw if k not in READ_OPTION_KEYS)
+            if unknown:
+                raise ValueError(
+                    f"Unknown read option(s) in the link: {', '.join(unknown)}. Allowed: {', '.join(READ_OPTION_KEYS)}"
+                )
+        try:
+            read_options = check_read_options(raw)
+        except ValueError as err:
+            raise ValueError(f"The link's read options are not valid: {err}") from None
     configs: dict[str, Any] = {}
     classes = CONFIG_CLASSES
     for name, cls in classes.items():

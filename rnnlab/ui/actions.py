@@ -194,10 +194,11 @@ def start_training(config: TrainConfig) -> str:
     return job_id
 
 
-def submit_variants(key: str, mode: str, n_seeds: int = 3) -> list[str]:
+def submit_variants(mode: str, n_seeds: int = 3) -> list[str]:
     """Queue the race of the cells (``mode="race"``) or the setting with ``n_seeds`` seeds (``"seeds"``).
 
-    The job ids are kept under ``key`` (``session.RACE_JOBS`` or ``session.SEED_JOBS``) and returned.
+    The jobs belong to the workspace as one request (one ``group``): any of its tabs finds them through
+    :func:`rnnlab.ui.workspace_state.group_jobs`. Returns their job ids.
 
     Raises:
         ValueError: a setting is still missing, or the queue is full.
@@ -211,6 +212,4 @@ def submit_variants(key: str, mode: str, n_seeds: int = 3) -> list[str]:
     specs = compare.variant_specs(dataset, current.dataset_ref(), task, model, train, workspace(),
                                   resources.session_id(), mode, n_seeds)  # fmt: skip
     manager = resources.job_manager()
-    job_ids = [manager.submit(spec) for spec in specs]
-    session.set_job_list(key, job_ids)
-    return job_ids
+    return [manager.submit(spec) for spec in specs]

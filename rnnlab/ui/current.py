@@ -6,13 +6,11 @@ and hand the caches (:mod:`rnnlab.ui.caches`) every input as an argument.
 
 from __future__ import annotations
 
-import contextlib
 import json
 
 from rnnlab.data import catalog
 from rnnlab.data.dataset import SequenceDataset
 from rnnlab.evaluation import findings
-from rnnlab.jobs.types import JobStatus
 from rnnlab.plots import train as plots_train
 from rnnlab.task import framing
 from rnnlab.task.types import FramedData, TaskConfig
@@ -214,27 +212,3 @@ def job_framed(task: dict | None, job_ref: dict | None) -> FramedData | None:
     except ValueError:
         return None
     return findings.matching_framed(framed, task, job_ref, mine)
-
-
-def job_statuses(job_ids: list[str]) -> list[JobStatus]:
-    """The status of each job the server still knows (after a restart the jobs are gone, their runs stored)."""
-    manager, out = resources.job_manager(), []
-    for job_id in job_ids:
-        with contextlib.suppress(ValueError):
-            out.append(manager.status(job_id))
-    return out
-
-
-def lab_status(key: str) -> JobStatus | None:
-    """The status of the lab job kept under ``key`` (``session.INSIDE_RACE_JOB``, ``INSIDE_LAB_JOB``).
-
-    ``None`` when there is none, or when the server no longer knows it (it restarted): the id is dropped.
-    """
-    job_id = session.lab_job_id(key)
-    if job_id is None:
-        return None
-    statuses = job_statuses([job_id])
-    if not statuses:
-        session.set_lab_job_id(key, None)
-        return None
-    return statuses[0]

@@ -3,8 +3,9 @@ running trainings, and presentation mode kept in the URL.
 
 ``app.py`` calls :func:`restore_setup` once the workspace is known (a reload, a new tab or a bookmark of
 ``?ws=…`` then finds the same dataset, read options, task, model and training settings on every page) and
-:func:`save_setup` after every page run (written only when something changed). The Train page and the
-sidebar find the workspace's queued and running trainings through :func:`train_job_ids`.
+:func:`save_setup` after every page run (written only when something changed). The Train page, the
+Compare page's races and seed bands, the Inside page's lab jobs and the sidebar find the workspace's jobs
+here (:func:`train_job_ids`, :func:`group_jobs`, :func:`lab_status`), whichever tab started them.
 """
 
 from __future__ import annotations
@@ -126,26 +127,33 @@ def train_job_ids(workspace: str, manager=None) -> list[str]:
     """The workspace's trainings the server knows, oldest first, whichever tab started them: a reload or a
     second tab re-attaches to the running one; jobs of another workspace never appear. Kept in the session."""
     manager = manager or resources.job_manager()
-    ids = [j.job_id for j in ws_jobs.workspace_jobs(manager, workspace)]
+    ids = [j.job_id for j in ws_jobs.workspace_jobs(manager, workspace, group="")]  # not races, seed bands
     if ids != session.job_ids():
         session.set_job_ids(ids)
     return ids
 
 
+def group_jobs(workspace: str, prefix: str) -> list[JobStatus]:
+    """The jobs of the workspace's newest race (``prefix="race:"``) or seed band (``"seeds:"``), oldest
+    first, whichever tab started them; ``[]`` for none."""
+    return ws_jobs.latest_group(resources.job_manager(), workspace, prefix)
+
+
+def lab_status(workspace: str, name: str) -> JobStatus | None:
+    """The workspace's newest lab job calling ``name`` (``"k_steps_race"``, ``"padding_lab"``), whichever tab
+    started it; ``None`` when there is none (looking never starts the worker pool)."""
+    manager = resources.started_job_manager()
+    return None if manager is None else ws_jobs.lab_job(manager, workspace, name)
+
+
 def active_jobs_for_sidebar(manager) -> list[JobStatus]:
-    """The workspace's queued and running trainings and this session's running lab jobs."""
-    workspace = session.workspace_id() or ""
-    labs = [j for j in manager.jobs(resources.session_id()) if j.kind == "call" and j.active]
-    return ws_jobs.active_jobs(manager, workspace) + labs
+    """The workspace's queued and running jobs: trainings and lab jobs."""
+    return ws_jobs.active_jobs(manager, session.workspace_id() or "", kind=None)
 
 
 def stop(status: JobStatus) -> None:
-    """Stop (or cancel) a job: a training only from its own workspace, a lab job from its session."""
-    manager = resources.job_manager()
-    if status.kind == "train":
-        ws_jobs.stop_job(manager, status.job_id, session.workspace_id() or "")
-    else:
-        manager.stop(status.job_id)
+    """Stop (or cancel) a job of this session's workspace (``ValueError`` for another workspace's)."""
+    ws_jobs.stop_job(resources.job_manager(), status.job_id, session.workspace_id() or "")
 
 
 # ---- models the Inside page may open -------------------------------------------------------
