@@ -193,3 +193,11 @@ def test_describe_json(tmp_path, capsys, make, layout, n):
 def test_a_counter_that_is_the_only_numeric_column_is_kept_with_a_note():
     ds = read_csv(_csv(pd.DataFrame({"value": range(40)})))
     assert ds.feature_names == ["value"] and any("only numeric column" in n for n in ds.notes)
+
+
+def test_new_reading_options_travel_in_a_link():
+    from rnnlab.data.read_options import check_read_options, read_options
+
+    chosen = read_options(trailing_zeros_as_padding=False, keep_columns=["No"])
+    assert chosen == {"trailing_zeros_as_padding": False, "keep_columns": ["No"]}
+    assert check_read_options(chosen) == chosen

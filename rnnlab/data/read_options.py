@@ -26,10 +26,11 @@ OPTION_TYPES: dict[str, tuple[Any, dict]] = {  # each keyword option of read_csv
     "step_column": _COLUMN,
     "header": (str | bool, {}),  # "auto", True or False: checked in check_read_options
     "pad_value": (float | None, {}),
-    "trailing_zeros_as_padding": (bool, {}),
+    "trailing_zeros_as_padding": (bool | None, {}),  # None: found on its own
     "fill": (str, {"options": FILLS}),
     "one_hot": (tuple[str, ...], {}),
     "label_kind": (str | None, {"options": LABEL_KINDS}),
+    "keep_columns": (tuple[str, ...], {}),
 }
 FILL_LABELS = {"interpolate": "linear interpolation", "ffill": "forward fill", "drop": "drop the step"}
 PADDING = (None, True, False)  # wide rows' trailing run: found on its own, trailing zeros are padding, never
