@@ -118,7 +118,7 @@ def test_regress_targets_and_determinism():
 
 def test_task_the_data_does_not_allow():
     with pytest.raises(DataError, match="allows the tasks"):
-        frame(task_data.ragged(), TaskConfig("forecast"))
+        frame(task_data.ragged(), TaskConfig("regress"))
 
 
 def test_config_round_trip_and_validation():
