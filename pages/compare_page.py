@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rnnlab.core.words import plural
 from rnnlab.plots import compare as plots_compare
 from rnnlab.runs import compare, export
 from rnnlab.ui import actions, current, resources, session, widgets, workspace_state
@@ -49,7 +50,7 @@ by_id = {run["id"]: run for run in runs}
 
 # ---- the table ----------------------------------------------------------------------------
 if runs:
-    st.subheader(f"{n_runs:,} run{'s' if n_runs != 1 else ''} in this workspace")
+    st.subheader(f"{plural(n_runs, 'run')} in this workspace")
     shown = f"The newest {len(runs):,} are listed. " if n_runs > len(runs) else ""
     st.caption(f"{shown}Click a column header to sort.")
     st.dataframe(compare.table_rows(runs), hide_index=True, width="stretch", key="compare-table")

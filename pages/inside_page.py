@@ -3,6 +3,7 @@ the padding lab and the failure detectors."""
 
 import streamlit as st
 
+from rnnlab.core.words import plural
 from rnnlab.inside import cell_steps, gradients, numpy_rnn, padding_lab, synthetic, weights
 from rnnlab.inside import page_data as inside_data
 from rnnlab.plots import inside as plots_inside
@@ -173,7 +174,7 @@ with tabs[3]:
             plots_inside.gradient_curves(
                 {
                     f"sequence {sample}": curve["per_sample"][sample],
-                    f"mean of {len(X)} sequences": curve["mean"],
+                    f"mean of {plural(len(X), 'sequence')}": curve["mean"],
                 },
                 title="How strongly each earlier step moves the prediction",
             )

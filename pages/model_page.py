@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rnnlab.core.words import plural
 from rnnlab.models import build as models
 from rnnlab.models.config import (
     CELL_ACTIVATIONS,
@@ -102,8 +103,11 @@ except ValueError as err:
     widgets.error(err)
     st.stop()
 
-for warning in models.cudnn_warnings(config, task):
-    st.warning(f"GPU: {warning}")
+if any(
+    d.get("kind") == "GPU" for d in resources.job_manager().devices()
+):  # no GPU here: nothing to warn about
+    for warning in models.cudnn_warnings(config, task):
+        st.warning(f"GPU: {warning}")
 
 if framed is None:
     st.info(
@@ -120,7 +124,7 @@ except ValueError as err:
 
 st.subheader("Summary")
 st.caption(
-    f"Input: {framed.n_steps} steps × {framed.n_features} feature{'s' if framed.n_features != 1 else ''} · task: {framed.config.kind} · "
+    f"Input: {plural(framed.n_steps, 'step')} × {plural(framed.n_features, 'feature')} · task: {framed.config.kind} · "
     f"loss and metric follow the task (main metric: {framed.main_metric})."
 )
 if framed.mask and framed.model_pad_value is not None and config.recurrent:

@@ -51,6 +51,7 @@ if dataset is not None and task is not None:
     epochs = c4.number_input("Epochs", 1, 1000, int(saved.epochs), key="train-epochs")
     # advanced settings: hidden in presentation mode (the saved values stay), else in an expander
     optimizer, seed, device, fast = saved.optimizer, saved.seed, saved.device, saved.fast
+    class_weight = saved.class_weight
     early, patience = saved.patience is not None, saved.patience if saved.patience is not None else 5
     if not widgets.presenting():
         with st.expander("Advanced settings (optimizer, early stopping, seed, device, speed)"):
@@ -75,11 +76,18 @@ if dataset is not None and task is not None:
                 "Fast settings (several batches per step, tf.data input, XLA for long fits)", value=saved.fast,
                 key="train-fast", help="Measured in bench/bench_training.py; results stay the same to rounding.",
             )  # fmt: skip
+            if task.kind == "classify" or (task.kind == "tag" and dataset.step_target_kind == "class"):
+                balanced = st.checkbox(
+                    "Balanced class weights (each class counts the same in the loss)",
+                    value=saved.class_weight == "balanced", key="train-class-weight",
+                    help="Class k weighs n / (K · n_k): a rare class is not drowned by the majority.",
+                )  # fmt: skip
+                class_weight = "balanced" if balanced else None
     try:
         config = TrainConfig(
             optimizer=optimizer, learning_rate=float(learning_rate), batch_size=int(batch_size),
             epochs=int(epochs), patience=int(patience) if early else None, seed=int(seed),
-            device=device, fast=bool(fast),
+            device=device, fast=bool(fast), class_weight=class_weight,
         )  # fmt: skip
         session.set_train_config(config)
     except ValueError as err:
@@ -150,7 +158,7 @@ def _panel() -> None:
         st.subheader(f"Verdict: the model {widgets.plain(result['verdict'])}")
         st.table(result_rows(result))
         st.caption("The Results page shows predictions against truth and every baseline.")
-    for finding in train_findings.final_findings(result, framed) if result else []:
+    for finding in train_findings.final_findings(result, framed, run.get("model_config")) if result else []:
         widgets.finding(finding)
     if was_active:
         st.rerun()  # stop polling: the job has ended

@@ -10,10 +10,19 @@ from streamlit.testing.v1 import AppTest
 
 from rnnlab.models.config import ModelConfig
 from rnnlab.ui import session
+from tests.fakes import CPU, FakeJobManager, install
 
 ROOT = Path(__file__).resolve().parent.parent
 
 pytest.importorskip("keras")
+
+
+GPU = {"name": "/GPU:0", "kind": "GPU", "description": "a GPU the workers report"}
+
+
+@pytest.fixture
+def with_gpu(monkeypatch):
+    return install(monkeypatch, FakeJobManager(devices=[CPU, GPU]))
 
 
 def _page(dataset="ecg200"):
@@ -30,7 +39,7 @@ def test_without_data_the_page_asks_for_it_and_still_stores_the_config():
     assert at.session_state[session.MODEL_CONFIG] == ModelConfig()
 
 
-def test_summary_and_formulas_on_ecg200():
+def test_summary_and_formulas_on_ecg200(with_gpu):
     at = _page().run()
     assert not at.exception, at.exception
     at.selectbox(key="model-cell").set_value("simple_rnn")
@@ -57,7 +66,7 @@ def test_bad_units_show_an_error_not_a_traceback():
     assert any("whole numbers" in e.value for e in at.error)
 
 
-def test_cudnn_warnings_for_recurrent_dropout():
+def test_cudnn_warnings_for_recurrent_dropout(with_gpu):
     at = _page().run()
     at.selectbox(key="model-cell").set_value("lstm")
     at.slider(key="model-recurrent-dropout").set_value(0.2)
@@ -66,7 +75,16 @@ def test_cudnn_warnings_for_recurrent_dropout():
     assert any("Recurrent dropout" in w.value for w in at.warning)
 
 
-def test_gru_without_reset_after_changes_the_formula_and_warns():
+def test_no_cudnn_warning_on_a_server_without_a_gpu(monkeypatch):
+    install(monkeypatch, FakeJobManager(devices=[CPU]))
+    at = _page().run()
+    at.selectbox(key="model-cell").set_value("lstm")
+    at.slider(key="model-recurrent-dropout").set_value(0.2)
+    at.run()
+    assert not at.exception and not any("cuDNN" in w.value for w in at.warning)
+
+
+def test_gru_without_reset_after_changes_the_formula_and_warns(with_gpu):
     at = _page().run()
     at.selectbox(key="model-cell").set_value("gru")
     at.text_input(key="model-units").set_value("4")

@@ -31,7 +31,7 @@ class CatalogEntry:
         file: File name inside ``sample_data/``.
         layout: ``"long"``, ``"wide"`` or ``"series"``.
         task: Default task: ``"classify"``, ``"regress"``, ``"forecast"`` or ``"tag"``.
-        label: Label/target column (for series: the suggested forecast target), or ``None``.
+        label: Label/target column (for forecasts: the suggested target, which stays a feature), or ``None``.
         time: Time/step column, or ``None``.
         citation: How to cite the data.
         licence: Its licence.
@@ -70,7 +70,9 @@ class CatalogEntry:
         options: dict[str, Any] = {}
         if self.time:
             options["time_column"] = self.time
-        if self.label and self.layout != "series":
+        if (
+            self.label and self.layout != "series" and self.task != "forecast"
+        ):  # a forecast's label is its target
             options["label_column"] = self.label
         options.update(self.read_options)
         return options

@@ -58,9 +58,23 @@ def _framing(run: dict[str, Any], dataset: Any = None, store: RunStore | None = 
             dataset = run_dataset(store, run)
         if dataset is None:
             return None, None
-        return dataset, framing.frame(dataset, TaskConfig.from_dict(run["task_config"]))
+        framed = framing.frame(dataset, TaskConfig.from_dict(run["task_config"]))
     except (ValueError, OSError, KeyError, TypeError):  # the data moved or changed: export without the script
         return None, None
+    if not script_reproduces(framed, run):
+        return None, None
+    return dataset, framed
+
+
+def script_reproduces(framed, run: dict[str, Any]) -> bool:
+    """Whether ``train_again.py`` can rebuild this run: one series or a collection, levels, values or classes
+    per sequence, no class weights (a collection's forecast, predicting the change and a class per step are
+    exported without the script rather than with a wrong one)."""
+    if framed.panel is not None or framed.predicts_change:
+        return False
+    if framed.config.kind == "tag" and framed.is_class_task:
+        return False
+    return not (run.get("train_config") or {}).get("class_weight")
 
 
 def export_bytes(store: RunStore, run_id: str, workspace: str | None = None, dataset: Any = None) -> bytes:

@@ -23,10 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rnnlab.core.words import plural
 from rnnlab.evaluation.judge import evaluate
 from rnnlab.evaluation.reference import reference
 from rnnlab.models import budget
 from rnnlab.models.build import build_model, loss_and_metrics, output_units
+from rnnlab.task.weights import balanced_sample_weight
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
 from rnnlab.training.live import live_callback
 from rnnlab.training.speed import estimate_batch_seconds, fit_settings, make_dataset, steps_per_execution
@@ -128,6 +130,8 @@ def train(
     keras.utils.set_random_seed(train_config.seed)
     x_train, y_train, w_train = framed.scaled("train")
     x_val, y_val, w_val = framed.scaled("val")
+    if train_config.class_weight == "balanced":  # rare classes weigh more in the loss (classes only)
+        w_train = balanced_sample_weight(framed, y_train, w_train)
     n_train = len(x_train)
     if n_train == 0:
         raise ValueError("The training split must hold at least one sample. Received: 0 samples")
@@ -163,7 +167,7 @@ def train(
                 "n_train": n_train,
                 "batch_size": train_config.batch_size,
                 "device": train_config.device,
-                "main_metric": framed.main_metric,
+                "main_metric": framed.curve_metric,  # the metric Keras logs (the verdict may use another)
                 "reference": reference(framed),
                 **settings,
             }
@@ -197,10 +201,10 @@ def train(
         status = "early_stopped"
         message = (
             f"Early stopping after epoch {n_epochs}: the {early.monitor.replace('_', ' ')} had not improved "
-            f"for {train_config.patience} epochs; the weights of epoch {best} were restored."
+            f"for {plural(train_config.patience, 'epoch')}; the weights of epoch {best} were restored."
         )
     else:
-        status, message = "finished", f"Finished {n_epochs} epochs."
+        status, message = "finished", f"Finished {plural(n_epochs, 'epoch')}."
     emit({"type": "end", "status": status, "message": message})
     evaluation = None
     if status != "diverged":
