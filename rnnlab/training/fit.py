@@ -8,9 +8,13 @@ Events are plain picklable dicts handed to ``on_event``:
 
 - ``{"type": "start", "epochs", "steps_per_epoch", "params", "n_train", "batch_size",
   "steps_per_execution", "jit_compile", "device", "main_metric", "reference"}``
-- ``{"type": "batch", "epoch", "step", "steps", "logs", "samples_per_s", "eta_s"}`` (a few per second)
-- ``{"type": "epoch", "epoch", "done", "logs", "seconds"}`` (``epoch`` counts from 1; ``done`` is the share
-  of the epoch's batches that ran: 1.0, less when Stop ended it early; ``seconds`` since the start)
+- ``{"type": "batch", "epoch", "step", "steps", "logs", "samples_per_s", "eta_s"}`` (the first call's,
+  then at most four a second)
+- ``{"type": "epoch", "epoch", "done", "logs", "seconds", "eta_s"}`` (``epoch`` counts from 1; ``done`` is
+  the share of the epoch's batches that ran: 1.0, less when Stop ended it early; ``seconds`` since the start)
+
+``eta_s`` (seconds left, see :class:`rnnlab.training.live.Eta`) leaves out the tracing and compiling of the
+first call and is ``None`` until a steady call was timed. Every event carries ``t``, its ``time.time()``.
 - ``{"type": "end", "status", "message"}`` with status ``finished``, ``stopped``, ``early_stopped``
   or ``diverged`` (``failed`` is emitted by the caller when :func:`train` raises).
 """
@@ -23,15 +27,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rnnlab.evaluation import judge
 from rnnlab.evaluation.reference import reference
+from rnnlab.models import build
+from rnnlab.training import compiled, live, speed
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
+from rnnlab.training.speed import fit_settings
 
-__all__ = ["OPTIMIZERS", "TrainConfig", "TrainResult", "train", "fit_settings", "steps_per_execution"]
-
-BATCH_EVENT_INTERVAL_S = 0.25  # at most four batch events a second
-STOP_LATENCY_S = 0.4  # steps_per_execution is chosen so that one execution takes about this long
-MAX_STEPS_PER_EXECUTION = 32
-JIT_MIN_FIT_SECONDS = 10.0  # XLA compilation costs a few seconds; use it only for fits longer than this
+__all__ = ["OPTIMIZERS", "TrainConfig", "TrainResult", "train", "fit_settings", "make_dataset"]
 
 
 @dataclass
@@ -45,7 +48,9 @@ class TrainResult:
         model: The trained ``keras.Model`` (best weights restored after early stopping).
         seconds: Wall time of the fit (without evaluation).
         evaluation: :func:`rnnlab.evaluation.judge.evaluate`'s dict, or ``None`` when training diverged.
-        settings: The speed settings used (``steps_per_execution``, ``jit_compile``).
+        settings: The speed settings used (``steps_per_execution``, ``jit_compile``, ``calibrated``,
+            ``reused``: whether a kept compiled model was reused).
+        timings: ``time.time()`` stamps of the phases: ``begin``, ``compiled``, ``fitted``, ``evaluated``.
     """
 
     status: str
@@ -55,53 +60,7 @@ class TrainResult:
     seconds: float
     evaluation: dict | None = None
     settings: dict = field(default_factory=dict)
-
-
-def estimate_batch_seconds(n_params: int, batch_size: int, n_steps: int) -> float:
-    """Rough CPU seconds for one training batch (calibrated on 2 cores: LSTM(20) and the ECG GRU stack).
-
-    Example:
-        >>> round(estimate_batch_seconds(4000, 128, 187), 2)
-        0.15
-    """
-    return 0.002 + 1.5e-9 * n_params * batch_size * max(1, n_steps)
-
-
-def steps_per_execution(n_params: int, batch_size: int, n_steps: int, steps_per_epoch: int) -> int:
-    """How many batches to run per call so that a Stop request still lands within ~0.4 s.
-
-    Example:
-        >>> steps_per_execution(4000, 128, 187, 63)  # the course's ECG model
-        2
-        >>> steps_per_execution(2000, 32, 10, 32)  # LSTM(20) on 1000×10×3
-        32
-    """
-    n = int(STOP_LATENCY_S / estimate_batch_seconds(n_params, batch_size, n_steps))
-    return max(1, min(MAX_STEPS_PER_EXECUTION, steps_per_epoch, n))
-
-
-def fit_settings(model, train_config: TrainConfig, n_steps: int, steps_per_epoch: int) -> dict:
-    """The speed settings for ``train_config.fast``, measured in ``bench/bench_training.py``.
-
-    - ``steps_per_execution``: batches per call, as many as keep a Stop within ~0.4 s;
-    - ``pipeline``: ``"tf.data"`` (shuffled, batched, prefetched dataset) instead of NumPy slicing;
-    - ``jit_compile``: XLA when every layer supports it and the fit is long enough to repay the few
-      seconds of compilation; on a GPU Keras's ``"auto"`` keeps the cuDNN kernels.
-
-    Returns:
-        ``{"steps_per_execution": int, "jit_compile": bool | "auto", "pipeline": str}``.
-    """
-    if not train_config.fast:
-        return {"steps_per_execution": 1, "jit_compile": False, "pipeline": "arrays"}
-    n_params = model.count_params()
-    spe = steps_per_execution(n_params, train_config.batch_size, n_steps, steps_per_epoch)
-    if train_config.device.upper().startswith("/GPU"):
-        jit: bool | str = "auto"
-    else:
-        estimate = estimate_batch_seconds(n_params, train_config.batch_size, n_steps)
-        long_fit = estimate * steps_per_epoch * train_config.epochs >= JIT_MIN_FIT_SECONDS
-        jit = long_fit and all(getattr(layer, "supports_jit", True) for layer in model._flatten_layers())
-    return {"steps_per_execution": spe, "jit_compile": jit, "pipeline": "tf.data"}
+    timings: dict = field(default_factory=dict)
 
 
 def make_dataset(x, y, weight, batch_size: int, shuffle_seed: int | None):
@@ -121,80 +80,6 @@ def make_optimizer(train_config: TrainConfig):
 
     cls = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD}
     return cls[train_config.optimizer](learning_rate=train_config.learning_rate)
-
-
-def _finite(value: Any) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return True
-
-
-def _floats(logs: dict | None) -> dict[str, float]:
-    return {k: float(v) for k, v in (logs or {}).items() if isinstance(v, (int, float)) or hasattr(v, "item")}
-
-
-def _live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train):
-    """A tiny callback: throttled batch events, epoch events, Stop and NaN checks."""
-    import keras
-
-    class Live(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.stopped = False
-            self.diverged: str | None = None
-            self.t0 = self.epoch_t0 = self.last_emit = 0.0
-            self.epoch = self.step = 0
-
-        def on_train_begin(self, logs=None):
-            self.t0 = time.perf_counter()
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch, self.step = epoch, 0
-            self.epoch_t0 = time.perf_counter()
-
-        def on_train_batch_end(self, batch, logs=None):
-            step = self.step = batch + 1
-            loss = (logs or {}).get("loss")
-            if loss is not None and not _finite(loss):
-                self.diverged = (
-                    f"the training loss became {float(loss)} at epoch {self.epoch + 1}, step {step}"
-                )
-                self.model.stop_training = True
-            if should_stop is not None and should_stop():
-                self.stopped = True
-                self.model.stop_training = True
-            now = time.perf_counter()
-            if emit is None or now - self.last_emit < BATCH_EVENT_INTERVAL_S:
-                return
-            self.last_emit = now
-            done = self.epoch * steps + step
-            samples = self.epoch * n_train + min(step * batch_size, n_train)
-            elapsed = max(now - self.t0, 1e-9)
-            emit(
-                {
-                    "type": "batch",
-                    "epoch": self.epoch + 1,
-                    "step": step,
-                    "steps": steps,
-                    "logs": _floats(logs),
-                    "samples_per_s": samples / elapsed,
-                    "eta_s": (epochs * steps - done) * elapsed / done,
-                }
-            )
-
-        def on_epoch_end(self, epoch, logs=None):
-            logs = _floats(logs)
-            bad = [k for k in ("loss", "val_loss") if k in logs and not math.isfinite(logs[k])]
-            if bad and self.diverged is None:
-                self.diverged = f"the {bad[0].replace('_', ' ')} became {logs[bad[0]]} at epoch {epoch + 1}"
-                self.model.stop_training = True
-            if emit is not None:
-                done = min(self.step / steps, 1.0) if self.step else 1.0  # < 1 when stopped mid-epoch
-                event = {"type": "epoch", "epoch": epoch + 1, "done": done, "logs": logs}
-                emit({**event, "seconds": time.perf_counter() - self.t0})
-
-    return Live()
 
 
 DIVERGED_HINT = (
@@ -232,14 +117,14 @@ def train(
         >>> result.status, len(result.history["loss"])  # doctest: +SKIP
         ('finished', 2)
     """
-    import keras
+    import keras  # TensorFlow loads only when a training starts
     import tensorflow as tf
 
-    from rnnlab.models import build
+    timings = {"begin": time.time()}
 
     def emit(event: dict) -> None:
         if on_event is not None:
-            on_event(event)
+            on_event({**event, "t": time.time()})
 
     available = {d.name.replace("/device:", "/").upper() for d in tf.config.list_logical_devices()}
     if train_config.device.upper() not in available:
@@ -247,7 +132,6 @@ def train(
             f"`device` must be one TensorFlow sees ({', '.join(sorted(available))}). "
             f"Received: device={train_config.device!r}"
         )
-    keras.utils.set_random_seed(train_config.seed)
     x_train, y_train, w_train = framed.scaled("train")
     x_val, y_val, w_val = framed.scaled("val")
     n_train = len(x_train)
@@ -257,18 +141,14 @@ def train(
     has_val = len(x_val) > 0
 
     with tf.device(train_config.device):
-        model = build.build_model(model_config, framed)
-        loss, metrics = build.loss_and_metrics(framed)
-        settings = fit_settings(model, train_config, framed.n_steps, steps)
-        model.compile(
-            optimizer=make_optimizer(train_config), loss=loss, metrics=metrics,
-            steps_per_execution=settings["steps_per_execution"], jit_compile=settings["jit_compile"],
-        )  # fmt: skip
-        live = _live_callback(
+        model, settings = _compiled_model(framed, model_config, train_config, steps)
+        timings["compiled"] = time.time()
+        eta = live.Eta(train_config.epochs, steps, len(x_val) / n_train, warm=settings["reused"])
+        callback = live.live_callback(
             emit, should_stop, epochs=train_config.epochs, steps=steps,
-            batch_size=train_config.batch_size, n_train=n_train,
+            batch_size=train_config.batch_size, n_train=n_train, eta=eta,
         )  # fmt: skip
-        callbacks = [live]
+        callbacks = [callback]
         early = None
         if train_config.patience is not None:
             monitor = "val_loss" if has_val else "loss"
@@ -291,45 +171,58 @@ def train(
             }
         )
         t0 = time.perf_counter()
-        if settings["pipeline"] == "tf.data":
-            data = {
-                "x": make_dataset(x_train, y_train, w_train, train_config.batch_size, train_config.seed),
-                "validation_data": make_dataset(x_val, y_val, w_val, train_config.batch_size, None)
-                if has_val
-                else None,
-                "shuffle": False,  # the dataset shuffles itself, seeded
-            }
-        else:
-            validation = (x_val, y_val) if w_val is None else (x_val, y_val, w_val)
-            data = {"x": x_train, "y": y_train, "sample_weight": w_train, "batch_size": train_config.batch_size,
-                    "validation_data": validation if has_val else None, "shuffle": True}  # fmt: skip
-        history = model.fit(**data, epochs=train_config.epochs, verbose=0, callbacks=callbacks)
+        # The same seeded, reshuffled-every-epoch pipeline with and without the fast settings: the same
+        # batches in the same order, so fast and default differ only by rounding (XLA).
+        validation = make_dataset(x_val, y_val, w_val, train_config.batch_size, None) if has_val else None
+        history = model.fit(
+            make_dataset(x_train, y_train, w_train, train_config.batch_size, train_config.seed),
+            validation_data=validation, shuffle=False, epochs=train_config.epochs, verbose=0,
+            callbacks=callbacks,
+        )  # fmt: skip
         seconds = time.perf_counter() - t0
+    timings["fitted"] = time.time()
     hist = {k: [float(v) for v in values] for k, values in history.history.items()}
-    n_epochs = len(hist.get("loss", []))
-    if live.diverged:
-        status, message = "diverged", DIVERGED_HINT.format(what=live.diverged)
-    elif live.stopped:
-        status, message = (
-            "stopped",
-            f"Stopped by request during epoch {n_epochs}; the model keeps its weights.",
-        )
-    elif early is not None and early.stopped_epoch > 0:
-        best = early.best_epoch + 1 if hasattr(early, "best_epoch") else "the best"
-        status = "early_stopped"
-        message = (
-            f"Early stopping after epoch {n_epochs}: the {early.monitor.replace('_', ' ')} had not improved "
-            f"for {train_config.patience} epochs; the weights of epoch {best} were restored."
-        )
-    else:
-        status, message = "finished", f"Finished {n_epochs} epochs."
+    status, message = _outcome(hist, callback, early, train_config)
     emit({"type": "end", "status": status, "message": message})
     evaluation = None
     if status != "diverged":
-        try:
-            from rnnlab.evaluation import judge as evaluation_module
-        except ImportError:  # pragma: no cover - only while the evaluation module is missing
-            evaluation_module = None
-        if evaluation_module is not None:
-            evaluation = evaluation_module.evaluate(model, framed)
-    return TrainResult(status, message, hist, model, seconds, evaluation, dict(settings))
+        evaluation = judge.evaluate(model, framed)
+    timings["evaluated"] = time.time()
+    return TrainResult(status, message, hist, model, seconds, evaluation, dict(settings), timings)
+
+
+def _compiled_model(framed, model_config, train_config, steps: int):
+    """A compiled model at its initial state and its speed settings: a kept one for a repeat, else a new one."""
+    import keras  # TensorFlow loads only when a training starts
+
+    keras.utils.set_random_seed(train_config.seed)  # seeds the shuffling too, also for a kept model
+    cache_key = compiled.key(framed, model_config, train_config) if compiled.enabled() else None
+    entry = compiled.get(cache_key) if cache_key else None
+    if entry is not None:
+        return entry.model, {**entry.settings, "reused": True}
+    model = build.build_model(model_config, framed)
+    loss, metrics = build.loss_and_metrics(framed)
+    settings = speed.fit_settings(model, train_config, framed.n_steps, steps)
+    model.compile(
+        optimizer=make_optimizer(train_config), loss=loss, metrics=metrics,
+        steps_per_execution=settings["steps_per_execution"], jit_compile=settings["jit_compile"],
+    )  # fmt: skip
+    model.optimizer.build(model.trainable_variables)  # its slots exist now, so they can be reset
+    if cache_key:
+        compiled.put(cache_key, model, settings)
+    return model, {**settings, "reused": False}
+
+
+def _outcome(hist: dict, callback, early, train_config) -> tuple[str, str]:
+    n_epochs = len(hist.get("loss", []))
+    if callback.diverged:
+        return "diverged", DIVERGED_HINT.format(what=callback.diverged)
+    if callback.stopped:
+        return "stopped", f"Stopped by request during epoch {n_epochs}; the model keeps its weights."
+    if early is not None and early.stopped_epoch > 0:
+        best = early.best_epoch + 1 if hasattr(early, "best_epoch") else "the best"
+        return "early_stopped", (
+            f"Early stopping after epoch {n_epochs}: the {early.monitor.replace('_', ' ')} had not improved "
+            f"for {train_config.patience} epochs; the weights of epoch {best} were restored."
+        )
+    return "finished", f"Finished {n_epochs} epochs."
