@@ -186,6 +186,7 @@ def train(
     emit({"type": "end", "status": status, "message": message})
     evaluation = None
     if status != "diverged":
+        model.steps_per_execution = 1  # tracing a several-batch prediction step costs more than it saves
         evaluation = judge.evaluate(model, framed)
     timings["evaluated"] = time.time()
     return TrainResult(status, message, hist, model, seconds, evaluation, dict(settings), timings)
@@ -199,6 +200,7 @@ def _compiled_model(framed, model_config, train_config, steps: int):
     cache_key = compiled.key(framed, model_config, train_config) if compiled.enabled() else None
     entry = compiled.get(cache_key) if cache_key else None
     if entry is not None:
+        entry.model.steps_per_execution = entry.settings["steps_per_execution"]  # evaluation set it to 1
         return entry.model, {**entry.settings, "reused": True}
     model = build.build_model(model_config, framed)
     loss, metrics = build.loss_and_metrics(framed)

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import platform
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-STOP_LATENCY_S = 0.25  # one execution lasts about this long at most, so a Stop lands within ~0.3 s
+STOP_LATENCY_S = (
+    0.1  # one call is expected to last this long at most: a Stop lands within 0.5 s even on a busy machine
+)
 MAX_STEPS_PER_EXECUTION = 64
 XLA_MARGIN = 1.25  # XLA must save this many times its expected compile time
 CALIBRATION_FILE = "calibration.json"
@@ -45,6 +48,7 @@ class Calibration:
         xla_step_s: Fixed cost per time step and recurrent layer with XLA.
         xla_compile_s: Extra time of the first XLA call of a one-layer recurrent training step.
         execution_s: Fixed cost of one call of the training function (Python, callbacks, input).
+        multi_trace_s: Extra time of tracing a training step that runs several batches per call.
         machine: Which machine and TensorFlow the figures belong to (they are re-measured on a change).
         measured: True when measured here, False for the built-in defaults.
     """
@@ -54,6 +58,7 @@ class Calibration:
     xla_step_s: float = 2.0e-5
     xla_compile_s: float = 4.0
     execution_s: float = 0.004
+    multi_trace_s: float = 1.0
     machine: str = ""
     measured: bool = False
 
@@ -117,7 +122,7 @@ def _seconds_per_call(units: int, batch: int, steps: int, spe: int, jit: bool) -
 
 
 def measure() -> Calibration:
-    """Time a tiny GRU's training step here: one and four batches per call, and with XLA.
+    """Time a tiny GRU's training step here: one and four batches per call (tracing and running), and with XLA.
 
     Takes several seconds on 2 cores, most of it XLA compiling the step; the cost of the arithmetic
     per parameter × sample × step keeps its built-in figure (too little to time in a tiny step).
@@ -125,8 +130,9 @@ def measure() -> Calibration:
     import keras
 
     steps, spe = 20, 4
-    _, tiny, params = _seconds_per_call(4, 4, steps, spe, False)
-    _, tiny_one, _ = _seconds_per_call(4, 4, steps, 1, False)
+    _seconds_per_call(4, 4, steps, 1, False)  # the process's first trace pays one-off costs: left out
+    first_multi, tiny, params = _seconds_per_call(4, 4, steps, spe, False)
+    first_one, tiny_one, _ = _seconds_per_call(4, 4, steps, 1, False)
     first_xla, tiny_xla, _ = _seconds_per_call(4, 4, steps, spe, True)
     unit_s = DEFAULT.unit_s  # the arithmetic of these small steps is too little to time on a busy machine
     step_s = max(tiny / spe / steps - unit_s * params * 4, 1e-7)
@@ -138,6 +144,7 @@ def measure() -> Calibration:
         xla_step_s=min(xla_step_s, step_s),
         xla_compile_s=max(first_xla - tiny_xla, 0.0),
         execution_s=max(tiny_one - tiny / spe, 1e-4),
+        multi_trace_s=max((first_multi - tiny) - (first_one - tiny_one), 0.0),
         machine=machine_id(),
         measured=True,
     )
@@ -181,20 +188,25 @@ def batch_seconds(
 
 def steps_per_execution(
     n_params: int, batch_size: int, n_steps: int, steps_per_epoch: int, n_recurrent: int = 1,
-    calibration: Calibration | None = None,
+    epochs: int = 1, calibration: Calibration | None = None,
 ) -> int:  # fmt: skip
-    """Batches per call: as many as fit in :data:`STOP_LATENCY_S`, at most one epoch.
+    """Batches per call: as many as fit in :data:`STOP_LATENCY_S` (at most one epoch) — or 1, Keras's default,
+    where the calls saved over the fit cost less than tracing a several-batch step.
 
     Example:
-        >>> cal = Calibration(step_s=1e-4, unit_s=1.5e-9)
-        >>> steps_per_execution(4000, 128, 187, 63, 2, calibration=cal)  # the course's ECG model
+        >>> cal = Calibration(step_s=1e-4, unit_s=1.5e-9, execution_s=0.004, multi_trace_s=1.0)
+        >>> steps_per_execution(4000, 128, 187, 63, 2, 10, calibration=cal)  # the course's ECG model
         1
-        >>> steps_per_execution(2000, 32, 10, 32, 1, calibration=cal)  # LSTM(20) on 1000×10×3
+        >>> steps_per_execution(2000, 32, 10, 32, 1, 20, calibration=cal)  # LSTM(20) on 1000×10×3
         32
+        >>> steps_per_execution(2000, 32, 10, 32, 1, 2, calibration=cal)  # too short to repay the tracing
+        1
     """
+    calibration = calibration or current()
     batch_s = batch_seconds(n_params, batch_size, n_steps, n_recurrent, calibration=calibration)
-    n = int(STOP_LATENCY_S / max(batch_s, 1e-9))
-    return max(1, min(MAX_STEPS_PER_EXECUTION, steps_per_epoch, n))
+    n = max(1, min(MAX_STEPS_PER_EXECUTION, steps_per_epoch, int(STOP_LATENCY_S / max(batch_s, 1e-9))))
+    saved_calls = epochs * (steps_per_epoch - math.ceil(steps_per_epoch / n))
+    return n if saved_calls * calibration.execution_s > calibration.multi_trace_s else 1
 
 
 def xla_pays(
@@ -243,7 +255,13 @@ def fit_settings(
     n_params = int(model.count_params())
     n_recurrent = sum(1 for layer in model._flatten_layers() if hasattr(layer, "cell"))
     spe = steps_per_execution(
-        n_params, train_config.batch_size, n_steps, steps_per_epoch, n_recurrent, calibration=calibration
+        n_params,
+        train_config.batch_size,
+        n_steps,
+        steps_per_epoch,
+        n_recurrent,
+        train_config.epochs,
+        calibration=calibration,
     )
     supported = all(getattr(layer, "supports_jit", True) for layer in model._flatten_layers())
     if train_config.device.upper().startswith("/GPU"):
