@@ -6,13 +6,14 @@ page never import TensorFlow.
 
 import streamlit as st
 
-from rnnlab.ui import state as ui_state
+from rnnlab.jobs.types import progress_line
+from rnnlab.ui import actions, resources, session, streamlit_patch, widgets
 
 st.set_page_config(page_title="rnnlab", page_icon="🔁", layout="wide")
-ui_state.keep_keras_state()  # no keras.backend.clear_session() after every rerun of every session
-ui_state.init()
+streamlit_patch.keep_keras_state()  # no keras.backend.clear_session() after every rerun of every session
+session.init()
 
-if ui_state.presenting():
+if widgets.presenting():
     # Projector-friendly: bigger type everywhere (static CSS; no user text is ever injected).
     st.html(
         "<style>html, .stMarkdown p, .stMarkdown li, label, .stCaption {font-size: 1.3rem !important;}"
@@ -32,31 +33,29 @@ PAGES = [
     st.Page("pages/inside_page.py", title="Inside the RNN", icon=":material/biotech:", url_path="inside"),
 ]
 navigation = st.navigation(PAGES, position="sidebar")
-ui_state.workspace()  # keeps ?ws=… in the URL on every page, so a refresh brings the same runs back
+actions.workspace()  # keeps ?ws=… in the URL on every page, so a refresh brings the same runs back
 
 with st.sidebar:
     try:
-        ui_state.apply_link()  # a shared configuration link (?ds=…&model=…&train=…), applied once
+        actions.apply_link()  # a shared configuration link (?ds=…&model=…&train=…), applied once
     except ValueError as err:
         st.error(str(err))
-    choice = ui_state.get(ui_state.DATASET_CHOICE)
+    choice = session.dataset_choice()
     st.caption("Current dataset")
     if choice:  # an uploaded file's name is user text: shown inert
         st.markdown(
-            f"**{choice['title'] if choice['source'] == 'bundled' else ui_state.plain(choice['title'])}**"
+            f"**{choice['title'] if choice['source'] == 'bundled' else widgets.plain(choice['title'])}**"
         )
     else:
         st.markdown("_none yet — pick one on the Data page_")
-    jobs = ui_state.started_job_manager()  # never starts the pool here: Home and Data stay light
+    jobs = resources.started_job_manager()  # never starts the pool here: Home and Data stay light
     if jobs is not None:
-        from rnnlab.jobs.types import progress_line
-
         devices = jobs.devices()
         st.caption("Devices")
         st.markdown(
             ", ".join(f"`{d['name']}`" for d in devices) if devices else "_training workers starting…_"
         )
-        for job in (j for j in jobs.jobs(ui_state.session_id()) if j.active):
+        for job in (j for j in jobs.jobs(resources.session_id()) if j.active):
             st.caption(f"Training: {progress_line(job)}")
 
 navigation.run()

@@ -173,7 +173,7 @@ def fast_vs_default(case: Case) -> tuple[float, float]:
     from rnnlab.training import fit
 
     dval, dtest = 0.0, 0.0
-    for model in case.models:
+    for model in case.models[:1]:  # a race: its first cell
         a = fit.train(case.framed, model, case.train)
         b = fit.train(case.framed, model, case.train.replace(fast=False))
         key = "val_loss" if "val_loss" in a.history else "loss"

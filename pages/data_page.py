@@ -3,8 +3,9 @@
 import streamlit as st
 
 from rnnlab.data import catalog, summary
+from rnnlab.data.read_options import FILL_LABELS, FILLS, LAYOUTS, read_options
 from rnnlab.plots import data as plots_data
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import actions, current, session, widgets
 
 OVERRIDE_KEYS = [
     "data-layout",
@@ -21,11 +22,10 @@ st.title("Data")
 st.caption("Pick a bundled real dataset or upload your own CSV (long, wide or one long series).")
 
 entries = {e.key: e for e in catalog.list_datasets()}
-choice = ui_state.get(ui_state.DATASET_CHOICE)
+choice = session.dataset_choice()
 
 
-def _reset_overrides() -> None:
-    ui_state.set(ui_state.READ_OPTIONS, {})
+def _reset_override_widgets() -> None:
     for key in OVERRIDE_KEYS:
         st.session_state.pop(key, None)
 
@@ -33,16 +33,15 @@ def _reset_overrides() -> None:
 def _choose_bundled() -> None:
     key = st.session_state["data-bundled"]
     if key:
-        ui_state.choose_bundled(key)
-        _reset_overrides()
+        actions.choose_bundled(key)
+        _reset_override_widgets()
 
 
 def _choose_upload() -> None:
     upload = st.session_state["data-upload"]
     if upload is not None:
-        ui_state.set(ui_state.UPLOAD_BYTES, upload.getvalue())
-        ui_state.set(ui_state.DATASET_CHOICE, {"source": "upload", "name": upload.name, "title": upload.name})
-        _reset_overrides()
+        actions.choose_upload(upload.name, upload.getvalue())
+        _reset_override_widgets()
 
 
 sources = ["Bundled dataset", "Upload a CSV"]
@@ -54,12 +53,12 @@ source = st.radio(
     key="data-source",
 )
 if source == sources[0]:
-    current = choice["name"] if choice and choice["source"] == "bundled" else None
+    picked = choice["name"] if choice and choice["source"] == "bundled" else None
     keys = list(entries)
     st.selectbox(
         "Bundled dataset",
         keys,
-        index=keys.index(current) if current in keys else None,
+        index=keys.index(picked) if picked in keys else None,
         format_func=lambda k: entries[k].title,
         placeholder="Choose a dataset",
         key="data-bundled",
@@ -73,7 +72,7 @@ else:
         on_change=_choose_upload,
     )
 
-choice = ui_state.get(ui_state.DATASET_CHOICE)
+choice = session.dataset_choice()
 if not choice:
     st.info("Choose a bundled dataset or upload a CSV to begin.")
     st.stop()
@@ -83,16 +82,16 @@ if choice["source"] == "bundled" and choice["name"] in entries:
         st.markdown(f"**{entry.title}** — {entry.description}")
         st.caption(f"Citation: {entry.citation}  \nLicence: {entry.licence}  \nSource: {entry.source}")
 else:
-    st.caption(f"Using the uploaded file **{ui_state.plain(choice['name'])}** (kept in this session only).")
+    st.caption(f"Using the uploaded file **{widgets.plain(choice['name'])}** (kept in this session only).")
 
 # ---- reading options (overrides) ----
-options = dict(ui_state.get(ui_state.READ_OPTIONS))
-columns = ui_state.file_columns()
-box = ui_state.advanced("Reading options: layout, column roles, missing values")  # hidden when presenting
+options = dict(session.read_options())
+columns = current.file_columns()
+box = widgets.advanced("Reading options: layout, column roles, missing values")  # hidden when presenting
 if box is not None:
     with box:
         left, middle, right = st.columns(3)
-        layouts = [AUTO, "long", "wide", "series"]
+        layouts = [AUTO, *LAYOUTS]
         column_choices = [AUTO, *columns]
 
         def _pick(container, label, name, key):
@@ -107,16 +106,11 @@ if box is not None:
         id_column = _pick(middle, "Sequence id column", "id_column", "data-id")
         time_column = _pick(right, "Time / step column", "time_column", "data-time")
         label_column = _pick(left, "Label / target column", "label_column", "data-label")
-        fills = ["interpolate", "ffill", "drop"]
         fill = middle.selectbox(
             "Gaps inside a sequence",
-            fills,
-            index=fills.index(options.get("fill", "interpolate")),
-            format_func={
-                "interpolate": "linear interpolation",
-                "ffill": "forward fill",
-                "drop": "drop the step",
-            }.get,
+            FILLS,
+            index=FILLS.index(options.get("fill", FILLS[0])),
+            format_func=FILL_LABELS.get,
             key="data-fill",
         )
         one_hot = right.multiselect(
@@ -130,33 +124,25 @@ if box is not None:
             value=bool(options.get("trailing_zeros_as_padding")),
             key="data-zeros",
         )
-        chosen = {
-            "layout": None if layout == AUTO else layout,
-            "id_column": id_column,
-            "time_column": time_column,
-            "label_column": label_column,
-            "fill": None if fill == "interpolate" else fill,
-            "one_hot": one_hot or None,
-            "trailing_zeros_as_padding": zeros or None,
-        }
-        chosen = {k: v for k, v in chosen.items() if v is not None}
+        chosen = read_options(None if layout == AUTO else layout, id_column, time_column, label_column,
+                              fill, one_hot, zeros)  # fmt: skip
         if chosen != options:
-            ui_state.set(ui_state.READ_OPTIONS, chosen)
+            session.set_read_options(chosen)
 
 # ---- read and summarise ----
 try:
     with st.spinner("Reading the file…"):
-        dataset = ui_state.current_dataset()
+        dataset = current.current_dataset()
 except ValueError as err:
     st.error(str(err))
     st.stop()
 if dataset is None:
     st.info("Upload the CSV again: this session no longer holds its bytes.")
     st.stop()
-info = summary.summarize(dataset)
+info = summary.dataset_summary(dataset)
 
 st.subheader("What rnnlab understood")
-st.markdown(f"**Layout** — {ui_state.plain(info['detection'])}")
+st.markdown(f"**Layout** — {widgets.plain(info['detection'])}")
 st.code(info["tensor_shape_text"], language=None)
 a, b, c, d = st.columns(4)
 a.metric("Sequences", f"{info['n_sequences']:,}")
@@ -189,7 +175,7 @@ if info["time_column"]:
 if info["splits"]:
     st.caption("The archive's own split: " + ", ".join(f"{k} {v}" for k, v in info["splits"].items()))
 for note in info["notes"]:
-    st.caption(f"Note: {ui_state.plain(note)}")
+    st.caption(f"Note: {widgets.plain(note)}")
 st.caption("Tasks this data allows: " + ", ".join(info["tasks"]))
 
 # ---- plots ----
@@ -206,27 +192,27 @@ if dataset.n_features > plots_data.MAX_PANELS:
         )
         or None
     )
-if dataset.layout == "series" or dataset.n_sequences == 1:
-    ui_state.shared_chart(
+if plots_data.one_series(dataset):
+    widgets.shared_chart(
         "series", shown, lambda: plots_data.whole_series(dataset, shown), key="data-chart-series"
     )
 else:
     if st.button("Draw others", key="data-draw"):
-        ui_state.set(ui_state.DRAW_SEED, ui_state.get(ui_state.DRAW_SEED) + 1)
-    seed = ui_state.get(ui_state.DRAW_SEED)
-    ui_state.shared_chart(
+        session.set_draw_seed(session.draw_seed() + 1)
+    seed = session.draw_seed()
+    widgets.shared_chart(
         "random",
         [seed, shown],
         lambda: plots_data.random_sequences(dataset, seed=seed, features=shown),
         key="data-chart-random",
     )
     if dataset.label_kind == "class":
-        ui_state.shared_chart(
+        widgets.shared_chart(
             "classes", seed, lambda: plots_data.class_grid(dataset, seed=seed), key="data-chart-classes"
         )
-    ui_state.shared_chart(
+    widgets.shared_chart(
         "lengths", None, lambda: plots_data.length_histogram(dataset), key="data-chart-lengths"
     )
-ui_state.shared_chart(
+widgets.shared_chart(
     "histograms", shown, lambda: plots_data.feature_histograms(dataset, shown), key="data-chart-hist"
 )

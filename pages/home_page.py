@@ -7,7 +7,7 @@ import streamlit as st
 from rnnlab.data import catalog
 from rnnlab.plots import data as plots_data
 from rnnlab.runs import lessons as presets
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import actions, caches, widgets
 
 st.title("rnnlab — learn recurrent neural networks on real sequences")
 st.markdown(
@@ -30,12 +30,12 @@ with left:
 
 
 def _toy_figure():
-    fig = plots_data.random_sequences(ui_state.bundled_dataset("three_cities"), seed=0, n=3)
+    fig = plots_data.random_sequences(caches.bundled_dataset("three_cities"), seed=0, n=3)
     return fig.update_layout(height=440, title="The three cities: 4 days × 3 features each")
 
 
 with right:
-    ui_state.shared_chart("home-toy", None, _toy_figure, of_dataset=False, key="home-toy")
+    widgets.shared_chart("home-toy", None, _toy_figure, of_dataset=False, key="home-toy")
 
 st.subheader("Lessons")
 st.caption("Each lesson loads a dataset and every setting; press Start on the page it opens.")
@@ -47,7 +47,7 @@ for i, lesson in enumerate(presets.list_lessons()):
         left, right = st.columns(2)
         if left.button("Start lesson", key=f"home-lesson-{lesson.key}"):
             try:
-                ui_state.open_lesson(lesson.key)
+                actions.open_lesson(lesson.key)
             except ValueError as err:
                 st.error(str(err))
             else:
@@ -62,7 +62,7 @@ for i, entry in enumerate(entries):
         st.markdown(f"**{entry.title}**")
         st.caption(f"{entry.description}  \n*{entry.layout} · {entry.task}*")
         if st.button("Open", key=f"home-open-{entry.key}"):
-            ui_state.choose_bundled(entry.key)
+            actions.choose_bundled(entry.key)
             st.switch_page("pages/data_page.py")
 
 st.caption("Tip for a class: add `?present=1` to the address for presentation mode (larger type and charts).")

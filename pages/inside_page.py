@@ -4,11 +4,11 @@ the padding lab and the failure detectors."""
 import streamlit as st
 
 from rnnlab.core import settings
-from rnnlab.inside import gradients, numpy_rnn, padding_lab, synthetic, weights
+from rnnlab.inside import cell_steps, gradients, numpy_rnn, padding_lab, synthetic, weights
 from rnnlab.inside import page_data as inside_data
-from rnnlab.jobs.types import progress_line
 from rnnlab.plots import inside as plots_inside
-from rnnlab.ui import state as ui_state
+from rnnlab.plots import padding_lab as plots_padding
+from rnnlab.ui import caches, current, resources, session, widgets
 
 POLL_SECONDS = 1.0
 
@@ -29,52 +29,49 @@ EQUATIONS = {
 def _submit(job_key: str, name: str, kwargs: dict) -> None:
     """Queue a lab job in the worker pool (training never runs in this server process)."""
     try:
-        job_id = ui_state.job_manager().submit_call(name, kwargs, ui_state.session_id())
+        job_id = resources.job_manager().submit_call(name, kwargs, resources.session_id())
     except ValueError as err:
         st.error(str(err))
         return
-    ui_state.set(job_key, job_id)
+    session.set_lab_job_id(job_key, job_id)
 
 
 def _job_status(job_key: str):
-    job_id = ui_state.get(job_key)
+    job_id = session.lab_job_id(job_key)
     if job_id is None:
         return None
-    try:
-        return ui_state.job_manager().status(job_id)
-    except ValueError:  # the server restarted since: the job is gone
-        ui_state.set(job_key, None)
+    statuses = current.job_statuses([job_id])
+    if not statuses:  # the server restarted since: the job is gone
+        session.set_lab_job_id(job_key, None)
         return None
+    return statuses[0]
 
 
-def _job_panel(job_key: str, result_key: str, was_active: bool) -> None:
+def _job_panel(job_key: str, was_active: bool) -> None:
     """The lab job's queue position or progress while it runs; its result is kept once it finished."""
     status = _job_status(job_key)
     if status is None:
         return
     if status.active:
-        fraction = min(max(float(status.progress.get("fraction", 0.0)), 0.0), 1.0)
-        st.progress(fraction, text=progress_line(status))
-        if st.button("Cancel", key=f"{job_key}.cancel", disabled=status.stop_requested):
-            ui_state.job_manager().stop(status.job_id)
+        widgets.job_progress(status, key=job_key)
         return
     if status.state == "finished" and status.result is not None:
-        ui_state.set(result_key, status.result)
+        session.set_lab_result(session.LAB_SLOTS[job_key], status.result)
     elif status.state != "finished":
         (st.error if status.state == "failed" else st.warning)(status.message or f"The job {status.state}.")
     if was_active:
         st.rerun()  # the job has ended: stop polling, show the result below
 
 
-def _poll(job_key: str, result_key: str) -> bool:
+def _poll(job_key: str) -> bool:
     """Show the lab job's panel (a fragment polling every second while it runs); return whether it runs."""
     status = _job_status(job_key)
     active = status is not None and status.active
-    st.fragment(_job_panel, run_every=POLL_SECONDS if active else None)(job_key, result_key, active)
+    st.fragment(_job_panel, run_every=POLL_SECONDS if active else None)(job_key, active)
     return active
 
 
-ui_state.init()
+session.init()
 st.title("Inside the RNN")
 st.caption(
     "A recurrent layer concatenates the input x_t with its previous state h_{t-1} and feeds them through a "
@@ -90,8 +87,8 @@ if not models:
     )
 else:
     # only a session that submitted jobs asks the manager (asking would otherwise start the worker pool)
-    manager = ui_state.job_manager() if ui_state.get(ui_state.JOB_IDS) else None
-    latest = inside_data.latest_finished_run(manager, ui_state.get(ui_state.JOB_IDS))
+    manager = resources.job_manager() if session.job_ids() else None
+    latest = inside_data.latest_finished_run(manager, session.job_ids())
     choice = st.selectbox(
         "Trained model",
         range(len(models)),
@@ -101,7 +98,7 @@ else:
     )
     entry = models[choice]
     try:
-        model = ui_state.inside_model(str(entry["path"]), entry["mtime"])
+        model = caches.saved_model(str(entry["path"]), entry["mtime"])
     except (ValueError, OSError) as err:
         st.error(f"Could not load {entry['path'].name}: {err}")
     if model is not None:
@@ -110,7 +107,7 @@ else:
             st.info("This model has no recurrent layer (a dense reference model): nothing to look inside.")
 if layers:
     try:
-        framed = ui_state.current_framed()
+        framed = current.current_framed()
     except ValueError:
         framed = None
     X, source = inside_data.example_inputs(model, framed)
@@ -143,9 +140,7 @@ with tabs[0]:
         info = weights.layer_weights(layers[layer_index])
         st.markdown(f"**{info['cell_title']}**, {info['units']} units, input width d = {info['input_width']}")
         st.markdown(f"Parameters: `{info['formula']}` (Keras counts {info['params']})")
-        st.dataframe(
-            [{"array": a["name"], "shape": str(a["shape"])} for a in info["arrays"]], hide_index=True
-        )
+        st.dataframe(inside_data.weight_rows(info), hide_index=True)
         direction = 0
         if info["bidirectional"]:
             direction = st.radio(
@@ -155,17 +150,16 @@ with tabs[0]:
                 horizontal=True,
                 key="inside_direction",
             )
-        ui_state.chart(plots_inside.weight_heatmaps(info, direction))
+        widgets.chart(plots_inside.weight_heatmaps(info, direction))
 
 with tabs[1]:
     if trace is None:
         st.info("Pick a trained recurrent model above.")
     else:
-        before = trace.cell == "gru" and not trace.spec.reset_after
-        st.latex(EQUATIONS["gru_reset_before" if before else trace.cell])
-        t = st.slider("Step t", 0, trace.states.shape[1] - 1, 0, key="inside_step")
-        details = numpy_rnn.step_details(trace, t, sample)
-        ui_state.chart(plots_inside.step_detail_bars(details))
+        st.latex(EQUATIONS[inside_data.equation_key(trace)])
+        t = st.slider("Step t", 0, inside_data.n_steps(trace) - 1, 0, key="inside_step")
+        details = cell_steps.step_details(trace, t, sample)
+        widgets.chart(plots_inside.step_detail_bars(details))
         if trace.backward is not None:
             st.caption(
                 "Bidirectional layer: the forward direction is shown; the backward one reads the sequence reversed."
@@ -175,21 +169,19 @@ with tabs[2]:
     if trace is None:
         st.info("Pick a trained recurrent model above.")
     else:
-        names = (
-            framed.feature_names if framed is not None and len(framed.feature_names) == X.shape[2] else None
-        )
-        ui_state.chart(
+        names = inside_data.feature_labels(framed, X)
+        widgets.chart(
             plots_inside.hidden_state_heatmap(trace, sample, names, st.session_state.get("inside_step"))
         )
         if trace.cell != "simple_rnn":
-            ui_state.chart(plots_inside.gates_heatmaps(trace, sample, names))
+            widgets.chart(plots_inside.gates_heatmaps(trace, sample, names))
 
 with tabs[3]:
     if trace is None:
         st.info("Pick a trained recurrent model above.")
     else:
         curve = gradients.gradient_through_time(model, X)
-        ui_state.chart(
+        widgets.chart(
             plots_inside.gradient_curves(
                 {
                     f"sequence {sample}": curve["per_sample"][sample],
@@ -214,21 +206,21 @@ with tabs[4]:
         "epochs there (more under Advanced)."
     )
     k = st.slider("k (steps back)", 1, 80, 40, key="inside_k")
-    epochs, box = synthetic.BUDGET["epochs"], ui_state.advanced()  # hidden in presentation mode
+    epochs, box = synthetic.BUDGET["epochs"], widgets.advanced()  # hidden in presentation mode
     if box is not None:
         with box:
             epochs = st.slider("Epochs at most", 1, 100, epochs, key="inside_race_epochs")
-    running = _job_status(ui_state.INSIDE_RACE_JOB)
+    running = _job_status(session.INSIDE_RACE_JOB)
     busy = running is not None and running.active
     if st.button("Train SimpleRNN, LSTM and GRU", key="inside_race", disabled=busy):
-        _submit(ui_state.INSIDE_RACE_JOB, "k_steps_race", {"k": k, "epochs": epochs})
-    _poll(ui_state.INSIDE_RACE_JOB, ui_state.INSIDE_RACE)
-    race = ui_state.get(ui_state.INSIDE_RACE)
+        _submit(session.INSIDE_RACE_JOB, "k_steps_race", {"k": k, "epochs": epochs})
+    _poll(session.INSIDE_RACE_JOB)
+    race = session.lab_result(session.INSIDE_RACE)
     if race:
-        ui_state.chart(plots_inside.race_accuracy(race["results"], race["k"]))
-        ui_state.chart(plots_inside.race_learning_curves(race["results"], race["k"]))
+        widgets.chart(plots_inside.race_accuracy(race["results"], race["k"]))
+        widgets.chart(plots_inside.race_learning_curves(race["results"], race["k"]))
         curves = {r["cell"]: r["gradient"] for r in race["results"]}
-        ui_state.chart(
+        widgets.chart(
             plots_inside.gradient_curves(
                 curves, title=f"Gradient through time, k = {race['k']}", mark=race["k"]
             )
@@ -237,20 +229,20 @@ with tabs[4]:
 with tabs[5]:
     options = ["built-in ragged demo", "current dataset"]
     source_choice = st.radio("Data", options, horizontal=True, key="inside_lab_source")
-    running = _job_status(ui_state.INSIDE_LAB_JOB)
+    running = _job_status(session.INSIDE_LAB_JOB)
     busy = running is not None and running.active
     if st.button("Run the padding lab", key="inside_lab_run", disabled=busy):
         try:
-            dataset = None if source_choice == options[0] else ui_state.current_dataset()
+            dataset = None if source_choice == options[0] else current.current_dataset()
             if source_choice != options[0]:
                 if dataset is None:
                     raise ValueError("Choose a dataset on the Data page first, or use the built-in demo.")
                 padding_lab.check_dataset(dataset)
-            _submit(ui_state.INSIDE_LAB_JOB, "padding_lab", {"dataset": dataset})
+            _submit(session.INSIDE_LAB_JOB, "padding_lab", {"dataset": dataset})
         except ValueError as err:
             st.error(str(err))
-    _poll(ui_state.INSIDE_LAB_JOB, ui_state.INSIDE_LAB)
-    result = ui_state.get(ui_state.INSIDE_LAB)
+    _poll(session.INSIDE_LAB_JOB)
+    result = session.lab_result(session.INSIDE_LAB)
     if result:
         lab = result["lab"]
         st.caption(
@@ -259,15 +251,15 @@ with tabs[5]:
         )
         for v in lab["variants"]:
             st.markdown(f"- **{v['key']}** — {lab['metric']} {v['val_metric']:.3g}: {v['explanation']}")
-        ui_state.chart(plots_inside.padding_metrics(lab))
-        ui_state.chart(plots_inside.padding_predictions(lab))
-        ui_state.chart(plots_inside.padding_states(lab))
+        widgets.chart(plots_padding.padding_metrics(lab))
+        widgets.chart(plots_padding.padding_predictions(lab))
+        widgets.chart(plots_padding.padding_states(lab))
 
 with tabs[6]:
     if not models:
         st.info("The detectors check a trained run: train a model first.")
     else:
-        store = ui_state.run_store()
+        store = resources.run_store()
         try:
             run = store.get_run(entry["run_id"])
             history, predictions = store.history(entry["run_id"]), store.predictions(entry["run_id"])

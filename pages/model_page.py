@@ -3,8 +3,15 @@
 import streamlit as st
 
 from rnnlab.models import build as models
-from rnnlab.models.config import CELL_ACTIVATIONS, HEAD_ACTIVATIONS, ModelConfig, parse_units
-from rnnlab.ui import state as ui_state
+from rnnlab.models.config import (
+    CELL_ACTIVATIONS,
+    HEAD_ACTIVATIONS,
+    RECURRENT_CELLS,
+    ModelConfig,
+    from_choices,
+    parse_units,
+)
+from rnnlab.ui import actions, current, resources, session, widgets
 
 CELL_LABELS = {
     "gru": "GRU — gated, 3 gates",
@@ -13,15 +20,15 @@ CELL_LABELS = {
     "dense": "Dense — flattened window (non-recurrent reference)",
 }
 
-ui_state.init()
+session.init()
 st.title("🧱 Model — architecture and parameters")
-ui_state.job_manager()  # warm the training workers (they import TensorFlow) while the model is designed
+resources.job_manager()  # warm the training workers (they import TensorFlow) while the model is designed
 try:
-    ui_state.apply_link()  # a shared configuration link (?ds=…&model=…) opened straight on this page
+    actions.apply_link()  # a shared configuration link (?ds=…&model=…) opened straight on this page
 except ValueError as err:
     st.error(str(err))
 
-stored = ui_state.get(ui_state.MODEL_CONFIG) or ModelConfig()
+stored = session.model_config() or ModelConfig()
 cells = list(CELL_LABELS)
 left, right = st.columns(2)
 with left:
@@ -34,8 +41,9 @@ with left:
         help="e.g. `32` for one layer, `64, 32` for two stacked layers (each but the last returns sequences).",
         key="model-units",
     )
+    recurrent = cell in RECURRENT_CELLS  # the dense reference ignores the recurrent-only settings
     bidirectional = st.checkbox(
-        "Bidirectional", value=stored.bidirectional, key="model-bidirectional", disabled=cell == "dense"
+        "Bidirectional", value=stored.bidirectional, key="model-bidirectional", disabled=not recurrent
     )
     normalization = st.checkbox(
         "Normalization layer (adapted on the training split's real steps, after Masking)",
@@ -43,11 +51,11 @@ with left:
         key="model-normalization",
     )
 with right:
-    top = max(0.9, stored.dropout, stored.recurrent_dropout)  # a shared link may carry up to 0.99…
+    top = widgets.widget_max(0.9, max(stored.dropout, stored.recurrent_dropout))  # a link may carry 0.99
     dropout = st.slider("Dropout", 0.0, top, float(stored.dropout), 0.05, key="model-dropout")
     recurrent_dropout = st.slider(
         "Recurrent dropout", 0.0, top, float(stored.recurrent_dropout), 0.05, key="model-recurrent-dropout",
-        disabled=cell == "dense",
+        disabled=not recurrent,
     )  # fmt: skip
     head_text = st.text_input(
         "Dense head units (optional)", value=", ".join(str(u) for u in stored.head_units), key="model-head"
@@ -57,7 +65,7 @@ with right:
         key="model-head-activation",
     )  # fmt: skip
 activation, unroll, reset_after = stored.activation, stored.unroll, stored.reset_after
-if not ui_state.presenting():
+if not widgets.presenting():
     with st.expander("Advanced cell settings (these keep cuDNN off on a GPU)", expanded=False):
         activation = st.selectbox(
             "Cell activation", CELL_ACTIVATIONS, index=CELL_ACTIVATIONS.index(stored.activation),
@@ -69,12 +77,12 @@ if not ui_state.presenting():
         )
 
 try:
-    config = ModelConfig(
-        cell=cell,
+    config = from_choices(
+        cell,
         units=parse_units(units_text),
-        bidirectional=bidirectional and cell != "dense",
+        bidirectional=bidirectional,
         dropout=dropout,
-        recurrent_dropout=recurrent_dropout if cell != "dense" else 0.0,
+        recurrent_dropout=recurrent_dropout,
         head_units=parse_units(head_text, "head units"),
         head_activation=head_activation,
         normalization=normalization,
@@ -85,11 +93,11 @@ try:
 except ValueError as err:
     st.error(str(err))
     st.stop()
-ui_state.set(ui_state.MODEL_CONFIG, config)
+session.set_model_config(config)
 
 try:
-    task = ui_state.task_config()
-    framed = ui_state.current_framed(task) if task is not None else None
+    task = current.task_config()
+    framed = current.current_framed(task) if task is not None else None
 except ValueError as err:
     st.error(str(err))
     st.stop()
@@ -104,20 +112,8 @@ if framed is None:
     st.stop()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _tables(config_json: str, data_key: str, task_json: str, _framed) -> tuple[list, int, list]:
-    """Summary rows, Keras's count and the formula check for a model (built once per config and data)."""
-    model_config = ModelConfig.from_json(config_json)
-    model = models.build_model(model_config, _framed)
-    return (
-        models.summary_rows(model),
-        model.count_params(),
-        models.formula_check(model, model_config, _framed),
-    )
-
-
 try:
-    summary, n_params, rows = _tables(config.to_json(), ui_state.dataset_key(), task.to_json(), framed)
+    summary, n_params, rows = current.model_tables(config, task)
 except ValueError as err:
     st.error(str(err))
     st.stop()

@@ -3,24 +3,19 @@
 import streamlit as st
 
 from rnnlab.evaluation import judge as evaluation
+from rnnlab.jobs.protocol import latest_result
 from rnnlab.plots import results as plots_results
 from rnnlab.task.types import TaskConfig
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import current, resources, session, widgets
 
-ui_state.init()
+session.init()
 st.title("🏁 Results — does the model beat the baselines?")
 
-job_ids = ui_state.get(ui_state.JOB_IDS)
+job_ids = session.job_ids()
 if not job_ids:
     st.info("Train a model on the Train page first; its results appear here.")
     st.stop()
-manager = ui_state.job_manager()
-status = None
-for job_id in reversed(job_ids):
-    candidate = manager.status(job_id)
-    if candidate.state in ("finished", "stopped") and candidate.result:
-        status = candidate
-        break
+status = latest_result(resources.job_manager(), job_ids)
 if status is None:
     st.info("No training of this session has finished yet — the latest one is still running or failed.")
     st.stop()
@@ -35,7 +30,7 @@ if not result.get("test") or not result.get("best_baseline"):
 skill = float(result.get("skill") or 0.0)
 (st.success if skill > 0 else st.warning)(f"The model {result['verdict']}.")
 cols = st.columns(3)
-main = result.get("main_metric") or ("accuracy" if "accuracy" in result["test"] else "mae")
+main = evaluation.result_main_metric(result)
 cols[0].metric(f"Model test {main}", f"{result['test'][main]:.4g}")
 cols[1].metric(
     f"{result['best_baseline']['name']} test {main}", f"{result['best_baseline']['test'][main]:.4g}"
@@ -51,13 +46,13 @@ predictions = evaluation.result_predictions(result)
 if predictions is None or not result.get("task"):
     st.info("This run sent back no test predictions to plot.")
     st.stop()
-if result.get("dataset_ref") != ui_state.dataset_ref():
+if result.get("dataset_ref") != current.dataset_ref():
     st.info("The plots need the run's dataset: choose it again on the Data page to see them.")
     st.stop()
 try:
-    framed = ui_state.current_framed(TaskConfig.from_dict(result["task"]))
+    framed = current.current_framed(TaskConfig.from_dict(result["task"]))
 except ValueError as err:
     st.info(f"No plots: {err}")
     st.stop()
 for fig in plots_results.result_figures(framed, predictions):
-    ui_state.chart(fig)
+    widgets.chart(fig)

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from rnnlab.core.values import parse_int_list
 from rnnlab.plots import task as plots_task
-from rnnlab.task import framing
+from rnnlab.task import framing, splits
 from rnnlab.task.types import PaddingConfig, TaskConfig, suggested_season
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import current, session, widgets
+from rnnlab.ui.widgets import widget_max
 
 TASK_LABELS = {
     "classify": "classify a whole sequence",
@@ -27,11 +29,6 @@ SPLIT_HELP = (
 )
 
 
-def _top(usual, stored):
-    """A widget's maximum: the usual one, or the stored value when a link or a saved run goes beyond it."""
-    return max(usual, stored) if stored is not None else usual
-
-
 def forecast_settings(base: TaskConfig, features: list[str], frequency: str | None) -> dict:
     """Inputs, targets, window, horizon or offsets, stride and season length for a forecast."""
     out: dict = {}
@@ -48,7 +45,7 @@ def forecast_settings(base: TaskConfig, features: list[str], frequency: str | No
     with middle:
         out["window"] = int(
             st.number_input(
-                "Window W (input steps)", 1, _top(100_000, base.window), base.window, key="task-window"
+                "Window W (input steps)", 1, widget_max(100_000, base.window), base.window, key="task-window"
             )
         )
         modes = ["next H steps", "chosen offsets"]
@@ -60,7 +57,7 @@ def forecast_settings(base: TaskConfig, features: list[str], frequency: str | No
                 st.number_input(
                     "H (steps after the window)",
                     1,
-                    _top(10_000, base.horizon),
+                    widget_max(10_000, base.horizon),
                     base.horizon,
                     key="task-horizon",
                 )  # fmt: skip
@@ -69,20 +66,20 @@ def forecast_settings(base: TaskConfig, features: list[str], frequency: str | No
             default = ", ".join(str(o) for o in base.offsets) or "1"
             text = st.text_input("Offsets after the window (e.g. 1, 7, 14)", default, key="task-offsets")
             try:
-                out["offsets"] = tuple(int(v) for v in text.replace(" ", "").split(",") if v)
-            except ValueError:
-                st.error(f"Offsets must be whole numbers separated by commas. Received: {text!r}")
+                out["offsets"] = parse_int_list(text, "offsets", minimum=1, example="1, 7, 14")
+            except ValueError as err:
+                st.error(str(err))
                 st.stop()
     out["season_length"], out["stride"] = base.season_length, base.stride
-    box = ui_state.advanced()  # rarely needed: hidden in presentation mode, the stored values stay
+    box = widgets.advanced()  # rarely needed: hidden in presentation mode, the stored values stay
     if box is not None:
         with box:
             suggested = suggested_season(frequency)
             label = f"Season length for seasonal naive (0 = none; suggested: {suggested or 'none'})"
             default = base.season_length or suggested or 0
-            season = st.number_input(label, 0, _top(100_000, default), default, key="task-season")
+            season = st.number_input(label, 0, widget_max(100_000, default), default, key="task-season")
             out["season_length"] = int(season) or None
-            top = _top(10_000, base.stride)
+            top = widget_max(10_000, base.stride)
             out["stride"] = int(
                 st.number_input("Stride (steps between windows)", 1, top, base.stride, key="task-stride")
             )
@@ -96,8 +93,7 @@ def collection_settings(base: TaskConfig, dataset) -> dict:
     out: dict = {
         "input_columns": tuple(st.multiselect("Input columns", features, default_inputs, key="task-inputs"))
     }
-    modes = ["auto"] + (["archive"] if dataset.splits is not None else [])
-    modes += (["stratified"] if base.kind == "classify" else []) + ["random", "temporal"]
+    modes = splits.offered_modes(base.kind, dataset.splits is not None)
     index = modes.index(base.split_mode) if base.split_mode in modes else 0
     out["split_mode"] = st.selectbox("Split", modes, index=index, key="task-split-mode",
                                      help="auto: the archive's own test split when the data has one, else "
@@ -106,15 +102,17 @@ def collection_settings(base: TaskConfig, dataset) -> dict:
     pad = base.padding
     sides = ["post", "pre"]
     side = st.radio("Pad side", sides, index=sides.index(pad.side), horizontal=True, key="task-pad-side")
-    label = f"Length (0 = the longest, {int(dataset.lengths.max())} steps)"
-    length = st.number_input(label, 0, _top(1_000_000, pad.length), pad.length or 0, key="task-pad-length")
+    label = f"Length (0 = the longest, {dataset.tensor_shape[1]} steps)"
+    length = st.number_input(
+        label, 0, widget_max(1_000_000, pad.length), pad.length or 0, key="task-pad-length"
+    )
     mask = st.checkbox("Mask padded steps (Masking layer)", pad.mask, key="task-pad-mask")
     out["seed"], truncating, value = base.seed, pad.truncating, pad.value
-    box = ui_state.advanced()  # rarely needed: hidden in presentation mode, the stored values stay
+    box = widgets.advanced()  # rarely needed: hidden in presentation mode, the stored values stay
     if box is not None:
         with box:
             out["seed"] = int(
-                st.number_input("Seed", 0, _top(2**31 - 1, base.seed), base.seed, key="task-seed")
+                st.number_input("Seed", 0, widget_max(2**31 - 1, base.seed), base.seed, key="task-seed")
             )
             truncating = st.radio("Truncate longer sequences at the", sides, index=sides.index(pad.truncating),
                                   horizontal=True, key="task-pad-trunc")  # fmt: skip
@@ -131,12 +129,12 @@ def collection_settings(base: TaskConfig, dataset) -> dict:
     return out
 
 
-ui_state.init()
+session.init()
 st.title("🎯 Task — what to predict")
 
 try:
-    dataset = ui_state.current_dataset()
-    stored = ui_state.task_config() if dataset is not None else None
+    dataset = current.current_dataset()
+    stored = current.task_config() if dataset is not None else None
 except ValueError as err:
     st.error(str(err))
     st.stop()
@@ -147,10 +145,7 @@ if dataset is None:
 allowed = dataset.allowed_tasks()
 kind = st.radio("Task", allowed, index=allowed.index(stored.kind) if stored.kind in allowed else 0,
                 format_func=TASK_LABELS.get, horizontal=True, key="task-kind")  # fmt: skip
-if stored.kind == kind:
-    base = stored
-else:
-    base = framing.default_task(dataset) if kind == "forecast" else TaskConfig(kind)
+base = stored if stored.kind == kind else current.default_task(dataset, kind)
 shapes_box = st.container(border=True)  # filled once the task is framed: the shapes sit above the settings
 
 settings_col, split_col = st.columns([2, 1])
@@ -166,16 +161,16 @@ with split_col:
     if kind == "forecast":
         st.caption(SPLIT_HELP)
     settings["val_share"] = st.slider(
-        "Validation share", 0.0, _top(0.5, base.val_share), float(base.val_share), 0.01, key="task-val"
+        "Validation share", 0.0, widget_max(0.5, base.val_share), float(base.val_share), 0.01, key="task-val"
     )
     mode = settings["split_mode"]
-    archive = kind != "forecast" and (mode == "archive" or (mode == "auto" and dataset.splits is not None))
+    archive = splits.archive_test(kind, mode, dataset.splits is not None)
     if archive:
         st.caption("Test = the archive's own test split; the validation share is taken from its train split.")
     settings["test_share"] = st.slider(
         "Test share",
         0.0,
-        _top(0.5, base.test_share),
+        widget_max(0.5, base.test_share),
         float(base.test_share),
         0.01,
         key="task-test",
@@ -187,12 +182,12 @@ with split_col:
 
 try:
     config = TaskConfig(kind=kind, **settings)
-    framed = ui_state.current_framed(config)
-    board, best, skipped = ui_state.current_scoreboard(config)
+    framed = current.current_framed(config)
+    board, best, skipped = current.current_scoreboard(config)
 except ValueError as err:
     shapes_box.error(str(err))
     st.stop()
-ui_state.store_task_config(config)
+current.store_task_config(config)
 
 with shapes_box:
     x_line, y_line = framing.shape_text(framed)
@@ -214,14 +209,14 @@ if kind == "forecast":
     fig = plots_task.timeline(framed, number - 1)
     if st.checkbox("Zoom to the window", False, key="task-zoom"):
         fig.update_xaxes(range=plots_task.zoom_range(framed, number - 1))
-    ui_state.chart(fig)
+    widgets.chart(fig)
 elif dataset.is_ragged or framed.pad_value is not None:
     st.subheader("Padding preview")
     if framed.pad_value is not None:
         st.caption(f"Pad value {framed.pad_value:g} (original units), {framed.model_pad_value:g} in the "
                    f"standardised inputs the model sees; masking {'on' if framed.mask else 'off'}; "
                    f"padded share {framed.padded_share:.1%}.")  # fmt: skip
-        ui_state.chart(plots_task.padding_example(dataset, framed))
+        widgets.chart(plots_task.padding_example(dataset, framed))
     else:
         st.caption("No sequence needs padding at this length.")
     st.markdown(WHY_POST)
@@ -232,4 +227,4 @@ st.caption(f"Fitted on train, scored on exactly the validation and test samples 
 st.dataframe(plots_task.scoreboard_table(board, best["name"]), hide_index=True, width="stretch")
 for note in skipped + [f"{row['name']}: {row['note']}" for row in board if row.get("note")]:
     st.caption(note)
-ui_state.chart(plots_task.scoreboard_bars(board, framed.main_metric, best["name"]))
+widgets.chart(plots_task.scoreboard_bars(board, framed.main_metric, best["name"]))

@@ -7,32 +7,31 @@ the job and polls its status, so the user can leave and come back. No TensorFlow
 import streamlit as st
 
 from rnnlab.evaluation import findings as train_findings
-from rnnlab.jobs.types import JobSpec, progress_line, result_rows
+from rnnlab.jobs.types import result_rows
 from rnnlab.models.config import ModelConfig
 from rnnlab.plots import train as plots_train
-from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import actions, current, resources, session, widgets
 
 POLL_SECONDS = 1.0
 
 st.title("Train")
-manager = ui_state.job_manager()
+manager = resources.job_manager()
 
 try:
-    ui_state.apply_link()  # a shared configuration link (?ds=…&model=…&train=…) lands ready to Start
-    dataset = ui_state.current_dataset()
-    task = ui_state.task_config() if dataset is not None else None
+    actions.apply_link()  # a shared configuration link (?ds=…&model=…&train=…) lands ready to Start
+    dataset = current.current_dataset()
+    task = current.task_config() if dataset is not None else None
 except ValueError as err:
     st.error(str(err))
     dataset = task = None
-model = ui_state.get(ui_state.MODEL_CONFIG) or ModelConfig()
-saved = ui_state.get(ui_state.TRAIN_CONFIG) or TrainConfig()
-job_ids = ui_state.get(ui_state.JOB_IDS)
+model = session.model_config() or ModelConfig()
+saved = session.train_config() or TrainConfig()
+job_ids = session.job_ids()
 try:
     latest = manager.status(job_ids[-1]) if job_ids else None
 except ValueError:  # the server restarted since: that job is in the run store, not in this pool
-    ui_state.set(ui_state.JOB_IDS, [])
+    session.set_job_ids([])
     job_ids, latest = [], None
 
 if dataset is None and latest is None:
@@ -43,7 +42,7 @@ if dataset is None and latest is None:
 if dataset is not None and task is not None:
     units = ", ".join(str(u) for u in model.units)
     st.caption(
-        f"Data **{ui_state.plain(dataset.name)}** · task **{task.kind}** · model **{model.cell}({units})**"
+        f"Data **{widgets.plain(dataset.name)}** · task **{task.kind}** · model **{model.cell}({units})**"
     )
     c2, c3, c4 = st.columns(3)
     learning_rate = c2.number_input(
@@ -55,7 +54,7 @@ if dataset is not None and task is not None:
     # advanced settings: hidden in presentation mode (the saved values stay), else in an expander
     optimizer, seed, device, fast = saved.optimizer, saved.seed, saved.device, saved.fast
     early, patience = saved.patience is not None, saved.patience if saved.patience is not None else 5
-    if not ui_state.presenting():
+    if not widgets.presenting():
         with st.expander("Advanced settings (optimizer, early stopping, seed, device, speed)"):
             devices = [d["name"] for d in manager.devices()] or [saved.device]
             c1, c5, c6 = st.columns(3)
@@ -74,7 +73,7 @@ if dataset is not None and task is not None:
             )  # fmt: skip
             fast = st.checkbox(
                 "Fast settings (several batches per step, tf.data input, XLA for long fits)", value=saved.fast,
-                key="train-fast", help="Measured in bench/bench_training.py; results stay the same to rounding.",
+                key="train-fast", help="Batches per call and XLA chosen from a timing of this machine; same initial weights and batch order as without, so bench/bench_training.py finds the final validation loss and test metric within 1e-3 of the default settings.",
             )  # fmt: skip
     try:
         config = TrainConfig(
@@ -82,60 +81,25 @@ if dataset is not None and task is not None:
             epochs=int(epochs), patience=int(patience) if early else None, seed=int(seed),
             device=device, fast=bool(fast),
         )  # fmt: skip
-        ui_state.set(ui_state.TRAIN_CONFIG, config)
+        session.set_train_config(config)
     except ValueError as err:
         st.error(str(err))
         config = None
     if config is not None:
-        st.code(ui_state.share_url(), language=None)
+        st.code(actions.share_url(), language=None)
         st.caption("Copy this link to share the whole configuration — data, task, model and training.")
     busy = latest is not None and latest.active
     if st.button("Start training", type="primary", disabled=busy or config is None, key="train-start"):
-        from rnnlab.runs.store import new_run_id
-
-        spec = JobSpec(
-            dataset=dataset, dataset_ref=ui_state.dataset_ref() or {}, task=task, model=model, train=config,
-            workspace=ui_state.workspace(), session_id=ui_state.session_id(), run_id=new_run_id(),
-        )  # fmt: skip
         try:
-            ui_state.set(ui_state.JOB_IDS, [*job_ids, manager.submit(spec)])
+            actions.start_training(config)
             st.rerun()
         except ValueError as err:
             st.error(str(err))
 
 
 # ---- the live panel ------------------------------------------------------------------------------
-def _job_run(run_id: str) -> dict:
-    """The job's run in the store (its task and data), or ``{}`` when the store does not have it."""
-    try:
-        return ui_state.run_store().get_run(run_id, ui_state.workspace())
-    except (ValueError, OSError):
-        return {}
-
-
-def _ghosts(run: dict, run_id: str) -> list[dict]:
-    """Histories of this workspace's earlier runs on the job's data and task."""
-    if not run:
-        return []
-    store = ui_state.run_store()
-    runs = store.list_runs(ui_state.workspace(), limit=100)
-    ids = plots_train.earlier_runs(runs, run.get("dataset_ref"), run.get("task_config"), exclude=run_id)
-    return [store.history(i) for i in ids]
-
-
-def _job_framed(task: dict | None, job_ref: dict | None):
-    """The job's framed data (cached) when the session still has the job's dataset, else ``None``."""
-    if not task or not train_findings.same_data(job_ref, ui_state.dataset_ref()):
-        return None
-    try:
-        framed = ui_state.current_framed(TaskConfig.from_dict(task))
-    except ValueError:
-        return None
-    return train_findings.matching_framed(framed, task, job_ref, ui_state.dataset_ref())
-
-
 def _panel() -> None:
-    ids = ui_state.get(ui_state.JOB_IDS)
+    ids = session.job_ids()
     if not ids:
         st.caption("No training yet in this session: press Start.")
         return
@@ -147,26 +111,20 @@ def _panel() -> None:
     start = status.start or {}
     if status.state == "queued":
         st.info(f"Waiting for a free worker — position {status.queue_position} in the queue.")
-        if st.button("Cancel", key="train-cancel"):
-            manager.cancel(status.job_id)
-            st.rerun()
-    elif status.state == "running":
-        fraction = min(max(float(status.progress.get("fraction", 0.0)), 0.0), 1.0)
-        st.progress(fraction, text=progress_line(status))
-        if st.button("Stop", key="train-stop", disabled=status.stop_requested):
-            manager.stop(status.job_id)
-        if status.stop_requested:
-            st.caption("Stopping at the next batch…")
-    run = _job_run(status.run_id)
+    if status.active:
+        widgets.job_progress(status, key="train")  # Cancel while queued, Stop while running
+    run = current.job_run(status.run_id)
     if status.history or status.batches:
         metric = start.get("main_metric", "mae")
         fig = plots_train.training_figure(
             status.history, status.batches, metric, start.get("reference"), epoch_x=status.epoch_x
         )
-        plots_train.add_run_ghosts(fig, _ghosts(run, status.run_id), metric, start.get("reference"))
-        ui_state.chart(fig, key="train-curves")
+        plots_train.add_run_ghosts(
+            fig, current.earlier_histories(run, status.run_id), metric, start.get("reference")
+        )
+        widgets.chart(fig, key="train-curves")
     result = status.result or {}
-    framed = _job_framed(
+    framed = current.job_framed(
         result.get("task") or run.get("task_config"), result.get("dataset_ref") or run.get("dataset_ref")
     )
     if status.active:

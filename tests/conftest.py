@@ -31,7 +31,7 @@ CHROMIUM_FLAGS = [
 def _streamlit_clean_up_restored():
     """Undo app.py's process-wide change to Streamlit's after-run clean-up after every test.
 
-    ``ui_state.keep_keras_state`` replaces a function of Streamlit's script runner module; without this,
+    ``rnnlab.ui.streamlit_patch.keep_keras_state`` replaces a function of Streamlit's script runner module; without this,
     which version a test sees would depend on whether an earlier test had run ``app.py``.
     """
     from streamlit.runtime.scriptrunner import script_runner

@@ -53,8 +53,8 @@ def test_text_output(capsys):
 def test_registered_and_through_the_dispatcher_bad_features_exit_2(capsys, monkeypatch):
     from rnnlab.cli import main as cli
 
-    assert "rnnlab.cli.model" in cli.COMMAND_MODULES
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ["rnnlab.cli.model"])  # other areas' commands aside
+    assert cli_model in cli.COMMAND_MODULES
+    monkeypatch.setattr(cli, "COMMAND_MODULES", [cli_model])  # other areas' commands aside
     assert cli.main(["params", "--cell", "gru", "--units", "3", "--features", "0"]) == 2
     assert "features" in capsys.readouterr().err
     assert cli.main(["params", "--cell", "gru", "--units", "3", "--features", "2", "--json"]) == 0

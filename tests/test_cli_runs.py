@@ -80,4 +80,4 @@ def test_bad_input_exits_2_with_a_message(argv, message, capsys):
 def test_registered_in_the_dispatcher():
     from rnnlab.cli import main as cli
 
-    assert "rnnlab.cli.runs" in cli.COMMAND_MODULES
+    assert cli_runs in cli.COMMAND_MODULES

@@ -25,7 +25,7 @@ def _run(argv, capsys):
 
 
 def test_registered_in_the_dispatcher():
-    assert "rnnlab.cli.task" in cli.COMMAND_MODULES
+    assert cli_task in cli.COMMAND_MODULES
 
 
 def test_reference_split_json(capsys):

@@ -23,7 +23,7 @@ from rnnlab.models.config import ModelConfig
 from rnnlab.task.framing import frame
 from rnnlab.task.types import PaddingConfig, TaskConfig
 from rnnlab.training.config import TrainConfig
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import session
 from tests import task_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,9 +174,9 @@ def test_every_number_widget_has_a_min_and_a_max(page):
 def test_task_page_takes_a_stored_config_beyond_its_usual_ranges():
     """A share link may carry val_share=0.6 or a window of 200 000: the page shows it, never crashes."""
     at = AppTest.from_file(str(ROOT / "pages" / "task_page.py"), default_timeout=60)
-    at.session_state[ui_state.DATASET_CHOICE] = {"source": "bundled", "name": "three_cities", "title": "x"}
-    at.session_state[ui_state.READ_OPTIONS] = {}
-    at.session_state[ui_state.TASK_CONFIG] = TaskConfig("regress", val_share=0.6, test_share=0.3, seed=2**40)
+    at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": "three_cities", "title": "x"}
+    at.session_state[session.READ_OPTIONS] = {}
+    at.session_state[session.TASK_CONFIG] = TaskConfig("regress", val_share=0.6, test_share=0.3, seed=2**40)
     at.run()
     assert not at.exception, at.exception
     assert at.slider(key="task-val").value == pytest.approx(0.6)
@@ -186,7 +186,7 @@ def test_task_page_takes_a_stored_config_beyond_its_usual_ranges():
 def test_model_page_takes_a_stored_dropout_beyond_the_slider():
     pytest.importorskip("keras")
     at = AppTest.from_file(str(ROOT / "pages" / "model_page.py"), default_timeout=60)
-    at.session_state[ui_state.MODEL_CONFIG] = ModelConfig(dropout=0.95, recurrent_dropout=0.97)
+    at.session_state[session.MODEL_CONFIG] = ModelConfig(dropout=0.95, recurrent_dropout=0.97)
     at.run()
     assert not at.exception, at.exception
     assert math.isclose(at.slider(key="model-dropout").value, 0.95)

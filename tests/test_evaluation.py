@@ -46,9 +46,9 @@ class _ConstantModel:
 
 
 def test_evaluate_unscales_predictions_and_uses_given_scoreboard(monkeypatch):
-    from tests.framed_stub import make_framed
+    from tests.tiny_datasets import framed_task
 
-    framed = make_framed("forecast")  # y (n, 3); y_mean/std from train
+    framed = framed_task("forecast")  # y (n, 3); y_mean/std from train
     monkeypatch.setattr(
         evaluation,
         "_task_metrics",

@@ -9,7 +9,7 @@ import pytest
 
 from rnnlab.models import build
 from rnnlab.models.config import ModelConfig
-from tests.framed_stub import make_framed
+from tests.tiny_datasets import framed_task
 
 keras = pytest.importorskip("keras")
 
@@ -28,7 +28,7 @@ def _expected_shape(framed, cell="gru"):
 @pytest.mark.parametrize("cell", CELLS)
 @pytest.mark.parametrize("kind", TASKS)
 def test_every_cell_and_task_builds_and_predicts_y_shape(cell, kind):
-    framed = make_framed(kind, ragged=(kind in ("classify", "tag")))
+    framed = framed_task(kind, ragged=(kind in ("classify", "tag")))
     config = ModelConfig(cell=cell, units=(4, 3), head_units=(2,), normalization=(kind == "regress"))
     model = build.build_model(config, framed)
     X, y, _ = framed.scaled("test")
@@ -41,28 +41,28 @@ def test_every_cell_and_task_builds_and_predicts_y_shape(cell, kind):
 
 
 def test_regress_with_several_targets_and_forecast_with_targets_reshape():
-    framed = make_framed("forecast", y_shape=(3, 2))
+    framed = framed_task("forecast", targets=2)
     model = build.build_model(ModelConfig(cell="lstm", units=(3,)), framed)
     assert model.output_shape == (None, 3, 2)
-    framed = make_framed("regress", y_shape=(2,))
+    framed = framed_task("regress", targets=2)
     assert build.build_model(ModelConfig(units=(3,)), framed).output_shape == (None, 2)
 
 
 def test_stacking_returns_sequences_except_last_and_tag_keeps_sequences():
-    framed = make_framed("classify")
+    framed = framed_task("classify")
     model = build.build_model(ModelConfig(cell="gru", units=(4, 3, 2)), framed)
     rnn = [layer for layer in model.layers if layer.name.startswith("gru_")]
     assert [layer.return_sequences for layer in rnn] == [True, True, False]
-    tag = build.build_model(ModelConfig(cell="gru", units=(4, 3)), make_framed("tag"))
+    tag = build.build_model(ModelConfig(cell="gru", units=(4, 3)), framed_task("tag"))
     assert all(layer.return_sequences for layer in tag.layers if layer.name.startswith("gru_"))
 
 
 def test_masking_layer_only_when_framed_masks_and_padded_steps_are_ignored():
-    framed = make_framed("classify", ragged=True)
+    framed = framed_task("classify", ragged=True)
     model = build.build_model(ModelConfig(cell="gru", units=(3,), normalization=True), framed)
     names = [layer.name for layer in model.layers]
     assert names.index("masking") < names.index("normalization") < names.index("gru_1")
-    assert model.get_layer("masking").mask_value == -9.0
+    assert model.get_layer("masking").mask_value == framed.model_pad_value
     X, _, _ = framed.scaled("test")
     short = int(np.argmin(framed.test.lengths))
     length = int(framed.test.lengths[short])
@@ -74,32 +74,32 @@ def test_masking_layer_only_when_framed_masks_and_padded_steps_are_ignored():
         x = layer(x)
     alone = keras.Model(inputs, x)
     np.testing.assert_allclose(padded, alone.predict(X[short : short + 1, :length], verbose=0), atol=1e-5)
-    unmasked = build.build_model(ModelConfig(cell="gru", units=(3,)), make_framed("classify"))
+    unmasked = build.build_model(ModelConfig(cell="gru", units=(3,)), framed_task("classify"))
     assert "masking" not in [layer.name for layer in unmasked.layers]
 
 
 def test_normalization_is_adapted_on_real_unpadded_training_steps():
-    framed = make_framed("classify", ragged=True)
+    framed = framed_task("classify", ragged=True)
     model = build.build_model(ModelConfig(cell="lstm", units=(3,), normalization=True), framed)
     norm = model.get_layer("normalization")
     X, _, _ = framed.scaled("train")
-    real = X[build.real_step_mask(framed, "train")]
+    real = X[framed.real_steps("train")]
     np.testing.assert_allclose(np.ravel(norm.mean), real.mean(axis=0), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(np.ravel(norm.variance), real.var(axis=0), rtol=1e-3, atol=1e-5)
     assert not np.isclose(np.ravel(norm.mean), X.reshape(-1, X.shape[-1]).mean(axis=0)).all()
 
 
 def test_real_step_mask_follows_padding_side():
-    post = make_framed("classify", ragged=True, side="post")
-    pre = make_framed("classify", ragged=True, side="pre")
+    post = framed_task("classify", ragged=True, side="post")
+    pre = framed_task("classify", ragged=True, side="pre")
     for framed in (post, pre):
-        real = build.real_step_mask(framed, "train")
+        real = framed.real_steps("train")
         assert (real.sum(axis=1) == framed.train.lengths).all()
         assert (framed.train.X[~real] == framed.pad_value).all()
 
 
 def test_dense_reference_is_flatten_then_dense():
-    framed = make_framed("regress", steps=5, features=2)
+    framed = framed_task("regress", steps=5, features=2)
     model = build.build_model(ModelConfig(cell="dense", units=(4,)), framed)
     assert [type(layer).__name__ for layer in model.layers] == [
         "InputLayer",
@@ -112,14 +112,14 @@ def test_dense_reference_is_flatten_then_dense():
 
 
 def test_bidirectional_wraps_each_layer():
-    framed = make_framed("classify", features=3)
+    framed = framed_task("classify", features=3)
     model = build.build_model(ModelConfig(cell="simple_rnn", units=(2,), bidirectional=True), framed)
     assert model.get_layer("bidirectional_1").count_params() == 2 * 12
 
 
 @pytest.mark.parametrize("kind", ["classify", "regress", "tag"])
 def test_loss_and_metrics_train_one_epoch_with_the_task_names(kind):
-    framed = make_framed(kind, ragged=(kind == "tag"))
+    framed = framed_task(kind, ragged=(kind == "tag"))
     model = build.build_model(ModelConfig(cell="gru", units=(3,)), framed)
     loss, metrics = build.loss_and_metrics(framed)
     model.compile(optimizer="rmsprop", loss=loss, metrics=metrics)
@@ -130,7 +130,7 @@ def test_loss_and_metrics_train_one_epoch_with_the_task_names(kind):
 
 
 def test_tag_loss_and_mae_count_only_real_steps():
-    framed = make_framed("tag", ragged=True)
+    framed = framed_task("tag", ragged=True)
     model = build.build_model(ModelConfig(cell="gru", units=(3,)), framed)
     loss, metrics = build.loss_and_metrics(framed)
     # Keras applies sample weights to `weighted_metrics` only (same log names as `metrics`) — but the
@@ -145,7 +145,7 @@ def test_tag_loss_and_mae_count_only_real_steps():
 
 
 def test_tag_model_saves_and_loads(tmp_path):
-    framed = make_framed("tag")
+    framed = framed_task("tag")
     model = build.build_model(ModelConfig(cell="lstm", units=(2,)), framed)
     loss, metrics = build.loss_and_metrics(framed)
     model.compile(optimizer="adam", loss=loss, metrics=metrics)
@@ -157,7 +157,7 @@ def test_tag_model_saves_and_loads(tmp_path):
 
 
 def test_summary_rows_list_every_layer_with_shape_and_params():
-    framed = make_framed("classify", features=3)
+    framed = framed_task("classify", features=3)
     model = build.build_model(ModelConfig(cell="simple_rnn", units=(10,)), framed)
     rows = build.summary_rows(model)
     assert [r["params"] for r in rows] == [0, 140, 33]
@@ -195,7 +195,7 @@ def test_saved_tag_model_loads_in_a_fresh_process_after_importing_keras_objects(
     import subprocess
     import sys
 
-    framed = make_framed("tag")
+    framed = framed_task("tag")
     model = build.build_model(ModelConfig(cell="gru", units=(2,)), framed)
     loss, metrics = build.loss_and_metrics(framed)
     model.compile(optimizer="rmsprop", loss=loss, weighted_metrics=metrics)
@@ -213,7 +213,7 @@ def test_saved_tag_model_loads_in_a_fresh_process_after_importing_keras_objects(
 
 @pytest.mark.parametrize("kind", ["classify", "forecast", "tag"])
 def test_formula_check_agrees_with_keras_for_built_models(kind):
-    framed = make_framed(kind, ragged=(kind == "classify"))
+    framed = framed_task(kind, ragged=(kind == "classify"))
     for config in (
         ModelConfig(cell="lstm", units=(3, 2), bidirectional=True, head_units=(4,), normalization=True),
         ModelConfig(cell="dense", units=(5,)),

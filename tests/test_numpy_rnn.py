@@ -7,7 +7,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from rnnlab.inside import numpy_rnn  # noqa: E402
+from rnnlab.inside import cell_steps, numpy_rnn  # noqa: E402
 
 LAYERS = {
     "simple_rnn": lambda **kw: keras.layers.SimpleRNN(3, **kw),
@@ -45,7 +45,7 @@ def test_matches_keras_return_sequences(kind, masked):
     X = _data(masked=masked)
     layer = LAYERS[kind](return_sequences=True)
     expected = _keras_outputs(layer, X, masked)
-    mask = numpy_rnn.input_mask(X, PAD) if masked else None
+    mask = cell_steps.input_mask(X, PAD) if masked else None
     trace = numpy_rnn.run_layer(layer, X, mask)
     assert trace.outputs.shape == (4, 5, 3)
     np.testing.assert_allclose(trace.outputs, expected, atol=1e-5)
@@ -57,7 +57,7 @@ def test_bidirectional_matches_keras(kind, masked):
     X = _data(seed=3, masked=masked)
     layer = keras.layers.Bidirectional(LAYERS[kind](return_sequences=True))
     expected = _keras_outputs(layer, X, masked)
-    trace = numpy_rnn.run_layer(layer, X, numpy_rnn.input_mask(X, PAD) if masked else None)
+    trace = numpy_rnn.run_layer(layer, X, cell_steps.input_mask(X, PAD) if masked else None)
     assert trace.outputs.shape == (4, 5, 6)
     np.testing.assert_allclose(trace.outputs, expected, atol=1e-5)
 
@@ -70,7 +70,7 @@ def test_last_output_matches_keras(kind, bidirectional):
     if bidirectional:
         layer = keras.layers.Bidirectional(layer)
     expected = _keras_outputs(layer, X, True)
-    trace = numpy_rnn.run_layer(layer, X, numpy_rnn.input_mask(X, PAD))
+    trace = numpy_rnn.run_layer(layer, X, cell_steps.input_mask(X, PAD))
     np.testing.assert_allclose(trace.last_output, expected, atol=1e-5)
 
 
@@ -85,7 +85,7 @@ def test_masked_steps_carry_state_over():
     X = _data(masked=True)
     layer = keras.layers.LSTM(3, return_sequences=True)
     _keras_outputs(layer, X, True)
-    trace = numpy_rnn.run_layer(layer, X, numpy_rnn.input_mask(X, PAD))
+    trace = numpy_rnn.run_layer(layer, X, cell_steps.input_mask(X, PAD))
     np.testing.assert_array_equal(trace.states[0, 3], trace.states[0, 2])
     np.testing.assert_array_equal(trace.states[0, 4], trace.states[0, 2])
     np.testing.assert_array_equal(trace.states[1, 1], np.zeros(3))  # pre-padding: still the zero state
@@ -94,8 +94,8 @@ def test_masked_steps_carry_state_over():
 
 def test_simple_rnn_by_hand():
     # h_t = tanh(2 x_t + 0.5 h_{t-1} + 0.1)
-    spec = numpy_rnn.CellSpec("simple_rnn", 1, np.array([[2.0]]), np.array([[0.5]]), np.array([0.1]))
-    trace = numpy_rnn.forward(spec, np.array([[1.0], [0.0]]))
+    spec = cell_steps.CellSpec("simple_rnn", 1, np.array([[2.0]]), np.array([[0.5]]), np.array([0.1]))
+    trace = cell_steps.forward(spec, np.array([[1.0], [0.0]]))
     h1 = np.tanh(2.1)
     np.testing.assert_allclose(trace.states[0, :, 0], [h1, np.tanh(0.5 * h1 + 0.1)])
 
@@ -105,21 +105,21 @@ def test_step_details_gru():
     layer = keras.layers.GRU(3, return_sequences=True)
     _keras_outputs(layer, X, False)
     trace = numpy_rnn.run_layer(layer, X)
-    d = numpy_rnn.step_details(trace, 2, sample=1)
+    d = cell_steps.step_details(trace, 2, sample=1)
     np.testing.assert_array_equal(d["x_t"], X[1, 2])
     np.testing.assert_array_equal(d["h_prev"], trace.states[1, 1])
     z, hh = d["gates"]["z"], d["gates"]["h"]
     np.testing.assert_allclose(d["h_t"], z * d["h_prev"] + (1 - z) * hh)
     assert set(d["gates"]) == {"z", "r", "h"}
     with pytest.raises(ValueError, match="`t` must be in"):
-        numpy_rnn.step_details(trace, 5)
+        cell_steps.step_details(trace, 5)
 
 
 def test_step_details_lstm_first_step_has_zero_previous_state():
     X = _data(seed=7)
     layer = keras.layers.LSTM(3, return_sequences=True)
     _keras_outputs(layer, X, False)
-    d = numpy_rnn.step_details(numpy_rnn.run_layer(layer, X), 0)
+    d = cell_steps.step_details(numpy_rnn.run_layer(layer, X), 0)
     np.testing.assert_array_equal(d["h_prev"], np.zeros(3))
     np.testing.assert_allclose(d["c_t"], d["gates"]["i"] * d["gates"]["c"])
 

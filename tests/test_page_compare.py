@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,9 @@ from rnnlab.models.config import ModelConfig
 from rnnlab.runs.store import RunStore, new_workspace_id
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import current, session
 from tests import tiny_datasets
+from tests.fakes import FakeJobManager, install
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "compare_page.py")
 
@@ -36,14 +36,14 @@ def _runs(ws: str, n: int = 2) -> RunStore:
 def _app(ws: str | None = None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=60)
     if ws:
-        at.session_state[ui_state.WORKSPACE] = ws
+        at.session_state[session.WORKSPACE] = ws
     return at
 
 
 def test_empty_workspace_gets_an_id_in_the_url():
     at = _app().run()
     assert not at.exception
-    ws = at.session_state[ui_state.WORKSPACE]
+    ws = at.session_state[session.WORKSPACE]
     assert len(ws) >= 6 and at.query_params["ws"] in ([ws], ws)
     assert any("No runs yet" in i.value for i in at.info)
 
@@ -68,7 +68,7 @@ def test_workspace_from_the_url_shows_only_its_runs():
     at.query_params["ws"] = ws_b
     at.run()
     assert not at.exception
-    assert at.session_state[ui_state.WORKSPACE] == ws_b
+    assert at.session_state[session.WORKSPACE] == ws_b
     assert any("No runs yet" in i.value for i in at.info)
 
 
@@ -77,11 +77,11 @@ def test_new_workspace_and_open_by_id():
     _runs(ws)
     at = _app(ws).run()
     at.button(key="compare-new-ws").click().run()
-    fresh = at.session_state[ui_state.WORKSPACE]
+    fresh = at.session_state[session.WORKSPACE]
     assert fresh != ws
     at.text_input(key="compare-open-ws-id").set_value(ws)
     at.button(key="compare-open-ws").click().run()
-    assert at.session_state[ui_state.WORKSPACE] == ws
+    assert at.session_state[session.WORKSPACE] == ws
     at.text_input(key="compare-open-ws-id").set_value("../../etc")
     at.button(key="compare-open-ws").click().run()
     assert any("must be 6–64" in e.value for e in at.error)
@@ -109,52 +109,30 @@ def test_race_without_settings_says_what_is_missing():
     assert any("first" in e.value or "not available" in e.value for e in at.error)
 
 
-@dataclass
-class FakeStatus:
-    run_id: str
-    state: str = "queued"
-    queue_position: int | None = 1
-    progress: dict = field(default_factory=dict)
-    active: bool = True
-
-
-class FakeManager:
-    def __init__(self):
-        self.specs = []
-
-    def submit(self, spec):
-        self.specs.append(spec)
-        return f"job-{len(self.specs)}"
-
-    def status(self, job_id):
-        return FakeStatus(self.specs[int(job_id.split("-")[1]) - 1].run_id)
-
-
 @pytest.fixture
 def fake_manager(monkeypatch):
-    manager = FakeManager()
-    monkeypatch.setattr(ui_state, "job_manager", lambda: manager, raising=False)
-    monkeypatch.setattr(ui_state, "current_dataset", tiny_datasets.series)
+    manager = install(monkeypatch, FakeJobManager())
+    monkeypatch.setattr(current, "current_dataset", tiny_datasets.series)
     return manager
 
 
 def test_race_submits_four_cells_with_the_same_budget(fake_manager):
     at = _app(new_workspace_id())
-    at.session_state[ui_state.DATASET_CHOICE] = {"source": "bundled", "name": "sunspots", "title": "Sunspots"}
-    at.session_state[ui_state.TASK_CONFIG] = TaskConfig("forecast", window=6)
-    at.session_state[ui_state.MODEL_CONFIG] = ModelConfig(cell="gru", units=(5,))
-    at.session_state[ui_state.TRAIN_CONFIG] = TrainConfig(epochs=2, seed=7)
+    at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": "sunspots", "title": "Sunspots"}
+    at.session_state[session.TASK_CONFIG] = TaskConfig("forecast", window=6)
+    at.session_state[session.MODEL_CONFIG] = ModelConfig(cell="gru", units=(5,))
+    at.session_state[session.TRAIN_CONFIG] = TrainConfig(epochs=2, seed=7)
     at.run()
     at.button(key="compare-race").click().run()
     assert not at.exception, at.exception
-    specs = fake_manager.specs
+    specs = list(fake_manager.specs.values())
     assert [s.model.cell for s in specs] == ["simple_rnn", "lstm", "gru", "dense"]
     assert {s.model.units for s in specs} == {(5,)} and {s.train.seed for s in specs} == {7}
     assert len({s.run_id for s in specs}) == 4 and specs[0].dataset_ref["name"] == "sunspots"
     assert len(at.get("progress")) == 4
     at.number_input(key="compare-n-seeds").set_value(3)
     at.button(key="compare-seeds").click().run()
-    assert [s.train.seed for s in specs[4:]] == [7, 8, 9]
+    assert [s.train.seed for s in list(fake_manager.specs.values())[4:]] == [7, 8, 9]
 
 
 def test_load_settings_of_a_run():
@@ -166,9 +144,9 @@ def test_load_settings_of_a_run():
     at = _app(ws).run()
     at.button(key="compare-load").click().run()
     assert not at.exception
-    assert at.session_state[ui_state.TASK_CONFIG].window == 9
-    assert at.session_state[ui_state.MODEL_CONFIG].cell == "lstm"
-    assert at.session_state[ui_state.DATASET_CHOICE]["name"] == "sunspots"
+    assert at.session_state[session.TASK_CONFIG].window == 9
+    assert at.session_state[session.MODEL_CONFIG].cell == "lstm"
+    assert at.session_state[session.DATASET_CHOICE]["name"] == "sunspots"
 
 
 def test_export_button_offers_the_zip():

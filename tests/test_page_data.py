@@ -9,7 +9,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import session
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "data_page.py")
 
@@ -29,7 +29,7 @@ def test_without_a_choice_the_page_asks_for_one():
 
 def test_bundled_dataset_shows_summary_citation_and_charts():
     at = _run(
-        {ui_state.DATASET_CHOICE: {"source": "bundled", "name": "three_cities", "title": "Three cities"}}
+        {session.DATASET_CHOICE: {"source": "bundled", "name": "three_cities", "title": "Three cities"}}
     )
     assert not at.exception and not at.error
     codes = [c.value for c in at.code]
@@ -44,8 +44,8 @@ def test_choosing_in_the_selectbox_switches_dataset():
     at = _run()
     at.selectbox(key="data-bundled").select("ecg200").run()
     assert not at.exception
-    assert ui_state.DATASET_CHOICE in at.session_state
-    assert at.session_state[ui_state.DATASET_CHOICE]["name"] == "ecg200"
+    assert session.DATASET_CHOICE in at.session_state
+    assert at.session_state[session.DATASET_CHOICE]["name"] == "ecg200"
     assert "(n_sequences, n_observations, n_features) = (200, 96, 1)" in [c.value for c in at.code]
 
 
@@ -55,8 +55,8 @@ def test_uploaded_csv_is_read_and_summarised():
     )
     at = _run(
         {
-            ui_state.DATASET_CHOICE: {"source": "upload", "name": "mine.csv", "title": "mine.csv"},
-            ui_state.UPLOAD_BYTES: data,
+            session.DATASET_CHOICE: {"source": "upload", "name": "mine.csv", "title": "mine.csv"},
+            session.UPLOAD_BYTES: data,
         }
     )
     assert not at.exception and not at.error
@@ -67,8 +67,8 @@ def test_uploaded_csv_is_read_and_summarised():
 def test_bad_csv_shows_an_error_not_a_traceback():
     at = _run(
         {
-            ui_state.DATASET_CHOICE: {"source": "upload", "name": "bad.csv", "title": "bad.csv"},
-            ui_state.UPLOAD_BYTES: b"a,b\n1,2\n3,12a\n4,5\n",
+            session.DATASET_CHOICE: {"source": "upload", "name": "bad.csv", "title": "bad.csv"},
+            session.UPLOAD_BYTES: b"a,b\n1,2\n3,12a\n4,5\n",
         }
     )
     assert not at.exception
@@ -76,18 +76,18 @@ def test_bad_csv_shows_an_error_not_a_traceback():
 
 
 def test_draw_others_changes_the_seed():
-    at = _run({ui_state.DATASET_CHOICE: {"source": "bundled", "name": "ecg200", "title": "ECG200"}})
-    before = at.session_state[ui_state.DRAW_SEED]
+    at = _run({session.DATASET_CHOICE: {"source": "bundled", "name": "ecg200", "title": "ECG200"}})
+    before = at.session_state[session.DRAW_SEED]
     at.button(key="data-draw").click().run()
-    assert at.session_state[ui_state.DRAW_SEED] == before + 1
+    assert at.session_state[session.DRAW_SEED] == before + 1
 
 
 def test_layout_override_is_applied():
     at = _run(
-        {ui_state.DATASET_CHOICE: {"source": "bundled", "name": "three_cities", "title": "Three cities"}}
+        {session.DATASET_CHOICE: {"source": "bundled", "name": "three_cities", "title": "Three cities"}}
     )
     at.selectbox(key="data-fill").select("drop").run()
-    assert at.session_state[ui_state.READ_OPTIONS] == {"fill": "drop"}
+    assert at.session_state[session.READ_OPTIONS] == {"fill": "drop"}
     assert not at.exception
 
 
@@ -97,7 +97,7 @@ def test_data_page_does_not_import_tensorflow():
         import sys
         from streamlit.testing.v1 import AppTest
         at = AppTest.from_file({PAGE!r}, default_timeout=60)
-        at.session_state["{ui_state.DATASET_CHOICE}"] = {{"source": "bundled", "name": "ecg200", "title": "x"}}
+        at.session_state["{session.DATASET_CHOICE}"] = {{"source": "bundled", "name": "ecg200", "title": "x"}}
         at.run()
         assert not at.exception, at.exception
         print("TF" if any(m == "tensorflow" or m.startswith("keras") for m in sys.modules) else "NO-TF")

@@ -7,7 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from rnnlab.data import catalog
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import session
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -39,9 +39,9 @@ def test_lesson_button_loads_its_settings_and_opens_the_train_page():
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.button(key="home-lesson-three_cities").click().run()
     assert not at.exception
-    assert at.session_state[ui_state.DATASET_CHOICE]["name"] == "three_cities"
-    assert at.session_state[ui_state.MODEL_CONFIG].cell == "simple_rnn"
-    assert at.session_state[ui_state.MODEL_CONFIG].units == (2,)
+    assert at.session_state[session.DATASET_CHOICE]["name"] == "three_cities"
+    assert at.session_state[session.MODEL_CONFIG].cell == "simple_rnn"
+    assert at.session_state[session.MODEL_CONFIG].units == (2,)
     assert [t.value for t in at.title][0].endswith("Train")
 
 
@@ -49,7 +49,7 @@ def test_open_switches_to_the_data_page():
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.button(key="home-open-three_cities").click().run()
     assert not at.exception
-    assert at.session_state[ui_state.DATASET_CHOICE]["name"] == "three_cities"
+    assert at.session_state[session.DATASET_CHOICE]["name"] == "three_cities"
     assert "(n_sequences, n_observations, n_features) = (3, 4, 3)" in [c.value for c in at.code]
 
 
@@ -60,13 +60,13 @@ def test_lesson_task_wins_over_a_task_made_earlier_for_another_dataset():
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.button(key="home-open-ecg5000").click().run()
     at.switch_page("pages/task_page.py").run()  # stores a task made for ECG5000
-    assert at.session_state[ui_state.TASK_CONFIG].kind == "classify"
+    assert at.session_state[session.TASK_CONFIG].kind == "classify"
     at.switch_page("pages/home_page.py").run()
     at.button(key="home-lesson-three_cities").click().run()
     assert not at.exception
     at.switch_page("pages/task_page.py").run()
     assert not at.exception
-    shown = at.session_state[ui_state.TASK_CONFIG]
+    shown = at.session_state[session.TASK_CONFIG]
     assert shown.replace(input_columns=()) == lesson_task  # the page spells out "all features"
 
 

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.fakes import FakeJobManager, install
+
 keras = pytest.importorskip("keras")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,54 +64,23 @@ def test_page_shows_a_trained_model(cell):
     assert any("stand-in" in c.value or "split" in c.value for c in at.caption)
 
 
-class SyncManager:
-    """A stand-in JobManager whose lab jobs run at once, in this process, through the worker's own code."""
-
-    def __init__(self, queued: list | None = None):
-        self.statuses = {s.job_id: s for s in queued or []}
-        self.calls: list[tuple] = []
-
-    def submit_call(self, name, kwargs, session_id):
-        from rnnlab.jobs import worker
-        from rnnlab.jobs.types import STATE_OF, CallSpec, JobStatus
-
-        self.calls.append((name, kwargs))
-        spec = CallSpec(name, kwargs, session_id)
-        summary = worker.run_call(spec, lambda event: None, lambda: False)
-        job_id = f"j{len(self.statuses)}"
-        self.statuses[job_id] = JobStatus(
-            job_id, spec.run_id, session_id, state=STATE_OF[summary["status"]], kind="call",
-            result=summary["result"], message=summary["message"],
-        )  # fmt: skip
-        return job_id
-
-    def status(self, job_id):
-        if job_id not in self.statuses:
-            raise ValueError(f"No training job with this id. Received: job_id={job_id!r}")
-        return self.statuses[job_id]
-
-    def stop(self, job_id):
-        self.statuses[job_id].stop_requested = True
-
-
 def test_page_runs_the_k_steps_race_and_padding_lab_as_jobs(monkeypatch):
     from rnnlab.inside import padding_lab, synthetic
-    from rnnlab.ui import state as ui_state
+    from rnnlab.ui import session
 
     # the page's real budgets are for a person waiting; shrink them for the 2-core test machine
     monkeypatch.setattr(synthetic, "race_cells", functools.partial(synthetic.race_cells, n=32, units=2))
     monkeypatch.setattr(
         padding_lab, "run_lab", functools.partial(padding_lab.run_lab, epochs=1, units=2, max_sequences=40)
     )
-    manager = SyncManager()
-    monkeypatch.setattr(ui_state, "job_manager", lambda: manager)
+    manager = install(monkeypatch, FakeJobManager(run_calls=True))  # lab jobs run at once, in this process
     at = _run()
     at.slider(key="inside_k").set_value(2)
     at.slider(key="inside_race_epochs").set_value(1)
     at.button(key="inside_race").click().run()
     assert not at.exception, at.exception
     assert manager.calls[0] == ("k_steps_race", {"k": 2, "epochs": 1})
-    assert at.session_state[ui_state.INSIDE_RACE_JOB] == "j0"
+    assert at.session_state[session.INSIDE_RACE_JOB] == "j0"
     race = at.session_state["rnnlab.inside.race"]
     assert race["k"] == 2 and [r["cell"] for r in race["results"]] == ["simple_rnn", "lstm", "gru"]
     assert all(len(r["gradient"]) == 2 + 5 for r in race["results"])
@@ -123,14 +94,14 @@ def test_page_runs_the_k_steps_race_and_padding_lab_as_jobs(monkeypatch):
 
 def test_page_shows_queue_position_and_a_failed_lab_job(monkeypatch):
     from rnnlab.jobs.types import JobStatus
-    from rnnlab.ui import state as ui_state
+    from rnnlab.ui import session
 
     queued = JobStatus("q1", "call:k_steps_race", "s", state="queued", queue_position=2, kind="call")
     failed = JobStatus("f1", "call:padding_lab", "s", state="failed", kind="call", message="worker died")
-    monkeypatch.setattr(ui_state, "job_manager", lambda: SyncManager([queued, failed]))
+    install(monkeypatch, FakeJobManager([queued, failed]))
     at = AppTest.from_file(str(ROOT / "pages" / "inside_page.py"), default_timeout=120)
-    at.session_state[ui_state.INSIDE_RACE_JOB] = "q1"
-    at.session_state[ui_state.INSIDE_LAB_JOB] = "f1"
+    at.session_state[session.INSIDE_RACE_JOB] = "q1"
+    at.session_state[session.INSIDE_LAB_JOB] = "f1"
     at.run()
     assert not at.exception, at.exception
     texts = [p.proto.text for p in at.get("progress")]
@@ -138,7 +109,7 @@ def test_page_shows_queue_position_and_a_failed_lab_job(monkeypatch):
     assert at.button(key="inside_race").disabled  # one race at a time
     assert any("worker died" in e.value for e in at.error)
     assert at.session_state["rnnlab.inside.race"] is None
-    at.button(key=f"{ui_state.INSIDE_RACE_JOB}.cancel").click().run()
+    at.button(key=f"{session.INSIDE_RACE_JOB}-cancel").click().run()
     assert not at.exception and queued.stop_requested
 
 

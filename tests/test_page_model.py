@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnnlab.models.config import ModelConfig
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,7 +18,7 @@ pytest.importorskip("keras")
 def _page(dataset="ecg200"):
     at = AppTest.from_file(str(ROOT / "pages" / "model_page.py"), default_timeout=60)
     if dataset:
-        at.session_state[ui_state.DATASET_CHOICE] = {"source": "bundled", "name": dataset, "title": dataset}
+        at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": dataset, "title": dataset}
     return at
 
 
@@ -26,7 +26,7 @@ def test_without_data_the_page_asks_for_it_and_still_stores_the_config():
     at = _page(dataset=None).run()
     assert not at.exception
     assert any("Pick a dataset" in i.value for i in at.info)
-    assert at.session_state[ui_state.MODEL_CONFIG] == ModelConfig()
+    assert at.session_state[session.MODEL_CONFIG] == ModelConfig()
 
 
 def test_summary_and_formulas_on_ecg200():
@@ -36,7 +36,7 @@ def test_summary_and_formulas_on_ecg200():
     at.text_input(key="model-units").set_value("10")
     at.run()
     assert not at.exception, at.exception
-    config = at.session_state[ui_state.MODEL_CONFIG]
+    config = at.session_state[session.MODEL_CONFIG]
     assert (config.cell, config.units) == ("simple_rnn", (10,))
     summary, formulas = at.dataframe[0].value, at.dataframe[1].value
     assert list(summary["output_shape"]) == ["(None, 96, 1)", "(None, 10)", "(None, 2)"]

@@ -1,4 +1,4 @@
-"""AppTest of the Results page with a finished job from a stand-in JobManager."""
+"""AppTest of the Results page with a finished job from the fake job manager."""
 
 from __future__ import annotations
 
@@ -8,18 +8,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnnlab.jobs.types import JobStatus
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import session
+from tests.fakes import FakeJobManager, install
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest.importorskip("keras")
-
-
-class FakeManager:
-    def __init__(self, statuses):
-        self.statuses = {s.job_id: s for s in statuses}
-
-    def status(self, job_id):
-        return self.statuses[job_id]
 
 
 def _finished_job(tmp_path, state="finished"):
@@ -48,12 +41,12 @@ def _finished_job(tmp_path, state="finished"):
 
 
 def _page(monkeypatch, statuses, task=None):
-    monkeypatch.setattr(ui_state, "job_manager", lambda: FakeManager(statuses))
+    install(monkeypatch, FakeJobManager(statuses))
     at = AppTest.from_file(str(ROOT / "pages" / "results_page.py"), default_timeout=90)
-    at.session_state[ui_state.DATASET_CHOICE] = {"source": "bundled", "name": "ecg200", "title": "ECG200"}
-    at.session_state[ui_state.JOB_IDS] = [s.job_id for s in statuses]
+    at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": "ecg200", "title": "ECG200"}
+    at.session_state[session.JOB_IDS] = [s.job_id for s in statuses]
     if task is not None:
-        at.session_state[ui_state.TASK_CONFIG] = task
+        at.session_state[session.TASK_CONFIG] = task
     return at
 
 
@@ -95,7 +88,7 @@ def test_plots_follow_the_runs_own_task_even_after_the_session_changed_it(monkey
 def test_another_dataset_chosen_since_the_run_shows_a_note_not_a_traceback(monkeypatch, tmp_path):
     status, task, _ = _finished_job(tmp_path)
     at = _page(monkeypatch, [status], task)
-    at.session_state[ui_state.DATASET_CHOICE] = {"source": "bundled", "name": "sunspots", "title": "Sunspots"}
+    at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": "sunspots", "title": "Sunspots"}
     at.run()
     assert not at.exception, at.exception
     assert any("choose it again" in i.value for i in at.info)

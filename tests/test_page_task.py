@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnnlab.task.types import TaskConfig
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import session
 
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "task_page.py"
 
@@ -14,8 +14,8 @@ PAGE = Path(__file__).resolve().parent.parent / "pages" / "task_page.py"
 def _page(key: str | None, title: str = "") -> AppTest:
     at = AppTest.from_file(str(PAGE), default_timeout=60)
     if key:
-        at.session_state[ui_state.DATASET_CHOICE] = {"source": "bundled", "name": key, "title": title or key}
-        at.session_state[ui_state.READ_OPTIONS] = {}
+        at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": key, "title": title or key}
+        at.session_state[session.READ_OPTIONS] = {}
     return at.run()
 
 
@@ -38,7 +38,7 @@ def test_series_shapes_timeline_and_scoreboard():
     assert "★ " in "".join(table["baseline"]) and "test mae" in table.columns
     at.number_input(key="task-window").set_value(24).run()
     assert "= (3102, 24, 1)" in _code(at)
-    stored = at.session_state[ui_state.TASK_CONFIG]
+    stored = at.session_state[session.TASK_CONFIG]
     assert isinstance(stored, TaskConfig) and stored.window == 24
     assert TaskConfig.from_json(stored.to_json()) == stored
 

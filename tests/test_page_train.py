@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from rnnlab.models.config import ModelConfig
 from rnnlab.training.config import TrainConfig
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
 ECG200 = {"source": "bundled", "name": "ecg200", "title": "ECG200"}
@@ -21,12 +21,12 @@ WORKSPACE = "test-ws-train"
 
 def _page(epochs: int, dataset: dict = ECG200, task=None, present: bool = False) -> AppTest:
     at = AppTest.from_file(str(ROOT / "pages" / "train_page.py"), default_timeout=180)
-    at.session_state[ui_state.DATASET_CHOICE] = dataset
-    at.session_state[ui_state.WORKSPACE] = WORKSPACE
+    at.session_state[session.DATASET_CHOICE] = dataset
+    at.session_state[session.WORKSPACE] = WORKSPACE
     if task is not None:
-        at.session_state[ui_state.TASK_CONFIG] = task
-    at.session_state[ui_state.MODEL_CONFIG] = ModelConfig(cell="gru", units=(4,))
-    at.session_state[ui_state.TRAIN_CONFIG] = TrainConfig(epochs=epochs, batch_size=16, patience=None)
+        at.session_state[session.TASK_CONFIG] = task
+    at.session_state[session.MODEL_CONFIG] = ModelConfig(cell="gru", units=(4,))
+    at.session_state[session.TRAIN_CONFIG] = TrainConfig(epochs=epochs, batch_size=16, patience=None)
     if present:
         at.query_params["present"] = "1"
     at.run()
@@ -133,7 +133,7 @@ def test_presentation_mode_hides_the_advanced_controls():
     assert not set(advanced) & keys and {"train-lr", "train-batch", "train-epochs"} <= keys
     assert not shown.expander
     assert shown.button(key="train-start")  # still ready to Start, with the saved advanced settings
-    assert shown.session_state[ui_state.TRAIN_CONFIG] == TrainConfig(epochs=3, batch_size=16, patience=None)
+    assert shown.session_state[session.TRAIN_CONFIG] == TrainConfig(epochs=3, batch_size=16, patience=None)
 
 
 def test_copy_link_carries_the_whole_configuration():

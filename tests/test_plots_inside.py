@@ -5,25 +5,28 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnlab.inside import numpy_rnn, weights
+from rnnlab.inside import cell_steps, weights
 from rnnlab.plots import inside as plots_inside
+from rnnlab.plots import padding_lab as plots_padding
 
 
-def _gru_spec(d: int = 2, u: int = 3) -> numpy_rnn.CellSpec:
+def _gru_spec(d: int = 2, u: int = 3) -> cell_steps.CellSpec:
     rng = np.random.default_rng(0)
-    return numpy_rnn.CellSpec(
+    return cell_steps.CellSpec(
         "gru", u, rng.normal(size=(d, 3 * u)), rng.normal(size=(u, 3 * u)), rng.normal(size=(2, 3 * u))
     )
 
 
-def _trace(cell: str = "gru") -> numpy_rnn.Trace:
+def _trace(cell: str = "gru") -> cell_steps.Trace:
     spec = _gru_spec()
     if cell == "lstm":
         rng = np.random.default_rng(1)
-        spec = numpy_rnn.CellSpec("lstm", 3, rng.normal(size=(2, 12)), rng.normal(size=(3, 12)), np.zeros(12))
+        spec = cell_steps.CellSpec(
+            "lstm", 3, rng.normal(size=(2, 12)), rng.normal(size=(3, 12)), np.zeros(12)
+        )
     X = np.random.default_rng(2).normal(size=(2, 5, 2))
     mask = np.array([[True] * 5, [True, True, True, False, False]])
-    return numpy_rnn.forward(spec, X, mask)
+    return cell_steps.forward(spec, X, mask)
 
 
 def test_weight_heatmaps_one_panel_per_array_and_gate():
@@ -62,7 +65,7 @@ def test_gates_heatmaps_lstm_has_four_gates_and_cell_state():
 
 
 def test_step_detail_bars():
-    details = numpy_rnn.step_details(_trace(), 4, sample=1)
+    details = cell_steps.step_details(_trace(), 4, sample=1)
     fig = plots_inside.step_detail_bars(details)
     assert len(fig.data) == 2 + 3 + 1  # x_t, h_{t-1}, z, r, h̃, h_t
     assert "masked" in fig.layout.title.text
@@ -102,7 +105,7 @@ def test_race_and_padding_figures():
         ],
         "states": {"with_mask": np.zeros((6, 2)), "without_mask": np.ones((6, 2))},
     }
-    assert len(plots_inside.padding_metrics(lab).data[0].x) == 2
-    assert len(plots_inside.padding_predictions(lab).data) == 3
-    states = plots_inside.padding_states(lab)
+    assert len(plots_padding.padding_metrics(lab).data[0].x) == 2
+    assert len(plots_padding.padding_predictions(lab).data) == 3
+    states = plots_padding.padding_states(lab)
     assert len([t for t in states.data if isinstance(t, go.Heatmap)]) == 2

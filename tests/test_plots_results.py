@@ -6,11 +6,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from rnnlab.plots import results as plots_results
-from tests.framed_stub import make_framed
+from tests.tiny_datasets import framed_task
 
 
 def test_confusion_counts_and_heatmap():
-    framed = make_framed("classify")
+    framed = framed_task("classify")
     y = framed.test.y  # 0, 1, 2, 0 …
     proba = np.eye(3)[np.zeros_like(y)]  # always class 0
     fig = plots_results.confusion_heatmap(framed, proba)
@@ -21,7 +21,7 @@ def test_confusion_counts_and_heatmap():
 
 
 def test_probability_histograms_split_by_true_class():
-    framed = make_framed("classify")
+    framed = framed_task("classify")
     proba = np.full((len(framed.test.y), 3), 1 / 3)
     fig = plots_results.probability_histograms(framed, proba)
     assert len(fig.data) == 6  # 3 classes × (true class, others)
@@ -30,17 +30,18 @@ def test_probability_histograms_split_by_true_class():
 
 
 def test_forecast_figure_places_points_on_the_series_steps():
-    framed = make_framed("forecast")  # y (n, 3), test.index 40…, offsets () → 1..3
+    framed = framed_task("forecast")  # y (n, 3), offsets () → 1..3
     pred = np.arange(len(framed.test.y) * 3, dtype=float).reshape(-1, 3)
     fig = plots_results.forecast_figure(framed, pred, k=2)
     series, first_window = fig.data[0], fig.data[1]
     assert series.name.endswith("(real)")
-    assert list(first_window.x) == [40, 41, 42]
+    first = int(framed.test.index[0])  # the first target step of the first test window
+    assert list(first_window.x) == [first, first + 1, first + 2]
     assert list(first_window.y) == [0.0, 1.0, 2.0]
 
 
 def test_tag_figure_draws_only_real_steps():
-    framed = make_framed("tag", ragged=True)
+    framed = framed_task("tag", ragged=True)
     pred = np.zeros_like(framed.test.y)
     fig = plots_results.tag_figure(framed, pred, k=2)
     lengths = framed.test.lengths[plots_results.sample_indices(len(framed.test.y), 2)]
@@ -48,7 +49,7 @@ def test_tag_figure_draws_only_real_steps():
 
 
 def test_residuals_and_regression():
-    framed = make_framed("regress")
+    framed = framed_task("regress")
     pred = framed.test.y + 1.5
     hist = plots_results.residual_histogram(framed, pred)
     np.testing.assert_allclose(hist.data[0].x, 1.5, rtol=1e-5)
@@ -58,7 +59,7 @@ def test_residuals_and_regression():
 
 def test_result_figures_per_task_are_plotly():
     for kind in ("classify", "regress", "forecast", "tag"):
-        framed = make_framed(kind)
+        framed = framed_task(kind)
         n = len(framed.test.y)
         pred = np.full((n, 3), 1 / 3) if kind == "classify" else np.zeros_like(framed.test.y, dtype=float)
         figures = plots_results.result_figures(framed, pred)

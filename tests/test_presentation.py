@@ -8,25 +8,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnnlab.task.types import PaddingConfig, TaskConfig
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import session
+from tests.fakes import FakeJobManager, install
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class NoWorkers:
-    """Stands in for the job manager so that the Model page does not start worker processes."""
-
-    def devices(self) -> list[dict]:
-        return []
-
-    def status(self, job_id):
-        raise ValueError(job_id)
-
-
 def _bundled(key: str) -> dict:
     return {
-        ui_state.DATASET_CHOICE: {"source": "bundled", "name": key, "title": key},
-        ui_state.READ_OPTIONS: {},
+        session.DATASET_CHOICE: {"source": "bundled", "name": key, "title": key},
+        session.READ_OPTIONS: {},
     }
 
 
@@ -60,7 +51,7 @@ def _keys(at: AppTest) -> set[str]:
 
 
 def _page(name: str, state: dict, present: bool, monkeypatch) -> AppTest:
-    monkeypatch.setattr(ui_state, "job_manager", NoWorkers)
+    install(monkeypatch, FakeJobManager(devices=[]))  # the Model page starts no worker processes
     at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)
     for key, value in state.items():
         at.session_state[key] = value
@@ -94,8 +85,8 @@ def test_the_advanced_section_is_one_labelled_expander():
 def test_presenting_keeps_the_stored_advanced_settings(monkeypatch):
     """Hiding a control must not reset it: a lesson's seed and pad value still reach the framed task."""
     stored = TaskConfig("classify", seed=7, padding=PaddingConfig(truncating="pre", value=-5.0, mask=False))
-    state = {**_bundled("japanese_vowels"), ui_state.TASK_CONFIG: stored}
+    state = {**_bundled("japanese_vowels"), session.TASK_CONFIG: stored}
     at = _page("task_page", state, True, monkeypatch)
-    kept = at.session_state[ui_state.TASK_CONFIG]
+    kept = at.session_state[session.TASK_CONFIG]
     assert kept.seed == 7 and kept.padding.truncating == "pre" and kept.padding.value == -5.0
     assert kept.padding.mask is False

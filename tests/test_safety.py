@@ -128,7 +128,7 @@ def test_model_files_are_named_by_generated_run_ids_only():
 
 
 def test_pages_never_open_files_or_build_paths():
-    """Pages only hand bytes to rnnlab (uploads stay in session memory, ``ui_state.UPLOAD_BYTES``)."""
+    """Pages only hand bytes to rnnlab (uploads stay in session memory, ``session.UPLOAD_BYTES``)."""
     for path in (ROOT / "pages").glob("*.py"):
         text = path.read_text()
         for needle in ("open(", "Path(", "write_bytes", "write_text", "os.path", "tempfile"):

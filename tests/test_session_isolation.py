@@ -2,8 +2,8 @@
 
 Both sessions run the real ``app.py`` (navigation, sidebar, Task, Train and Compare pages) in one
 process, as two students on one server would; they share every ``st.cache_*`` object. The job queue
-is a small in-process double of :class:`rnnlab.jobs.manager.JobManager` (FIFO, queue positions, the run
-store's ``start_run``), so no worker process or TensorFlow is needed.
+is the tests' fake job manager (FIFO, queue positions, the run store's ``start_run`` on submit), so no
+worker process or TensorFlow is needed.
 """
 
 from __future__ import annotations
@@ -15,48 +15,14 @@ from streamlit.testing.v1 import AppTest
 
 from rnnlab.core import settings
 from rnnlab.data import catalog
-from rnnlab.jobs.manager import _run_info
-from rnnlab.jobs.types import JobStatus
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs.store import RunStore
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import resources, session
+from tests.fakes import FakeJobManager, install
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-class QueueDouble:
-    """What the pages use of the job manager: a FIFO queue that never runs anything."""
-
-    def __init__(self):
-        self.specs: dict[str, object] = {}
-        self.queue: list[str] = []
-        self.store = RunStore(settings.data_dir())
-
-    def submit(self, spec) -> str:
-        job_id = f"job{len(self.specs)}"
-        self.specs[job_id] = spec
-        self.queue.append(job_id)
-        self.store.start_run(spec.run_id, _run_info(spec))  # as the real manager's recorder does
-        return job_id
-
-    def status(self, job_id: str) -> JobStatus:
-        if job_id not in self.specs:
-            raise ValueError(f"No training job with this id. Received: job_id={job_id!r}")
-        spec = self.specs[job_id]
-        return JobStatus(job_id, spec.run_id, spec.session_id, queue_position=self.queue.index(job_id) + 1)
-
-    def jobs(self, session_id=None) -> list[JobStatus]:
-        return [self.status(j) for j, s in self.specs.items() if session_id in (None, s.session_id)]
-
-    def devices(self) -> list[dict]:
-        return [{"name": "/CPU:0", "kind": "CPU", "description": "test double"}]
-
-    def cancel(self, job_id: str) -> bool:
-        return False
-
-    stop = cancel
 
 
 SESSIONS = {
@@ -77,11 +43,9 @@ SESSIONS = {
 
 @pytest.fixture
 def queue(monkeypatch):
-    double = QueueDouble()
-    monkeypatch.setattr(ui_state, "job_manager", lambda: double)
-    monkeypatch.setattr(ui_state, "started_job_manager", lambda: double)
+    double = install(monkeypatch, FakeJobManager(recorder=RunStore(settings.data_dir())), started=True)
     # AppTest gives every session the same id ("test session id"); a real server gives each browser its own
-    monkeypatch.setattr(ui_state, "session_id", lambda: "browser-" + ui_state.get(ui_state.WORKSPACE))
+    monkeypatch.setattr(resources, "session_id", lambda: "browser-" + session.workspace_id())
     return double
 
 
@@ -89,11 +53,11 @@ def _session(name: str) -> AppTest:
     cfg = SESSIONS[name]
     at = AppTest.from_file(APP, default_timeout=60)
     entry = catalog.get_entry(cfg["dataset"])
-    at.session_state[ui_state.DATASET_CHOICE] = {"source": "bundled", "name": entry.key, "title": entry.title}
-    at.session_state[ui_state.READ_OPTIONS] = {}
-    for key, value in ((ui_state.TASK_CONFIG, cfg["task"]), (ui_state.MODEL_CONFIG, cfg["model"])):
+    at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": entry.key, "title": entry.title}
+    at.session_state[session.READ_OPTIONS] = {}
+    for key, value in ((session.TASK_CONFIG, cfg["task"]), (session.MODEL_CONFIG, cfg["model"])):
         at.session_state[key] = value
-    at.session_state[ui_state.TRAIN_CONFIG] = cfg["train"]
+    at.session_state[session.TRAIN_CONFIG] = cfg["train"]
     at.run()
     assert not at.exception, at.exception
     return at
@@ -115,7 +79,7 @@ def _title(name: str) -> str:
 def test_two_sessions_keep_their_own_data_settings_jobs_and_runs(queue):
     sessions = {name: _session(name) for name in SESSIONS}
     a, b = sessions["a"], sessions["b"]
-    ws = {name: at.session_state[ui_state.WORKSPACE] for name, at in sessions.items()}
+    ws = {name: at.session_state[session.WORKSPACE] for name, at in sessions.items()}
     assert ws["a"] and ws["b"] and ws["a"] != ws["b"]
     assert a.query_params["ws"] in (ws["a"], [ws["a"]]) and b.query_params["ws"] in (ws["b"], [ws["b"]])
 
@@ -134,7 +98,7 @@ def test_two_sessions_keep_their_own_data_settings_jobs_and_runs(queue):
         at.button(key="train-start").click().run()
         assert not at.exception, at.exception
     job_a, job_b = queue.specs
-    assert a.session_state[ui_state.JOB_IDS] == [job_a] and b.session_state[ui_state.JOB_IDS] == [job_b]
+    assert a.session_state[session.JOB_IDS] == [job_a] and b.session_state[session.JOB_IDS] == [job_b]
     for name, job_id in (("a", job_a), ("b", job_b)):
         spec, cfg = queue.specs[job_id], SESSIONS[name]
         assert spec.dataset.name == cfg["dataset"] and spec.dataset_ref["name"] == cfg["dataset"]
@@ -164,27 +128,27 @@ def test_two_sessions_keep_their_own_data_settings_jobs_and_runs(queue):
 
     # and the settings of each session are still its own after all of this
     for name, at in sessions.items():
-        assert _core(at.session_state[ui_state.TASK_CONFIG]) == _core(SESSIONS[name]["task"])
-        assert at.session_state[ui_state.MODEL_CONFIG] == SESSIONS[name]["model"]
-        assert at.session_state[ui_state.TRAIN_CONFIG] == SESSIONS[name]["train"]
+        assert _core(at.session_state[session.TASK_CONFIG]) == _core(SESSIONS[name]["task"])
+        assert at.session_state[session.MODEL_CONFIG] == SESSIONS[name]["model"]
+        assert at.session_state[session.TRAIN_CONFIG] == SESSIONS[name]["train"]
 
 
 def _upload_page():
     import streamlit as st
 
-    from rnnlab.ui import state as ui_state
+    from rnnlab.ui import current, widgets
 
-    framed = ui_state.current_framed(ui_state.task_config())
+    framed = current.current_framed(current.task_config())
     st.text(f"series sum {float(framed.series.sum()):.1f}")
-    ui_state.shared_chart("probe", None, lambda: __import__("plotly.graph_objects").graph_objects.Figure())
+    widgets.shared_chart("probe", None, lambda: __import__("plotly.graph_objects").graph_objects.Figure())
 
 
 def _upload_session(values: list[int]) -> AppTest:
     csv = "value\n" + "\n".join(str(v) for v in values)
     at = AppTest.from_function(_upload_page, default_timeout=60)
-    at.session_state[ui_state.DATASET_CHOICE] = {"source": "upload", "name": "data.csv", "title": "data.csv"}
-    at.session_state[ui_state.UPLOAD_BYTES] = csv.encode()
-    at.session_state[ui_state.READ_OPTIONS] = {}
+    at.session_state[session.DATASET_CHOICE] = {"source": "upload", "name": "data.csv", "title": "data.csv"}
+    at.session_state[session.UPLOAD_BYTES] = csv.encode()
+    at.session_state[session.READ_OPTIONS] = {}
     return at.run()
 
 
@@ -202,11 +166,11 @@ def test_presentation_mode_never_changes_a_shared_figure():
         import plotly.graph_objects as go
         import streamlit as st
 
-        from rnnlab.ui import state as ui_state
+        from rnnlab.ui import widgets
 
         if st.session_state.get("present"):
             st.query_params["present"] = "1"
-        ui_state.shared_chart(
+        widgets.shared_chart(
             "probe-height", None, lambda: go.Figure(layout={"height": 300}), of_dataset=False
         )
 

@@ -22,7 +22,7 @@ def test_class_dataset_summary():
         label_kind="class",
         splits=np.array(["train", "test", "test"]),
     )
-    s = summary.summarize(ds)
+    s = summary.dataset_summary(ds)
     assert (s["n_sequences"], s["min_length"], s["median_length"], s["max_length"]) == (3, 3, 4.0, 5)
     assert s["classes"] == {"1": 2, "2": 1} and s["label"] == "label" and s["target_summary"] is None
     assert s["tensor_shape"] == [3, 5, 1]
@@ -33,7 +33,7 @@ def test_class_dataset_summary():
 
 def test_value_target_and_series_times():
     ds = read_csv(b"date,v\n2020-01-01,1\n2020-01-02,\n2020-01-03,3\n")
-    s = summary.summarize(ds)
+    s = summary.dataset_summary(ds)
     assert s["start"] == "2020-01-01" and s["end"] == "2020-01-03" and s["frequency"] == "daily"
     assert s["missing_filled"] == 1 and s["classes"] is None
     lines = summary.summary_lines(s)
@@ -42,7 +42,7 @@ def test_value_target_and_series_times():
 
 def test_step_target_summary():
     ds = read_csv(b"id,t,x,y\na,1,1,2\na,2,1,4\nb,1,1,6\nb,2,1,8\n")
-    s = summary.summarize(ds)
+    s = summary.dataset_summary(ds)
     assert (
         s["step_targets"] == "y" and s["target_summary"]["mean"] == 5.0 and s["target_summary"]["max"] == 8.0
     )

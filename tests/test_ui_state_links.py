@@ -1,4 +1,4 @@
-"""The store section of ui_state: config links applied once, lessons opened, the share URL."""
+"""rnnlab.ui.actions on links: config links applied once, lessons opened, the share URL."""
 
 from __future__ import annotations
 
@@ -8,23 +8,23 @@ from rnnlab.models.config import ModelConfig
 from rnnlab.runs import share_link
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
-from rnnlab.ui import state as ui_state
+from rnnlab.ui import session
 
 
 def _script():
     import streamlit as st
 
-    from rnnlab.ui import state as ui_state
+    from rnnlab.ui import actions
 
     try:
-        applied = ui_state.apply_link()
+        applied = actions.apply_link()
     except ValueError as err:
         st.error(str(err))
         applied = False
     st.text(f"applied={applied}")
-    st.text(ui_state.share_url())
+    st.text(actions.share_url())
     if st.button("lesson", key="lesson"):
-        ui_state.open_lesson("race_sunspots")
+        actions.open_lesson("race_sunspots")
 
 
 def test_a_link_restores_every_setting_once_and_leaves_the_url():
@@ -36,14 +36,14 @@ def test_a_link_restores_every_setting_once_and_leaves_the_url():
     at.query_params["ws"] = "abcdef123456"
     at.run()
     assert not at.exception and at.text[0].value == "applied=True"
-    assert at.session_state[ui_state.DATASET_CHOICE]["name"] == "sunspots"
-    assert at.session_state[ui_state.TASK_CONFIG] == task
-    assert at.session_state[ui_state.MODEL_CONFIG] == model
-    assert at.session_state[ui_state.TRAIN_CONFIG] == train
+    assert at.session_state[session.DATASET_CHOICE]["name"] == "sunspots"
+    assert at.session_state[session.TASK_CONFIG] == task
+    assert at.session_state[session.MODEL_CONFIG] == model
+    assert at.session_state[session.TRAIN_CONFIG] == train
     assert set(at.query_params) == {"ws"}  # config params removed, workspace kept
-    at.session_state[ui_state.MODEL_CONFIG] = ModelConfig(cell="gru")
+    at.session_state[session.MODEL_CONFIG] = ModelConfig(cell="gru")
     at.run()  # a rerun does not overwrite the user's later change
-    assert at.text[0].value == "applied=False" and at.session_state[ui_state.MODEL_CONFIG].cell == "gru"
+    assert at.text[0].value == "applied=False" and at.session_state[session.MODEL_CONFIG].cell == "gru"
     url = at.text[1].value
     assert "ds=sunspots" in url and "model=" in url and "task=" in url
 
@@ -58,6 +58,6 @@ def test_a_broken_link_shows_a_message():
 def test_open_lesson_sets_dataset_and_configs():
     at = AppTest.from_function(_script).run()
     at.button(key="lesson").click().run()
-    assert at.session_state[ui_state.DATASET_CHOICE]["name"] == "sunspots"
-    assert at.session_state[ui_state.MODEL_CONFIG].units == (16,)
-    assert at.session_state[ui_state.TASK_CONFIG].window == 24
+    assert at.session_state[session.DATASET_CHOICE]["name"] == "sunspots"
+    assert at.session_state[session.MODEL_CONFIG].units == (16,)
+    assert at.session_state[session.TASK_CONFIG].window == 24

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnlab.data.dataset import SequenceDataset
+from rnnlab.task.splits import NAMES
 from rnnlab.task.types import FramedData, SplitArrays, TaskConfig
 
 
@@ -22,23 +23,12 @@ def tiny_framed(kind: str = "regress", n: int = 12, steps: int = 5, seed: int = 
     rng = np.random.default_rng(seed)
     splits = [_split(rng, size, steps, kind) for size in (n, max(2, n // 2), max(2, n // 2))]
     regress = kind != "classify"
-    return FramedData(
-        config=TaskConfig(kind, scale=False),
-        train=splits[0],
-        val=splits[1],
-        test=splits[2],
-        feature_names=["a", "b"],
-        target_names=["y"],
+    return FramedData.from_splits(
+        TaskConfig(kind, scale=False),
+        dict(zip(NAMES, splits)),
+        ["a", "b"],
+        ["y"],
         class_names=None if regress else ["neg", "pos"],
-        pad_value=None,
-        model_pad_value=None,
-        mask=False,
-        padded_share=0.0,
-        x_mean=None,
-        x_std=None,
-        y_mean=None,
-        y_std=None,
-        series=None,
     )
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rnnlab.cli import main
+from rnnlab.cli.common import print_json
 from rnnlab.data import catalog, reader, summary
 
 
 def _datasets(args: argparse.Namespace) -> int:
     entries = catalog.list_datasets()
     if args.json:
-        main.print_json(
+        print_json(
             [
                 {
                     "key": e.key,
@@ -57,9 +57,9 @@ def _describe(args: argparse.Namespace) -> int:
         time_column=args.time_column,
         label_column=args.label_column,
     )
-    result = summary.summarize(dataset)
+    result = summary.dataset_summary(dataset)
     if args.json:
-        main.print_json(result)
+        print_json(result)
     else:
         print(f"{result['name']}")
         for line in summary.summary_lines(result):

@@ -1,41 +1,21 @@
 """``python -m rnnlab``: what the pages do, headless, for scripts and lesson preparation.
 
-Each area of the package registers its sub-commands from its own ``cli_*``
-module. Bad input (``ValueError``, which includes ``DataError``) prints its
+Each area of the package registers its sub-commands from its own module in
+:mod:`rnnlab.cli`. Bad input (``ValueError``, which includes ``DataError``) prints its
 message on stderr and exits with status 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+
+from rnnlab.cli import data, model, runs, task, train
 
 # Modules that add sub-commands: each defines ``register(subparsers)``, and every
 # parser it adds sets ``func=callable(args) -> int``.
-COMMAND_MODULES = [
-    "rnnlab.cli.data",
-    "rnnlab.cli.model",
-    "rnnlab.cli.runs",
-    "rnnlab.cli.task",
-    "rnnlab.cli.train",
-]
-
-
-def print_json(obj: Any) -> None:
-    """Print one JSON object on stdout (NumPy scalars and arrays become plain JSON)."""
-
-    def default(value: Any) -> Any:
-        if hasattr(value, "tolist"):
-            return value.tolist()
-        if hasattr(value, "item"):
-            return value.item()
-        return str(value)
-
-    print(json.dumps(obj, default=default, indent=2))
+COMMAND_MODULES = [data, model, runs, task, train]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,8 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="rnnlab headless: list datasets, describe CSVs, baselines, parameter counts, training.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
     return parser
 
 

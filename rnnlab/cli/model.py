@@ -5,25 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from rnnlab.cli.common import int_list_type, print_json
 from rnnlab.models import params
 from rnnlab.models.config import ModelConfig
 
 
-def _units(text: str) -> tuple[int, ...]:
-    try:
-        units = tuple(int(part) for part in text.split(",") if part.strip())
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(
-            f"`--units` must be integers separated by commas. Received: {text!r}"
-        ) from err
-    if not units:
-        raise argparse.ArgumentTypeError(f"`--units` must name at least one layer. Received: {text!r}")
-    return units
-
-
 def keras_count(config: ModelConfig, n_features: int, n_outputs: int | None = None) -> int:
     """Build the recurrent stack (and an output ``Dense``) in Keras and return ``count_params()``."""
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
     from keras import layers
 
     x = inputs = keras.Input(shape=(None, n_features))
@@ -40,8 +29,6 @@ def keras_count(config: ModelConfig, n_features: int, n_outputs: int | None = No
 
 
 def run_params(args: argparse.Namespace) -> int:
-    from rnnlab.cli.main import print_json
-
     if args.cell == "dense":
         raise ValueError("`--cell` must be a recurrent cell (simple_rnn, lstm, gru). Received: cell='dense'")
     if args.features < 1:
@@ -77,7 +64,12 @@ def register(subparsers) -> None:
         "×2 when bidirectional. The total is Keras's count_params(), checked against the formulas.",
     )
     parser.add_argument("--cell", required=True, choices=["simple_rnn", "lstm", "gru"])
-    parser.add_argument("--units", required=True, type=_units, help="units per layer, e.g. 10,5 (stacked)")
+    parser.add_argument(
+        "--units",
+        required=True,
+        type=int_list_type("--units", allow_empty=False, example="10,5"),
+        help="units per layer, e.g. 10,5 (stacked)",
+    )
     parser.add_argument("--features", required=True, type=int, help="input features per step d")
     parser.add_argument("--bidirectional", action="store_true")
     parser.add_argument("--outputs", type=int, default=0, help="add an output Dense with this many units")

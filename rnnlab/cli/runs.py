@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from rnnlab.cli import main
+from rnnlab.cli.common import print_json
+from rnnlab.runs import export
 from rnnlab.runs.compare import table_rows
 from rnnlab.runs.store import RunStore, check_id
 
@@ -25,7 +26,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     store = RunStore()
     runs = store.list_runs(args.workspace, limit=args.limit)
     if args.json:
-        main.print_json({"runs": runs})
+        print_json({"runs": runs})
         return 0
     if not runs:
         print("no runs" + (f" in workspace {args.workspace}" if args.workspace else ""))
@@ -39,20 +40,16 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from rnnlab.runs import export
-
     path = export.export_run(RunStore(), check_id(args.run_id, "run"), args.output)
     print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from rnnlab.runs import export
-
     workspace = check_id(args.workspace, "workspace")
     run_id = export.import_run(RunStore(), Path(args.file), workspace)
     if args.json:
-        main.print_json({"run_id": run_id, "workspace": workspace})
+        print_json({"run_id": run_id, "workspace": workspace})
     else:
         print(run_id)
     return 0

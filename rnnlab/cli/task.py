@@ -8,38 +8,28 @@ Example (the reference figure of SOURCES.md, test = the last 20 % of windows)::
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 from typing import Any
 
-from rnnlab.task.types import SPLIT_MODES, TaskConfig
+from rnnlab.cli.common import int_list_type, print_json
+from rnnlab.core.values import to_json_value
+from rnnlab.data import catalog, reader
+from rnnlab.data.dataset import SequenceDataset
+from rnnlab.evaluation import scoreboard
+from rnnlab.task import framing
+from rnnlab.task.types import KINDS, SPLIT_MODES, TaskConfig
 
 
-def load(data: str):
-    """A bundled dataset key, or a CSV path read with the reader's detection."""
-    from rnnlab.data import catalog
-
+def load(data: str) -> tuple[SequenceDataset, str | None]:
+    """A bundled dataset key, or a CSV path read with the reader's detection; with the suggested label."""
     if not Path(data).exists() and data in {e.key for e in catalog.list_datasets()}:
         return catalog.load_dataset(data), catalog.get_entry(data).label
-    from rnnlab.data import reader
-
     return reader.read_csv(Path(data), name=Path(data).name), None
-
-
-def _offsets(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(v) for v in text.split(",") if v.strip())
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(
-            f"--offsets must be integers separated by commas, e.g. 1,7,14: {err}"
-        ) from err
 
 
 def task_config(args: argparse.Namespace, dataset, suggested_target: str | None) -> TaskConfig:
     """The :class:`TaskConfig` the options describe, starting from the data's default task."""
-    from rnnlab.task.framing import default_task
-
-    base = default_task(dataset, suggested_target)
+    base = framing.default_task(dataset, suggested_target)
     kind = args.task or base.kind
     if kind != base.kind:
         base = TaskConfig(kind)
@@ -59,18 +49,19 @@ def task_config(args: argparse.Namespace, dataset, suggested_target: str | None)
 
 def summary(framed, board: list[dict]) -> dict[str, Any]:
     """The ``--json`` object: task, shapes, split sizes (and test target span for a series), baselines."""
-    from rnnlab.evaluation.scoreboard import best
-
     n = sum(framed.sizes().values())
     split: dict[str, Any] = dict(framed.sizes())
     if framed.config.kind == "forecast" and len(framed.test):
         split["first_test_target"] = int(framed.test.index.min())
         split["last_test_target"] = int(framed.test.index.max() + max(framed.offsets) - min(framed.offsets))
-
-    def clean(metrics: dict) -> dict:
-        return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in metrics.items()}
-
-    rows = [{**row, "val": clean(row["val"]), "test": clean(row["test"])} for row in board]
+    rows = [
+        {
+            **row,
+            "val": to_json_value(row["val"], nan_to_none=True),
+            "test": to_json_value(row["test"], nan_to_none=True),
+        }
+        for row in board
+    ]
     return {
         "task": framed.config.kind,
         "config": framed.config.to_dict(),
@@ -78,23 +69,19 @@ def summary(framed, board: list[dict]) -> dict[str, Any]:
         "y_shape": [n, *framed.y_shape],
         "split": split,
         "baselines": rows,
-        "best": best(board, framed.main_metric)["name"] if board else None,
+        "best": scoreboard.best(board, framed.main_metric)["name"] if board else None,
         "notes": framed.notes,
     }
 
 
 def run(args: argparse.Namespace) -> int:
-    from rnnlab.cli import main
-    from rnnlab.evaluation import scoreboard
-    from rnnlab.task import framing
-
     dataset, suggested = load(args.data)
     framed = framing.frame(dataset, task_config(args, dataset, suggested))
     board = scoreboard.scoreboard(framed)
     out = summary(framed, board)
     out["notes"] = framed.notes + scoreboard.candidates(framed)[1]
     if args.json:
-        main.print_json(out)
+        print_json(out)
         return 0
     x_line, y_line = framing.shape_text(framed)
     print(x_line)
@@ -114,18 +101,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers) -> None:
-    p = subparsers.add_parser("baselines", help="frame a task and print the naive baselines' scoreboard")
-    p.add_argument("data", help="bundled dataset key (e.g. sunspots) or a CSV path")
+def add_task_options(p: argparse.ArgumentParser, seed_flag: str = "--seed") -> None:
+    """The options that describe a task (kind, window, columns, split), shared by ``baselines`` and ``train``.
+
+    Args:
+        p: The sub-command's parser.
+        seed_flag: The option that sets the split's seed (``train`` has its own ``--seed`` for training).
+    """
     p.add_argument(
         "--task",
-        choices=["classify", "regress", "forecast", "tag"],
+        choices=KINDS,
         help="default: what the data allows first",
     )
     p.add_argument("--window", type=int, help="forecast: input steps W")
     p.add_argument("--horizon", type=int, help="forecast: predict the next H steps")
     p.add_argument(
-        "--offsets", type=_offsets, help="forecast: chosen future offsets, e.g. 1,7,14 (instead of --horizon)"
+        "--offsets",
+        type=int_list_type("--offsets", example="1,7,14"),
+        help="forecast: chosen future offsets, e.g. 1,7,14 (instead of --horizon)",
     )
     p.add_argument("--stride", type=int, help="forecast: steps between window starts")
     p.add_argument("--input", nargs="+", metavar="COL", help="input columns (default: all)")
@@ -139,7 +132,13 @@ def register(subparsers) -> None:
     p.add_argument(
         "--test-share", type=float, help="share for test (default 0.15; 0.2 with --val-share 0 = SOURCES.md)"
     )
-    p.add_argument("--seed", type=int, help="seed of random / stratified splits")
+    p.add_argument(seed_flag, type=int, help="seed of random / stratified splits")
     p.add_argument("--season-length", type=int, help="season for seasonal naive (default from the frequency)")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("baselines", help="frame a task and print the naive baselines' scoreboard")
+    p.add_argument("data", help="bundled dataset key (e.g. sunspots) or a CSV path")
+    add_task_options(p)
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=run)

@@ -13,33 +13,19 @@ Example::
 from __future__ import annotations
 
 import argparse
-import math
+import hashlib
 import sys
-from typing import Any
+from pathlib import Path
 
-from rnnlab.models.config import CELLS
-from rnnlab.task.types import SPLIT_MODES
+from rnnlab.cli import task
+from rnnlab.cli.common import int_list_type, print_json
+from rnnlab.core.values import to_json_value
+from rnnlab.evaluation import scoreboard
+from rnnlab.models.config import CELLS, ModelConfig
+from rnnlab.runs.recorder import RunRecorder
+from rnnlab.task import framing
+from rnnlab.training import fit
 from rnnlab.training.config import OPTIMIZERS
-
-
-def _units(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(v) for v in text.split(",") if v.strip())
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(
-            f"--units must be integers separated by commas, e.g. 16,8: {err}"
-        ) from err
-
-
-def _clean(value: Any) -> Any:
-    """NaN → None so the JSON is valid."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def epoch_line(event: dict) -> str:
@@ -55,9 +41,6 @@ def dataset_ref(data: str) -> dict:
         >>> dataset_ref("ecg200")
         {'source': 'bundled', 'name': 'ecg200', 'read_options': {}}
     """
-    import hashlib
-    from pathlib import Path
-
     path = Path(data)
     if path.is_file():
         return {
@@ -69,11 +52,6 @@ def dataset_ref(data: str) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rnnlab.cli import main, task
-    from rnnlab.models.config import ModelConfig
-    from rnnlab.task import framing
-    from rnnlab.training import fit
-
     dataset, suggested = task.load(args.data)
     task_args = argparse.Namespace(**{**vars(args), "seed": args.split_seed})
     framed = framing.frame(dataset, task.task_config(task_args, dataset, suggested))
@@ -95,8 +73,6 @@ def run(args: argparse.Namespace) -> int:
 
     recorder = None
     if args.save or args.workspace:  # a workspace implies --save
-        from rnnlab.runs.recorder import RunRecorder
-
         recorder = RunRecorder(
             workspace=args.workspace, dataset_ref=dataset_ref(args.data), on_event=on_event
         )
@@ -113,8 +89,6 @@ def run(args: argparse.Namespace) -> int:
     evaluation = result.evaluation or {}
     board = evaluation.get("scoreboard")
     if board is None:
-        from rnnlab.evaluation import scoreboard
-
         board = scoreboard.scoreboard(framed)
     out = {
         "run_id": run_id,
@@ -136,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         },
     }
     if args.json:
-        main.print_json(_clean(out))
+        print_json(to_json_value(out, nan_to_none=True))
     else:
         print(f"{result.message} ({out['params']} weights, {out['seconds']:.1f} s)")
         if run_id:
@@ -151,29 +125,21 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     p = subparsers.add_parser("train", help="train a model headless (in this process) and judge it")
     p.add_argument("data", help="bundled dataset key (e.g. ecg200) or a CSV path")
-    p.add_argument(
-        "--task", choices=["classify", "regress", "forecast", "tag"], help="default: the data's first"
-    )
-    p.add_argument("--window", type=int, help="forecast: input steps W")
-    p.add_argument("--horizon", type=int, help="forecast: predict the next H steps")
-    p.add_argument("--offsets", type=_units, help="forecast: chosen future offsets, e.g. 1,7,14")
-    p.add_argument("--stride", type=int, help="forecast: steps between window starts")
-    p.add_argument("--input", nargs="+", metavar="COL", help="input columns (default: all)")
-    p.add_argument("--target", nargs="+", metavar="COL", help="forecast target columns (default: the first)")
-    p.add_argument(
-        "--split-mode", choices=SPLIT_MODES, help="auto: temporal for series, archive or stratified"
-    )
-    p.add_argument("--val-share", type=float, help="share for validation (default 0.15)")
-    p.add_argument("--test-share", type=float, help="share for test (default 0.15)")
-    p.add_argument("--split-seed", type=int, help="seed of random / stratified splits")
-    p.add_argument("--season-length", type=int, help="season for seasonal naive")
+    task.add_task_options(p, seed_flag="--split-seed")
     p.add_argument("--cell", choices=CELLS, default="gru")
     p.add_argument(
-        "--units", type=_units, default=(32,), help="units per recurrent layer, e.g. 16,8 (stacked)"
+        "--units",
+        type=int_list_type("--units"),
+        default=(32,),
+        help="units per recurrent layer, e.g. 16,8 (stacked)",
     )
     p.add_argument("--bidirectional", action="store_true")
     p.add_argument("--dropout", type=float, default=0.0)
-    p.add_argument("--head-units", type=_units, help="Dense layers before the output, e.g. 16")
+    p.add_argument(
+        "--head-units",
+        type=int_list_type("--head-units", example="16"),
+        help="Dense layers before the output, e.g. 16",
+    )
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="rmsprop")
     p.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 0.001)")
     p.add_argument("--batch-size", type=int, default=32)

@@ -31,6 +31,19 @@ def max_queued_per_session() -> int:
     return max(1, int(os.environ.get("RNNLAB_MAX_QUEUED", "4")))
 
 
+def max_waiting_jobs() -> int:
+    """Jobs waiting at most, all sessions together: ``$RNNLAB_MAX_WAITING_JOBS`` (default 64)."""
+    return max(1, int(os.environ.get("RNNLAB_MAX_WAITING_JOBS", "64")))
+
+
+def jobs_per_worker() -> int:
+    """Jobs a training worker runs before a fresh process replaces it: ``$RNNLAB_JOBS_PER_WORKER`` (default 6).
+
+    Each job leaves ~15 MB behind in TensorFlow's process; replacing the worker returns it.
+    """
+    return max(1, int(os.environ.get("RNNLAB_JOBS_PER_WORKER", "6")))
+
+
 def worker_nice() -> int:
     """How much lower the training workers' CPU priority is than the server's: ``$RNNLAB_WORKER_NICE``.
 

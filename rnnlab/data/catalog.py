@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rnnlab.core import settings
+from rnnlab.data import reader
 from rnnlab.data.dataset import LAYOUTS, DataError, SequenceDataset
 
 CATALOG_FILE = "catalog.json"
@@ -141,8 +142,6 @@ def load_dataset(key: str, **overrides: Any) -> SequenceDataset:
     Raises:
         DataError: unknown key, or options the file cannot satisfy.
     """
-    from rnnlab.data import reader
-
     entry = get_entry(key)
     options = entry.reader_options()
     options.update({k: v for k, v in overrides.items() if v is not None})

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from rnnlab.data.dataset import LAYOUTS, DataError
+from rnnlab.data.timeparse import parse_times
 
 ID_NAMES = re.compile(
     r"^(id|ids|sequence|sequence_id|seq|seq_id|series|series_id|sample_id|subject|subject_id|unique_id|"
@@ -110,8 +111,6 @@ def _looks_like_dates(values: pd.Series) -> bool:
     head = values.dropna().astype(str).head(20)
     if head.empty or head.str.len().max() > 40 or not head.str.contains(r"\d", regex=True).all():
         return False
-    from rnnlab.data.timeparse import parse_times
-
     try:
         parse_times(head)
     except DataError:

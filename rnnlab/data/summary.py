@@ -38,7 +38,7 @@ def _stamp(value) -> str:
     return f"{float(value):g}"
 
 
-def summarize(dataset: SequenceDataset) -> dict[str, Any]:
+def dataset_summary(dataset: SequenceDataset) -> dict[str, Any]:
     """Everything the Data page summary shows, JSON-ready.
 
     Returns:

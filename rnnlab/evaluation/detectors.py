@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from rnnlab.core.metric_registry import is_better
+
 Finding = dict[str, str]
 
 
@@ -137,9 +139,7 @@ def not_beating_baseline(
     """The model is no better than the best naive baseline (accuracy: higher is better; else lower)."""
     if model_value is None or baseline_value is None:
         return None
-    higher_better = metric in {"accuracy", "balanced_accuracy", "macro_f1", "r2"}
-    beats = model_value > baseline_value if higher_better else model_value < baseline_value
-    if beats:
+    if is_better(metric, model_value, baseline_value):
         return None
     return _finding(
         "not_beating_baseline",

@@ -13,19 +13,9 @@ from typing import Any
 
 import numpy as np
 
-LOWER_IS_BETTER = ("mae", "rmse", "mase", "mse")
-HIGHER_IS_BETTER = ("accuracy", "balanced_accuracy", "macro_f1", "r2")
-LABELS = {"mae": "MAE", "rmse": "RMSE", "mase": "MASE", "mse": "MSE", "accuracy": "accuracy", "r2": "R²"}
-
-
-def _error(metric: str, value: float) -> float:
-    if metric in LOWER_IS_BETTER:
-        return float(value)
-    if metric in HIGHER_IS_BETTER:
-        return 1.0 - float(value)
-    raise ValueError(
-        f"`main_metric` must be one of {LOWER_IS_BETTER + HIGHER_IS_BETTER}. Received: main_metric={metric!r}"
-    )
+from rnnlab.core.metric_registry import error_of, format_metric, higher_is_better, metric_info, metric_label
+from rnnlab.evaluation import metrics
+from rnnlab.evaluation import scoreboard as baselines
 
 
 def skill_score(main_metric: str, model_value: float, baseline_value: float) -> float:
@@ -37,7 +27,8 @@ def skill_score(main_metric: str, model_value: float, baseline_value: float) -> 
         >>> round(skill_score("accuracy", 0.9, 0.8), 2)  # error 0.1 against 0.2
         0.5
     """
-    model_error, base_error = _error(main_metric, model_value), _error(main_metric, baseline_value)
+    metric_info(main_metric, what="main_metric")
+    model_error, base_error = error_of(main_metric, model_value), error_of(main_metric, baseline_value)
     if base_error <= 0.0:
         return 0.0 if model_error <= 0.0 else -1.0
     return 1.0 - model_error / base_error
@@ -63,18 +54,20 @@ def verdict(main_metric: str, model_value: float, best_baseline: dict) -> tuple[
     name = best_baseline["name"]
     base_value = float(best_baseline["test"][main_metric])
     skill = skill_score(main_metric, model_value, base_value)
-    label = LABELS.get(main_metric, main_metric)
+    label = metric_label(main_metric)
     if not math.isfinite(float(model_value)):
         return -1.0, f"does not beat the {name} baseline: the model's {label} is {model_value}"
     if skill > 0.0:
         pct = f"{skill * 100:.0f}" if skill >= 0.01 else f"{skill * 100:.1f}"
-        if main_metric in HIGHER_IS_BETTER:
+        if higher_is_better(main_metric):
             return skill, (
                 f"beats {name}, the best baseline, by {pct} % fewer errors "
-                f"({label} {model_value:.3g} against {base_value:.3g})"
+                f"({label} {format_metric(main_metric, model_value)} against "
+                f"{format_metric(main_metric, base_value)})"
             )
         return skill, f"beats {name}, the best baseline, by {pct} % in {label}"
-    return skill, f"does not beat the {name} baseline ({label} {model_value:.3g} against {base_value:.3g})"
+    model_text, base_text = format_metric(main_metric, model_value), format_metric(main_metric, base_value)
+    return skill, f"does not beat the {name} baseline ({label} {model_text} against {base_text})"
 
 
 def predict(model, framed, split: str = "test", batch_size: int = 256) -> np.ndarray:
@@ -92,14 +85,10 @@ def predict(model, framed, split: str = "test", batch_size: int = 256) -> np.nda
 
 
 def _task_metrics(framed, y_true, y_pred) -> dict[str, float]:
-    from rnnlab.evaluation import metrics
-
     return {k: float(v) for k, v in metrics.task_metrics(framed, y_true, y_pred).items()}
 
 
 def _scoreboard(framed) -> tuple[list[dict], dict]:
-    from rnnlab.evaluation import scoreboard as baselines
-
     board = baselines.scoreboard(framed)
     return board, baselines.best(board, metric=framed.main_metric)
 
@@ -125,8 +114,6 @@ def evaluate(
         scoreboard, best = _scoreboard(framed)
         best_baseline = best_baseline or best
     elif best_baseline is None:
-        from rnnlab.evaluation import scoreboard as baselines
-
         best_baseline = baselines.best(scoreboard, metric=framed.main_metric)
     skill, text = verdict(framed.main_metric, test[framed.main_metric], best_baseline)
     return {
@@ -160,3 +147,13 @@ def comparison_rows(evaluation: dict) -> list[dict[str, Any]]:
     for row in evaluation.get("scoreboard") or []:
         rows.append({"model": row["name"], **row["test"], "best on val": "✓" if row["name"] == best else ""})
     return rows
+
+
+def result_main_metric(result: dict) -> str:
+    """The metric a finished run is judged by: the one it names, else accuracy when it has it, else MAE.
+
+    Example:
+        >>> result_main_metric({"test": {"accuracy": 0.9, "log_loss": 0.3}})
+        'accuracy'
+    """
+    return result.get("main_metric") or ("accuracy" if "accuracy" in (result.get("test") or {}) else "mae")

@@ -135,15 +135,6 @@ def macro_f1(y_true, y_pred) -> float:
     return float(np.mean(2 * tp[seen] / denom[seen])) if seen.any() else float("nan")
 
 
-CLASSIFY_METRICS = ("accuracy", "balanced_accuracy", "macro_f1")
-REGRESS_METRICS = ("mae", "rmse", "mase", "r2")
-
-
-def metric_names(kind: str) -> tuple[str, ...]:
-    """The metrics :func:`task_metrics` reports for a task kind."""
-    return CLASSIFY_METRICS if kind == "classify" else REGRESS_METRICS
-
-
 def task_metrics(framed, y_true, y_pred_or_proba) -> dict[str, float]:
     """The task's metrics in original units.
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab.evaluation import scoreboard
+
 
 def _y_scale(framed) -> float | None:
-    std = getattr(framed, "y_std", None)
+    std = framed.y_std
     if std is None:
         return None
     std = np.asarray(std, dtype=float).ravel()
@@ -23,7 +25,7 @@ def _y_scale(framed) -> float | None:
 
 def _scaled(framed, y: np.ndarray) -> np.ndarray:
     y = np.asarray(y, dtype=float)
-    if getattr(framed, "y_mean", None) is None or getattr(framed, "y_std", None) is None:
+    if framed.y_mean is None or framed.y_std is None:
         return y
     return (y - np.asarray(framed.y_mean, dtype=float)) / np.asarray(framed.y_std, dtype=float)
 
@@ -53,10 +55,6 @@ def reference(framed) -> dict | None:
         >>> ref["name"], ref["metric"]  # doctest: +SKIP
         ('last value', 'mae')
     """
-    try:
-        from rnnlab.evaluation import scoreboard
-    except ImportError:
-        return None
     metric = framed.main_metric
     try:
         board = scoreboard.scoreboard(framed)

@@ -41,7 +41,8 @@ from rnnlab.baselines.naive import (
     seasonal_naive,
     window_mean,
 )  # fmt: skip
-from rnnlab.evaluation.metrics import metric_names, task_metrics
+from rnnlab.core.metric_registry import metric_names, sort_key
+from rnnlab.evaluation.metrics import task_metrics
 
 __all__ = [
     "Baseline", "ClassPrior", "Drift", "LastValue", "LinearAR", "MostFrequent", "NearestCentroid", "PreviousStep",
@@ -149,15 +150,12 @@ def scoreboard(framed) -> list[dict]:
 
 def best(board: list[dict], metric: str = "mae") -> dict:
     """The row with the lowest error (highest for accuracy-like metrics) on VAL — test if val is empty."""
-    higher = metric in ("accuracy", "balanced_accuracy", "macro_f1", "r2")
 
     def score(row: dict) -> float:
         value = row["val"].get(metric, float("nan"))
         if not np.isfinite(value):
             value = row["test"].get(metric, float("nan"))
-        if not np.isfinite(value):
-            return math.inf
-        return -value if higher else value
+        return sort_key(metric, value)
 
     if not board:
         raise ValueError("`board` must hold at least one baseline. Received: an empty scoreboard")

@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.inside import numpy_rnn
+from rnnlab.inside import cell_steps, numpy_rnn
 
 
 def _scalar_output(model: Any, y: Any, reduce: str) -> Any:
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the Data and Task pages must not load TensorFlow
 
     flat = tf.reshape(y, (tf.shape(y)[0], -1))
     if reduce == "auto":
@@ -41,7 +41,7 @@ def input_gradient_norms(model: Any, X: np.ndarray, reduce: str = "auto") -> np.
     Returns:
         (n, T) float64 gradient norms in input time order.
     """
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the Data and Task pages must not load TensorFlow
 
     X = np.asarray(X, dtype=np.float32)
     if X.ndim != 3:
@@ -95,7 +95,7 @@ def gradient_through_time(model: Any, X: np.ndarray, reduce: str = "auto") -> di
         the batch average ignoring NaN, "raw": (n, T) norms in input time order}``.
     """
     raw = input_gradient_norms(model, X, reduce)
-    mask = numpy_rnn.input_mask(np.asarray(X), numpy_rnn.model_mask_value(model))
+    mask = cell_steps.input_mask(np.asarray(X), numpy_rnn.model_mask_value(model))
     aligned = align_to_end(raw, mask)
     with np.errstate(invalid="ignore"):
         counts = np.sum(~np.isnan(aligned), axis=0)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab.core.metric_registry import main_metric
 from rnnlab.data.dataset import DataError, SequenceDataset
-from rnnlab.inside import numpy_rnn
+from rnnlab.inside import cell_steps, numpy_rnn
 
 VARIANTS = {
     "post_mask": (
@@ -142,7 +143,7 @@ def _prepare(dataset: SequenceDataset, max_sequences: int, seed: int):
 def _model(
     cell: str, units: int, shape: tuple[int, int], mask_value: float | None, n_out: int, classify: bool
 ):
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     layers = [keras.Input(shape)]
     if mask_value is not None:
@@ -157,7 +158,7 @@ def _model(
     model.compile(
         optimizer=keras.optimizers.Adam(0.01),
         loss=loss,
-        metrics=["accuracy" if classify else "mae"],
+        metrics=[main_metric("classify" if classify else "regress")],
         run_eagerly=shape[0] <= EAGER_MAX_STEPS,
     )
     return model
@@ -195,10 +196,11 @@ def run_lab(
         raise ValueError(
             f"`variants` must be a subset of {tuple(VARIANTS)} with 'post_mask'. Received: {variants}"
         )
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     scaled, y, classes, _ = _prepare(dataset, max_sequences, seed)
     classify = classes is not None
+    metric = main_metric("classify" if classify else "regress")
     safe, collide, share = pad_values(scaled)
     n_val = max(2, len(scaled) // 4)
     T = max(len(s) for s in scaled)
@@ -222,7 +224,6 @@ def run_lab(
         )
         out = model.predict(X[:n_show], verbose=0)
         history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
-        metric = "accuracy" if classify else "mae"
         results.append(
             {
                 "key": key,
@@ -244,10 +245,10 @@ def run_lab(
     pick = int(np.argmin(lengths[:n_val]))  # the shortest validation sequence: the most padding
     layer = numpy_rnn.recurrent_layers(model)[0]
     x = X[pick : pick + 1].astype(np.float64)
-    with_mask = numpy_rnn.run_layer(layer, x, numpy_rnn.input_mask(x, safe)).states[0]
+    with_mask = numpy_rnn.run_layer(layer, x, cell_steps.input_mask(x, safe)).states[0]
     without_mask = numpy_rnn.run_layer(layer, x).states[0]
     return {
-        "metric": "accuracy" if classify else "mae",
+        "metric": metric,
         "classes": classes,
         "lengths": lengths[:n_show],
         "max_length": T,

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnlab.core.metric_registry import higher_is_better
 from rnnlab.evaluation import detectors
 
 
@@ -91,14 +92,13 @@ def run_findings(
     metric, value = run.get("main_metric"), run.get("test_value")
     board = run.get("scoreboard") or []
     if metric and value is not None and board:
-        higher = metric in {"accuracy", "balanced_accuracy", "macro_f1", "r2"}
         scored = [
             (b["val"][metric], b["test"][metric], b["name"])
             for b in board
             if metric in (b.get("test") or {}) and metric in (b.get("val") or {})
         ]
         if scored:  # the best baseline is chosen on validation and reported on test
-            _, best_value, best_name = max(scored) if higher else min(scored)
+            _, best_value, best_name = max(scored) if higher_is_better(metric) else min(scored)
             kwargs.update(
                 metric=metric,
                 model_value=float(value),
@@ -140,3 +140,28 @@ def default_model_index(models: list[dict], run_id: str | None) -> int:
     """Index of ``run_id`` in ``models`` (the newest, 0, when absent)."""
     ids = [m["run_id"] for m in models]
     return ids.index(run_id) if run_id in ids else 0
+
+
+def equation_key(trace: Any) -> str:
+    """Which cell equation a trace follows: its cell, or ``"gru_reset_before"`` for a GRU with
+    ``reset_after=False`` (the reset gate applied before the recurrent kernel)."""
+    if trace.cell == "gru" and trace.spec is not None and not trace.spec.reset_after:
+        return "gru_reset_before"
+    return trace.cell
+
+
+def n_steps(trace: Any) -> int:
+    """How many time steps a trace covers."""
+    return int(trace.states.shape[1])
+
+
+def feature_labels(framed: Any, inputs: np.ndarray) -> list[str] | None:
+    """The framed data's feature names when they describe ``inputs``' last axis, else ``None``."""
+    if framed is None or len(framed.feature_names) != inputs.shape[2]:
+        return None
+    return list(framed.feature_names)
+
+
+def weight_rows(info: dict) -> list[dict]:
+    """One row per weight array of :func:`rnnlab.inside.weights.layer_weights`: its name and shape."""
+    return [{"array": a["name"], "shape": str(a["shape"])} for a in info["arrays"]]

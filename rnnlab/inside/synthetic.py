@@ -62,7 +62,7 @@ def build_cell_model(
     cell: str, units: int, length: int, seed: int = 0, run_eagerly: bool = False, learning_rate: float = 0.01
 ):
     """Input → one recurrent layer → Dense(1, sigmoid), compiled with Adam and binary cross-entropy."""
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     if cell not in CELLS:
         raise ValueError(f"`cell` must be one of {CELLS}. Received: cell={cell!r}")
@@ -82,7 +82,7 @@ def build_cell_model(
 
 def _epoch_callback(on_epoch, until_solved: bool):
     """A Keras callback that reports each epoch and (when asked) stops the fit once the task is solved."""
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     class Solved(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.inside import numpy_rnn
+from rnnlab.inside import cell_steps, numpy_rnn
 from rnnlab.models import params
 
 GATE_NAMES = {
@@ -45,7 +45,7 @@ def param_formula(
     return params.formula(cell, units, input_width, bidirectional, reset_after)
 
 
-def split_gates(spec: numpy_rnn.CellSpec) -> list[dict]:
+def split_gates(spec: cell_steps.CellSpec) -> list[dict]:
     """Cut one direction's kernel, recurrent kernel and bias into per-gate blocks.
 
     Returns:

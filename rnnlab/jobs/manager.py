@@ -37,7 +37,7 @@ from collections import deque
 from multiprocessing.connection import wait as wait_any
 
 from rnnlab.core import settings
-from rnnlab.jobs import pool, worker
+from rnnlab.jobs import worker
 from rnnlab.jobs.pool import WorkerHandle
 from rnnlab.jobs.types import STATE_OF, CallSpec, JobSpec, JobStatus, QueueFull, death_reason
 
@@ -66,10 +66,10 @@ class JobManager:
 
     Args:
         n_workers: Worker processes (default :func:`rnnlab.core.settings.n_workers`).
-        max_queued: Jobs waiting at most (default :func:`rnnlab.jobs.pool.max_queue`).
+        max_queued: Jobs waiting at most (default :func:`rnnlab.core.settings.max_waiting_jobs`).
         max_per_session: Jobs one session may have queued or running (default
             :func:`rnnlab.core.settings.max_queued_per_session`).
-        jobs_per_worker: Jobs before a worker is replaced (default :func:`rnnlab.jobs.pool.jobs_per_worker`).
+        jobs_per_worker: Jobs before a worker is replaced (default :func:`rnnlab.core.settings.jobs_per_worker`).
         recorder: Optional object with ``start_run``, ``record_epoch``, ``finish_run`` (the run store);
             its errors are logged and never stop the server thread.
     """
@@ -78,9 +78,9 @@ class JobManager:
         self, n_workers=None, max_queued=None, max_per_session=None, jobs_per_worker=None, recorder=None
     ):
         self.n_workers = n_workers or settings.n_workers()
-        self.max_queued = max_queued or pool.max_queue()
+        self.max_queued = max_queued or settings.max_waiting_jobs()
         self.max_per_session = max_per_session or settings.max_queued_per_session()
-        self.jobs_per_worker = jobs_per_worker or pool.jobs_per_worker()
+        self.jobs_per_worker = jobs_per_worker or settings.jobs_per_worker()
         self.recorder = recorder
         self.data_dir = str(settings.data_dir())  # the workers save model files here, beside the run store
         self._ctx = mp.get_context("spawn")

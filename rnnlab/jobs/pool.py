@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import threading
 import types
@@ -11,16 +10,6 @@ import types
 from rnnlab.jobs import worker
 
 _MAIN_LOCK = threading.Lock()
-
-
-def jobs_per_worker() -> int:
-    """Jobs a worker runs before it is replaced: ``$RNNLAB_JOBS_PER_WORKER`` (default 6, ~15 MB each)."""
-    return max(1, int(os.environ.get("RNNLAB_JOBS_PER_WORKER", "6")))
-
-
-def max_queue() -> int:
-    """Jobs waiting at most, all sessions together: ``$RNNLAB_MAX_QUEUE`` (default 64)."""
-    return max(1, int(os.environ.get("RNNLAB_MAX_QUEUE", "64")))
 
 
 @contextlib.contextmanager

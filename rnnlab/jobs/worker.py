@@ -26,6 +26,7 @@ import traceback
 
 import numpy as np
 
+from rnnlab.core.values import to_json_value
 from rnnlab.jobs.types import CallSpec
 
 MAX_PREDICTIONS = (
@@ -51,17 +52,17 @@ def resolve_call(name: str):
     return getattr(importlib.import_module(module), func)
 
 
-def check_plain(value, where: str = "result") -> None:
+def checkto_json_value(value, where: str = "result") -> None:
     """Raise ``TypeError`` unless ``value`` is dicts/lists/tuples of str, numbers, None and NumPy arrays.
 
     Keeps Keras objects (and anything else that would need TensorFlow to unpickle) out of a lab result.
     """
     if isinstance(value, dict):
         for k, v in value.items():
-            check_plain(v, f"{where}[{k!r}]")
+            checkto_json_value(v, f"{where}[{k!r}]")
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
-            check_plain(v, f"{where}[{i}]")
+            checkto_json_value(v, f"{where}[{i}]")
     elif isinstance(value, np.ndarray):
         if value.dtype == object:
             raise TypeError(f"{where} is an object array; a lab result holds plain arrays only")
@@ -88,19 +89,6 @@ def discover_devices() -> list[dict]:
         return out
 
 
-def _plain(value):
-    """NumPy → plain Python (lists, floats) so results pickle small and JSON-encode later."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def summarize(result, framed, model_path: str | None, device: str) -> dict:
     """The picklable summary of a :class:`rnnlab.training.fit.TrainResult` sent back to the server."""
     evaluation = result.evaluation or {}
@@ -110,18 +98,18 @@ def summarize(result, framed, model_path: str | None, device: str) -> dict:
         k = min(MAX_PREDICTIONS, len(predictions))
         test = framed.split("test")
         samples = {
-            "index": _plain(test.index[:k]),
-            "y_true": _plain(test.y[:k]),
-            "y_pred": _plain(np.asarray(predictions, dtype=np.float32)[:k]),
+            "index": to_json_value(test.index[:k]),
+            "y_true": to_json_value(test.y[:k]),
+            "y_pred": to_json_value(np.asarray(predictions, dtype=np.float32)[:k]),
         }
     return {
         "status": result.status,
         "message": result.message,
         "history": result.history,
-        "test": _plain(evaluation.get("test")),
-        "scoreboard": _plain(evaluation.get("scoreboard")),
-        "best_baseline": _plain(evaluation.get("best_baseline")),
-        "skill": _plain(evaluation.get("skill")),
+        "test": to_json_value(evaluation.get("test")),
+        "scoreboard": to_json_value(evaluation.get("scoreboard")),
+        "best_baseline": to_json_value(evaluation.get("best_baseline")),
+        "skill": to_json_value(evaluation.get("skill")),
         "verdict": evaluation.get("verdict"),
         "predictions": samples,
         "task": framed.config.to_dict(),
@@ -130,7 +118,7 @@ def summarize(result, framed, model_path: str | None, device: str) -> dict:
         "device": device,
         "model_path": model_path,
         "params": int(result.model.count_params()),
-        "settings": _plain(result.settings),
+        "settings": to_json_value(result.settings),
     }
 
 
@@ -195,7 +183,7 @@ def run_call(spec, emit, should_stop) -> dict:
         result = func(**kwargs)
         if not isinstance(result, dict):
             raise TypeError(f"{spec.name} returned a {type(result).__name__}, not a dict")
-        check_plain(result)
+        checkto_json_value(result)
         status, message = "finished", ""
     except _Stopped:
         result, status, message = None, "stopped", "Stopped before it finished."

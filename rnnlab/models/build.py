@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnlab.models import params
 from rnnlab.models.config import ModelConfig
 
 __all__ = [
@@ -28,7 +29,6 @@ __all__ = [
     "cudnn_warnings",
     "custom_objects",
     "output_units",
-    "real_step_mask",
     "summary_rows",
 ]
 
@@ -46,23 +46,6 @@ def output_units(framed, config: ModelConfig | None = None) -> int:
     return int(math.prod(shape))
 
 
-def real_step_mask(framed, split: str = "train") -> np.ndarray:
-    """Boolean ``(n, n_steps)``: True on a sample's real steps, False on padding.
-
-    Uses each sample's length and the padding side (pre-padding puts the real steps last).
-    """
-    if hasattr(framed, "real_steps"):
-        return np.asarray(framed.real_steps(split), dtype=bool)
-    arrays = framed.split(split)
-    n, steps = arrays.X.shape[0], arrays.X.shape[1]
-    lengths = np.minimum(np.asarray(arrays.lengths, dtype=np.int64), steps)
-    positions = np.arange(steps)[None, :]
-    padding = getattr(framed.config, "padding", None)
-    if padding is not None and padding.side == "pre":
-        return positions >= (steps - lengths)[:, None]
-    return np.broadcast_to(positions < lengths[:, None], (n, steps))
-
-
 def custom_objects() -> dict[str, Any]:
     """The per-step loss and metric used for tagging (see :mod:`rnnlab.models.keras_objects`).
 
@@ -70,7 +53,7 @@ def custom_objects() -> dict[str, Any]:
         ``{"PerStepMSE": cls, "per_step_abs_error": fn, "per_step_squared_error": fn}`` — pass it as
         ``custom_objects=`` when loading a compiled tagging model in a fresh process.
     """
-    from rnnlab.models.keras_objects import CUSTOM_OBJECTS
+    from rnnlab.models.keras_objects import CUSTOM_OBJECTS  # lazy: Keras, kept off the Data and Task pages
 
     return dict(CUSTOM_OBJECTS)
 
@@ -89,7 +72,7 @@ def loss_and_metrics(framed) -> tuple[Any, list]:
     if kind == "classify":
         return "sparse_categorical_crossentropy", ["accuracy"]
     if kind == "tag":
-        import keras
+        import keras  # lazy: the Data and Task pages must not load TensorFlow
 
         objs = custom_objects()
         return objs["PerStepMSE"](), [keras.metrics.MeanMetricWrapper(objs["per_step_abs_error"], name="mae")]
@@ -98,7 +81,7 @@ def loss_and_metrics(framed) -> tuple[Any, list]:
 
 def _normalization(framed, layers):
     X = framed.scaled("train")[0]
-    real = X[real_step_mask(framed, "train")]
+    real = X[framed.real_steps("train")]
     if real.size == 0:
         raise ValueError("Normalization needs at least one real training step. Received: 0 real steps")
     norm = layers.Normalization(axis=-1, name="normalization")
@@ -127,7 +110,7 @@ def build_model(config: ModelConfig, framed) -> Any:
         >>> model.output_shape  # classify with 3 classes               # doctest: +SKIP
         (None, 3)
     """
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
     from keras import layers
 
     kind = framed.config.kind
@@ -261,8 +244,6 @@ def formula_check(model, config: ModelConfig, framed) -> list[dict]:
         ``[{"layer", "formula", "by formula", "Keras count", "agrees"}, …]`` for every layer with weights,
         in order; ``agrees`` is True when the two counts are equal.
     """
-    from rnnlab.models import params
-
     rows = params.layer_table(
         config, framed.n_features, n_steps=framed.n_steps, n_outputs=output_units(framed, config)
     )

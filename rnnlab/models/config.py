@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rnnlab.core.config import Config
+from rnnlab.core.values import parse_int_list
 
 CELLS = ("simple_rnn", "lstm", "gru", "dense")
 RECURRENT_CELLS = ("simple_rnn", "lstm", "gru")
@@ -78,13 +79,25 @@ def parse_units(text: str, what: str = "units") -> tuple[int, ...]:
         >>> parse_units("64, 32")
         (64, 32)
     """
-    parts = [p.strip() for p in str(text).replace(";", ",").split(",") if p.strip()]
-    try:
-        units = tuple(int(p) for p in parts)
-    except ValueError:
-        raise ValueError(
-            f"`{what}` must be whole numbers separated by commas, e.g. 64, 32. Received: {text!r}"
-        ) from None
-    if any(u < 1 for u in units):
-        raise ValueError(f"`{what}` must each be ≥ 1. Received: {text!r}")
-    return units
+    return parse_int_list(text, what, minimum=1, example="64, 32")
+
+
+RECURRENT_ONLY = ("bidirectional", "recurrent_dropout")  # settings the dense reference has no use for
+
+
+def from_choices(cell: str, **settings) -> ModelConfig:
+    """A :class:`ModelConfig` from a form's choices; the dense reference drops :data:`RECURRENT_ONLY`.
+
+    A form keeps its recurrent-only controls' values while the dense cell is picked (so switching back
+    restores them), but a dense model is never bidirectional and has no recurrent dropout.
+
+    Raises:
+        ValueError: for settings :class:`ModelConfig` refuses.
+
+    Example:
+        >>> from_choices("dense", units=(8,), bidirectional=True, recurrent_dropout=0.2).bidirectional
+        False
+    """
+    if cell not in RECURRENT_CELLS:
+        settings = {**settings, "bidirectional": False, "recurrent_dropout": 0.0}
+    return ModelConfig(cell=cell, **settings)

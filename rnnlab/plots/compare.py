@@ -12,6 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from rnnlab.core.metric_registry import direction_text
 from rnnlab.runs.compare import cell_name, run_label, seconds_per_epoch, seed_band
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
@@ -121,11 +122,7 @@ def metric_bars(
             x=names, y=values, marker_color=colours, text=[f"{v:.3g}" for v in values], textposition="outside"
         )
     )
-    better = (
-        "higher is better"
-        if metric in ("accuracy", "balanced_accuracy", "macro_f1", "r2")
-        else "lower is better"
-    )
+    better = direction_text(metric)
     fig.update_layout(
         title=f"test {metric} ({better}); grey = naive baselines", yaxis_title=metric, height=420
     )

@@ -219,3 +219,9 @@ def whole_series(dataset: SequenceDataset, features: list[str] | None = None) ->
         margin={"t": 60, "l": 50, "r": 20, "b": 40},
     )
     return fig
+
+
+def one_series(dataset: SequenceDataset) -> bool:
+    """Whether the data is drawn as one whole series (a series layout, or a single sequence) rather than
+    as random sequences, their lengths and classes."""
+    return dataset.layout == "series" or dataset.n_sequences == 1

@@ -1,4 +1,7 @@
-"""Plotly figures for the "Inside the RNN" page: weights, states, gates, gradients, padding lab."""
+"""Plotly figures for the "Inside the RNN" page: weights, states, gates, gradients, the cell race.
+
+The padding lab's figures are in :mod:`rnnlab.plots.padding_lab`.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ CELL_TITLES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 DIVERGING = "RdBu_r"
 
 
-def _heat(z: np.ndarray, zmax: float | None = None, showscale: bool = False, **kw) -> go.Heatmap:
+def heat_trace(z: np.ndarray, zmax: float | None = None, showscale: bool = False, **kw) -> go.Heatmap:
+    """A heatmap on the diverging scale centred on 0, symmetric to ±zmax (default: the largest |z|)."""
     z = np.atleast_2d(np.asarray(z, dtype=float))
     zmax = zmax if zmax is not None else float(np.nanmax(np.abs(z))) or 1.0
     return go.Heatmap(z=z, colorscale=DIVERGING, zmid=0.0, zmin=-zmax, zmax=zmax, showscale=showscale, **kw)
@@ -38,7 +42,7 @@ def weight_heatmaps(info: dict, direction: int = 0) -> go.Figure:
     for b in blocks:
         row, col = arrays.index(b["array"]) + 1, gates.index(b["gate"]) + 1
         fig.add_trace(
-            _heat(
+            heat_trace(
                 b["values"],
                 zmax,
                 showscale=(row, col) == (1, 1),
@@ -91,7 +95,7 @@ def hidden_state_heatmap(
     _input_traces(fig, trace, sample, feature_names)
     h = trace.states[sample].T
     fig.add_trace(
-        _heat(
+        heat_trace(
             h,
             showscale=True,
             x=np.arange(h.shape[1]),
@@ -135,7 +139,7 @@ def gates_heatmaps(trace: Trace, sample: int = 0, feature_names: list[str] | Non
     for r, g in enumerate(names, start=2):
         z = trace.gates[g][sample].T
         fig.add_trace(
-            _heat(
+            heat_trace(
                 z,
                 zmax=1.0 if g in "ifozr" else None,
                 showscale=False,
@@ -261,87 +265,4 @@ def race_learning_curves(results: list[dict], k: int) -> go.Figure:
     fig.update_layout(
         title=f"Learning to remember k = {k} steps back (a cell stops once it has solved it)", height=360
     )
-    return fig
-
-
-def padding_metrics(lab: dict) -> go.Figure:
-    """Validation metric per padding variant."""
-    variants = lab["variants"]
-    fig = go.Figure(
-        go.Bar(
-            x=[v["key"] for v in variants],
-            y=[v["val_metric"] for v in variants],
-            text=[f"{v['val_metric']:.3g}" for v in variants],
-            marker_color=["#2ca02c" if v["key"] == "post_mask" else "#7f7f7f" for v in variants],
-        )
-    )
-    better = "higher is better" if lab["metric"] == "accuracy" else "lower is better"
-    fig.update_layout(title=f"Validation {lab['metric']} ({better})", height=340)
-    return fig
-
-
-def padding_predictions(lab: dict) -> go.Figure:
-    """Each variant's prediction on the same validation sequences (side by side), with the true target."""
-    n = len(lab["targets"])
-    labels = [f"seq {i} ({lab['lengths'][i]} steps)" for i in range(n)]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=np.arange(n) - 0.3,
-            y=lab["targets"],
-            mode="markers",
-            name="target",
-            marker={"symbol": "star", "size": 16, "color": "black"},
-        )
-    )
-    for j, v in enumerate(lab["variants"]):
-        offset = -0.15 + j * 0.15
-        fig.add_trace(
-            go.Scatter(
-                x=np.arange(n) + offset,
-                y=v["predictions"],
-                mode="markers",
-                name=v["key"],
-                marker={"size": 11, "symbol": "circle-open", "line": {"width": 3}},
-            )
-        )
-    fig.update_xaxes(tickvals=list(range(n)), ticktext=labels)
-    if lab["classes"]:
-        fig.update_yaxes(
-            tickvals=list(range(len(lab["classes"]))), ticktext=lab["classes"], title_text="class"
-        )
-    else:
-        fig.update_yaxes(title_text="prediction (standardised)")
-    fig.update_layout(title="Predictions on the same validation sequences", height=380)
-    return fig
-
-
-def padding_states(lab: dict) -> go.Figure:
-    """One sequence's hidden state through its post-padded steps, with and without the mask (same weights)."""
-    states = lab["states"]
-    zmax = float(max(np.abs(states["with_mask"]).max(), np.abs(states["without_mask"]).max())) or 1.0
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.12,
-        subplot_titles=(
-            "with mask: the state stays put over the pads",
-            "without mask: the pads keep changing the state",
-        ),
-    )
-    for r, key in enumerate(["with_mask", "without_mask"], start=1):
-        fig.add_trace(_heat(states[key].T, zmax, showscale=r == 1), row=r, col=1)
-        fig.add_vrect(
-            x0=lab["state_length"] - 0.5,
-            x1=lab["max_length"] - 0.5,
-            fillcolor="grey",
-            opacity=0.2,
-            line_width=0,
-            row=r,
-            col=1,
-        )
-    fig.update_xaxes(title_text="time step t (grey: padding)", row=2, col=1)
-    fig.update_yaxes(title_text="unit")
-    fig.update_layout(height=440, title="Hidden state through the padded steps")
     return fig

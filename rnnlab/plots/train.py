@@ -13,6 +13,8 @@ from collections.abc import Iterable
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnnlab.plots.compare import add_ghosts
+
 TRAIN_COLOR = "#1f77b4"
 VAL_COLOR = "#ff7f0e"
 BASELINE_COLOR = "#555555"
@@ -190,8 +192,6 @@ def add_run_ghosts(
         fig: A :func:`training_figure`.
         histories: Earlier runs' per-epoch logs (:meth:`rnnlab.runs.store.RunStore.history`).
     """
-    from rnnlab.plots.compare import add_ghosts
-
     scale, _title = metric_units(main_metric, reference)
     key = f"val_{main_metric}"
     scaled = [{key: [None if v is None else v * scale for v in h.get(key) or []]} for h in histories]

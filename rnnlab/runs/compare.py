@@ -11,8 +11,12 @@ Example:
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
+
+from rnnlab.jobs.types import JobSpec
+from rnnlab.runs.store import new_run_id
 
 CELL_NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU", "dense": "Dense (flattened)"}
 RACE_CELLS = ("simple_rnn", "lstm", "gru", "dense")
@@ -125,8 +129,6 @@ def band_key(histories: list[dict[str, list]], metric: str) -> str:
 
 def same_setting_groups(runs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Runs grouped by everything but the seed (dataset, task, model, other training settings)."""
-    import json
-
     groups: dict[str, list[dict[str, Any]]] = {}
     for run in runs:
         train = {k: v for k, v in (run.get("train_config") or {}).items() if k != "seed"}
@@ -153,9 +155,6 @@ def variant_specs(
     Raises:
         ValueError: unknown ``mode`` or a bad ``n_seeds``.
     """
-    from rnnlab.jobs.types import JobSpec
-    from rnnlab.runs.store import new_run_id
-
     if mode == "race":
         pairs = [(m, train) for m in race_models(model)]
     elif mode == "seeds":
@@ -175,3 +174,44 @@ def variant_specs(
         )  # fmt: skip
         for m, t in pairs
     ]
+
+
+def curve_metrics(runs: list[dict[str, Any]]) -> list[str]:
+    """The main metrics of ``runs``, sorted, each once (``"mae"`` for a run that names none).
+
+    Example:
+        >>> curve_metrics([{"main_metric": "accuracy"}, {}, {"main_metric": "accuracy"}])
+        ['accuracy', 'mae']
+    """
+    return sorted({run.get("main_metric") or "mae" for run in runs})
+
+
+def band_groups(runs: list[dict[str, Any]], histories: dict[str, dict]) -> dict[str, list[dict]]:
+    """Histories of the runs trained with the same setting (two runs or more), under a label per setting.
+
+    Args:
+        runs: Runs as the store lists them. histories: run id → its history.
+
+    Returns:
+        ``{"GRU(8) … ×3": [history, …]}`` for each setting with at least two runs.
+    """
+    return {
+        run_label(group[0]) + f" ×{len(group)}": [histories[run["id"]] for run in group]
+        for group in same_setting_groups(runs).values()
+        if len(group) >= 2
+    }
+
+
+def board_choices(
+    runs: list[dict[str, Any]], dataset_name: str | None, task_kind: str | None
+) -> list[tuple[str, str]]:
+    """The (dataset, task kind) pairs a class board can show: the runs', the session's current one first.
+
+    Example:
+        >>> board_choices([{"dataset_name": "ecg200", "task_kind": "classify"}], "sunspots", "forecast")
+        [('sunspots', 'forecast'), ('ecg200', 'classify')]
+    """
+    pairs = sorted({(r["dataset_name"], r["task_kind"]) for r in runs if r.get("task_kind")})
+    if dataset_name and task_kind is not None and (dataset_name, task_kind) not in pairs:
+        pairs.insert(0, (dataset_name, task_kind))
+    return pairs

@@ -20,6 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from rnnlab.core import settings
+from rnnlab.models.config import ModelConfig
+from rnnlab.runs import share_link
+from rnnlab.task.types import TaskConfig
+from rnnlab.training.config import TrainConfig
 
 LESSONS_FILE = settings.SAMPLE_DATA_DIR / "lessons.json"
 RACE_CELLS = ("simple_rnn", "lstm", "gru", "dense")
@@ -45,10 +49,6 @@ class Lesson:
         Raises:
             ValueError: a setting is invalid (the message names the lesson).
         """
-        from rnnlab.models.config import ModelConfig
-        from rnnlab.task.types import TaskConfig
-        from rnnlab.training.config import TrainConfig
-
         try:
             return (
                 TaskConfig.from_dict(self.task),
@@ -60,8 +60,6 @@ class Lesson:
 
     def query(self) -> dict[str, str]:
         """Share-link query parameters that open this lesson's full configuration."""
-        from rnnlab.runs import share_link
-
         task, model, train = self.configs()
         return share_link.to_query(self.dataset, task, model, train)
 

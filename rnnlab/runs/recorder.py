@@ -44,9 +44,11 @@ class RunRecorder:
         self.dataset_ref = dict(dataset_ref or {})
         self.forward = on_event
         self.run_id = new_run_id()
+        self.device = "/CPU:0"  # the train config's device, once started
 
     def start(self, dataset: Any, task: Any, model: Any, train: Any) -> str:
         """Create the run (status ``running``) and return its id."""
+        self.device = train.device
         self.store.start_run(
             self.run_id,
             {
@@ -79,7 +81,7 @@ class RunRecorder:
             path = self.store.model_path(self.run_id)
             result.model.save(path)
             model_path = str(path)
-        summary = summarize(result, framed, model_path, getattr(result, "device", None) or "/CPU:0")
+        summary = summarize(result, framed, model_path, self.device)
         outcome = {k: v for k, v in summary.items() if k != "traceback"}
         if isinstance(summary.get("predictions"), dict):
             outcome["predictions"] = summary["predictions"].get("y_pred")

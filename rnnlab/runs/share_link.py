@@ -24,18 +24,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from rnnlab.models.config import ModelConfig
+from rnnlab.task.types import TaskConfig
+from rnnlab.training.config import TrainConfig
+
 CONFIG_PARAMS = ("ds", "ro", "task", "model", "train")
 _KEY_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 MAX_TOKEN = 4000
 
 
-def config_classes() -> dict[str, type]:
-    """The Config class behind each query parameter (imported lazily; none imports TensorFlow)."""
-    from rnnlab.models.config import ModelConfig
-    from rnnlab.task.types import TaskConfig
-    from rnnlab.training.config import TrainConfig
-
-    return {"task": TaskConfig, "model": ModelConfig, "train": TrainConfig}
+CONFIG_CLASSES: dict[str, type] = {"task": TaskConfig, "model": ModelConfig, "train": TrainConfig}
 
 
 @dataclass(frozen=True)
@@ -122,7 +120,7 @@ def from_query(params: Mapping[str, Any]) -> SharedConfig:
                 f"The link's read options must be a dict. Received: {type(read_options).__name__}"
             )
     configs: dict[str, Any] = {}
-    classes = config_classes()
+    classes = CONFIG_CLASSES
     for name, cls in classes.items():
         token = one(name)
         if token is not None:

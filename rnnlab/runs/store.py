@@ -9,6 +9,10 @@ The store is the ``recorder`` of :class:`rnnlab.jobs.manager.JobManager`. It ope
 SQLite connection per call (safe from any thread) with a busy timeout, and never
 imports TensorFlow.
 
+It stays one module of ~340 lines on purpose: every SQL statement on the runs and epochs tables lives in
+this one class, so a change of the schema is read and checked in one place (ids and JSON values are in
+:mod:`rnnlab.runs.values`, the migrations in :mod:`rnnlab.runs.schema`).
+
 Example:
     >>> import tempfile
     >>> store = RunStore(tempfile.mkdtemp())
@@ -34,19 +38,18 @@ from pathlib import Path
 from typing import Any
 
 from rnnlab.core import settings
+from rnnlab.core.metric_registry import higher_is_better, main_metric
+from rnnlab.core.values import to_json_value
 from rnnlab.runs.schema import MIGRATIONS, migrate
 from rnnlab.runs.values import (
     ID_RE,
     JSON_COLUMNS,
-    LOWER_IS_BETTER,
     STATUSES,
     check_id,
     library_versions,
-    main_metric_of,
     new_run_id,
     new_workspace_id,
     owner_alive,
-    plain,
     process_token,
     to_json,
 )
@@ -100,8 +103,8 @@ class RunStore:
         device, versions, label (configs as Config objects or dicts)."""
         check_id(run_id, "run")
         workspace = check_id(info.get("workspace"), "workspace")
-        ref = plain(info.get("dataset_ref") or {})
-        task = plain(info.get("task") or info.get("task_config"))
+        ref = to_json_value(info.get("dataset_ref") or {})
+        task = to_json_value(info.get("task") or info.get("task_config"))
         kind = (task or {}).get("kind")
         with self._connect() as con:
             con.execute(
@@ -121,12 +124,12 @@ class RunStore:
                     to_json(info.get("model") or info.get("model_config")),
                     to_json(info.get("train") or info.get("train_config")),
                     info.get("params"),
-                    info.get("device") or (plain(info.get("train") or {}) or {}).get("device"),
+                    info.get("device") or (to_json_value(info.get("train") or {}) or {}).get("device"),
                     to_json(info.get("versions") or library_versions()),
                     info.get("label"),
                     int(info.get("owner_pid") or os.getpid()),
                     info.get("owner_token") or process_token(int(info.get("owner_pid") or os.getpid())),
-                    main_metric_of(kind),
+                    main_metric(kind),
                 ),
             )
 
@@ -136,7 +139,7 @@ class RunStore:
         ``epoch`` is numbered as the caller counts (the job manager counts from 0); writing an epoch again
         replaces it.
         """
-        logs = plain(logs)
+        logs = to_json_value(logs)
         with self._connect() as con:
             row = con.execute("SELECT main_metric FROM runs WHERE id=?", (run_id,)).fetchone()
             if row is None:
@@ -146,7 +149,7 @@ class RunStore:
                 (run_id, int(epoch), json.dumps(logs)),
             )
             val = logs.get(f"val_{row['main_metric']}")
-            better = "<" if row["main_metric"] in LOWER_IS_BETTER else ">"
+            better = ">" if higher_is_better(row["main_metric"]) else "<"
             con.execute(
                 f"""UPDATE runs SET updated=?, epochs_done=(SELECT COUNT(*) FROM epochs WHERE run_id=?),
                     best_val=CASE WHEN ? IS NOT NULL AND (best_val IS NULL OR ? {better} best_val)
@@ -317,7 +320,7 @@ class RunStore:
 
     def class_board(self, dataset: str, task_kind: str, limit: int = 100) -> list[dict[str, Any]]:
         """Shared runs of every workspace on one dataset and task kind, best test metric first."""
-        order = "ASC" if main_metric_of(task_kind) in LOWER_IS_BETTER else "DESC"
+        order = "DESC" if higher_is_better(main_metric(task_kind)) else "ASC"
         with self._connect() as con:
             rows = con.execute(
                 f"""SELECT * FROM runs WHERE shared=1 AND dataset_name=? AND task_kind=?
@@ -333,7 +336,6 @@ __all__ = [
     "RunStore",
     "check_id",
     "library_versions",
-    "main_metric_of",
     "new_run_id",
     "new_workspace_id",
 ]

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import json
+import platform
 import re
 import secrets
+from importlib import metadata
 from typing import Any
+
+import psutil
+
+from rnnlab.core.values import to_json_value
 
 STATUSES = ("running", "finished", "stopped", "failed", "interrupted", "diverged", "early_stopped")
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
@@ -21,7 +27,6 @@ JSON_COLUMNS = (
     "scoreboard",
     "best_baseline",
 )
-LOWER_IS_BETTER = {"mae", "rmse", "mase", "loss", "mse"}
 
 
 def new_workspace_id() -> str:
@@ -45,9 +50,6 @@ def check_id(value: Any, what: str = "workspace") -> str:
 
 def library_versions() -> dict[str, str]:
     """Versions of Python and the libraries a run depends on (read without importing TensorFlow)."""
-    import platform
-    from importlib import metadata
-
     out = {"python": platform.python_version()}
     for name in ("numpy", "pandas", "tensorflow", "keras", "streamlit"):
         with contextlib.suppress(metadata.PackageNotFoundError):
@@ -55,28 +57,8 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def main_metric_of(task_kind: str | None) -> str:
-    """The metric runs of a task kind are ranked by: accuracy for classify, MAE otherwise."""
-    return "accuracy" if task_kind == "classify" else "mae"
-
-
-def plain(value: Any) -> Any:
-    """Configs → dicts, NumPy → lists/floats, so anything the jobs pass can be stored as JSON."""
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def to_json(value: Any) -> str | None:
-    return None if value is None else json.dumps(plain(value), allow_nan=True)
+    return None if value is None else json.dumps(to_json_value(value), allow_nan=True)
 
 
 def owner_alive(pid: int | None, token: str | None) -> bool:
@@ -84,8 +66,6 @@ def owner_alive(pid: int | None, token: str | None) -> bool:
     if not pid:
         return False
     try:
-        import psutil
-
         if not psutil.pid_exists(pid):
             return False
         return token is None or process_token(pid) == token
@@ -96,8 +76,6 @@ def owner_alive(pid: int | None, token: str | None) -> bool:
 def process_token(pid: int) -> str | None:
     """A token for one process's life (its start time), so a reused pid is not taken for the owner."""
     try:
-        import psutil
-
         return f"{psutil.Process(pid).create_time():.3f}"
     except Exception:  # noqa: BLE001 - no such process, or psutil missing
         return None

@@ -43,10 +43,7 @@ def split_codes(
     """One split code per sequence, and a note saying how the split was made."""
     mode = config.split_mode
     n = dataset.n_sequences
-    if mode == "auto":
-        mode = (
-            "archive" if dataset.splits is not None else ("stratified" if class_ids is not None else "random")
-        )
+    mode = splits.resolve_mode(mode, dataset.splits is not None, class_ids is not None)
     if mode == "archive":
         if dataset.splits is None:
             raise DataError(
@@ -143,13 +140,11 @@ def frame_collection(dataset: SequenceDataset, config: TaskConfig) -> FramedData
         if config.kind != "classify"
         else []
     )
-    return FramedData(
-        config=config,
-        train=parts["train"],
-        val=parts["val"],
-        test=parts["test"],
-        feature_names=[names[i] for i in inputs],
-        target_names=target_names,
+    return FramedData.from_splits(
+        config,
+        parts,
+        [names[i] for i in inputs],
+        target_names,
         class_names=class_names,
         pad_value=pad_value,
         model_pad_value=model_pad_value,
@@ -159,7 +154,6 @@ def frame_collection(dataset: SequenceDataset, config: TaskConfig) -> FramedData
         x_std=x_std,
         y_mean=y_mean,
         y_std=y_std,
-        series=None,
         notes=notes,
         target_in_inputs=target_in_inputs,
         mase_scale=mase_scale,

@@ -57,12 +57,33 @@ def default_task(dataset: SequenceDataset, target: str | None = None) -> TaskCon
     Raises:
         DataError: when the data allows no task (no labels, no per-step targets, not one series).
     """
+    return default_task_for(dataset, None, target)
+
+
+def default_task_for(dataset: SequenceDataset, kind: str | None, target: str | None = None) -> TaskConfig:
+    """The default task of ``kind`` for the data (``None``: the most natural kind), sized to the data.
+
+    A collection of fewer than :data:`SMALL_COLLECTION` sequences gets no validation split and one test
+    sequence, whichever collection task is asked for; a forecast gets a window of a tenth of the series
+    (at most 12 steps) and ``target`` (or the first label column) as its target when it is a feature.
+
+    Args:
+        dataset: The data.
+        kind: One of ``dataset.allowed_tasks()``, or ``None`` for the first of them.
+        target: Suggested forecast target column (e.g. the catalog's label).
+
+    Raises:
+        DataError: when the data allows no task, or not ``kind``.
+    """
     allowed = dataset.allowed_tasks()
     if not allowed:
         raise DataError(
             "This dataset has no labels, no per-step targets and is not one series: nothing to predict."
         )
-    kind = allowed[0]
+    if kind is None:
+        kind = allowed[0]
+    if kind not in allowed:
+        raise DataError(f"This dataset allows the tasks {allowed}. Received: kind={kind!r}")
     if kind != "forecast":
         n = dataset.n_sequences
         if n < SMALL_COLLECTION:

@@ -178,3 +178,39 @@ def archive_split(
         inner = random_split(train_idx.size, val_share, 0.0, seed)
     codes[train_idx] = inner
     return codes
+
+
+def resolve_mode(mode: str, has_archive: bool, has_classes: bool) -> str:
+    """The split a collection's ``split_mode`` means: ``"auto"`` → the archive's own, else stratified or random.
+
+    Example:
+        >>> resolve_mode("auto", has_archive=True, has_classes=True)
+        'archive'
+        >>> resolve_mode("auto", has_archive=False, has_classes=False)
+        'random'
+    """
+    if mode != "auto":
+        return mode
+    return "archive" if has_archive else ("stratified" if has_classes else "random")
+
+
+def offered_modes(kind: str, has_archive: bool) -> list[str]:
+    """The split modes a collection task of ``kind`` can use: archive only with a split column, stratified
+    only when classifying.
+
+    Example:
+        >>> offered_modes("regress", has_archive=True)
+        ['auto', 'archive', 'random', 'temporal']
+    """
+    modes = ["auto"] + (["archive"] if has_archive else [])
+    return modes + (["stratified"] if kind == "classify" else []) + ["random", "temporal"]
+
+
+def archive_test(kind: str, mode: str, has_archive: bool) -> bool:
+    """Whether the test split is the archive's own (so a test share does not apply).
+
+    Example:
+        >>> archive_test("classify", "auto", has_archive=True), archive_test("forecast", "auto", True)
+        (True, False)
+    """
+    return kind != "forecast" and resolve_mode(mode, has_archive, kind == "classify") == "archive"

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rnnlab.core.config import Config
+from rnnlab.core.metric_registry import main_metric
 from rnnlab.data.dataset import DataError
 from rnnlab.task import scaling
-from rnnlab.task.padding import SIDES
+from rnnlab.task.padding import SIDES, real_step_mask
 from rnnlab.task.splits import NAMES, check_shares
 
 KINDS = ("classify", "regress", "forecast", "tag")
@@ -143,16 +144,18 @@ class FramedData:
     test: SplitArrays
     feature_names: list[str]
     target_names: list[str]
-    class_names: list[str] | None
-    pad_value: float | None
-    model_pad_value: float | None
-    mask: bool
-    padded_share: float
-    x_mean: np.ndarray | None
-    x_std: np.ndarray | None
-    y_mean: np.ndarray | None
-    y_std: np.ndarray | None
-    series: np.ndarray | None
+    class_names: list[str] | None = None
+    pad_value: float | None = (
+        None  # collections: the pad value in original units, None when nothing is padded
+    )
+    model_pad_value: float | None = None  # the pad value the model sees, below every scaled real value
+    mask: bool = False  # the model masks padded steps
+    padded_share: float = 0.0
+    x_mean: np.ndarray | None = None  # None: inputs are not scaled
+    x_std: np.ndarray | None = None
+    y_mean: np.ndarray | None = None  # None: targets are not scaled
+    y_std: np.ndarray | None = None
+    series: np.ndarray | None = None  # forecast: the whole series in original units
     notes: list[str] = field(default_factory=list)
     offsets: tuple[int, ...] = ()  # forecast target offsets
     target_in_inputs: list[int | None] = field(default_factory=list)  # input index of each target, or None
@@ -162,6 +165,35 @@ class FramedData:
     time_index: np.ndarray | None = None  # forecast: time stamps of ``series``
     n_dropped: int = 0  # forecast windows dropped at split boundaries
 
+    @classmethod
+    def from_splits(
+        cls,
+        config: TaskConfig,
+        parts: dict[str, SplitArrays],
+        feature_names: list[str],
+        target_names: list[str],
+        **details,
+    ) -> FramedData:
+        """The one way framing builds a :class:`FramedData`: the splits by name, the names, and the details.
+
+        Args:
+            config: The task.
+            parts: ``{"train", "val", "test"}`` → :class:`SplitArrays` (e.g. from :func:`split_by_codes`).
+            feature_names: Input column names.
+            target_names: Target names.
+            **details: Any other field (classes, padding, scaling, forecast fields); the rest keep their
+                defaults: nothing padded, nothing scaled, no series.
+        """
+        return cls(
+            config=config,
+            train=parts["train"],
+            val=parts["val"],
+            test=parts["test"],
+            feature_names=list(feature_names),
+            target_names=list(target_names),
+            **details,
+        )
+
     def split(self, name: str) -> SplitArrays:
         if name not in NAMES:
             raise ValueError(f"`name` must be one of {NAMES}. Received: name={name!r}")
@@ -169,8 +201,6 @@ class FramedData:
 
     def real_steps(self, name: str) -> np.ndarray:
         """Boolean ``(n, T)``: True on real steps of the split."""
-        from rnnlab.task.padding import real_step_mask
-
         part = self.split(name)
         return real_step_mask(part.lengths, part.X.shape[1], self.config.padding.side)
 
@@ -213,7 +243,7 @@ class FramedData:
 
     @property
     def main_metric(self) -> str:
-        return "accuracy" if self.config.kind == "classify" else "mae"
+        return main_metric(self.config.kind)
 
     def sizes(self) -> dict[str, int]:
         return {f"n_{name}": len(self.split(name)) for name in NAMES}

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab.data.dataset import DataError
+from rnnlab.task import scaling, splits
+from rnnlab.task.types import FramedData, column_indices, split_by_codes, suggested_season
+
 
 def target_offsets(horizon: int, offsets: tuple[int, ...] = ()) -> tuple[int, ...]:
     """The future offsets to predict: ``offsets`` if given, else ``1 … horizon``.
@@ -90,10 +94,6 @@ def frame_series(dataset, config):
     Windows are split in time order by :func:`rnnlab.task.splits.temporal_split`;
     windows with a missing value are dropped with a note.
     """
-    from rnnlab.data.dataset import DataError
-    from rnnlab.task import scaling, splits
-    from rnnlab.task.types import FramedData, column_indices, split_by_codes, suggested_season
-
     if config.split_mode not in ("auto", "temporal"):
         raise ValueError(
             "A forecast is split in time order (train, then validation, then test). "
@@ -144,18 +144,11 @@ def frame_series(dataset, config):
             "The target is not an input column, so the baselines that repeat its recent values "
             "(last value, window mean, seasonal naive, drift) are skipped."
         )
-    return FramedData(
-        config=config,
-        train=parts["train"],
-        val=parts["val"],
-        test=parts["test"],
-        feature_names=[names[i] for i in inputs],
-        target_names=[names[i] for i in targets],
-        class_names=None,
-        pad_value=None,
-        model_pad_value=None,
-        mask=False,
-        padded_share=0.0,
+    return FramedData.from_splits(
+        config,
+        parts,
+        [names[i] for i in inputs],
+        [names[i] for i in targets],
         x_mean=x_mean,
         x_std=x_std,
         y_mean=y_mean,

@@ -19,7 +19,7 @@ def enable_memory_growth() -> list[str]:
     Returns:
         The GPUs for which growth is on (``["/GPU:0", …]``).
     """
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the Data and Task pages must not load TensorFlow
 
     done = []
     for i, gpu in enumerate(tf.config.list_physical_devices("GPU")):
@@ -48,7 +48,7 @@ def list_devices() -> list[dict]:
         {"name": "/GPU:0", "kind": "GPU", "description": "NVIDIA H200 (compute capability 9.0)"}, …]``;
         ``name`` is what ``tf.device`` accepts.
     """
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the Data and Task pages must not load TensorFlow
 
     enable_memory_growth()
     out = []

@@ -65,7 +65,7 @@ class TrainResult:
 
 def make_dataset(x, y, weight, batch_size: int, shuffle_seed: int | None):
     """A batched, prefetched ``tf.data.Dataset`` (shuffled every epoch when ``shuffle_seed`` is given)."""
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the Data and Task pages must not load TensorFlow
 
     parts = (x, y) if weight is None else (x, y, weight)
     data = tf.data.Dataset.from_tensor_slices(parts)
@@ -76,7 +76,7 @@ def make_dataset(x, y, weight, batch_size: int, shuffle_seed: int | None):
 
 def make_optimizer(train_config: TrainConfig):
     """The Keras optimizer named by ``train_config.optimizer`` at its learning rate."""
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     cls = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD}
     return cls[train_config.optimizer](learning_rate=train_config.learning_rate)
@@ -117,7 +117,7 @@ def train(
         >>> result.status, len(result.history["loss"])  # doctest: +SKIP
         ('finished', 2)
     """
-    import keras  # TensorFlow loads only when a training starts
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
     import tensorflow as tf
 
     timings = {"begin": time.time()}
@@ -194,7 +194,7 @@ def train(
 
 def _compiled_model(framed, model_config, train_config, steps: int):
     """A compiled model at its initial state and its speed settings: a kept one for a repeat, else a new one."""
-    import keras  # TensorFlow loads only when a training starts
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     keras.utils.set_random_seed(train_config.seed)  # seeds the shuffling too, also for a kept model
     cache_key = compiled.key(framed, model_config, train_config) if compiled.enabled() else None

@@ -89,7 +89,7 @@ def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train, eta:
     ``should_stop`` is polled after every call of the training step, every validation call and at
     the start of every epoch.
     """
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     class Live(keras.callbacks.Callback):
         def __init__(self):

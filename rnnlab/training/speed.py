@@ -26,6 +26,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
+
 STOP_LATENCY_S = (
     0.1  # one call is expected to last this long at most: a Stop lands within 0.5 s even on a busy machine
 )
@@ -102,9 +104,8 @@ def use(calibration: Calibration | None) -> None:
 
 def _seconds_per_call(units: int, batch: int, steps: int, spe: int, jit: bool) -> tuple[float, float, int]:
     """(first call, median of three later calls, parameters) of a GRU(units) training step."""
-    import keras
-    import numpy as np
-    import tensorflow as tf
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
+    import tensorflow as tf  # lazy: the Data and Task pages must not load TensorFlow
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(batch * spe, steps, 2)).astype("float32")
@@ -127,7 +128,7 @@ def measure() -> Calibration:
     Takes several seconds on 2 cores, most of it XLA compiling the step; the cost of the arithmetic
     per parameter × sample × step keeps its built-in figure (too little to time in a tiny step).
     """
-    import keras
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     steps, spe = 20, 4
     _seconds_per_call(4, 4, steps, 1, False)  # the process's first trace pays one-off costs: left out

@@ -1,0 +1,60 @@
+"""What the app needs from a job queue: the narrow interface the pages and the sidebar call.
+
+:class:`rnnlab.jobs.manager.JobManager` is the real one (a worker pool); the tests' fake is another.
+Both are checked against :class:`JobQueue`, member by member, so renaming a method breaks a test and
+not a page.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from rnnlab.jobs.types import JobSpec, JobStatus
+
+
+@runtime_checkable
+class JobQueue(Protocol):
+    """Submit trainings and lab calls, read their status, stop them; list the devices the workers see."""
+
+    def submit(self, spec: JobSpec) -> str:
+        """Queue a training; return its job id (``QueueFull``, a ``ValueError``, when full)."""
+        ...
+
+    def submit_call(self, name: str, kwargs: dict, session_id: str) -> str:
+        """Queue a whitelisted lab function by name; return its job id."""
+        ...
+
+    def status(self, job_id: str) -> JobStatus:
+        """A snapshot of the job (``ValueError`` for an unknown id, e.g. after a server restart)."""
+        ...
+
+    def stop(self, job_id: str) -> None:
+        """End a running job at its next batch, or cancel it while queued."""
+        ...
+
+    def cancel(self, job_id: str) -> bool:
+        """Take a queued job out of the queue; return whether it was still queued."""
+        ...
+
+    def devices(self) -> list[dict]:
+        """The devices the workers report (``[]`` until a worker is warm)."""
+        ...
+
+    def jobs(self, session_id: str | None = None) -> list[JobStatus]:
+        """Snapshots of every job (of one session), oldest first."""
+        ...
+
+
+def latest_result(queue: JobQueue, job_ids: list[str]) -> JobStatus | None:
+    """The newest of ``job_ids`` that ended with a result to show (finished or stopped), else ``None``.
+
+    Jobs the queue no longer knows (the server restarted since) are skipped.
+    """
+    for job_id in reversed(list(job_ids)):
+        try:
+            status = queue.status(job_id)
+        except ValueError:
+            continue
+        if status.state in ("finished", "stopped") and status.result:
+            return status
+    return None

@@ -1,0 +1,194 @@
+"""What a click does to the session: choose data, apply a link, open a lesson or a run, switch workspace,
+and submit jobs.
+
+Each action reads and writes the session through :mod:`rnnlab.ui.session`, validates what it is given
+and raises ``ValueError`` with a plain sentence that the pages show with ``st.error``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+
+from rnnlab.data import catalog
+from rnnlab.jobs.types import JobSpec
+from rnnlab.models.config import ModelConfig
+from rnnlab.runs import compare, lessons, share_link
+from rnnlab.runs.lessons import Lesson
+from rnnlab.runs.store import check_id, new_run_id, new_workspace_id
+from rnnlab.task.types import TaskConfig
+from rnnlab.training.config import TrainConfig
+from rnnlab.ui import current, resources, session
+
+
+# ---- data ----------------------------------------------------------------------
+def choose_bundled(key: str, read_options: dict | None = None) -> None:
+    """Make the bundled dataset ``key`` (read with ``read_options``) this session's data.
+
+    Raises:
+        ValueError: no bundled dataset has this key.
+    """
+    entry = catalog.get_entry(key)
+    session.set_dataset_choice({"source": "bundled", "name": entry.key, "title": entry.title})
+    session.set_read_options(read_options or {})
+
+
+def choose_upload(name: str, data: bytes) -> None:
+    """Make an uploaded file (its name and bytes, kept in this session only) this session's data."""
+    session.set_upload_bytes(data)
+    session.set_dataset_choice({"source": "upload", "name": name, "title": name})
+    session.set_read_options({})
+
+
+# ---- workspace -------------------------------------------------------------------
+def _valid_id(value: str) -> bool:
+    try:
+        return bool(check_id(value))
+    except ValueError:
+        return False
+
+
+def workspace() -> str:
+    """This session's workspace id, taken from ``?ws=`` when valid, else created; kept in the URL."""
+    ws = session.workspace_id()
+    from_url = st.query_params.get("ws")
+    if from_url and from_url != ws and _valid_id(from_url):  # a mangled id in the URL is ignored
+        ws = from_url
+    if not ws:
+        ws = new_workspace_id()
+    session.set_workspace_id(ws)
+    if st.query_params.get("ws") != ws:
+        st.query_params["ws"] = ws
+    return ws
+
+
+def open_workspace(workspace_id: str | None = None) -> str:
+    """Switch to ``workspace_id`` (validated), or to a brand-new workspace when ``None``.
+
+    Raises:
+        ValueError: the id is not a workspace id.
+    """
+    ws = check_id(workspace_id.strip()) if workspace_id else new_workspace_id()
+    session.set_workspace_id(ws)
+    session.set_compare_selected([])
+    st.query_params["ws"] = ws
+    return ws
+
+
+# ---- links, lessons and stored runs ----------------------------------------------
+def share_query() -> dict[str, str]:
+    """Query parameters for the current configuration (a bundled dataset only) plus the workspace."""
+    choice = session.dataset_choice() or {}
+    dataset = choice.get("name") if choice.get("source") == "bundled" else None
+    configs = (session.task_config(), session.model_config(), session.train_config())
+    return share_link.to_query(dataset, *configs, session.read_options())
+
+
+def share_url() -> str:
+    """The full link to this app with the current configuration and workspace (for a "copy link" control)."""
+    base = urlsplit(st.context.url or "")
+    root = f"{base.scheme}://{base.netloc}{base.path}" if base.netloc else ""
+    params = {**share_query(), "ws": session.workspace_id() or ""}
+    return f"{root}?{urlencode({k: v for k, v in params.items() if v})}"
+
+
+def apply_link() -> bool:
+    """Apply a configuration link (``?ds=…&task=…&model=…&train=…``) once; True when one was applied.
+
+    The settings go to session state, ready to press Start; the config parameters are then removed
+    from the URL (the workspace stays) so later changes are not overwritten on a rerun.
+
+    Raises:
+        ValueError: the link is malformed or names an unknown dataset (pages show the message).
+    """
+    params = {k: st.query_params.get(k) for k in share_link.CONFIG_PARAMS if k in st.query_params}
+    if not params:
+        return False
+    token = repr(sorted(params.items()))
+    if session.link_applied() == token:
+        return False
+    session.set_link_applied(token)
+    for key in params:
+        del st.query_params[key]
+    shared = share_link.from_query(params)
+    if shared.dataset is not None:
+        choose_bundled(shared.dataset, shared.read_options)
+    if shared.task is not None:
+        current.store_task_config(shared.task)  # made for the dataset just chosen
+    if shared.model is not None:
+        session.set_model_config(shared.model)
+    if shared.train is not None:
+        session.set_train_config(shared.train)
+    return True
+
+
+def open_lesson(key: str) -> Lesson:
+    """Load a lesson preset's dataset and settings into this session; return the lesson.
+
+    Raises:
+        ValueError: unknown lesson or invalid lesson settings.
+    """
+    lesson = lessons.get_lesson(key)
+    task, model, train = lesson.configs()
+    choose_bundled(lesson.dataset)
+    current.store_task_config(task)  # made for the lesson's dataset, not the one chosen before
+    session.set_model_config(model)
+    session.set_train_config(train)
+    return lesson
+
+
+def load_run_settings(run: dict) -> None:
+    """Put a stored run's task, model and training settings (and its bundled dataset) back in the session.
+
+    Raises:
+        ValueError: the stored settings are no longer valid.
+    """
+    ref = run.get("dataset_ref") or {}
+    if ref.get("source") == "bundled" and ref.get("name"):
+        choose_bundled(ref["name"], ref.get("read_options"))
+    current.store_task_config(TaskConfig.from_dict(run["task_config"]))
+    session.set_model_config(ModelConfig.from_dict(run["model_config"]))
+    session.set_train_config(TrainConfig.from_dict(run["train_config"]))
+
+
+# ---- jobs ------------------------------------------------------------------------
+def start_training(config: TrainConfig) -> str:
+    """Queue a training of the session's data, task and model with ``config``; keep and return its job id.
+
+    Raises:
+        ValueError: no data or task yet, or the queue is full (``QueueFull``).
+    """
+    dataset, task = current.current_dataset(), current.task_config()
+    if dataset is None or task is None:
+        raise ValueError("Choose the data and the task first (Data → Task).")
+    spec = JobSpec(
+        dataset=dataset, dataset_ref=current.dataset_ref() or {}, task=task,
+        model=session.model_config() or ModelConfig(), train=config, workspace=workspace(),
+        session_id=resources.session_id(), run_id=new_run_id(),
+    )  # fmt: skip
+    job_id = resources.job_manager().submit(spec)
+    session.set_job_ids([*session.job_ids(), job_id])
+    return job_id
+
+
+def submit_variants(key: str, mode: str, n_seeds: int = 3) -> list[str]:
+    """Queue the race of the cells (``mode="race"``) or the setting with ``n_seeds`` seeds (``"seeds"``).
+
+    The job ids are kept under ``key`` (``session.RACE_JOBS`` or ``session.SEED_JOBS``) and returned.
+
+    Raises:
+        ValueError: a setting is still missing, or the queue is full.
+    """
+    dataset, task = current.current_dataset(), session.task_config()
+    model, train = session.model_config(), session.train_config()
+    if dataset is None or task is None or model is None or train is None:
+        raise ValueError(
+            "Choose the data, the task, the model and the training settings first (Data → Train)."
+        )
+    specs = compare.variant_specs(dataset, current.dataset_ref(), task, model, train, workspace(),
+                                  resources.session_id(), mode, n_seeds)  # fmt: skip
+    manager = resources.job_manager()
+    job_ids = [manager.submit(spec) for spec in specs]
+    session.set_job_list(key, job_ids)
+    return job_ids

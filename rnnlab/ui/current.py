@@ -1,0 +1,209 @@
+"""What this session is looking at: its dataset, its task and the framed data, through the shared caches.
+
+Every page that needs the chosen data calls these; they read the session (:mod:`rnnlab.ui.session`)
+and hand the caches (:mod:`rnnlab.ui.caches`) every input as an argument.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+from rnnlab.data import catalog
+from rnnlab.data.dataset import SequenceDataset
+from rnnlab.evaluation import findings
+from rnnlab.jobs.types import JobStatus
+from rnnlab.plots import train as plots_train
+from rnnlab.task import framing
+from rnnlab.task.types import FramedData, TaskConfig
+from rnnlab.ui import caches, resources, session
+from rnnlab.ui.caches import DataSource
+
+
+def upload_sha256() -> str:
+    """The SHA-256 of the uploaded file's bytes (computed once per upload, ``""`` hash when none)."""
+    data = session.upload_bytes() or b""
+    known = session.upload_digest()
+    if known is None or known[0] is not data:
+        known = (data, caches.sha256(data))
+        session.set_upload_digest(known)
+    return known[1]
+
+
+def data_source() -> DataSource | None:
+    """The chosen data as a :class:`~rnnlab.ui.caches.DataSource`, or ``None`` when none is chosen."""
+    choice = session.dataset_choice()
+    if not choice:
+        return None
+    upload = choice.get("source") == "upload"
+    return DataSource(
+        source=choice["source"],
+        name=choice["name"],
+        read_options=json.dumps(session.read_options(), sort_keys=True, default=str),
+        sha256=upload_sha256() if upload else None,
+    )
+
+
+def dataset_key() -> str | None:
+    """A string that changes whenever the chosen dataset, its read options or an upload's content change."""
+    source = data_source()
+    return None if source is None else source.to_json()
+
+
+def _upload_data(source: DataSource) -> bytes | None:
+    return session.upload_bytes() if source.source == "upload" else None
+
+
+def current_dataset() -> SequenceDataset | None:
+    """The chosen :class:`~rnnlab.data.dataset.SequenceDataset`, or ``None`` when none is chosen.
+
+    Raises:
+        rnnlab.data.dataset.DataError: when the chosen file cannot be read (pages show the message).
+    """
+    source = data_source()
+    if source is None:
+        return None
+    data = _upload_data(source)
+    if source.source == "upload" and data is None:
+        return None
+    return caches.dataset(source.to_json(), data)
+
+
+def dataset_ref() -> dict | None:
+    """How the store records the chosen data: a bundled key (+ read options), or an upload's name and hash."""
+    choice = session.dataset_choice()
+    if not choice:
+        return None
+    if choice["source"] == "bundled":
+        return {"source": "bundled", "name": choice["name"], "read_options": dict(session.read_options())}
+    return {"source": "upload", "name": choice["name"], "sha256": upload_sha256()}
+
+
+def dataset_for(run: dict) -> SequenceDataset | None:
+    """The session's dataset when it is the one ``run`` was trained on (needed to export an upload's run)."""
+    ref, mine = run.get("dataset_ref") or {}, dataset_ref()
+    if mine is None or ref.get("source") != "upload" or ref.get("sha256") != mine.get("sha256"):
+        return None
+    return current_dataset()
+
+
+def file_columns() -> list[str]:
+    """Column names of the chosen file (for the override pickers); ``[]`` when none or unreadable."""
+    source = data_source()
+    if source is None:
+        return []
+    data = _upload_data(source)
+    if source.source == "upload" and data is None:
+        return []
+    try:
+        return caches.peek_columns(source.to_json(), data)
+    except ValueError:
+        return []
+
+
+def default_task(dataset: SequenceDataset, kind: str | None = None) -> TaskConfig:
+    """The natural task (of ``kind``) for the session's data; a bundled dataset's label is the target."""
+    choice = session.dataset_choice() or {}
+    target = catalog.get_entry(choice["name"]).label if choice.get("source") == "bundled" else None
+    return framing.default_task_for(dataset, kind, target)
+
+
+def task_config() -> TaskConfig | None:
+    """The stored task if it was made for the current dataset, else the dataset's default task.
+
+    When the dataset changed since the task was stored, the Task page's widget state is cleared too,
+    so that no widget keeps a column of the previous dataset.
+    """
+    dataset, key = current_dataset(), dataset_key()
+    if dataset is None:
+        return None
+    stored = session.task_config()
+    if (
+        stored is not None
+        and session.task_made_for() in (key, None)
+        and stored.kind in dataset.allowed_tasks()
+    ):
+        return stored
+    session.clear_task_widgets()
+    return default_task(dataset)
+
+
+def store_task_config(config: TaskConfig) -> None:
+    """Keep the (frozen, JSON-serialisable) task config for the current dataset."""
+    session.set_task_config(config, dataset_key())
+
+
+def current_framed(config: TaskConfig | None = None) -> FramedData | None:
+    """The current dataset framed with ``config`` (default: the stored task), cached; ``None`` without data.
+
+    The result is shared between reruns and sessions: read it, never change it.
+
+    Raises:
+        ValueError: when the task does not fit the data (pages show the message).
+    """
+    config = config or session.task_config()
+    source = data_source()
+    if config is None or source is None or current_dataset() is None:
+        return None
+    return caches.framed(source.to_json(), config.to_json(), _upload_data(source))
+
+
+def current_scoreboard(config: TaskConfig | None = None) -> tuple[list, dict, list] | None:
+    """``(scoreboard, best row, notes on skipped baselines)`` for :func:`current_framed`, cached."""
+    config = config or session.task_config()
+    source = data_source()
+    if config is None or source is None or current_dataset() is None:
+        return None
+    return caches.scoreboard(source.to_json(), config.to_json(), _upload_data(source))
+
+
+def model_tables(model_config, task: TaskConfig) -> tuple[list, int, list]:
+    """Keras's summary rows, parameter count and formula check of ``model_config`` on the current data.
+
+    Raises:
+        ValueError: when there is no data, or the model does not fit it.
+    """
+    source = data_source()
+    if source is None:
+        raise ValueError("`model_tables` needs a chosen dataset. Received: none chosen")
+    return caches.model_tables(model_config.to_json(), source.to_json(), task.to_json(), _upload_data(source))
+
+
+# ---- a job's run, its predecessors and its data -------------------------------------
+def job_run(run_id: str) -> dict:
+    """The job's run in this workspace's store (its task and data), or ``{}`` when the store lacks it."""
+    try:
+        return resources.run_store().get_run(run_id, session.workspace_id())
+    except (ValueError, OSError):
+        return {}
+
+
+def earlier_histories(run: dict, run_id: str) -> list[dict]:
+    """Histories of this workspace's earlier runs on ``run``'s data and task (drawn as ghosts)."""
+    if not run:
+        return []
+    store = resources.run_store()
+    runs = store.list_runs(session.workspace_id(), limit=100)
+    ids = plots_train.earlier_runs(runs, run.get("dataset_ref"), run.get("task_config"), exclude=run_id)
+    return [store.history(i) for i in ids]
+
+
+def job_framed(task: dict | None, job_ref: dict | None) -> FramedData | None:
+    """A job's framed data (cached) when the session still has the job's dataset, else ``None``."""
+    mine = dataset_ref()
+    if not task or not findings.same_data(job_ref, mine):
+        return None
+    try:
+        framed = current_framed(TaskConfig.from_dict(task))
+    except ValueError:
+        return None
+    return findings.matching_framed(framed, task, job_ref, mine)
+
+
+def job_statuses(job_ids: list[str]) -> list[JobStatus]:
+    """The status of each job the server still knows (after a restart the jobs are gone, their runs stored)."""
+    manager, out = resources.job_manager(), []
+    for job_id in job_ids:
+        with contextlib.suppress(ValueError):
+            out.append(manager.status(job_id))
+    return out

@@ -1,0 +1,74 @@
+"""The server's long-lived objects: one run store and one job manager per data directory.
+
+Both are ``st.cache_resource`` objects shared by every session. The job manager starts worker processes
+(which import TensorFlow), so only pages that train or soon will (Model, Train, Compare, and Results or
+Inside once the session has jobs) call :func:`job_manager`; the sidebar uses
+:func:`started_job_manager`, which never starts one. Tests replace :func:`job_manager` (and
+:func:`started_job_manager`) with a fake :class:`~rnnlab.jobs.protocol.JobQueue` via ``monkeypatch``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from rnnlab.core import settings
+from rnnlab.jobs.manager import JobManager
+from rnnlab.jobs.protocol import JobQueue
+from rnnlab.runs.store import RunStore
+
+log = logging.getLogger(__name__)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _run_store(path: str) -> RunStore:
+    return RunStore(path)  # opening marks runs of a dead server "interrupted"
+
+
+def run_store() -> RunStore:
+    """The server's :class:`~rnnlab.runs.store.RunStore` under ``settings.data_dir()`` (one per data dir)."""
+    return _run_store(str(settings.data_dir()))
+
+
+def _shutdown_manager(manager: JobManager) -> None:
+    manager.shutdown(timeout=5)
+
+
+@st.cache_resource(show_spinner=False)
+def _started_managers() -> dict:
+    """Server-wide registry of job managers already started (so the sidebar can look without starting one)."""
+    return {}
+
+
+@st.cache_resource(max_entries=2, show_spinner=False, on_release=_shutdown_manager)
+def _job_manager(data_dir: str) -> JobManager:
+    try:
+        recorder = run_store()
+    except Exception as err:  # noqa: BLE001 - training works without the run store
+        log.warning("Training without a run store: %s", err)
+        recorder = None
+    manager = JobManager(recorder=recorder)
+    _started_managers()[data_dir] = manager
+    return manager
+
+
+def job_manager() -> JobQueue:
+    """The server's one :class:`~rnnlab.jobs.manager.JobManager` (worker pool + queue), started on first use.
+
+    Pages that train or will soon (Model, Train, Compare) call this, so the warm workers import
+    TensorFlow while the user is still choosing settings; Home, Data and Task never do.
+    """
+    return _job_manager(str(settings.data_dir()))
+
+
+def started_job_manager() -> JobQueue | None:
+    """The job manager if a page already started it, else ``None`` (never starts the pool)."""
+    return _started_managers().get(str(settings.data_dir()))
+
+
+def session_id() -> str:
+    """Streamlit's id of this browser session, as the job queue's per-session limit counts it."""
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "no-session"

@@ -1,0 +1,114 @@
+"""Small widgets the pages share: charts, presentation mode, the Advanced box, and one job progress panel.
+
+The job panel (:func:`job_progress`) is the one way a page shows a job of the worker pool: its place in
+the queue or its progress, and a Cancel or Stop button. The Train, Inside and Compare pages use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from rnnlab.jobs.types import JobStatus, progress_line
+from rnnlab.ui import caches, current, resources
+
+
+def presenting() -> bool:
+    """Presentation mode (``?present=1`` in the URL): larger type and charts, advanced controls hidden."""
+    return st.query_params.get("present", "0") in ("1", "true", "yes")
+
+
+def plain(text: str) -> str:
+    """User-given text (an uploaded file's name) made inert for ``st.markdown``: no links, images or styling.
+
+    Example:
+        >>> plain("[x](y)")
+        '\\\\[x\\\\]\\\\(y\\\\)'
+    """
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$" else ch for ch in str(text))
+
+
+def widget_max(usual: float, stored: float | None) -> float:
+    """A widget's maximum: the usual one, or the stored value when a link or a saved run goes beyond it.
+
+    Example:
+        >>> widget_max(0.5, 0.7), widget_max(100, None)
+        (0.7, 100)
+    """
+    return max(usual, stored) if stored is not None else usual
+
+
+def chart(fig: go.Figure, **kwargs) -> None:
+    """Show a Plotly figure full-width; in presentation mode with larger type and height."""
+    if presenting():
+        fig = go.Figure(fig)  # a copy: the figure may be shared (see shared_chart)
+        fig.update_layout(font={"size": 20}, height=int((fig.layout.height or 450) * 1.35))
+    st.plotly_chart(fig, width="stretch", **kwargs)
+
+
+def shared_chart(name: str, parts: Any, build, *, of_dataset: bool = True, **kwargs) -> None:
+    """Show a figure that depends only on the current dataset and ``parts``, built once for all sessions.
+
+    Building a Plotly figure costs tens of milliseconds; with a class on one server the same figures are
+    asked for again and again, so they are kept (128 at most) under the dataset's key (which includes an
+    upload's content hash) and ``parts`` (a seed, the features shown). The figure is never changed after.
+
+    Args:
+        name: Which figure. parts: JSON-able values it depends on besides the dataset.
+        build: ``() -> go.Figure``, called on a miss.
+        of_dataset: False for a figure that does not show the session's dataset (the home page's).
+    """
+    chart(caches.figure(name, current.dataset_key() if of_dataset else None, parts, build), **kwargs)
+
+
+def advanced(label: str = "Advanced"):
+    """An expander for rarely-needed controls, or ``None`` in presentation mode (the stored values stay).
+
+    Usage: ``box = widgets.advanced()``; ``if box is not None: with box: ...`` — otherwise keep the
+    stored settings, so that projecting the app never changes what a lesson set up.
+    """
+    return None if presenting() else st.expander(label)
+
+
+def job_line(status: JobStatus, name: str | None = None) -> str:
+    """The panel's text for a job: its progress line, its state once ended, the run's name first.
+
+    Example:
+        >>> job_line(JobStatus("j", "r", "s", state="queued", queue_position=2), "GRU")
+        'GRU: waiting in the queue (position 2)'
+        >>> job_line(JobStatus("j", "r", "s", state="failed"))
+        'failed'
+    """
+    line = progress_line(status)
+    if not status.active:
+        line = f"{status.state} · {line}" if status.progress else status.state
+    return f"{name}: {line}" if name else line
+
+
+def job_fraction(status: JobStatus) -> float:
+    """How far the job is, in [0, 1] (0 while queued or before its first report)."""
+    return min(max(float(status.progress.get("fraction") or 0.0), 0.0), 1.0)
+
+
+def job_progress(status: JobStatus, *, name: str | None = None, key: str | None = None) -> None:
+    """One job's progress bar, with a Cancel (queued) or Stop (running) button when ``key`` is given.
+
+    Args:
+        status: The job, as :meth:`~rnnlab.jobs.protocol.JobQueue.status` gave it.
+        name: What the job trains (a run's label), shown before its progress.
+        key: Prefix of the button's widget key (``f"{key}-cancel"``, ``f"{key}-stop"``); ``None``: no button.
+    """
+    st.progress(job_fraction(status), text=job_line(status, name))
+    if key is None or not status.active:
+        return
+    if status.state == "queued":
+        if st.button("Cancel", key=f"{key}-cancel"):
+            resources.job_manager().stop(status.job_id)  # a queued job is taken out of the queue
+            st.rerun()
+        return
+    if st.button("Stop", key=f"{key}-stop", disabled=status.stop_requested):
+        resources.job_manager().stop(status.job_id)
+    if status.stop_requested:
+        st.caption("Stopping at the next batch…")
