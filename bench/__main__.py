@@ -12,6 +12,7 @@ import time
 
 BENCHMARKS = {
     "training": "bench.bench_training",  # whole wait against a plain Keras script; Stop; ETA
+    "xla_cache": "bench.bench_xla_cache",  # the persistent XLA cache across fresh worker processes
     "memory": "bench.bench_memory",  # RSS growth over 30 trainings through the worker pool
     "ingest": "bench.bench_ingest",  # 1,000,000-row long CSV vs plain pandas.read_csv
     "render": "bench.bench_render",  # first render of home and Data pages in a real browser

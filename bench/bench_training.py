@@ -11,13 +11,16 @@ prints the median and spread (min–max) of each pair's ratio plain / rnnlab (ab
   ``time.time()`` stamps (``summary["timings"]``, the ``t`` of every event), never from a poll.
 - plain Keras: :mod:`bench.plain_keras` in this process (TensorFlow imported, as in the worker).
 
+The worker runs at this process's CPU priority (``RNNLAB_WORKER_NICE=0``; the dashboard lowers it so
+pages stay responsive) and calibrates itself once, before the first pair, in a fresh data directory.
+
 The first pair of a case is the first time the worker sees the configuration (cold); later pairs
 reuse its kept compiled model. Both are printed. It also prints each pair's largest difference in
 final validation loss and test metric, fast against default settings, the time to the first curve
 point, the ETA after the first epoch against the real remaining time, and (``--stops N``) Stop
 pressed at random moments of real trainings: time from the press to the worker's ``end`` event.
 
-    python -m bench.bench_training                  # 5 pairs each, 20 stops (about 30 min on 2 cores)
+    python -m bench.bench_training                  # 5 pairs each, 20 stops (about an hour on a busy 2-core machine)
     python -m bench.bench_training --quick          # 2 pairs, three lessons, 6 stops (a few minutes)
 """
 

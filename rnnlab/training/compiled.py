@@ -34,7 +34,7 @@ class Entry:
     settings: dict
 
 
-def enable(capacity: int = 3) -> None:
+def enable(capacity: int = 8) -> None:
     """Keep up to ``capacity`` compiled models in this process (0 turns keeping off and drops them)."""
     global _capacity
     if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0:

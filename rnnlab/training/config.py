@@ -32,7 +32,7 @@ class TrainConfig(Config):
     patience: int | None = 5  # early stopping on val loss, best weights restored; None = off
     seed: int = 0  # same seed, data and config → same curves on CPU
     device: str = "/CPU:0"  # a device the workers report, e.g. "/CPU:0" or "/GPU:0"
-    fast: bool = True  # steps_per_execution + XLA where supported (measured in bench/bench_training.py)
+    fast: bool = True  # several batches per call and XLA where a timing of this machine says they pay
 
     def __post_init__(self) -> None:
         if self.optimizer not in OPTIMIZERS:
