@@ -1,12 +1,12 @@
 # Two commands do everything on a fresh machine:
 #   make run   — create .venv if needed, install requirements.txt, start the app on http://localhost:8501
-#   make test  — same set-up, then the whole test suite (ruff + import contracts + pytest)
+#   make test  — same set-up, then the whole test suite (ruff + import contracts + pytest, then the Ray tests)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-all lint bench clean
+.PHONY: run test test-ray test-all lint bench clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,15 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-ray
+
+# The Ray tests start a real local cluster; Ray binds to the machine's external address, so they run in a
+# network namespace with only loopback (root: unshare -n; others: a user namespace, unshare -rn).
+RAY_TESTS := ip link set lo up && $(BIN)/python -m pytest -m ray tests/test_ray.py
+test-ray: $(STAMP)
+	@if unshare -n true 2>/dev/null; then unshare -n sh -c '$(RAY_TESTS)'; \
+	elif unshare -rn true 2>/dev/null; then unshare -rn sh -c '$(RAY_TESTS)'; \
+	else echo "ray tests skipped: unshare -n is not permitted here (needs root or user namespaces)"; fi
 
 # The slow set too (longer trainings, 2,000-file fuzzing).
 test-all: $(STAMP)

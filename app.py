@@ -7,17 +7,18 @@ page never import TensorFlow.
 import streamlit as st
 
 from rnnlab.jobs.types import progress_line
-from rnnlab.ui import actions, resources, session, streamlit_patch, widgets
+from rnnlab.ui import actions, resources, session, streamlit_patch, widgets, workspace_state
 
 st.set_page_config(page_title="rnnlab", page_icon="🔁", layout="wide")
 streamlit_patch.keep_keras_state()  # no keras.backend.clear_session() after every rerun of every session
 session.init()
 
-if widgets.presenting():
+if workspace_state.sync_presenting():  # ?present=1 sticks to every page until switched off
     # Projector-friendly: bigger type everywhere (static CSS; no user text is ever injected).
     st.html(
         "<style>html, .stMarkdown p, .stMarkdown li, label, .stCaption {font-size: 1.3rem !important;}"
-        " h1 {font-size: 3rem !important;} h2, h3 {font-size: 2.2rem !important;}</style>"
+        " h1 {font-size: 3rem !important;} h2, h3 {font-size: 2.2rem !important;}"
+        " .stButton button p {white-space: normal; overflow-wrap: anywhere;}</style>"
     )
 
 PAGES = [
@@ -33,7 +34,10 @@ PAGES = [
     st.Page("pages/inside_page.py", title="Inside the RNN", icon=":material/biotech:", url_path="inside"),
 ]
 navigation = st.navigation(PAGES, position="sidebar")
-actions.workspace()  # keeps ?ws=… in the URL on every page, so a refresh brings the same runs back
+# the workspace id stays in the URL (?ws=…) on every page, so a refresh brings the same runs back
+workspace = actions.workspace()
+for problem in workspace_state.restore_setup(workspace):  # the workspace's dataset and settings, once
+    st.warning(f"Part of this workspace's saved setup could not be restored: {problem}")
 
 with st.sidebar:
     try:
@@ -55,7 +59,15 @@ with st.sidebar:
         st.markdown(
             ", ".join(f"`{d['name']}`" for d in devices) if devices else "_training workers starting…_"
         )
-        for job in (j for j in jobs.jobs(resources.session_id()) if j.active):
+        for job in workspace_state.active_jobs_for_sidebar(jobs):
             st.caption(f"Training: {progress_line(job)}")
+    presenting = st.toggle("Presentation mode", value=session.presenting(), key="sidebar-present")
+    if presenting != session.presenting():
+        session.set_presenting(presenting)
+        st.query_params["present"] = "1" if presenting else "0"
+        st.rerun()
 
-navigation.run()
+try:
+    navigation.run()
+finally:  # also after st.rerun / st.switch_page / st.stop: every change of the setup is kept
+    workspace_state.save_setup(session.workspace_id())

@@ -4,7 +4,7 @@ import streamlit as st
 
 from rnnlab.plots import compare as plots_compare
 from rnnlab.runs import compare, export
-from rnnlab.ui import actions, current, resources, session, widgets
+from rnnlab.ui import actions, current, resources, session, widgets, workspace_state
 
 st.title("🏁 Compare runs")
 try:
@@ -34,9 +34,10 @@ if box is not None:
             except ValueError as err:
                 st.error(str(err))
 
-        st.markdown(
-            "**Link to this workspace with the current settings** (copy it with the icon on the right):"
-        )
+        st.markdown("**Bookmark my workspace** — this link brings back these runs and settings; keep it to "
+                    "yourself: whoever opens it can change and delete them.")  # fmt: skip
+        st.code(actions.bookmark_url(), language=None)
+        st.markdown("**Share the current configuration** (no workspace: each person gets a fresh one):")
         st.code(actions.share_url(), language=None)
 
 runs = store.list_runs(ws)
@@ -86,42 +87,44 @@ race_col, seed_col, n_col = st.columns([2, 2, 1])
 n_seeds = n_col.number_input("Seeds", min_value=2, max_value=10, value=3, key="compare-n-seeds")
 if race_col.button("🏁 Race the cells", key="compare-race", type="primary"):
     try:
-        actions.submit_variants(session.RACE_JOBS, "race")
+        actions.submit_variants("race")
     except ValueError as err:
         st.error(str(err))
 if seed_col.button(f"🎲 Train the current setting with {n_seeds} seeds", key="compare-seeds"):
     try:
-        actions.submit_variants(session.SEED_JOBS, "seeds", int(n_seeds))
+        actions.submit_variants("seeds", int(n_seeds))
     except ValueError as err:
         st.error(str(err))
 
 
-def _job_panel(key: str, title: str) -> None:
-    statuses = current.job_statuses(session.job_list(key))
+def _job_panel(statuses: list, title: str) -> None:
     if not statuses:
         return
     stored = {r["id"]: r for r in store.list_runs(ws, limit=100)}
     st.markdown(f"**{widgets.plain(title)}**")
     for status in statuses:
         name = compare.run_label(stored[status.run_id]) if status.run_id in stored else "waiting"
-        widgets.job_progress(status, name=name)
+        widgets.job_progress(status, name=name, key=f"compare-job-{status.job_id}")  # Cancel / Stop
     race_runs = [stored[s.run_id] for s in statuses if s.run_id in stored]
     if race_runs:
         hist = {r["id"]: store.history(r["id"]) for r in race_runs}
         widgets.chart(plots_compare.race_overlay(race_runs, hist, "val_loss"))
 
 
-def _live_jobs() -> None:
-    _job_panel(session.RACE_JOBS, "Race progress")
-    _job_panel(session.SEED_JOBS, "Seed runs progress")
-    if len(store.list_runs(ws)) != len(runs):
-        st.rerun(scope="app")  # a new run was recorded: refresh the table and the overlays
+def _live_jobs(was_active: bool) -> None:
+    # the workspace's newest race and seed band, whichever tab started them (a reload re-attaches here)
+    race, seeds = workspace_state.group_jobs(ws, "race:"), workspace_state.group_jobs(ws, "seeds:")
+    _job_panel(race, "Race progress")
+    _job_panel(seeds, "Seed runs progress")
+    still_active = any(status.active for status in race + seeds)
+    if len(store.list_runs(ws)) != len(runs) or (was_active and not still_active):
+        st.rerun(scope="app")  # a run was recorded or the jobs ended: refresh the table, overlays and sidebar
 
 
-our_jobs = session.job_list(session.RACE_JOBS) + session.job_list(session.SEED_JOBS)
+our_jobs = workspace_state.group_jobs(ws, "race:") + workspace_state.group_jobs(ws, "seeds:")
 if our_jobs:
-    active = any(status.active for status in current.job_statuses(our_jobs))
-    st.fragment(run_every=2.0 if active else None)(_live_jobs)()
+    active = any(status.active for status in our_jobs)
+    st.fragment(run_every=2.0 if active else None)(_live_jobs)(active)
 
 # ---- one run: share, delete, export ----------------------------------------------------------
 if runs:
@@ -140,12 +143,15 @@ if runs:
     if shared != target["shared"] or (shared and label and label != target.get("label")):
         store.share_run(target_id, shared, label=label or None)
         st.rerun()
-    if share_col.button("Load its settings (to train it again)", key="compare-load"):
+    if target["status"] == "interrupted":
+        st.warning(target.get("message") or "This run was interrupted; the epochs done are kept.")
+    if share_col.button("Train again (load its settings, open Train)", key="compare-load"):
         try:
             actions.load_run_settings(target)
-            st.success("Settings loaded: the Task, Model and Train pages now show this run's configuration.")
         except ValueError as err:
             st.error(str(err))
+        else:
+            st.switch_page("pages/train_page.py", query_params=workspace_state.page_params())
     confirm = delete_col.checkbox("Yes, delete it (and its model file)", key="compare-delete-confirm")
     if delete_col.button("Delete run", key="compare-delete", disabled=not confirm):
         store.delete_run(target_id, workspace=ws)
@@ -173,9 +179,11 @@ if box is not None:
             try:
                 with st.spinner("Checking the model with Keras's safe mode…"):
                     new_id = export.import_run(store, upload.getvalue(), ws)
-                st.success(f"Imported as {new_id}")
             except ValueError as err:
                 st.error(str(err))
+            else:
+                st.toast(f"Imported as {new_id}")
+                st.rerun()  # the table, the overlays and the run picker show it at once
 
 # ---- class board -------------------------------------------------------------------------------
 st.subheader("Class board")

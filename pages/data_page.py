@@ -40,7 +40,9 @@ def _choose_bundled() -> None:
 def _choose_upload() -> None:
     upload = st.session_state["data-upload"]
     if upload is not None:
-        actions.choose_upload(upload.name, upload.getvalue())
+        problem = actions.choose_upload(upload.name, upload.getvalue())
+        if problem:
+            st.warning(f"This file is used in this session but not kept for the workspace: {problem}")
         _reset_override_widgets()
 
 
@@ -82,7 +84,9 @@ if choice["source"] == "bundled" and choice["name"] in entries:
         st.markdown(f"**{entry.title}** — {entry.description}")
         st.caption(f"Citation: {entry.citation}  \nLicence: {entry.licence}  \nSource: {entry.source}")
 else:
-    st.caption(f"Using the uploaded file **{widgets.plain(choice['name'])}** (kept in this session only).")
+    st.caption(
+        f"Using the uploaded file **{widgets.plain(choice['name'])}** (kept for this workspace on the server)."
+    )
 
 # ---- reading options (overrides) ----
 options = dict(session.read_options())

@@ -7,7 +7,7 @@ import streamlit as st
 from rnnlab.data import catalog
 from rnnlab.plots import data as plots_data
 from rnnlab.runs import lessons as presets
-from rnnlab.ui import actions, caches, widgets
+from rnnlab.ui import actions, caches, widgets, workspace_state
 
 st.title("rnnlab — learn recurrent neural networks on real sequences")
 st.markdown(
@@ -44,15 +44,18 @@ for i, lesson in enumerate(presets.list_lessons()):
     with lesson_columns[i % 3].container(border=True):
         st.markdown(f"**{lesson.title}**")
         st.caption(f"{lesson.text}  \n*{lesson.time_note}*")
-        left, right = st.columns(2)
+        # one below the other in presentation mode, where larger type would cut "Start lesson" short
+        left, right = (st.container(), st.container()) if widgets.presenting() else st.columns(2)
         if left.button("Start lesson", key=f"home-lesson-{lesson.key}"):
             try:
                 actions.open_lesson(lesson.key)
             except ValueError as err:
                 st.error(str(err))
             else:
-                st.switch_page("pages/compare_page.py" if lesson.race else "pages/train_page.py")
-        right.markdown(f"[Link to share](?{urlencode(lesson.query())})")
+                page = "pages/compare_page.py" if lesson.race else "pages/train_page.py"
+                st.switch_page(page, query_params=workspace_state.page_params())
+        link = {**lesson.query(), **({"present": "1"} if widgets.presenting() else {})}
+        right.markdown(f"[Link to share](?{urlencode(link)})")
 
 st.subheader("Start from a bundled dataset")
 entries = catalog.list_datasets()
@@ -63,6 +66,6 @@ for i, entry in enumerate(entries):
         st.caption(f"{entry.description}  \n*{entry.layout} · {entry.task}*")
         if st.button("Open", key=f"home-open-{entry.key}"):
             actions.choose_bundled(entry.key)
-            st.switch_page("pages/data_page.py")
+            st.switch_page("pages/data_page.py", query_params=workspace_state.page_params())
 
 st.caption("Tip for a class: add `?present=1` to the address for presentation mode (larger type and charts).")

@@ -3,12 +3,11 @@ the padding lab and the failure detectors."""
 
 import streamlit as st
 
-from rnnlab.core import settings
 from rnnlab.inside import cell_steps, gradients, numpy_rnn, padding_lab, synthetic, weights
 from rnnlab.inside import page_data as inside_data
 from rnnlab.plots import inside as plots_inside
 from rnnlab.plots import padding_lab as plots_padding
-from rnnlab.ui import caches, current, resources, session, widgets
+from rnnlab.ui import actions, caches, current, resources, session, widgets, workspace_state
 
 POLL_SECONDS = 1.0
 
@@ -26,48 +25,36 @@ EQUATIONS = {
 }
 
 
-def _submit(job_key: str, name: str, kwargs: dict) -> None:
-    """Queue a lab job in the worker pool (training never runs in this server process)."""
+def _submit(slot: str, kwargs: dict) -> None:
+    """Queue the lab job whose result goes to ``slot`` in the worker pool, for the workspace (training never
+    runs in this server process; any tab of the workspace finds the job again)."""
     try:
-        job_id = resources.job_manager().submit_call(name, kwargs, resources.session_id())
+        resources.job_manager().submit_call(session.LAB_CALLS[slot], kwargs, resources.session_id(), ws)
     except ValueError as err:
         st.error(str(err))
-        return
-    session.set_lab_job_id(job_key, job_id)
 
 
-def _job_status(job_key: str):
-    job_id = session.lab_job_id(job_key)
-    if job_id is None:
-        return None
-    statuses = current.job_statuses([job_id])
-    if not statuses:  # the server restarted since: the job is gone
-        session.set_lab_job_id(job_key, None)
-        return None
-    return statuses[0]
-
-
-def _job_panel(job_key: str, was_active: bool) -> None:
+def _job_panel(slot: str, was_active: bool) -> None:
     """The lab job's queue position or progress while it runs; its result is kept once it finished."""
-    status = _job_status(job_key)
+    status = workspace_state.lab_status(ws, session.LAB_CALLS[slot])
     if status is None:
         return
     if status.active:
-        widgets.job_progress(status, key=job_key)
+        widgets.job_progress(status, key=session.LAB_CALLS[slot])
         return
     if status.state == "finished" and status.result is not None:
-        session.set_lab_result(session.LAB_SLOTS[job_key], status.result)
+        session.set_lab_result(slot, status.result)
     elif status.state != "finished":
         (st.error if status.state == "failed" else st.warning)(status.message or f"The job {status.state}.")
     if was_active:
         st.rerun()  # the job has ended: stop polling, show the result below
 
 
-def _poll(job_key: str) -> bool:
+def _poll(slot: str) -> bool:
     """Show the lab job's panel (a fragment polling every second while it runs); return whether it runs."""
-    status = _job_status(job_key)
+    status = workspace_state.lab_status(ws, session.LAB_CALLS[slot])
     active = status is not None and status.active
-    st.fragment(_job_panel, run_every=POLL_SECONDS if active else None)(job_key, active)
+    st.fragment(_job_panel, run_every=POLL_SECONDS if active else None)(slot, active)
     return active
 
 
@@ -78,7 +65,8 @@ st.caption(
     "dense layer per gate to get h_t. Here that is recomputed in NumPy from your trained weights."
 )
 
-models = inside_data.list_models(settings.data_dir() / "models")
+ws = actions.workspace()
+models = workspace_state.model_choices(ws)  # this workspace's models and class-board ones, nobody else's
 model = framed = trace = X = None
 layers: list = []
 if not models:
@@ -210,11 +198,11 @@ with tabs[4]:
     if box is not None:
         with box:
             epochs = st.slider("Epochs at most", 1, 100, epochs, key="inside_race_epochs")
-    running = _job_status(session.INSIDE_RACE_JOB)
+    running = workspace_state.lab_status(ws, session.LAB_CALLS[session.INSIDE_RACE])
     busy = running is not None and running.active
     if st.button("Train SimpleRNN, LSTM and GRU", key="inside_race", disabled=busy):
-        _submit(session.INSIDE_RACE_JOB, "k_steps_race", {"k": k, "epochs": epochs})
-    _poll(session.INSIDE_RACE_JOB)
+        _submit(session.INSIDE_RACE, {"k": k, "epochs": epochs})
+    _poll(session.INSIDE_RACE)
     race = session.lab_result(session.INSIDE_RACE)
     if race:
         widgets.chart(plots_inside.race_accuracy(race["results"], race["k"]))
@@ -229,7 +217,7 @@ with tabs[4]:
 with tabs[5]:
     options = ["built-in ragged demo", "current dataset"]
     source_choice = st.radio("Data", options, horizontal=True, key="inside_lab_source")
-    running = _job_status(session.INSIDE_LAB_JOB)
+    running = workspace_state.lab_status(ws, session.LAB_CALLS[session.INSIDE_LAB])
     busy = running is not None and running.active
     if st.button("Run the padding lab", key="inside_lab_run", disabled=busy):
         try:
@@ -238,10 +226,10 @@ with tabs[5]:
                 if dataset is None:
                     raise ValueError("Choose a dataset on the Data page first, or use the built-in demo.")
                 padding_lab.check_dataset(dataset)
-            _submit(session.INSIDE_LAB_JOB, "padding_lab", {"dataset": dataset})
+            _submit(session.INSIDE_LAB, {"dataset": dataset})
         except ValueError as err:
             st.error(str(err))
-    _poll(session.INSIDE_LAB_JOB)
+    _poll(session.INSIDE_LAB)
     result = session.lab_result(session.INSIDE_LAB)
     if result:
         lab = result["lab"]
@@ -260,12 +248,8 @@ with tabs[6]:
         st.info("The detectors check a trained run: train a model first.")
     else:
         store = resources.run_store()
-        try:
-            run = store.get_run(entry["run_id"])
-            history, predictions = store.history(entry["run_id"]), store.predictions(entry["run_id"])
-        except ValueError:
-            run = history = predictions = None
-            st.caption("No stored run for this model file: only the data checks run.")
+        run = entry["run"]  # read through the workspace: its own run or one shared to the class board
+        history, predictions = store.history(entry["run_id"]), store.predictions(entry["run_id"])
         findings = inside_data.run_findings(run, history, predictions, framed)
         if not findings:
             st.success(

@@ -6,16 +6,17 @@ from rnnlab.evaluation import judge as evaluation
 from rnnlab.jobs.protocol import latest_result
 from rnnlab.plots import results as plots_results
 from rnnlab.task.types import TaskConfig
-from rnnlab.ui import current, resources, session, widgets
+from rnnlab.ui import actions, current, resources, session, widgets, workspace_state
 
 session.init()
 st.title("🏁 Results — does the model beat the baselines?")
 
-job_ids = session.job_ids()
+manager = resources.started_job_manager()  # none started yet: no training to show, and none is started here
+job_ids = workspace_state.train_job_ids(actions.workspace(), manager) if manager is not None else []
 if not job_ids:
     st.info("Train a model on the Train page first; its results appear here.")
     st.stop()
-status = latest_result(resources.job_manager(), job_ids)
+status = latest_result(manager, job_ids)
 if status is None:
     st.info("No training of this session has finished yet — the latest one is still running or failed.")
     st.stop()

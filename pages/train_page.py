@@ -11,7 +11,7 @@ from rnnlab.jobs.types import result_rows
 from rnnlab.models.config import ModelConfig
 from rnnlab.plots import train as plots_train
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
-from rnnlab.ui import actions, current, resources, session, widgets
+from rnnlab.ui import actions, current, resources, session, widgets, workspace_state
 
 POLL_SECONDS = 1.0
 
@@ -27,12 +27,9 @@ except ValueError as err:
     dataset = task = None
 model = session.model_config() or ModelConfig()
 saved = session.train_config() or TrainConfig()
-job_ids = session.job_ids()
-try:
-    latest = manager.status(job_ids[-1]) if job_ids else None
-except ValueError:  # the server restarted since: that job is in the run store, not in this pool
-    session.set_job_ids([])
-    job_ids, latest = [], None
+# the workspace's trainings: after a reload or in a second tab, the running one is found again here
+job_ids = workspace_state.train_job_ids(actions.workspace(), manager)
+latest = manager.status(job_ids[-1]) if job_ids else None
 
 if dataset is None and latest is None:
     st.info("Pick a dataset on the Data page first.")
@@ -86,8 +83,14 @@ if dataset is not None and task is not None:
         st.error(str(err))
         config = None
     if config is not None:
+        st.markdown("**Share this configuration** — data, task, model and training; whoever opens the link "
+                    "gets a fresh workspace of their own:")  # fmt: skip
         st.code(actions.share_url(), language=None)
-        st.caption("Copy this link to share the whole configuration — data, task, model and training.")
+        box = widgets.advanced("Bookmark my workspace (my runs and settings — not for sharing)")
+        if box is not None:
+            with box:
+                st.code(actions.bookmark_url(), language=None)
+                st.caption("Anyone with this link can see, change and delete the runs of this workspace.")
     busy = latest is not None and latest.active
     if st.button("Start training", type="primary", disabled=busy or config is None, key="train-start"):
         try:
@@ -99,7 +102,7 @@ if dataset is not None and task is not None:
 
 # ---- the live panel ------------------------------------------------------------------------------
 def _panel() -> None:
-    ids = session.job_ids()
+    ids = workspace_state.train_job_ids(actions.workspace(), manager)
     if not ids:
         st.caption("No training yet in this session: press Start.")
         return

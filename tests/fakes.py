@@ -39,7 +39,10 @@ class FakeJobManager:
     def _add(self, spec: JobSpec | CallSpec, kind: str) -> str:
         job_id = f"j{len(self.statuses)}"
         self.specs[job_id] = spec
-        self.statuses[job_id] = JobStatus(job_id, spec.run_id, spec.session_id, kind=kind)
+        self.statuses[job_id] = JobStatus(
+            job_id, spec.run_id, spec.session_id, kind=kind, workspace=spec.workspace,
+            group=getattr(spec, "group", ""),
+        )  # fmt: skip
         self.queue.append(job_id)
         return job_id
 
@@ -49,8 +52,8 @@ class FakeJobManager:
             self.recorder.start_run(spec.run_id, _run_info(spec))
         return job_id
 
-    def submit_call(self, name: str, kwargs: dict, session_id: str) -> str:
-        spec = CallSpec(name, dict(kwargs), session_id)
+    def submit_call(self, name: str, kwargs: dict, session_id: str, workspace: str | None = None) -> str:
+        spec = CallSpec(name, dict(kwargs), session_id, workspace)
         self.calls.append((name, kwargs))
         job_id = self._add(spec, "call")
         if self.run_calls:

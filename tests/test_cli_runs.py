@@ -81,3 +81,22 @@ def test_registered_in_the_dispatcher():
     from rnnlab.cli import main as cli
 
     assert cli_runs in cli.COMMAND_MODULES
+
+
+def test_new_workspace_ids_never_start_with_a_dash():
+    ids = [new_workspace_id() for _ in range(2000)]
+    assert all(i[0].isalpha() for i in ids) and len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("form", ["spaced", "joined"])
+def test_the_command_line_takes_any_valid_id_even_one_that_starts_with_a_dash(form, capsys):
+    from rnnlab.cli import main as cli
+
+    store, ws = RunStore(), "-dash_ws01"
+    store.start_run("run-dash0001", {"workspace": ws, "dataset_ref": {"source": "bundled", "name": "sunspots"},
+                                     "task": {"kind": "forecast"}, "model": {}, "train": {}})  # fmt: skip
+    argv = (
+        ["runs", "--workspace", ws, "--json"] if form == "spaced" else ["runs", f"--workspace={ws}", "--json"]
+    )
+    assert cli.main(argv) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)["runs"]] == ["run-dash0001"]

@@ -31,7 +31,7 @@ def test_train_command_prints_epochs_and_json(capsys):
 
 
 def test_bad_setting_is_a_value_error_with_a_keras_style_message():
-    with pytest.raises(ValueError, match="`batch_size` must be an integer ≥ 1"):
+    with pytest.raises(ValueError, match="`batch_size` must be an integer from 1 to 4096"):
         _run(["train", "ecg200", "--units", "4", "--epochs", "1", "--batch-size", "0"])
 
 
@@ -101,4 +101,5 @@ def test_dataset_ref_of_a_csv_file_is_its_name_and_hash(tmp_path):
         "source": "upload",
         "name": "mine.csv",
         "sha256": hashlib.sha256(b"a,b\n1,2\n").hexdigest(),
+        "read_options": {},
     }

@@ -38,17 +38,32 @@ TASK_BAD = [
     ("test_share", -0.01), ("test_share", 1.5), ("test_share", INF),
     ("seed", -1), ("seed", 0.5),
     ("season_length", 0), ("season_length", -12), ("season_length", 1.5),
+    ("scale", "false"), ("scale", 1), ("seed", 2**31), ("window", 100_001), ("kind", "cluster"),
 ]  # fmt: skip
-PADDING_BAD = [("length", 0), ("length", -5), ("length", 2.5), ("value", NAN), ("value", INF), ("value", "x")]
+PADDING_BAD = [
+    ("mask", "no"),
+    ("mask", 0),
+    ("side", "middle"),
+    ("length", 0),
+    ("length", -5),
+    ("length", 2.5),
+    ("value", NAN),
+    ("value", INF),
+    ("value", "x"),
+]
 MODEL_BAD = [
     ("units", (0,)), ("units", (32, 0)), ("units", (-4,)), ("units", (5000,)), ("units", (1.5,)), ("units", ()),
     ("head_units", (0,)), ("head_units", (8, -1)),
     ("dropout", 1.0), ("dropout", -0.1), ("dropout", NAN), ("dropout", "0.2"),
     ("recurrent_dropout", 1.0), ("recurrent_dropout", -0.5),
+    ("bidirectional", "false"), ("normalization", 0), ("unroll", "yes"), ("reset_after", None),
+    ("units", (8,) * 17), ("cell", "transformer"), ("activation", "softmax"),
 ]  # fmt: skip
 TRAIN_BAD = [
     ("learning_rate", 0.0), ("learning_rate", -1e-3), ("learning_rate", NAN), ("learning_rate", INF),
-    ("learning_rate", "fast"),
+    ("learning_rate", "fast"), ("learning_rate", 1e-9), ("learning_rate", 11.0),
+    ("batch_size", 4097), ("epochs", 1001), ("patience", 101), ("seed", 2**31),
+    ("epochs", True), ("fast", "false"), ("fast", 1), ("optimizer", "adamw"), ("device", "/TPU:0"),
     ("batch_size", 0), ("batch_size", -32), ("batch_size", 8.5),
     ("epochs", 0), ("epochs", -1), ("epochs", 2.5),
     ("patience", -1), ("patience", 1.5),
@@ -72,8 +87,7 @@ def _check(make, name: str, value) -> None:
 
 @pytest.mark.parametrize(("name", "value"), TASK_BAD)
 def test_task_config_rejects(name, value):
-    kind = "forecast"
-    _check(lambda: TaskConfig(kind, **{name: value}), name, value)
+    _check(lambda: TaskConfig(**{"kind": "forecast", name: value}), name, value)
 
 
 @pytest.mark.parametrize(("name", "value"), PADDING_BAD)
@@ -103,7 +117,11 @@ def test_the_edges_that_are_allowed():
     assert TaskConfig("forecast", offsets=(1, 7, 14), season_length=1).offsets == (1, 7, 14)
     assert PaddingConfig(length=1, value=-1.0).length == 1 and PaddingConfig(length=None).length is None
     assert ModelConfig(units=(1, 4096), dropout=0.0, recurrent_dropout=0.95).units == (1, 4096)
-    assert TrainConfig(learning_rate=1e-9, batch_size=1, epochs=1, patience=0, seed=0).patience == 0
+    assert TrainConfig(learning_rate=1e-6, batch_size=1, epochs=1, patience=0, seed=0).patience == 0
+    assert (
+        TrainConfig(learning_rate=10.0, batch_size=4096, epochs=1000, patience=100, seed=2**31 - 1).epochs
+        == 1000
+    )
     assert TrainConfig(patience=None).patience is None
 
 
@@ -176,11 +194,13 @@ def test_task_page_takes_a_stored_config_beyond_its_usual_ranges():
     at = AppTest.from_file(str(ROOT / "pages" / "task_page.py"), default_timeout=60)
     at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": "three_cities", "title": "x"}
     at.session_state[session.READ_OPTIONS] = {}
-    at.session_state[session.TASK_CONFIG] = TaskConfig("regress", val_share=0.6, test_share=0.3, seed=2**40)
+    at.session_state[session.TASK_CONFIG] = TaskConfig(
+        "regress", val_share=0.6, test_share=0.3, seed=2**31 - 1
+    )
     at.run()
     assert not at.exception, at.exception
     assert at.slider(key="task-val").value == pytest.approx(0.6)
-    assert at.number_input(key="task-seed").value == 2**40
+    assert at.number_input(key="task-seed").value == 2**31 - 1
 
 
 def test_model_page_takes_a_stored_dropout_beyond_the_slider():

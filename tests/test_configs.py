@@ -83,5 +83,5 @@ def test_configs_are_frozen_and_replace_makes_a_copy():
 
 
 def test_wrong_type_in_a_hand_edited_dict_is_a_valueerror_not_a_typeerror():
-    with pytest.raises(ValueError, match="Outer setting has the wrong type"):
+    with pytest.raises(ValueError, match=r"`units` must be a list .* Received: units=5"):
         Outer.from_dict({"kind": "x", "units": 5})

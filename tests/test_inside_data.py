@@ -1,8 +1,7 @@
-"""Helpers of the Inside page: model listing, inputs to feed, findings from a stored run."""
+"""Helpers of the Inside page: the model to preselect, inputs to feed, findings from a stored run."""
 
 from __future__ import annotations
 
-import os
 from types import SimpleNamespace
 
 import numpy as np
@@ -11,18 +10,11 @@ import pytest
 from rnnlab.inside import page_data
 
 
-def test_list_models_newest_first(tmp_path):
-    for i, name in enumerate(["old", "new"]):
-        path = tmp_path / f"{name}.keras"
-        path.write_bytes(b"x")
-        os.utime(path, (1000 + i, 1000 + i))
-    (tmp_path / "notes.txt").write_text("ignored")
-    models = page_data.list_models(tmp_path)
-    assert [m["run_id"] for m in models] == ["new", "old"]
-    assert models[0]["label"].startswith("new (1970-01-01")
-    assert page_data.list_models(tmp_path / "missing") == []
+def test_default_model_index_prefers_the_latest_finished_run():
+    models = [{"run_id": "new"}, {"run_id": "old"}]
     assert page_data.default_model_index(models, "old") == 1
     assert page_data.default_model_index(models, None) == 0
+    assert page_data.default_model_index(models, "gone") == 0
 
 
 def test_latest_finished_run_skips_running_jobs():

@@ -346,3 +346,49 @@ def test_server_side_of_lab_jobs_never_imports_tensorflow(tmp_path):
         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
     )  # fmt: skip
     assert "TF_IN_SERVER False False" in out.stdout, out.stderr[-2000:]
+
+
+# ---- the typed seams: one outcome builder, the runner interface --------------------------------------------
+def test_run_outcome_is_built_once_from_a_summary(tmp_path):
+    from rnnlab.jobs.outcome import failed_summary, run_outcome, write_model
+
+    summary = {"status": "finished", "traceback": "tb", "model_bytes": b"keras",
+               "predictions": {"index": [0], "y_true": [1.0], "y_pred": [0.5]}}  # fmt: skip
+    assert run_outcome(summary) == {"status": "finished", "predictions": [0.5], "y_true": [1.0]}
+    written = write_model(summary, tmp_path / "models", "run-x")
+    assert "model_bytes" not in written and (tmp_path / "models" / "run-x.keras").read_bytes() == b"keras"
+    assert written["model_path"] == str(tmp_path / "models" / "run-x.keras")
+    assert write_model({"status": "failed"}, tmp_path, "run-y") == {"status": "failed"}
+    failed = failed_summary("boom", device="/CPU:0", tb="trace")
+    assert run_outcome(failed) == {"status": "failed", "message": "boom", "history": {}, "device": "/CPU:0"}
+
+
+def test_both_runners_satisfy_the_runner_interface(manager):
+    from rnnlab.jobs.ray_runner import RayRunner
+    from rnnlab.jobs.runner import Runner
+
+    assert isinstance(manager.runner, Runner) and manager.runner_name == "local"
+    methods = [name for name in dir(Runner) if not name.startswith("_")]
+    assert "poll" in methods and [m for m in methods if not callable(getattr(RayRunner, m, None))] == []
+    assert manager.problem() is None
+
+
+def test_ray_addresses_and_which_jobs_ask_for_a_gpu(monkeypatch):
+    from rnnlab.core import settings
+    from rnnlab.jobs.cluster import _host_port, cluster_problem
+    from rnnlab.jobs.ray_runner import kind_of
+    from rnnlab.jobs.types import CallSpec, ClusterUnreachable
+
+    assert _host_port("auto") is None and _host_port("ray://10.0.0.5:10001") == ("10.0.0.5", 10001)
+    assert _host_port("head:6379") == ("head", 6379)
+    with pytest.raises(ClusterUnreachable, match="must be `auto`, `host:port` or `ray://host:port`"):
+        _host_port("head")
+    monkeypatch.setenv("RNNLAB_RAY_ADDRESS", "  ")
+    assert settings.ray_address() is None and cluster_problem() is None  # unset: the local pool, no problem
+    gpu = spec("g")
+    gpu.train = TrainConfig(epochs=1, device="/GPU:0")
+    assert (
+        kind_of(gpu) == "gpu"
+        and kind_of(spec("c")) == "cpu"
+        and kind_of(CallSpec("k_steps_race", {}, "s")) == "cpu"
+    )

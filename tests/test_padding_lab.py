@@ -97,6 +97,6 @@ def test_lab_job_defaults_to_the_demo_and_returns_plain_values():
     )  # fmt: skip
     assert out["source"] == "padding demo" and [v["key"] for v in out["lab"]["variants"]] == ["post_mask"]
     assert out["lab"]["classes"] == ["down", "up"] and seen == [(0, 1, "post_mask"), (1, 1, "")]
-    worker.check_plain(out)
+    worker.check_json_ready(out)
     with pytest.raises(TypeError, match="plain values"):
-        worker.check_plain({"lab": {"model": object()}})
+        worker.check_json_ready({"lab": {"model": object()}})

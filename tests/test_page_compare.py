@@ -135,15 +135,54 @@ def test_race_submits_four_cells_with_the_same_budget(fake_manager):
     assert [s.train.seed for s in list(fake_manager.specs.values())[4:]] == [7, 8, 9]
 
 
-def test_load_settings_of_a_run():
+def test_a_race_belongs_to_the_workspace_not_to_the_tab(fake_manager):
+    ws = new_workspace_id()
+    first = _app(ws)
+    first.session_state[session.DATASET_CHOICE] = {
+        "source": "bundled",
+        "name": "sunspots",
+        "title": "Sunspots",
+    }
+    first.session_state[session.TASK_CONFIG] = TaskConfig("forecast", window=6)
+    first.session_state[session.MODEL_CONFIG] = ModelConfig(cell="gru", units=(5,))
+    first.session_state[session.TRAIN_CONFIG] = TrainConfig(epochs=2, seed=7)
+    first.run()
+    first.button(key="compare-race").click().run()
+    assert not first.exception, first.exception
+    race = list(fake_manager.statuses)
+    assert len(race) == 4 and len({fake_manager.statuses[j].group for j in race}) == 1
+    fake_manager.queue.remove(race[0])  # the first cell starts training
+    fake_manager.statuses[race[0]].state = "running"
+
+    again = _app(ws).run()  # a reload, or a second tab of the same workspace: nothing kept in its session
+    assert not again.exception, again.exception
+    texts = [p.proto.text for p in again.get("progress")]
+    assert len(texts) == 4 and sum("waiting in the queue" in t for t in texts) == 3
+    again.button(key=f"compare-job-{race[0]}-stop").click().run()
+    assert not again.exception and fake_manager.statuses[race[0]].stop_requested
+    again.button(key=f"compare-job-{race[3]}-cancel").click().run()
+    assert fake_manager.statuses[race[3]].state == "stopped"
+
+    other = _app(new_workspace_id()).run()  # another workspace sees no progress and no Stop
+    assert not other.exception and not other.get("progress")
+    assert not [b for b in other.button if b.key and b.key.startswith("compare-job-")]
+
+
+def test_train_again_loads_the_settings_of_a_run_and_opens_train(monkeypatch):
+    install(monkeypatch, FakeJobManager())
     ws = new_workspace_id()
     store = RunStore()
     store.start_run("run-load001", {"workspace": ws, "dataset_ref": {"source": "bundled", "name": "sunspots"},
                                     "task": TaskConfig("forecast", window=9), "model": ModelConfig(cell="lstm"),
-                                    "train": TrainConfig(epochs=3)})  # fmt: skip
-    at = _app(ws).run()
+                                    "train": TrainConfig(epochs=3), "owner_pid": 999_999_999})  # fmt: skip
+    store.mark_interrupted()  # its server is gone
+    at = AppTest.from_file(str(Path(PAGE).parent.parent / "app.py"), default_timeout=60)
+    at.session_state[session.WORKSPACE] = ws
+    at.switch_page("pages/compare_page.py").run()
+    assert any("Train again to start it anew" in w.value for w in at.warning)
     at.button(key="compare-load").click().run()
-    assert not at.exception
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Train" and at.query_params["ws"] in (ws, [ws])
     assert at.session_state[session.TASK_CONFIG].window == 9
     assert at.session_state[session.MODEL_CONFIG].cell == "lstm"
     assert at.session_state[session.DATASET_CHOICE]["name"] == "sunspots"

@@ -9,13 +9,16 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from rnnlab.runs.store import RunStore
+from rnnlab.ui import session
 from tests.fakes import FakeJobManager, install
 
 keras = pytest.importorskip("keras")
 ROOT = Path(__file__).resolve().parent.parent
+WORKSPACE = "wInsideTest01"
 
 
-def _save_tiny_model(cell: str = "GRU", run_id: str = "tiny") -> None:
+def _save_tiny_model(cell: str = "GRU", run_id: str = "run-tiny01") -> None:
     from rnnlab.core import settings
 
     keras.utils.set_random_seed(0)
@@ -30,10 +33,15 @@ def _save_tiny_model(cell: str = "GRU", run_id: str = "tiny") -> None:
     path = settings.data_dir() / "models" / f"{run_id}.keras"
     path.parent.mkdir(parents=True, exist_ok=True)
     model.save(path)
+    store = RunStore()
+    store.start_run(run_id, {"workspace": WORKSPACE, "task": {"kind": "regress"},
+                             "dataset_ref": {"source": "bundled", "name": "tiny"}})  # fmt: skip
+    store.finish_run(run_id, {"status": "finished", "model_path": str(path)})
 
 
-def _run() -> AppTest:
+def _run(workspace: str = WORKSPACE) -> AppTest:
     at = AppTest.from_file(str(ROOT / "pages" / "inside_page.py"), default_timeout=120)
+    at.session_state[session.WORKSPACE] = workspace
     return at.run()
 
 
@@ -51,6 +59,7 @@ def test_page_shows_a_trained_model(cell):
     assert not at.exception, at.exception
     assert not at.error
     assert at.selectbox(key="inside_model").value == 0
+    assert not _run("wSomeoneElse1").selectbox  # another workspace never sees this model
     assert any("largest difference" in c.value for c in at.caption)
     formula = [m.value for m in at.markdown if "Parameters" in m.value]
     expected = {"GRU": 3 * 3 * (3 + 2 + 2), "LSTM": 4 * 3 * (3 + 2 + 1), "BiSimpleRNN": 2 * 3 * (3 + 2 + 1)}[
@@ -66,21 +75,20 @@ def test_page_shows_a_trained_model(cell):
 
 def test_page_runs_the_k_steps_race_and_padding_lab_as_jobs(monkeypatch):
     from rnnlab.inside import padding_lab, synthetic
-    from rnnlab.ui import session
 
     # the page's real budgets are for a person waiting; shrink them for the 2-core test machine
     monkeypatch.setattr(synthetic, "race_cells", functools.partial(synthetic.race_cells, n=32, units=2))
     monkeypatch.setattr(
         padding_lab, "run_lab", functools.partial(padding_lab.run_lab, epochs=1, units=2, max_sequences=40)
     )
-    manager = install(monkeypatch, FakeJobManager(run_calls=True))  # lab jobs run at once, in this process
+    manager = install(monkeypatch, FakeJobManager(run_calls=True), started=True)  # lab jobs run at once
     at = _run()
     at.slider(key="inside_k").set_value(2)
     at.slider(key="inside_race_epochs").set_value(1)
     at.button(key="inside_race").click().run()
     assert not at.exception, at.exception
     assert manager.calls[0] == ("k_steps_race", {"k": 2, "epochs": 1})
-    assert at.session_state[session.INSIDE_RACE_JOB] == "j0"
+    assert manager.statuses["j0"].workspace == WORKSPACE  # any tab of the workspace finds it
     race = at.session_state["rnnlab.inside.race"]
     assert race["k"] == 2 and [r["cell"] for r in race["results"]] == ["simple_rnn", "lstm", "gru"]
     assert all(len(r["gradient"]) == 2 + 5 for r in race["results"])
@@ -94,23 +102,40 @@ def test_page_runs_the_k_steps_race_and_padding_lab_as_jobs(monkeypatch):
 
 def test_page_shows_queue_position_and_a_failed_lab_job(monkeypatch):
     from rnnlab.jobs.types import JobStatus
-    from rnnlab.ui import session
 
-    queued = JobStatus("q1", "call:k_steps_race", "s", state="queued", queue_position=2, kind="call")
-    failed = JobStatus("f1", "call:padding_lab", "s", state="failed", kind="call", message="worker died")
-    install(monkeypatch, FakeJobManager([queued, failed]))
-    at = AppTest.from_file(str(ROOT / "pages" / "inside_page.py"), default_timeout=120)
-    at.session_state[session.INSIDE_RACE_JOB] = "q1"
-    at.session_state[session.INSIDE_LAB_JOB] = "f1"
-    at.run()
+    queued = JobStatus("q1", "call:k_steps_race", "s", state="queued", queue_position=2, kind="call",
+                       workspace=WORKSPACE)  # fmt: skip
+    failed = JobStatus("f1", "call:padding_lab", "s", state="failed", kind="call", message="worker died",
+                       workspace=WORKSPACE)  # fmt: skip
+    install(monkeypatch, FakeJobManager([queued, failed]), started=True)
+    at = _run()  # a fresh session of the workspace: the jobs another tab started show here
     assert not at.exception, at.exception
     texts = [p.proto.text for p in at.get("progress")]
     assert "waiting in the queue (position 2)" in texts
     assert at.button(key="inside_race").disabled  # one race at a time
     assert any("worker died" in e.value for e in at.error)
     assert at.session_state["rnnlab.inside.race"] is None
-    at.button(key=f"{session.INSIDE_RACE_JOB}-cancel").click().run()
+    at.button(key="k_steps_race-cancel").click().run()
     assert not at.exception and queued.stop_requested
+
+
+def test_lab_jobs_belong_to_the_workspace_not_to_the_tab(monkeypatch):
+    manager = install(monkeypatch, FakeJobManager(), started=True)  # lab jobs wait in the queue
+    first = _run()
+    first.button(key="inside_race").click().run()
+    assert not first.exception, first.exception
+    job = manager.statuses["j0"]
+    manager.queue.remove("j0")
+    job.state = "running"
+    again = _run()  # a reload or a second tab: progress, a disabled Start and a working Stop
+    assert not again.exception, again.exception
+    assert again.get("progress") and again.button(key="inside_race").disabled
+    again.button(key="k_steps_race-stop").click().run()
+    assert not again.exception and job.stop_requested
+    other = _run("wSomeoneElse1")  # another workspace sees no job and may start its own
+    assert not other.exception and not other.get("progress")
+    assert not other.button(key="inside_race").disabled
+    assert not [b for b in other.button if b.key and b.key.startswith("k_steps_race-")]
 
 
 def test_page_never_trains_in_the_server_process():

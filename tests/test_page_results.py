@@ -37,12 +37,22 @@ def _finished_job(tmp_path, state="finished"):
         dataset_ref={"source": "bundled", "name": "ecg200", "read_options": {}},
         predictions={"y_pred": ev["predictions"].tolist()},
     )
-    return JobStatus(job_id="j1", run_id="r1", session_id="s", state=state, result=result), task, ev
+    return (
+        JobStatus(job_id="j1", run_id="r1", session_id="s", state=state, result=result, workspace=WS),
+        task,
+        ev,
+    )
+
+
+WS = "wResultsTest1"
 
 
 def _page(monkeypatch, statuses, task=None):
-    install(monkeypatch, FakeJobManager(statuses))
+    install(monkeypatch, FakeJobManager(statuses), started=True)
     at = AppTest.from_file(str(ROOT / "pages" / "results_page.py"), default_timeout=90)
+    at.session_state[session.WORKSPACE] = (
+        WS  # the workspace's trainings are shown, whichever tab started them
+    )
     at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": "ecg200", "title": "ECG200"}
     at.session_state[session.JOB_IDS] = [s.job_id for s in statuses]
     if task is not None:
@@ -57,7 +67,9 @@ def test_no_jobs_asks_to_train(monkeypatch):
 
 
 def test_running_job_is_not_shown_as_a_result(monkeypatch):
-    at = _page(monkeypatch, [JobStatus(job_id="j0", run_id="r0", session_id="s", state="running")]).run()
+    at = _page(
+        monkeypatch, [JobStatus(job_id="j0", run_id="r0", session_id="s", state="running", workspace=WS)]
+    ).run()
     assert not at.exception
     assert any("No training" in i.value for i in at.info)
 

@@ -136,10 +136,11 @@ def test_presentation_mode_hides_the_advanced_controls():
     assert shown.session_state[session.TRAIN_CONFIG] == TrainConfig(epochs=3, batch_size=16, patience=None)
 
 
-def test_copy_link_carries_the_whole_configuration():
+def test_copy_link_carries_the_whole_configuration_and_never_the_workspace():
     at = _page(epochs=7)
-    link = at.code[0].value
-    assert "ds=ecg200" in link and "model=" in link and "train=" in link and f"ws={WORKSPACE}" in link
+    link, bookmark = at.code[0].value, at.code[1].value
+    assert "ds=ecg200" in link and "model=" in link and "train=" in link and "ws=" not in link
+    assert bookmark.endswith(f"?ws={WORKSPACE}") and "Bookmark my workspace" in at.expander[1].label
     from urllib.parse import parse_qsl
 
     from rnnlab.runs import share_link

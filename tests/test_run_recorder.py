@@ -59,7 +59,7 @@ CHILD = textwrap.dedent(
     from tests import tiny_datasets
     dataset = tiny_datasets.series(200)
     task, model = TaskConfig("forecast", window=6), ModelConfig(cell="lstm", units=(4,))
-    train = TrainConfig(epochs=10000, batch_size=16, patience=None, fast=False)
+    train = TrainConfig(epochs=1000, batch_size=16, patience=None, fast=False)
     rec = RunRecorder(RunStore(sys.argv[1]), dataset_ref={"source": "upload", "name": "s.csv"})
     print(rec.start(dataset, task, model, train), flush=True)
     fit.train(framing.frame(dataset, task), model, train, on_event=rec.on_event)

@@ -88,15 +88,21 @@ def valid_tasks(draw):
     task=valid_tasks(),
     model=models,
     train=trains,
-    read_options=st.dictionaries(
-        st.sampled_from(["header", "fill"]), st.sampled_from(["auto", "ffill", 0]), max_size=2
+    read_options=st.fixed_dictionaries(
+        {},
+        optional={
+            "header": st.sampled_from(["auto", True, False]),
+            "fill": st.sampled_from(["interpolate", "ffill", "drop"]),
+            "one_hot": names,
+            "pad_value": st.one_of(st.none(), st.floats(min_value=-1e6, max_value=1e6)),
+        },
     ),
 )
 def test_round_trip_through_a_url(dataset, task, model, train, read_options):
     shared = share_link.SharedConfig(dataset, read_options, task, model, train)
-    url = share_link.link("http://localhost:8501/task", shared, ws="abcdefgh1234")
+    url = share_link.link("http://localhost:8501/task", shared, present="1")
     params = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-    assert params["ws"] == "abcdefgh1234"
+    assert "ws" not in params and params["present"] == "1"
     back = share_link.from_query(params)
     assert back == shared
     assert back.task.padding == task.padding
@@ -136,3 +142,82 @@ def test_invalid_config_values_in_a_link_are_refused():
 def test_uploaded_datasets_cannot_travel():
     with pytest.raises(ValueError, match="Only a bundled dataset"):
         share_link.to_query(dataset="my file.csv")
+
+
+def test_a_share_link_never_carries_a_workspace_and_the_bookmark_link_only_does():
+    shared = share_link.SharedConfig("sunspots", {}, None, ModelConfig(cell="lstm"), None)
+    with pytest.raises(ValueError, match="must not carry ws"):
+        share_link.link("http://localhost:8501/train", shared, ws="wAbcdefgh123")
+    bookmark = share_link.bookmark_link("http://localhost:8501/train", "wAbcdefgh123")
+    assert bookmark == "http://localhost:8501/train?ws=wAbcdefgh123"
+    with pytest.raises(ValueError, match="workspace id"):
+        share_link.bookmark_link("http://localhost:8501/train", "../etc")
+
+
+def test_unknown_read_options_in_a_link_are_refused_with_the_known_ones():
+    token = share_link._b64({"sep": ";"})
+    with pytest.raises(
+        ValueError, match=r"Unknown read option\(s\) in the link: sep\. Allowed: layout, id_column"
+    ):
+        share_link.from_query({"ds": "sunspots", "ro": token})
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+option_names = st.sampled_from(share_link.READ_OPTION_KEYS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(options=st.one_of(json_values, st.dictionaries(option_names, json_values, max_size=4)))
+def test_any_json_as_read_options_is_checked_or_refused_with_a_value_error(options):
+    try:
+        back = share_link.from_query({"ds": "sunspots", "ro": share_link._b64(options)})
+    except ValueError as err:
+        assert "The link's read options" in str(err) or "Unknown read option" in str(err)
+        return
+    # what passes is what the reader takes: each value of its declared type
+    for name, value in back.read_options.items():
+        assert name in share_link.READ_OPTION_KEYS
+        if name == "trailing_zeros_as_padding":
+            assert isinstance(value, bool)
+        elif name in ("one_hot", "feature_columns") and value is not None:
+            assert isinstance(value, list) and all(isinstance(v, str) for v in value)
+        elif name == "header":
+            assert value == "auto" or isinstance(value, bool)
+        elif name == "pad_value" and value is not None:
+            assert isinstance(value, float)
+        elif value is not None:
+            assert isinstance(value, str)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"trailing_zeros_as_padding": "yes"}, "`trailing_zeros_as_padding` must be True or False"),
+        ({"fill": 3}, r"`fill` must be one of \('interpolate', 'ffill', 'drop'\). Received: fill=3"),
+        ({"one_hot": "city"}, "`one_hot` must be a list"),
+        ({"header": 0}, "`header` must be 'auto', True or False. Received: header='0'"),
+        ({"id_column": ["a"]}, "`id_column` must be a string or None"),
+        ([1, 2], "must be a dict. Received: list"),
+    ],
+)
+def test_malformed_read_option_values_name_the_option_and_the_value(options, message):
+    with pytest.raises(ValueError, match=message):
+        share_link.from_query({"ro": share_link._b64(options)})
+
+
+def test_read_options_nested_too_deep_give_a_value_error():
+    import base64
+
+    token = base64.urlsafe_b64encode(b"[" * 2900 + b"]" * 2900).decode().rstrip("=")[:4000]
+    with pytest.raises(ValueError, match="read options could not be read"):
+        share_link.from_query({"ro": token})
+
+
+def test_every_reader_option_has_a_declared_type():
+    from rnnlab.data.read_options import OPTION_TYPES
+
+    assert tuple(OPTION_TYPES) == share_link.READ_OPTION_KEYS

@@ -20,11 +20,15 @@ def _panel_page():
 
 
 def test_panel_cancels_a_queued_job_and_stops_a_running_one(monkeypatch):
-    queued = JobStatus("q", "r1", "s", state="queued", queue_position=1)
-    running = JobStatus("g", "r2", "s", state="running", progress={"epoch": 1, "epochs": 2, "fraction": 0.5})
-    ended = JobStatus("f", "r3", "s", state="failed", message="boom")
+    ws = "wPanel1234567"  # a training is stopped only from its own workspace
+    queued = JobStatus("q", "r1", "s", state="queued", queue_position=1, workspace=ws)
+    running = JobStatus("g", "r2", "s", state="running", progress={"epoch": 1, "epochs": 2, "fraction": 0.5},
+                        workspace=ws)  # fmt: skip
+    ended = JobStatus("f", "r3", "s", state="failed", message="boom", workspace=ws)
     install(monkeypatch, FakeJobManager([queued, running, ended]))
-    at = AppTest.from_function(_panel_page).run()
+    at = AppTest.from_function(_panel_page)
+    at.session_state[session.WORKSPACE] = ws
+    at.run()
     assert not at.exception, at.exception
     texts = [p.proto.text for p in at.get("progress")]
     assert texts == ["waiting in the queue (position 1)", "epoch 1/2 · step 0/?", "failed"]

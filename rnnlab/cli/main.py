@@ -11,11 +11,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from rnnlab.cli import data, model, runs, task, train
+from rnnlab.cli import cluster, data, model, runs, task, train
+from rnnlab.runs.values import ID_RE
 
 # Modules that add sub-commands: each defines ``register(subparsers)``, and every
 # parser it adds sets ``func=callable(args) -> int``.
-COMMAND_MODULES = [data, model, runs, task, train]
+COMMAND_MODULES = [cluster, data, model, runs, task, train]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,9 +30,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+ID_OPTIONS = ("--workspace",)  # options whose value is an id, which may start with "-"
+
+
+def join_id_options(argv: Sequence[str]) -> list[str]:
+    """``["--workspace", "-abc123"]`` → ``["--workspace=-abc123"]``, so argparse never takes an id for an option.
+
+    Example:
+        >>> join_id_options(["runs", "--workspace", "-Xy_123", "--json"])
+        ['runs', '--workspace=-Xy_123', '--json']
+    """
+    out, args = [], list(argv)
+    i = 0
+    while i < len(args):
+        if args[i] in ID_OPTIONS and i + 1 < len(args) and ID_RE.match(args[i + 1]):
+            out.append(f"{args[i]}={args[i + 1]}")
+            i += 2
+            continue
+        out.append(args[i])
+        i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_id_options(sys.argv[1:] if argv is None else argv))
     try:
         return int(args.func(args) or 0)
     except ValueError as err:

@@ -7,7 +7,7 @@ import sys
 
 from rnnlab.cli.common import int_list_type, print_json
 from rnnlab.models import params
-from rnnlab.models.config import ModelConfig
+from rnnlab.models.config import CELL_LAYERS, ModelConfig
 
 
 def keras_count(config: ModelConfig, n_features: int, n_outputs: int | None = None) -> int:
@@ -16,7 +16,7 @@ def keras_count(config: ModelConfig, n_features: int, n_outputs: int | None = No
     from keras import layers
 
     x = inputs = keras.Input(shape=(None, n_features))
-    cls = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}[config.cell]
+    cls = getattr(layers, CELL_LAYERS[config.cell])
     for i, units in enumerate(config.units):
         kwargs = {"return_sequences": i < len(config.units) - 1}
         if config.cell == "gru":

@@ -4,6 +4,8 @@ One line per epoch goes to stderr; ``--json`` prints one object on stdout with `
 ``test``, ``baselines``, ``verdict``, ``params`` and ``seconds``. ``--save`` records the run in the
 run store (``$RNNLAB_DATA_DIR``) as the dashboard does — every epoch as it ends, then the summary and
 the ``.keras`` model — in workspace ``--workspace`` (default ``cli-runs``), and adds ``run_id``.
+``--ray ADDRESS`` (or ``$RNNLAB_RAY_ADDRESS``) runs the training as a job on that Ray cluster instead
+(:mod:`rnnlab.cli.cluster`); the output is the same, plus the ``node`` it ran on.
 
 Example::
 
@@ -17,10 +19,12 @@ import hashlib
 import sys
 from pathlib import Path
 
-from rnnlab.cli import task
+from rnnlab.cli import cluster, task
 from rnnlab.cli.common import int_list_type, print_json
+from rnnlab.core import settings
 from rnnlab.core.values import to_json_value
 from rnnlab.evaluation import scoreboard
+from rnnlab.jobs.types import ClusterUnreachable
 from rnnlab.models.config import CELLS, ModelConfig
 from rnnlab.runs.recorder import RunRecorder
 from rnnlab.task import framing
@@ -47,6 +51,7 @@ def dataset_ref(data: str) -> dict:
             "source": "upload",
             "name": path.name,
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "read_options": {},
         }
     return {"source": "bundled", "name": data, "read_options": {}}
 
@@ -65,6 +70,10 @@ def run(args: argparse.Namespace) -> int:
         fast=not args.no_fast,
     )  # fmt: skip
 
+    address = args.ray or settings.ray_address()
+    if address:
+        return _run_on_cluster(args, address, dataset, framed, model_config, train_config)
+
     def on_event(event: dict) -> None:
         if event["type"] == "epoch":
             print(epoch_line({**event, "epochs": train_config.epochs}), file=sys.stderr, flush=True)
@@ -76,6 +85,13 @@ def run(args: argparse.Namespace) -> int:
         recorder = RunRecorder(
             workspace=args.workspace, dataset_ref=dataset_ref(args.data), on_event=on_event
         )
+        if recorder.dataset_ref["source"] == "upload":  # kept like an upload, so the run exports whole
+            from pathlib import Path
+
+            from rnnlab.runs.uploads import UploadStore
+
+            path = Path(args.data)
+            UploadStore(recorder.store).put(recorder.workspace, path.name, path.read_bytes())
         recorder.start(dataset, framed.config, model_config, train_config)
     try:
         result = fit.train(
@@ -122,6 +138,39 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.status != "diverged" else 1
 
 
+def _run_on_cluster(args, address, dataset, framed, model_config, train_config) -> int:
+    """``--ray ADDRESS``: the same training as a job on the Ray cluster; the same output."""
+    try:
+        summary = cluster.train_on_cluster(
+            args, address, dataset, framed, model_config, train_config, dataset_ref(args.data)
+        )
+    except ClusterUnreachable as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    board = summary.get("scoreboard") or scoreboard.scoreboard(framed)
+    out = {
+        "run_id": summary["run_id"], "status": summary.get("status"), "message": summary.get("message"),
+        "history": summary.get("history"), "test": summary.get("test"),
+        "baselines": task.summary(framed, board)["baselines"],
+        "best_baseline": (summary.get("best_baseline") or {}).get("name"), "skill": summary.get("skill"),
+        "verdict": summary.get("verdict"), "params": summary.get("params"),
+        "seconds": round(float(summary.get("seconds") or 0.0), 3), "settings": summary.get("settings"),
+        "config": {"task": framed.config.to_dict(), "model": model_config.to_dict(), "train": train_config.to_dict()},
+        "node": summary.get("node"),
+    }  # fmt: skip
+    if args.json:
+        print_json(to_json_value(out, nan_to_none=True))
+    else:
+        print(f"{out['message']} ({out['params']} weights, {out['seconds']:.1f} s, on {out['node']})")
+        if out["run_id"]:
+            print(f"saved as run {out['run_id']} (workspace {summary['workspace']})")
+        for name, value in (out["test"] or {}).items():
+            print(f"test {name}: {value:.4f}")
+        if out["verdict"]:
+            print(f"verdict: the model {out['verdict']}")
+    return 0 if out["status"] != "diverged" else 1
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("train", help="train a model headless (in this process) and judge it")
     p.add_argument("data", help="bundled dataset key (e.g. ecg200) or a CSV path")
@@ -149,6 +198,10 @@ def register(subparsers) -> None:
     p.add_argument("--device", default="/CPU:0", help="e.g. /CPU:0 or /GPU:0")
     p.add_argument("--no-fast", action="store_true", help="plain fit: one batch per step, no tf.data, no XLA")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.add_argument(
+        "--ray", metavar="ADDRESS",
+        help="train on this Ray cluster (auto, host:6379, ray://host:10001; default $RNNLAB_RAY_ADDRESS)",
+    )  # fmt: skip
     p.add_argument(
         "--save", action="store_true", help="record the run in the run store, as the dashboard does"
     )

@@ -26,6 +26,12 @@ def n_workers() -> int:
     return max(1, int(os.environ.get("RNNLAB_WORKERS") or os.cpu_count() or 1))
 
 
+def ray_address() -> str | None:
+    """The Ray cluster trainings run on: ``$RNNLAB_RAY_ADDRESS`` (``auto``, ``host:6379``,
+    ``ray://host:10001``); ``None`` (unset or empty) runs them in local worker processes."""
+    return os.environ.get("RNNLAB_RAY_ADDRESS", "").strip() or None
+
+
 def max_queued_per_session() -> int:
     """Jobs one session may have waiting or running: ``$RNNLAB_MAX_QUEUED`` (default 4)."""
     return max(1, int(os.environ.get("RNNLAB_MAX_QUEUED", "4")))
@@ -51,3 +57,21 @@ def worker_nice() -> int:
     responsive while the workers are busy. 0 keeps the server's priority.
     """
     return max(0, min(19, int(os.environ.get("RNNLAB_WORKER_NICE", "10"))))
+
+
+def upload_quota_bytes() -> int:
+    """Uploaded files one workspace may keep: ``$RNNLAB_UPLOAD_QUOTA_MB`` (default 500 MB).
+
+    Files are kept once by content hash under ``<data dir>/uploads``; when a new one would not fit, the
+    workspace's uploads that no run and no saved setup uses go first, the least recently used first.
+    """
+    return int(float(os.environ.get("RNNLAB_UPLOAD_QUOTA_MB", "500")) * 1024 * 1024)
+
+
+def uploads_total_bytes() -> int:
+    """Uploaded files the server keeps in all: ``$RNNLAB_UPLOADS_TOTAL_MB`` (default 5000 MB).
+
+    Over the cap, files that no run and no saved setup of any workspace uses are removed, the least
+    recently used first.
+    """
+    return int(float(os.environ.get("RNNLAB_UPLOADS_TOTAL_MB", "5000")) * 1024 * 1024)

@@ -14,10 +14,9 @@ from typing import Any
 
 from rnnlab.core import settings
 from rnnlab.data import reader
-from rnnlab.data.dataset import LAYOUTS, DataError, SequenceDataset
+from rnnlab.data.dataset import KINDS, LAYOUTS, DataError, SequenceDataset
 
 CATALOG_FILE = "catalog.json"
-TASKS = ("classify", "regress", "forecast", "tag")
 _REQUIRED = ("key", "title", "description", "file", "layout", "task", "citation", "licence")
 
 
@@ -58,8 +57,8 @@ class CatalogEntry:
             raise ValueError(
                 f"`layout` must be one of {LAYOUTS}. Received: layout={self.layout!r} ({self.key})"
             )
-        if self.task not in TASKS:
-            raise ValueError(f"`task` must be one of {TASKS}. Received: task={self.task!r} ({self.key})")
+        if self.task not in KINDS:
+            raise ValueError(f"`task` must be one of {KINDS}. Received: task={self.task!r} ({self.key})")
 
     @property
     def path(self) -> Path:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 LAYOUTS = ("long", "wide", "series")
+KINDS = ("classify", "regress", "forecast", "tag")  # the tasks a dataset can allow
 
 
 class DataError(ValueError):

@@ -13,7 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.core.metric_registry import error_of, format_metric, higher_is_better, metric_info, metric_label
+from rnnlab.core import metric_registry
+from rnnlab.core.metric_registry import (
+    error_of,
+    format_metric,
+    higher_is_better,
+    metric_info,
+    metric_label,
+)
 from rnnlab.evaluation import metrics
 from rnnlab.evaluation import scoreboard as baselines
 
@@ -156,4 +163,5 @@ def result_main_metric(result: dict) -> str:
         >>> result_main_metric({"test": {"accuracy": 0.9, "log_loss": 0.3}})
         'accuracy'
     """
-    return result.get("main_metric") or ("accuracy" if "accuracy" in (result.get("test") or {}) else "mae")
+    kind = "classify" if "accuracy" in (result.get("test") or {}) else None
+    return result.get("main_metric") or metric_registry.main_metric(kind)

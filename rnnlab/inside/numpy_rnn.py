@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 
 from rnnlab.inside.cell_steps import ACTIVATIONS, CellSpec, Trace, forward, input_mask
+from rnnlab.models.config import CELL_LAYERS
 
-CELL_CLASSES = {"SimpleRNN": "simple_rnn", "LSTM": "lstm", "GRU": "gru"}
+CELL_CLASSES = {layer: cell for cell, layer in CELL_LAYERS.items()}  # Keras class name → cell
 
 
 def _activation_name(fn: Any) -> str:

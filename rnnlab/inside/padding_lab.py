@@ -18,6 +18,8 @@ import numpy as np
 from rnnlab.core.metric_registry import main_metric
 from rnnlab.data.dataset import DataError, SequenceDataset
 from rnnlab.inside import cell_steps, numpy_rnn
+from rnnlab.models.config import CELL_LAYERS
+from rnnlab.task.padding import pad_sequences
 
 VARIANTS = {
     "post_mask": (
@@ -90,15 +92,7 @@ def pad(sequences: list[np.ndarray], side: str, value: float, length: int | None
     """
     if side not in ("pre", "post"):
         raise ValueError(f"`side` must be 'pre' or 'post'. Received: side={side!r}")
-    T = length or max(len(s) for s in sequences)
-    out = np.full((len(sequences), T, sequences[0].shape[1]), value, dtype=np.float64)
-    for i, s in enumerate(sequences):
-        s = s[-T:]
-        if side == "post":
-            out[i, : len(s)] = s
-        else:
-            out[i, T - len(s) :] = s
-    return out
+    return pad_sequences(sequences, length, padding=side, truncating="pre", value=value, dtype="float64")
 
 
 def pad_values(scaled: list[np.ndarray]) -> tuple[float, float, float]:
@@ -148,9 +142,7 @@ def _model(
     layers = [keras.Input(shape)]
     if mask_value is not None:
         layers.append(keras.layers.Masking(mask_value))
-    layers.append(
-        getattr(keras.layers, {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}[cell])(units)
-    )
+    layers.append(getattr(keras.layers, CELL_LAYERS[cell])(units))
     layers.append(keras.layers.Dense(n_out, activation="softmax" if classify else None))
     model = keras.Sequential(layers)
     loss = "sparse_categorical_crossentropy" if classify else "mse"

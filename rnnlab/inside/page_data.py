@@ -1,32 +1,16 @@
-"""What the "Inside the RNN" page looks at: the saved models, sequences to feed them, and run findings.
+"""What the "Inside the RNN" page looks at: the model to preselect, sequences to feed it, and run findings.
 
 No TensorFlow import here; a loaded Keras model is passed in.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from rnnlab.core.metric_registry import higher_is_better
 from rnnlab.evaluation import detectors
-
-
-def list_models(models_dir: Path) -> list[dict]:
-    """The ``.keras`` files in ``models_dir``, newest first: ``[{"run_id", "path", "label", "mtime"}]``."""
-    models_dir = Path(models_dir)
-    if not models_dir.is_dir():
-        return []
-    files = sorted(models_dir.glob("*.keras"), key=lambda p: p.stat().st_mtime, reverse=True)
-    out = []
-    for path in files:
-        mtime = path.stat().st_mtime
-        stamp = datetime.fromtimestamp(mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
-        out.append({"run_id": path.stem, "path": path, "label": f"{path.stem} ({stamp})", "mtime": mtime})
-    return out
 
 
 def input_shape(model: Any) -> tuple[int, int]:
@@ -131,8 +115,8 @@ def latest_finished_run(manager: Any, job_ids: list[str]) -> str | None:
             status = manager.status(job_id)
         except (KeyError, ValueError):
             continue
-        if getattr(status, "state", None) in ("finished", "stopped"):
-            return getattr(status, "run_id", None)
+        if status.state in ("finished", "stopped"):
+            return status.run_id
     return None
 
 

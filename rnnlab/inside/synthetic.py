@@ -18,10 +18,10 @@ import time
 import numpy as np
 
 from rnnlab.inside import gradients
+from rnnlab.models.config import CELL_LAYERS
 
 CELLS = ("simple_rnn", "lstm", "gru")
 EAGER_MAX_BATCHES = 20
-CELL_LAYERS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 SOLVED_ACCURACY = 0.99  # a cell that reaches this validation accuracy stops: it has solved the task
 BUDGET = {"units": 16, "epochs": 60, "n": 2048, "batch_size": 64, "learning_rate": 0.01}
 

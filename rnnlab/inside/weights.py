@@ -14,6 +14,7 @@ import numpy as np
 
 from rnnlab.inside import cell_steps, numpy_rnn
 from rnnlab.models import params
+from rnnlab.models.config import CELL_LAYERS
 
 GATE_NAMES = {
     "i": "input gate",
@@ -24,7 +25,6 @@ GATE_NAMES = {
     "r": "reset gate",
     "h": "candidate state",
 }
-CELL_TITLES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 def param_count(
@@ -101,7 +101,7 @@ def layer_weights(layer: Any) -> dict:
     return {
         "name": layer.name,
         "cell": spec.cell,
-        "cell_title": CELL_TITLES[spec.cell],
+        "cell_title": CELL_LAYERS[spec.cell],
         "units": spec.units,
         "input_width": d,
         "bidirectional": bidirectional,

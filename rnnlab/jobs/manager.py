@@ -1,19 +1,16 @@
-"""Training jobs: a bounded queue served by a small pool of warm worker processes.
+"""Training jobs: a bounded queue, per-session limits and every job's status, served by a job runner.
 
-The server process never imports TensorFlow. Each worker (:mod:`rnnlab.jobs.worker`) is
-a ``spawn``-ed process that imports TensorFlow once, reports the devices it sees,
-then runs jobs one after another and retires after ``jobs_per_worker`` jobs (a fresh
-process replaces it, which bounds TensorFlow's per-``fit`` registry growth).
-Progress streams back over each worker's own pipe to one server thread that folds
-events into :class:`~rnnlab.jobs.types.JobStatus` and calls the optional recorder.
-A worker that dies (killed, out of memory, native crash) fails only its own job,
-with the reason, and is replaced.
+The server process never imports TensorFlow. A runner (:mod:`rnnlab.jobs.runner`) hosts the jobs: the local
+pool of warm worker processes (:class:`rnnlab.jobs.pool.LocalPool`, the default) or warm actors on a Ray
+cluster (:class:`rnnlab.jobs.ray_runner.RayRunner`, when ``$RNNLAB_RAY_ADDRESS`` is set). One server thread
+folds the runner's reports (:mod:`rnnlab.jobs.messages`) into :class:`~rnnlab.jobs.types.JobStatus` and calls
+the optional recorder (the run store) with the run's start, each epoch and the outcome
+(:func:`rnnlab.jobs.outcome.run_outcome`). A worker that dies fails only its own job, with the reason.
 
-The interface is narrow so that another runner (a distributed engine) can slot in:
-``submit(spec) -> job_id``, ``submit_call(name, kwargs, session_id) -> job_id``, ``status(job_id)``,
-``stop(job_id)``, ``cancel(job_id)``, ``devices()``. A call job ("lab" job) runs one whitelisted function
-of :data:`rnnlab.jobs.worker.CALLS` in a worker, through the same queue and per-session limit; its returned
-dict comes back as ``status(job_id).result``.
+The interface: ``submit(spec) -> job_id``, ``submit_call(name, kwargs, session_id, workspace) -> job_id``,
+``status(job_id)``, ``stop(job_id)``, ``cancel(job_id)``, ``devices()``, ``problem()``. A call job ("lab"
+job) runs one whitelisted function of :data:`rnnlab.jobs.worker.CALLS` through the same queue and
+per-session limit; its returned dict comes back as ``status(job_id).result``.
 
 Example:
     >>> manager = JobManager(n_workers=1)  # doctest: +SKIP
@@ -25,21 +22,19 @@ Example:
 from __future__ import annotations
 
 import atexit
-import contextlib
 import logging
-import multiprocessing as mp
 import os
 import pickle
 import threading
 import time
-import uuid
-from collections import deque
-from multiprocessing.connection import wait as wait_any
 
 from rnnlab.core import settings
 from rnnlab.jobs import worker
-from rnnlab.jobs.pool import WorkerHandle
-from rnnlab.jobs.types import STATE_OF, CallSpec, JobSpec, JobStatus, QueueFull, death_reason
+from rnnlab.jobs.ledger import JobLedger
+from rnnlab.jobs.messages import Device, Report
+from rnnlab.jobs.outcome import failed_summary, run_outcome, write_model
+from rnnlab.jobs.runner import Runner, make_runner
+from rnnlab.jobs.types import STATE_OF, CallSpec, ClusterUnreachable, JobSpec, JobStatus, QueueFull
 
 __all__ = ["CallSpec", "JobManager", "JobSpec", "JobStatus", "QueueFull"]
 
@@ -61,42 +56,41 @@ def _run_info(spec: JobSpec) -> dict:
     }
 
 
-class JobManager:
-    """One per server: the queue, the worker pool, and every job's status.
+class JobManager(JobLedger):
+    """One per server: the queue, the runner, and every job's status.
 
     Args:
-        n_workers: Worker processes (default :func:`rnnlab.core.settings.n_workers`).
+        n_workers: Local worker processes (default :func:`rnnlab.core.settings.n_workers`; Ray sizes itself).
         max_queued: Jobs waiting at most (default :func:`rnnlab.core.settings.max_waiting_jobs`).
         max_per_session: Jobs one session may have queued or running (default
             :func:`rnnlab.core.settings.max_queued_per_session`).
-        jobs_per_worker: Jobs before a worker is replaced (default :func:`rnnlab.core.settings.jobs_per_worker`).
+        jobs_per_worker: Jobs before a local worker is replaced (default
+            :func:`rnnlab.core.settings.jobs_per_worker`).
         recorder: Optional object with ``start_run``, ``record_epoch``, ``finish_run`` (the run store);
             its errors are logged and never stop the server thread.
+        runner: The :class:`~rnnlab.jobs.runner.Runner` (default :func:`rnnlab.jobs.runner.make_runner`: Ray
+            when ``$RNNLAB_RAY_ADDRESS`` is set, else the local pool). A cluster that cannot be reached
+            leaves the manager without a runner and :meth:`problem` saying why.
     """
 
     def __init__(
-        self, n_workers=None, max_queued=None, max_per_session=None, jobs_per_worker=None, recorder=None
-    ):
+        self, n_workers=None, max_queued=None, max_per_session=None, jobs_per_worker=None, recorder=None,
+        runner: Runner | None = None,
+    ):  # fmt: skip
+        super().__init__(
+            max_queued or settings.max_waiting_jobs(), max_per_session or settings.max_queued_per_session()
+        )
         self.n_workers = n_workers or settings.n_workers()
-        self.max_queued = max_queued or settings.max_waiting_jobs()
-        self.max_per_session = max_per_session or settings.max_queued_per_session()
         self.jobs_per_worker = jobs_per_worker or settings.jobs_per_worker()
         self.recorder = recorder
-        self.data_dir = str(settings.data_dir())  # the workers save model files here, beside the run store
-        self._ctx = mp.get_context("spawn")
-        self._lock = threading.RLock()
-        self._jobs: dict[str, JobStatus] = {}
-        self._specs: dict[str, JobSpec] = {}
-        self._queue: deque[str] = deque()
-        self._workers: list[WorkerHandle] = []
-        self._next_wid = 0
+        self.data_dir = str(settings.data_dir())  # models are written here, beside the run store
         self._start_failures = 0
-        self.broken: str | None = None
-        self._devices: list[dict] = []
         self._closed = False
         self._pending: list[tuple[str, tuple]] = []  # recorder calls, made outside the lock
-        with self._lock:
-            self._fill_pool()
+        try:
+            self.runner: Runner | None = runner or make_runner(self.n_workers, self.jobs_per_worker)
+        except ClusterUnreachable as err:
+            self.runner, self.broken = None, str(err)
         self._thread = threading.Thread(target=self._pump, name="rnnlab-jobs", daemon=True)
         self._thread.start()
         atexit.register(self._at_exit)
@@ -107,16 +101,18 @@ class JobManager:
 
         Raises:
             QueueFull: When the queue or the session's share of it is full.
+            ValueError: When no worker can start (:meth:`problem` says why).
         """
         return self._enqueue(spec, "train")
 
-    def submit_call(self, name: str, kwargs: dict, session_id: str) -> str:
+    def submit_call(self, name: str, kwargs: dict, session_id: str, workspace: str | None = None) -> str:
         """Queue a lab job: the function registered as ``name`` in :data:`rnnlab.jobs.worker.CALLS`.
 
         Args:
             name: A registry name, e.g. ``"k_steps_race"`` or ``"padding_lab"`` (never an import path).
             kwargs: Its keyword arguments; picklable, without ``on_progress`` (the worker supplies it).
             session_id: The submitting session (counts towards its limit like a training).
+            workspace: The workspace it belongs to (its tabs may watch and stop it), or ``None``.
 
         Returns:
             The job id; ``status(job_id).result`` holds the function's dict once the job finished.
@@ -135,43 +131,10 @@ class JobManager:
             pickle.dumps(kwargs)
         except Exception as err:  # noqa: BLE001 - any pickling failure means the worker cannot get it
             raise ValueError(f"`kwargs` must be picklable. Received: {type(err).__name__}: {err}") from None
-        return self._enqueue(CallSpec(name, dict(kwargs), session_id), "call")
-
-    def _enqueue(self, spec: JobSpec | CallSpec, kind: str) -> str:
-        with self._lock:
-            if self.broken:
-                raise ValueError(f"Training workers cannot start: {self.broken}")
-            mine = sum(1 for j in self._jobs.values() if j.session_id == spec.session_id and j.active)
-            if mine >= self.max_per_session:
-                raise QueueFull(
-                    f"A session may have at most {self.max_per_session} trainings queued or running. "
-                    f"Received: one more while {mine} are — wait for one to end or cancel it"
-                )
-            if len(self._queue) >= self.max_queued:
-                raise QueueFull(
-                    f"The training queue is full ({self.max_queued} waiting); try again in a moment"
-                )
-            job_id = uuid.uuid4().hex[:12]
-            self._jobs[job_id] = JobStatus(
-                job_id, spec.run_id, spec.session_id, submitted=time.time(), kind=kind
-            )
-            self._specs[job_id] = spec
-            self._queue.append(job_id)
-            self._dispatch()
-            return job_id
-
-    def status(self, job_id: str) -> JobStatus:
-        """A snapshot of the job (``ValueError`` for an unknown id)."""
-        with self._lock:
-            job = self._jobs.get(job_id)
-            if job is None:
-                raise ValueError(f"No training job with this id. Received: job_id={job_id!r}")
-            out = job.snapshot()
-            out.queue_position = self._queue.index(job_id) + 1 if job.state == "queued" else None
-            return out
+        return self._enqueue(CallSpec(name, dict(kwargs), session_id, workspace), "call")
 
     def stop(self, job_id: str) -> None:
-        """End a running job at its next batch (keeping its weights), or cancel it while queued."""
+        """End a running job at its next execution of batches (keeping its weights), or cancel it while queued."""
         with self._lock:
             job = self._jobs.get(job_id)
             if job is None or not job.active:
@@ -180,149 +143,104 @@ class JobManager:
                 self.cancel(job_id)
                 return
             job.stop_requested = True
-            for w in self._workers:
-                if w.job_id == job_id:
-                    w.stop_event.set()
+            if self.runner is not None:
+                self.runner.stop(job_id)
 
-    def cancel(self, job_id: str) -> bool:
-        """Take a queued job out of the queue; return whether it was still queued."""
+    def devices(self) -> list[Device]:
+        """The devices the runner offers (``[]`` until the first worker is warm)."""
         with self._lock:
-            if job_id not in self._queue:
-                return False
-            self._queue.remove(job_id)
-            job = self._jobs[job_id]
-            job.state, job.message, job.ended = (
-                "stopped",
-                "Cancelled while waiting in the queue.",
-                time.time(),
-            )
-            self._specs.pop(job_id, None)
-            return True
+            return self.runner.devices() if self.runner is not None else []
 
-    def devices(self) -> list[dict]:
-        """The devices the workers report (``[]`` until the first worker is warm)."""
+    def problem(self) -> str | None:
+        """Why no training can run (one plain line: the cluster cannot be reached, workers cannot start),
+        or ``None`` when all is well. Pages that train show it; the CLI exits with it."""
         with self._lock:
-            return [dict(d) for d in self._devices]
+            return self.broken
 
-    # ---- conveniences -------------------------------------------------------------
-    def jobs(self, session_id: str | None = None) -> list[JobStatus]:
-        """Snapshots of every job (of one session), oldest first."""
-        with self._lock:
-            ids = [j for j, s in self._jobs.items() if session_id is None or s.session_id == session_id]
-            return [self.status(j) for j in ids]
-
-    def wait(self, job_id: str, timeout: float = 600.0, poll: float = 0.1) -> JobStatus:
-        """Block until the job has ended (or ``timeout`` seconds passed); return its status."""
-        deadline = time.monotonic() + timeout
-        while True:
-            status = self.status(job_id)
-            if not status.active or time.monotonic() > deadline:
-                return status
-            time.sleep(poll)
+    @property
+    def runner_name(self) -> str:
+        """``"local"`` or ``"ray"`` (``"none"`` when the cluster could not be reached)."""
+        return self.runner.name if self.runner is not None else "none"
 
     def wait_ready(self, timeout: float = 120.0) -> bool:
         """Block until at least one worker is warm; return whether one is."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
-                if any(w.state == "idle" or w.state == "busy" for w in self._workers):
+                if self.runner is not None and self.runner.warm():
                     return True
+                if self.broken:
+                    return False
             time.sleep(0.1)
         return False
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (for memory measurements and tests)."""
         with self._lock:
-            return [w.process.pid for w in self._workers if w.process.pid and w.process.is_alive()]
+            return self.runner.pids() if self.runner is not None else []
 
     def worker_states(self) -> list[str]:
         """Each worker's state: ``starting``, ``idle``, ``busy`` or ``retiring``."""
         with self._lock:
-            return [w.state for w in self._workers]
+            return self.runner.states() if self.runner is not None else []
 
     def running_pid(self, job_id: str) -> int | None:
         with self._lock:
-            return next((w.process.pid for w in self._workers if w.job_id == job_id), None)
+            return self.runner.running_pid(job_id) if self.runner is not None else None
 
     def shutdown(self, timeout: float = 10.0) -> None:
         """Ask every worker to exit, then stop the server thread."""
         with self._lock:
             self._closed = True
-            workers = list(self._workers)
-        for w in workers:
-            with contextlib.suppress(OSError):
-                w.conn.send(None)
-        for w in workers:
-            w.process.join(timeout)
-            if w.process.is_alive():
-                w.process.kill()
-                w.process.join(5)
+        if self.runner is not None:
+            self.runner.close(timeout)
         self._thread.join(timeout)
 
     def _at_exit(self) -> None:
-        """At interpreter exit: no replacement workers; end the pool quickly."""
+        """At interpreter exit: no replacement workers; end the workers quickly."""
         with self._lock:
             self._closed = True
-            workers = list(self._workers)
-        for w in workers:
-            if w.process.is_alive():
-                w.process.terminate()
+        if self.runner is not None:
+            self.runner.terminate()
 
-    # ---- the pool (called with the lock held) --------------------------------------
-    def _fill_pool(self) -> None:
-        if self._closed or self.broken:
-            return
-        serving = [w for w in self._workers if w.state != "retiring"]
-        for _ in range(self.n_workers - len(serving)):
-            self._workers.append(WorkerHandle(self._ctx, self._next_wid, self.jobs_per_worker))
-            self._next_wid += 1
+    # ---- handing jobs to the runner (called with the lock held) ---------------------
+    def _queued(self, job: JobStatus, spec: JobSpec | CallSpec) -> None:
+        if job.kind == "train":  # kept as a queued run: a restart marks it instead of dropping it
+            self._record("queue_run", job.run_id, _run_info(spec))
+
+    def _cancelled(self, job: JobStatus) -> None:
+        if job.kind == "train":
+            self._record("drop_queued", job.run_id)
 
     def _dispatch(self) -> None:
-        for w in self._workers:
-            if not self._queue:
-                return
-            if w.state != "idle":
-                continue
-            job_id = self._queue.popleft()
-            job = self._jobs[job_id]
-            spec = self._specs.pop(job_id)
-            w.stop_event.clear()
+        if self.runner is None or self.broken:
+            return
+        for job_id in list(self._queue):
+            spec = self._specs[job_id]
+            if not self.runner.can_take(spec):
+                continue  # another job may fit a free worker of another kind (a CPU job while GPUs are busy)
             try:
-                w.conn.send((job_id, spec, self.data_dir))
+                pid = self.runner.run(job_id, spec, self.data_dir)
             except OSError:
-                self._queue.appendleft(job_id)
-                self._specs[job_id] = spec
                 continue
-            w.jobs_started += 1
-            w.job_id = job_id
-            w.state = "retiring" if w.jobs_started >= w.max_jobs else "busy"
-            job.state, job.started, job.worker_pid = "running", time.time(), w.process.pid
+            self._queue.remove(job_id)
+            del self._specs[job_id]
+            job = self._jobs[job_id]
+            job.state, job.started, job.worker_pid = "running", time.time(), pid
             if job.kind == "train":
                 self._record("start_run", job.run_id, _run_info(spec))
-            if w.state == "retiring":
-                self._fill_pool()  # warm the replacement while the last job runs
 
     # ---- the server thread ---------------------------------------------------------
     def _pump(self) -> None:
         while True:
+            runner = self.runner
             with self._lock:
-                if self._closed and not any(w.process.is_alive() for w in self._workers):
+                if self._closed and (runner is None or not runner.alive()):
                     return
-                handles = {}
-                for w in self._workers:
-                    handles[w.conn] = w
-                    handles[w.process.sentinel] = w
-            ready = wait_any(list(handles), timeout=0.25) if handles else time.sleep(0.25) or []
+            reports = runner.poll(0.25) if runner is not None else time.sleep(0.25) or []
             with self._lock:
-                for handle in ready:
-                    w = handles[handle]
-                    if w not in self._workers:
-                        continue
-                    if handle is w.conn:
-                        self._receive(w)
-                    elif not w.conn.poll():
-                        self._worker_gone(w)
-                self._fill_pool()
+                for report in reports:
+                    self._handle(report)
                 self._dispatch()
                 calls, self._pending = self._pending, []
             for name, args in calls:
@@ -338,39 +256,32 @@ class JobManager:
         if self.recorder is not None:
             self._pending.append((name, args))
 
-    def _receive(self, w: WorkerHandle) -> None:
-        try:
-            message = w.conn.recv()
-        except (EOFError, OSError):
-            self._worker_gone(w)
-            return
-        except Exception as err:  # noqa: BLE001 - a half-written message from a dying worker
-            log.warning("unreadable message from worker %s: %s", w.wid, err)
-            return
-        kind = message.get("type")
+    def _handle(self, report: Report) -> None:
+        kind = report.get("type")
         if kind == "ready":
-            w.state = "idle" if w.state == "starting" else w.state
-            w.devices = message.get("devices") or []
-            self._devices = self._devices or w.devices
             self._start_failures = 0
         elif kind == "broken":
             self._start_failures += 1
-            if self._start_failures >= MAX_START_FAILURES:
-                self._give_up(message.get("message", "unknown error"))
+            if report.get("fatal") or self._start_failures >= MAX_START_FAILURES:
+                self._give_up(report.get("message", "unknown error"))
         elif kind == "event":
-            job = self._jobs.get(message["job_id"])
-            if job is not None:
-                event = message["event"]
+            job = self._jobs.get(report["job_id"])
+            if job is not None and job.active:
+                event = report["event"]
                 job.apply(event)
                 if event.get("type") == "epoch" and job.kind == "train":
                     self._record("record_epoch", job.run_id, event["epoch"] - 1, event["logs"])
+                elif event.get("type") == "start" and job.kind == "train" and event.get("params") is not None:
+                    self._record("record_params", job.run_id, event["params"])
         elif kind == "result":
-            self._finish(message["job_id"], message["summary"])
-            w.job_id = None
-            if w.state == "busy":
-                w.state = "idle"
-        elif kind == "retired":
-            w.state = "retiring"
+            self._finish(report["job_id"], report["summary"])
+        elif kind == "gone":
+            if report["job_id"] is not None:
+                self._finish(report["job_id"], failed_summary(report["reason"]))
+            elif report["starting"] and not self._closed:
+                self._start_failures += 1
+                if self._start_failures >= MAX_START_FAILURES:
+                    self._give_up(report["reason"])
 
     def _finish(self, job_id: str, summary: dict) -> None:
         job = self._jobs.get(job_id)
@@ -384,31 +295,23 @@ class JobManager:
             if summary.get("traceback"):
                 log.warning("lab job %s failed: %s", job_id, summary["traceback"])
             return
+        try:
+            summary = write_model(summary, os.path.join(self.data_dir, "models"), job.run_id)
+        except OSError as err:
+            log.error("could not write the model of run %s: %s", job.run_id, err)
+            summary = {k: v for k, v in summary.items() if k != "model_bytes"}
         job.result = summary
         for key, values in (summary.get("history") or {}).items():
             job.history[key] = list(values)
         if job.started is None:
-            return  # never ran: nothing was recorded
-        outcome = {k: v for k, v in summary.items() if k != "traceback"}
-        if isinstance(summary.get("predictions"), dict):
-            outcome["predictions"] = summary["predictions"].get("y_pred")
-            outcome["y_true"] = summary["predictions"].get("y_true")
-        self._record("finish_run", job.run_id, outcome)
-
-    def _worker_gone(self, w: WorkerHandle) -> None:
-        w.process.join(1)
-        self._workers.remove(w)
-        w.conn.close()
-        if w.job_id is not None:
-            reason = death_reason(w.process.exitcode)
-            self._finish(w.job_id, {"status": "failed", "message": reason, "history": {}})
-        elif w.state == "starting" and not self._closed:
-            self._start_failures += 1
-            if self._start_failures >= MAX_START_FAILURES:
-                self._give_up(death_reason(w.process.exitcode))
+            self._record("drop_queued", job.run_id)  # never ran: only its queued row was recorded
+            return
+        self._record("finish_run", job.run_id, run_outcome(summary))
 
     def _give_up(self, reason: str) -> None:
         self.broken = reason
+        if self.runner is not None:
+            self.runner.refill = False
         while self._queue:
             job_id = self._queue.popleft()
-            self._finish(job_id, {"status": "failed", "message": f"Training workers cannot start: {reason}"})
+            self._finish(job_id, failed_summary(f"Training workers cannot start: {reason}"))

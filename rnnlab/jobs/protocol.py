@@ -20,8 +20,8 @@ class JobQueue(Protocol):
         """Queue a training; return its job id (``QueueFull``, a ``ValueError``, when full)."""
         ...
 
-    def submit_call(self, name: str, kwargs: dict, session_id: str) -> str:
-        """Queue a whitelisted lab function by name; return its job id."""
+    def submit_call(self, name: str, kwargs: dict, session_id: str, workspace: str | None = None) -> str:
+        """Queue a whitelisted lab function by name (for ``workspace``); return its job id."""
         ...
 
     def status(self, job_id: str) -> JobStatus:

@@ -30,6 +30,10 @@ class QueueFull(ValueError):
     """The job queue, or this session's share of it, is full."""
 
 
+class ClusterUnreachable(RuntimeError):
+    """The configured training cluster cannot be reached (the message is one plain line)."""
+
+
 @dataclass
 class JobSpec:
     """Everything a worker needs to run one training (picklable).
@@ -43,6 +47,8 @@ class JobSpec:
         workspace: The workspace the run belongs to.
         session_id: The browser session that submitted it (per-session queue limit).
         run_id: The run's id in the store and the model file's name.
+        group: Which request it belongs to (``"race:…"``, ``"seeds:…"`` for one race or seed band of the
+            Compare page; ``""`` for a Train page training), so any tab of the workspace finds the request.
     """
 
     dataset: Any
@@ -53,6 +59,7 @@ class JobSpec:
     workspace: str
     session_id: str
     run_id: str
+    group: str = ""
 
 
 @dataclass
@@ -63,11 +70,13 @@ class CallSpec:
         name: The registry name (``"k_steps_race"``, ``"padding_lab"``), never an import path.
         kwargs: Its keyword arguments (plain values, NumPy arrays, a dataset; no callables).
         session_id: The browser session that submitted it (per-session queue limit).
+        workspace: The workspace it belongs to: any tab of it may watch and stop it (``None``: nobody's).
     """
 
     name: str
     kwargs: dict
     session_id: str
+    workspace: str | None = None
 
     @property
     def run_id(self) -> str:
@@ -97,6 +106,9 @@ class JobStatus:
         worker_pid: The process that runs it.
         kind: ``"train"`` or ``"call"`` (a lab job: ``result`` is the function's returned dict once
             finished, ``None`` otherwise; ``progress`` has ``done``, ``total``, ``label``, ``fraction``).
+        workspace: The workspace a job belongs to: any tab of it may watch and stop the job, no
+            other workspace may (see :mod:`rnnlab.jobs.workspace`).
+        group: The request a training belongs to (:attr:`JobSpec.group`; ``""`` for a lab job).
     """
 
     job_id: str
@@ -118,6 +130,8 @@ class JobStatus:
     ended: float | None = None
     worker_pid: int | None = None
     kind: str = "train"
+    workspace: str | None = None  # the workspace the job belongs to (None: no workspace's)
+    group: str = ""
 
     @property
     def active(self) -> bool:

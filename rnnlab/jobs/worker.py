@@ -4,7 +4,7 @@
 talks to it over its own duplex pipe: the server sends ``(job_id, spec, data_dir)`` tuples
 (``None`` asks it to exit); the worker sends dicts with ``"type"`` and ``"worker"``:
 
-- ``{"type": "ready", "pid", "devices"}`` once TensorFlow is imported,
+- ``{"type": "ready", "pid", "devices"}`` once TensorFlow is imported (``broken`` if that failed),
 - ``{"type": "event", "job_id", "event"}`` for each :func:`rnnlab.training.fit.train` event (a lab job sends
   ``{"type": "progress", "done", "total", "label"}`` events),
 - ``{"type": "result", "job_id", "summary"}`` when a job ends (also when it failed),
@@ -12,7 +12,8 @@ talks to it over its own duplex pipe: the server sends ``(job_id, spec, data_dir
 
 The spec is a :class:`~rnnlab.jobs.types.JobSpec` (a training) or a :class:`~rnnlab.jobs.types.CallSpec`
 (a lab job: one function of :data:`CALLS`, whose plain result dict travels back in the summary's ``result``).
-Stop is an ``Event`` per worker that the server clears before handing over a job.
+Stop is an ``Event`` per worker that the server clears before handing over a job. The message types are
+in :mod:`rnnlab.jobs.messages`, the summaries in :mod:`rnnlab.jobs.outcome`.
 """
 
 from __future__ import annotations
@@ -26,12 +27,10 @@ import traceback
 
 import numpy as np
 
-from rnnlab.core.values import to_json_value
+from rnnlab.jobs.messages import Broken, EventReport, Ready, ResultReport
+from rnnlab.jobs.outcome import CallSummary, TrainSummary, failed_summary, summarize
 from rnnlab.jobs.types import CallSpec
 
-MAX_PREDICTIONS = (
-    20_000  # test predictions travel back whole (the server never loads a model), up to this many
-)
 # The only functions a lab job may run: name → "module:function". Each returns a dict of plain values.
 CALLS = {
     "k_steps_race": "rnnlab.inside.synthetic:race_job",
@@ -52,17 +51,17 @@ def resolve_call(name: str):
     return getattr(importlib.import_module(module), func)
 
 
-def checkto_json_value(value, where: str = "result") -> None:
+def check_json_ready(value, where: str = "result") -> None:
     """Raise ``TypeError`` unless ``value`` is dicts/lists/tuples of str, numbers, None and NumPy arrays.
 
     Keeps Keras objects (and anything else that would need TensorFlow to unpickle) out of a lab result.
     """
     if isinstance(value, dict):
         for k, v in value.items():
-            checkto_json_value(v, f"{where}[{k!r}]")
+            check_json_ready(v, f"{where}[{k!r}]")
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
-            checkto_json_value(v, f"{where}[{i}]")
+            check_json_ready(v, f"{where}[{i}]")
     elif isinstance(value, np.ndarray):
         if value.dtype == object:
             raise TypeError(f"{where} is an object array; a lab result holds plain arrays only")
@@ -89,40 +88,7 @@ def discover_devices() -> list[dict]:
         return out
 
 
-def summarize(result, framed, model_path: str | None, device: str) -> dict:
-    """The picklable summary of a :class:`rnnlab.training.fit.TrainResult` sent back to the server."""
-    evaluation = result.evaluation or {}
-    predictions = evaluation.get("predictions")
-    samples = None
-    if predictions is not None:
-        k = min(MAX_PREDICTIONS, len(predictions))
-        test = framed.split("test")
-        samples = {
-            "index": to_json_value(test.index[:k]),
-            "y_true": to_json_value(test.y[:k]),
-            "y_pred": to_json_value(np.asarray(predictions, dtype=np.float32)[:k]),
-        }
-    return {
-        "status": result.status,
-        "message": result.message,
-        "history": result.history,
-        "test": to_json_value(evaluation.get("test")),
-        "scoreboard": to_json_value(evaluation.get("scoreboard")),
-        "best_baseline": to_json_value(evaluation.get("best_baseline")),
-        "skill": to_json_value(evaluation.get("skill")),
-        "verdict": evaluation.get("verdict"),
-        "predictions": samples,
-        "task": framed.config.to_dict(),
-        "main_metric": framed.main_metric,
-        "seconds": result.seconds,
-        "device": device,
-        "model_path": model_path,
-        "params": int(result.model.count_params()),
-        "settings": to_json_value(result.settings),
-    }
-
-
-def run_job(spec, emit, should_stop, received: float | None = None) -> dict:
+def run_job(spec, emit, should_stop, received: float | None = None) -> TrainSummary:
     """Frame the data, train, save the model and summarise; a failure becomes a ``failed`` summary.
 
     The summary's ``timings`` holds ``time.time()`` stamps of each phase (``received``, ``framed``, then
@@ -152,17 +118,10 @@ def run_job(spec, emit, should_stop, received: float | None = None) -> dict:
     except Exception as err:  # noqa: BLE001 - any failure of a job is reported, the worker lives on
         message = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
         emit({"type": "end", "status": "failed", "message": message})
-        return {
-            "status": "failed",
-            "message": message,
-            "traceback": traceback.format_exc(limit=8),
-            "history": {},
-            "seconds": time.perf_counter() - t0,
-            "device": spec.train.device,
-        }
+        return failed_summary(message, since=t0, device=spec.train.device, tb=traceback.format_exc(limit=8))
 
 
-def run_call(spec, emit, should_stop) -> dict:
+def run_call(spec, emit, should_stop) -> CallSummary:
     """Run a lab job's registered function; a failure becomes a ``failed`` summary, Stop a ``stopped`` one.
 
     The function's ``on_progress(done, total, label)`` (when it takes one) sends ``progress`` events and
@@ -183,7 +142,7 @@ def run_call(spec, emit, should_stop) -> dict:
         result = func(**kwargs)
         if not isinstance(result, dict):
             raise TypeError(f"{spec.name} returned a {type(result).__name__}, not a dict")
-        checkto_json_value(result)
+        check_json_ready(result)
         status, message = "finished", ""
     except _Stopped:
         result, status, message = None, "stopped", "Stopped before it finished."
@@ -238,9 +197,11 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
         speed.calibrate(xla_cache.data_dir())  # measured once per machine, then read from the data dir
         compiled.enable()
     except Exception as err:  # noqa: BLE001
-        conn.send({"type": "broken", "worker": worker_id, "message": f"{type(err).__name__}: {err}"})
+        broken: Broken = {"type": "broken", "worker": worker_id, "message": f"{type(err).__name__}: {err}"}
+        conn.send(broken)
         return
-    conn.send({"type": "ready", "worker": worker_id, "pid": os.getpid(), "devices": devices})
+    ready: Ready = {"type": "ready", "worker": worker_id, "pid": os.getpid(), "devices": devices}
+    conn.send(ready)
     done = 0
     while done < max_jobs:
         try:
@@ -254,13 +215,15 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
         os.environ["RNNLAB_DATA_DIR"] = data_dir  # settings.data_dir() of the server that sent the job
 
         def emit(event: dict, job_id=job_id) -> None:
-            conn.send({"type": "event", "worker": worker_id, "job_id": job_id, "event": event})
+            report: EventReport = {"type": "event", "worker": worker_id, "job_id": job_id, "event": event}
+            conn.send(report)
 
         if isinstance(spec, CallSpec):
             summary = run_call(spec, emit, stop_event.is_set)
         else:
             summary = run_job(spec, emit, stop_event.is_set, received)
-        conn.send({"type": "result", "worker": worker_id, "job_id": job_id, "summary": summary})
+        result: ResultReport = {"type": "result", "worker": worker_id, "job_id": job_id, "summary": summary}
+        conn.send(result)
         done += 1
         keras.backend.clear_session(free_memory=True)  # the kept compiled models stay usable
     conn.send({"type": "retired", "worker": worker_id})

@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from rnnlab.models import params
-from rnnlab.models.config import ModelConfig
+from rnnlab.models.config import CELL_LAYERS, ModelConfig
+from rnnlab.task.types import KINDS
 
 __all__ = [
     "ModelConfig",
@@ -31,8 +32,6 @@ __all__ = [
     "output_units",
     "summary_rows",
 ]
-
-CELL_LAYERS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 def output_units(framed, config: ModelConfig | None = None) -> int:
@@ -114,7 +113,7 @@ def build_model(config: ModelConfig, framed) -> Any:
     from keras import layers
 
     kind = framed.config.kind
-    if kind not in ("classify", "regress", "forecast", "tag"):
+    if kind not in KINDS:
         raise ValueError(f"`kind` must be classify, regress, forecast or tag. Received: kind={kind!r}")
     steps, features = int(framed.n_steps), int(framed.n_features)
     y_shape = tuple(int(s) for s in framed.y_shape)
@@ -228,7 +227,7 @@ def cudnn_warnings(model_config: ModelConfig, task_config=None) -> list[str]:
         out.append(
             "GRU with `reset_after=False` has no cuDNN kernel; Keras's default `reset_after=True` has."
         )
-    padding = getattr(task_config, "padding", None)
+    padding = task_config.padding if task_config is not None else None
     if padding is not None and padding.side == "pre" and padding.mask:
         out.append(
             "Pre-padding with a mask: cuDNN requires masks that are strictly right-padded, so on a GPU "

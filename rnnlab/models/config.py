@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rnnlab.core.config import Config
 from rnnlab.core.values import parse_int_list
 
 CELLS = ("simple_rnn", "lstm", "gru", "dense")
 RECURRENT_CELLS = ("simple_rnn", "lstm", "gru")
+# The Keras layer of each recurrent cell; its name is also how figures and tables title the cell.
+CELL_LAYERS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 HEAD_ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", "linear")
 MAX_UNITS = 4096  # per layer: a larger one would only exhaust a shared classroom server's memory
 CELL_ACTIVATIONS = ("tanh", "relu", "sigmoid", "elu", "selu", "gelu", "swish", "linear")
+MAX_LAYERS = 16  # stacked layers (and head layers) at most
+UNITS = {"bounds": (1, MAX_UNITS), "length": (1, MAX_LAYERS)}
+HEAD_UNITS = {"bounds": (1, MAX_UNITS), "length": (0, MAX_LAYERS)}
+SHARE = {"bounds": (0.0, None), "below": 1.0}  # a dropout rate in [0, 1)
 
 
 @dataclass(frozen=True)
@@ -23,45 +29,22 @@ class ModelConfig(Config):
         (16, 8)
     """
 
-    cell: str = "gru"  # "simple_rnn" | "lstm" | "gru" | "dense" (flattened-window reference)
-    units: tuple[int, ...] = (32,)  # one entry per recurrent layer (stacking); dense: one per Dense layer
+    # one line per setting: type, default and limits (the Model page's widgets use the same limits)
+    cell: str = field(default="gru", metadata={"options": CELLS})  # "dense" = flattened-window reference
+    units: tuple[int, ...] = field(default=(32,), metadata=UNITS)  # per recurrent layer (dense: per Dense)
     bidirectional: bool = False  # wrap every recurrent layer in Bidirectional (doubles its parameters)
-    dropout: float = 0.0  # dropout on each recurrent layer's inputs (dense: after each Dense)
-    recurrent_dropout: float = 0.0  # dropout on the recurrent state (keeps cuDNN off on GPU)
-    head_units: tuple[int, ...] = ()  # Dense layers between the RNN and the output
-    head_activation: str = "relu"  # activation of the head's Dense layers
+    dropout: float = field(
+        default=0.0, metadata=SHARE
+    )  # on each recurrent layer's inputs (dense: after each)
+    recurrent_dropout: float = field(default=0.0, metadata=SHARE)  # on the recurrent state (no cuDNN on GPU)
+    head_units: tuple[int, ...] = field(default=(), metadata=HEAD_UNITS)  # Dense layers before the output
+    head_activation: str = field(
+        default="relu", metadata={"options": HEAD_ACTIVATIONS}
+    )  # the head's activation
     normalization: bool = False  # input Normalization adapted on the train split's real steps (after Masking)
-    activation: str = "tanh"  # the recurrent cell's activation; anything but tanh keeps cuDNN off
+    activation: str = field(default="tanh", metadata={"options": CELL_ACTIVATIONS})  # not tanh: no cuDNN
     unroll: bool = False  # unroll the recurrent loop (keeps cuDNN off)
     reset_after: bool = True  # GRU: Keras's default (cuDNN-compatible) form, 3u(u+d+2) parameters
-
-    def __post_init__(self) -> None:
-        if self.cell not in CELLS:
-            raise ValueError(f"`cell` must be one of {CELLS}. Received: cell={self.cell!r}")
-        units = tuple(self.units) if isinstance(self.units, (list, tuple)) else (self.units,)
-        object.__setattr__(self, "units", units)
-        object.__setattr__(self, "head_units", tuple(self.head_units))
-        if not units:
-            raise ValueError("`units` must name at least one layer. Received: units=()")
-        for name, values in (("units", units), ("head_units", self.head_units)):
-            for value in values:
-                if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_UNITS:
-                    raise ValueError(
-                        f"`{name}` must be integers from 1 to {MAX_UNITS}. Received: {name}={values}"
-                    )
-        for name in ("dropout", "recurrent_dropout"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
-                raise ValueError(f"`{name}` must be in [0, 1). Received: {name}={value!r}")
-        if self.head_activation not in HEAD_ACTIVATIONS:
-            raise ValueError(
-                f"`head_activation` must be one of {HEAD_ACTIVATIONS}. "
-                f"Received: head_activation={self.head_activation!r}"
-            )
-        if self.activation not in CELL_ACTIVATIONS:
-            raise ValueError(
-                f"`activation` must be one of {CELL_ACTIVATIONS}. Received: activation={self.activation!r}"
-            )
 
     @property
     def recurrent(self) -> bool:

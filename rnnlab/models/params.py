@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import math
 
-from rnnlab.models.config import RECURRENT_CELLS, ModelConfig
+from rnnlab.models.config import CELL_LAYERS, RECURRENT_CELLS, ModelConfig
 
 GATES = {"simple_rnn": 1, "lstm": 4, "gru": 3}
-CELL_TITLES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU", "dense": "Dense"}
+CELL_TITLES = {**CELL_LAYERS, "dense": "Dense"}
 
 
 def _check(cell: str, units: int, input_width: int) -> None:

@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnlab.inside.numpy_rnn import Trace
+from rnnlab.models.config import CELL_LAYERS
 
 CELL_COLOURS = {"simple_rnn": "#d62728", "lstm": "#1f77b4", "gru": "#2ca02c"}
-CELL_TITLES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 DIVERGING = "RdBu_r"
 
 
@@ -211,7 +211,7 @@ def gradient_curves(
                 x=x[keep],
                 y=values[keep],
                 mode="lines+markers",
-                name=CELL_TITLES.get(name, name),
+                name=CELL_LAYERS.get(name, name),
                 line={"color": colour} if colour else None,
             )
         )
@@ -228,7 +228,7 @@ def race_accuracy(results: list[dict], k: int) -> go.Figure:
     cells = [r["cell"] for r in results]
     fig = go.Figure(
         go.Bar(
-            x=[CELL_TITLES[c] for c in cells],
+            x=[CELL_LAYERS[c] for c in cells],
             y=[r["accuracy"] for r in results],
             marker_color=[CELL_COLOURS[c] for c in cells],
             text=[_race_label(r) for r in results],
@@ -255,7 +255,7 @@ def race_learning_curves(results: list[dict], k: int) -> go.Figure:
                 x=np.arange(1, len(accuracy) + 1),
                 y=accuracy,
                 mode="lines+markers",
-                name=CELL_TITLES[r["cell"]],
+                name=CELL_LAYERS[r["cell"]],
                 line={"color": CELL_COLOURS[r["cell"]]},
             )
         )

@@ -38,8 +38,8 @@ def forecast_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0
     """
     test = framed.split("test")
     pred = np.asarray(predictions, dtype=float).reshape(len(test.y), -1, len(framed.target_names) or 1)
-    offsets = np.asarray(getattr(framed, "offsets", ()) or range(1, pred.shape[1] + 1))
-    names = list(getattr(framed, "series_names", []) or framed.feature_names)
+    offsets = np.asarray(framed.offsets)
+    names = list(framed.series_names)
     name = framed.target_names[target] if framed.target_names else names[0]
     column = names.index(name) if name in names else 0
     first, last = int(test.index.min()), int(test.index.max() + offsets[-1] - offsets[0])
@@ -84,12 +84,7 @@ def tag_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0) -> 
     )
     truth = np.asarray(test.y, dtype=float).reshape(len(test.y), framed.n_steps, -1)
     pred = np.asarray(predictions, dtype=float).reshape(truth.shape)
-    if hasattr(framed, "real_steps"):
-        real = framed.real_steps("test")
-    elif test.sample_weight is not None:
-        real = np.asarray(test.sample_weight) > 0
-    else:
-        real = np.isfinite(truth[..., 0])
+    real = framed.real_steps("test")
     for row, i in enumerate(idx, start=1):
         steps = np.flatnonzero(real[i])
         for values, label, color in ((truth, "truth", TRUTH), (pred, "predicted", PRED)):

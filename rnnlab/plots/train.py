@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnnlab.core import metric_registry
 from rnnlab.plots.compare import add_ghosts
 
 TRAIN_COLOR = "#1f77b4"
@@ -80,7 +81,7 @@ def training_figure(
         >>> [t.name for t in fig.data][:2]
         ['train loss', 'val loss']
     """
-    classify = main_metric == "accuracy" if classify is None else classify
+    classify = main_metric == metric_registry.main_metric("classify") if classify is None else classify
     scale, metric_title = metric_units(main_metric, reference)
     loss_title = "Loss (cross-entropy)" if classify else "Loss (MSE on standardised targets)"
     fig = make_subplots(rows=1, cols=2, subplot_titles=(loss_title, metric_title), horizontal_spacing=0.1)

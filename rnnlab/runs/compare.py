@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 import math
+import uuid
 from typing import Any
 
 from rnnlab.jobs.types import JobSpec
+from rnnlab.models.config import CELL_LAYERS
 from rnnlab.runs.store import new_run_id
 
-CELL_NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU", "dense": "Dense (flattened)"}
+CELL_NAMES = {**CELL_LAYERS, "dense": "Dense (flattened)"}
 RACE_CELLS = ("simple_rnn", "lstm", "gru", "dense")
 
 
@@ -152,6 +154,9 @@ def variant_specs(
 ) -> list[Any]:
     """The :class:`~rnnlab.jobs.types.JobSpec` list for a race (4 cells) or a seed band (``n_seeds`` seeds).
 
+    The specs share one ``group`` (``"race:<id>"`` or ``"seeds:<id>"``), by which any tab of the workspace
+    finds the request's jobs again (:func:`rnnlab.jobs.workspace.latest_group`).
+
     Raises:
         ValueError: unknown ``mode`` or a bad ``n_seeds``.
     """
@@ -161,6 +166,7 @@ def variant_specs(
         pairs = [(model, t) for t in seed_trains(train, n_seeds)]
     else:
         raise ValueError(f"`mode` must be 'race' or 'seeds'. Received: mode={mode!r}")
+    group = f"{mode}:{uuid.uuid4().hex[:12]}"
     return [
         JobSpec(
             dataset=dataset,
@@ -171,6 +177,7 @@ def variant_specs(
             workspace=workspace,
             session_id=session_id,
             run_id=new_run_id(),
+            group=group,
         )  # fmt: skip
         for m, t in pairs
     ]

@@ -22,11 +22,12 @@ from typing import Any
 
 import pandas as pd
 
-from rnnlab.data import catalog
+from rnnlab.data import catalog, reader
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs import export_script
 from rnnlab.runs.export_tables import data_frame, data_info, predictions_frame
 from rnnlab.runs.store import RunStore, new_run_id
+from rnnlab.runs.uploads import UploadStore
 from rnnlab.task import framing
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
@@ -37,12 +38,31 @@ MAX_MEMBER_BYTES = 512 * 1024 * 1024
 FORMAT = 1
 
 
-def _framing(run: dict[str, Any], dataset: Any = None):
-    """``(dataset, framed)`` for the run, or ``(None, None)`` when its data is not bundled / not given."""
+def run_dataset(store: RunStore, run: dict[str, Any]):
+    """The dataset a run was trained on: its bundled file, or its upload as kept by :class:`UploadStore`.
+
+    Raises:
+        ValueError: the data can no longer be read (an upload no longer kept, changed read options).
+    """
     ref = run.get("dataset_ref") or {}
+    options = ref.get("read_options") or {}
+    if not isinstance(options, dict):
+        raise ValueError(f"A run's read options must be a dict. Received: {type(options).__name__}")
+    if ref.get("source", "bundled") == "bundled" and ref.get("name"):
+        return catalog.load_dataset(ref["name"], **options)
+    kept = UploadStore(store).for_run(run)
+    if kept is None:
+        raise ValueError(
+            f"The uploaded file this run was trained on is no longer kept. Received: {ref.get('name')!r}"
+        )
+    return reader.read_csv(kept[1], name=kept[0], **options)
+
+
+def _framing(run: dict[str, Any], dataset: Any = None, store: RunStore | None = None):
+    """``(dataset, framed)`` for the run, or ``(None, None)`` when its data can no longer be read."""
     try:
-        if dataset is None and ref.get("source", "bundled") == "bundled" and ref.get("name"):
-            dataset = catalog.load_dataset(ref["name"], **(ref.get("read_options") or {}))
+        if dataset is None and store is not None:
+            dataset = run_dataset(store, run)
         if dataset is None:
             return None, None
         return dataset, framing.frame(dataset, TaskConfig.from_dict(run["task_config"]))
@@ -57,13 +77,14 @@ def export_bytes(store: RunStore, run_id: str, workspace: str | None = None, dat
         store: The run store.
         run_id: The run.
         workspace: If given, the run must belong to it or be shared.
-        dataset: The run's :class:`~rnnlab.data.dataset.SequenceDataset` when it is not bundled (an upload).
+        dataset: The run's :class:`~rnnlab.data.dataset.SequenceDataset` (default: read again from its
+            bundled file or its kept upload, see :func:`run_dataset`).
 
     Raises:
         ValueError: unknown run.
     """
     run = store.get_run(run_id, workspace=workspace)
-    dataset, framed = _framing(run, dataset)
+    dataset, framed = _framing(run, dataset, store)
     config = {key: run.get(key) for key in ("id", "workspace", "label", "status", "created", "dataset_name",
                                             "dataset_ref", "params", "device", "versions", "message")}  # fmt: skip
     config.update(
@@ -111,7 +132,8 @@ def _readme(run: dict[str, Any], with_script: bool) -> str:
     else:
         lines += [
             "",
-            "The data could not be framed again here (uploaded files are not kept), so data.csv and train_again.py are missing.",
+            "The data could not be framed again here (the uploaded file is no longer kept, or it no longer "
+            "reads as it did), so data.csv and train_again.py are missing.",
         ]
     return "\n".join(lines) + "\n"
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pprint
 from typing import Any
 
+from rnnlab.core.metric_registry import main_metric
+
 TEMPLATE = '''"""Train run {run_id} again from data.csv — written by rnnlab, needs only numpy, pandas and keras.
 
     python train_again.py [data.csv] [--epochs N] [--summary summary.json]
@@ -162,7 +164,7 @@ def per_step_mse(y_true, y_pred):  # tagging: one squared error per step, padded
 # ---- 4. train --------------------------------------------------------------------------------
 optimizer = {{"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD}}
 loss = {{"classify": "sparse_categorical_crossentropy", "tag": per_step_mse}}.get(TASK["kind"], "mse")
-metric = "accuracy" if TASK["kind"] == "classify" else "mae"
+metric = {metric!r}  # the task's main metric
 model.compile(optimizer=optimizer[TRAIN["optimizer"]](learning_rate=TRAIN["learning_rate"]), loss=loss, metrics=[metric])
 
 
@@ -209,4 +211,7 @@ def render(
     def lit(value: Any) -> str:
         return pprint.pformat(value, width=100, sort_dicts=False)
 
-    return TEMPLATE.format(run_id=run_id, task=lit(task), model=lit(model), train=lit(train), data=lit(data))
+    return TEMPLATE.format(
+        run_id=run_id, task=lit(task), model=lit(model), train=lit(train), data=lit(data),
+        metric=main_metric(task.get("kind")),
+    )  # fmt: skip

@@ -2,8 +2,9 @@
 
 The job manager records runs from its server thread; a headless training has no job manager, so
 :class:`RunRecorder` makes the same three store calls around :func:`rnnlab.training.fit.train`:
-``start_run`` before, ``record_epoch`` from the ``epoch`` events, and ``finish_run`` with the same
-summary a worker sends (model saved to ``<data dir>/models/<run_id>.keras``).
+``start_run`` before, ``record_epoch`` from the ``epoch`` events, and ``finish_run`` with the outcome built
+from the same summary a worker sends (:mod:`rnnlab.jobs.outcome`; model saved to
+``<data dir>/models/<run_id>.keras``).
 
 Example:
     >>> rec = RunRecorder(dataset_ref={"source": "bundled", "name": "ecg200"})       # doctest: +SKIP
@@ -17,6 +18,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from rnnlab.jobs.outcome import failed_summary, run_outcome, summarize
 from rnnlab.runs.store import RunStore, check_id, new_run_id
 
 CLI_WORKSPACE = "cli-runs"  # where headless runs go unless a workspace is given
@@ -59,7 +61,7 @@ class RunRecorder:
                 "task": task,
                 "model": model,
                 "train": train,
-                "device": getattr(train, "device", None),
+                "device": train.device,
                 "owner_pid": os.getpid(),
             },
         )
@@ -69,26 +71,22 @@ class RunRecorder:
         """Pass to ``training.train(on_event=...)``: every epoch is written as it ends."""
         if event.get("type") == "epoch":
             self.store.record_epoch(self.run_id, int(event["epoch"]) - 1, event.get("logs") or {})
+        elif event.get("type") == "start" and event.get("params") is not None:
+            self.store.record_params(self.run_id, event["params"])
         if self.forward is not None:
             self.forward(event)
 
     def finish(self, result: Any, framed: Any) -> str:
         """Save the model and close the run with the worker's summary; return the run id."""
-        from rnnlab.jobs.worker import summarize
-
         model_path = None
         if result.model is not None and result.status != "diverged":
             path = self.store.model_path(self.run_id)
             result.model.save(path)
             model_path = str(path)
         summary = summarize(result, framed, model_path, self.device)
-        outcome = {k: v for k, v in summary.items() if k != "traceback"}
-        if isinstance(summary.get("predictions"), dict):
-            outcome["predictions"] = summary["predictions"].get("y_pred")
-            outcome["y_true"] = summary["predictions"].get("y_true")
-        self.store.finish_run(self.run_id, outcome)
+        self.store.finish_run(self.run_id, run_outcome(summary))
         return self.run_id
 
     def fail(self, message: str) -> None:
         """Close the run as failed (training raised before it could finish)."""
-        self.store.finish_run(self.run_id, {"status": "failed", "message": message})
+        self.store.finish_run(self.run_id, run_outcome(failed_summary(message)))

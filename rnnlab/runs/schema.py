@@ -65,6 +65,28 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX runs_board ON runs (shared, dataset_name, task_kind, test_value)",
     ],
+    # 3: each workspace's setup (dataset, read options, task, model, training), kept uploads
+    [
+        """CREATE TABLE workspace_setup (
+            workspace TEXT PRIMARY KEY,
+            setup TEXT NOT NULL,
+            updated REAL NOT NULL
+        )""",
+        """CREATE TABLE uploads (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            created REAL NOT NULL
+        )""",
+        """CREATE TABLE workspace_uploads (
+            workspace TEXT NOT NULL,
+            sha256 TEXT NOT NULL REFERENCES uploads (sha256) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            added REAL NOT NULL,
+            last_used REAL NOT NULL,
+            PRIMARY KEY (workspace, sha256)
+        )""",
+        "CREATE INDEX workspace_uploads_used ON workspace_uploads (last_used)",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

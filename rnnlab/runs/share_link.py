@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import base64
+import inspect
 import json
 import re
 from collections.abc import Mapping
@@ -24,11 +25,20 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from rnnlab.data import reader
+from rnnlab.data.read_options import check_read_options
 from rnnlab.models.config import ModelConfig
+from rnnlab.runs.values import check_id
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
 
 CONFIG_PARAMS = ("ds", "ro", "task", "model", "train")
+WORKSPACE_PARAM = "ws"  # only in a bookmark link, never in a share link
+READ_OPTION_KEYS = tuple(
+    name
+    for name, p in inspect.signature(reader.read_csv).parameters.items()
+    if p.kind is p.KEYWORD_ONLY and name != "name"  # the reader's keyword options, not the display name
+)
 _KEY_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 MAX_TOKEN = 4000
 
@@ -112,13 +122,19 @@ def from_query(params: Mapping[str, Any]) -> SharedConfig:
     read_options: dict[str, Any] = {}
     if (ro := one("ro")) is not None:
         try:
-            read_options = _unb64(ro)
-        except (ValueError, UnicodeDecodeError) as err:
-            raise ValueError(f"The link's read options could not be read: {err}") from err
-        if not isinstance(read_options, dict):
-            raise ValueError(
-                f"The link's read options must be a dict. Received: {type(read_options).__name__}"
-            )
+            raw = _unb64(ro)
+        except (ValueError, UnicodeDecodeError, RecursionError) as err:  # deep nesting: RecursionError
+            raise ValueError(f"The link's read options could not be read: {err}") from None
+        if isinstance(raw, dict):
+            unknown = sorted(str(k)[:40] for k in raw if k not in READ_OPTION_KEYS)
+            if unknown:
+                raise ValueError(
+                    f"Unknown read option(s) in the link: {', '.join(unknown)}. Allowed: {', '.join(READ_OPTION_KEYS)}"
+                )
+        try:
+            read_options = check_read_options(raw)
+        except ValueError as err:
+            raise ValueError(f"The link's read options are not valid: {err}") from None
     configs: dict[str, Any] = {}
     classes = CONFIG_CLASSES
     for name, cls in classes.items():
@@ -135,7 +151,28 @@ def from_query(params: Mapping[str, Any]) -> SharedConfig:
 
 
 def link(base_url: str, shared: SharedConfig, **extra: str) -> str:
-    """The full URL for ``shared`` (``extra``: other parameters such as a workspace id)."""
+    """The full URL for ``shared`` (``extra``: display parameters such as ``present="1"``).
+
+    A share link carries the configuration and never a workspace: whoever opens it gets a fresh
+    workspace set up the same way (the student's own workspace travels only in :func:`bookmark_link`).
+
+    Raises:
+        ValueError: ``extra`` names a workspace or a configuration part.
+    """
+    refused = sorted(set(extra) & {WORKSPACE_PARAM, *CONFIG_PARAMS})
+    if refused:
+        raise ValueError(f"A share link must not carry {', '.join(refused)}. Received: {refused}")
     params = to_query(shared.dataset, shared.task, shared.model, shared.train, shared.read_options)
     params.update({k: v for k, v in extra.items() if v})
     return f"{base_url.rstrip('?')}?{urlencode(params)}" if params else base_url
+
+
+def bookmark_link(base_url: str, workspace: str, **extra: str) -> str:
+    """The link back to one's own workspace (runs, setup, running trainings) — to bookmark, not to share.
+
+    Example:
+        >>> bookmark_link("http://localhost:8501/train", "wAbcdefgh123", present="1")
+        'http://localhost:8501/train?ws=wAbcdefgh123&present=1'
+    """
+    params = {WORKSPACE_PARAM: check_id(workspace, "workspace"), **{k: v for k, v in extra.items() if v}}
+    return f"{base_url.rstrip('?')}?{urlencode(params)}"

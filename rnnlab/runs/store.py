@@ -2,8 +2,10 @@
 
 A run is written as it progresses — :meth:`RunStore.start_run` when the job starts,
 :meth:`RunStore.record_epoch` after every epoch, :meth:`RunStore.finish_run` at the end —
-so a crash loses at most the current epoch. Runs left ``running`` by a server process
-that no longer exists are marked ``interrupted`` when a store is opened.
+so a crash loses at most the current epoch. A training waiting in the job queue is kept as a
+``queued`` run (:meth:`RunStore.queue_run`). Runs left ``running`` or ``queued`` by a server process
+that no longer exists are marked ``interrupted`` when a store is opened: the epochs recorded are kept,
+and a queued one says it never started (neither is re-queued: the page offers "train again").
 
 The store is the ``recorder`` of :class:`rnnlab.jobs.manager.JobManager`. It opens one short
 SQLite connection per call (safe from any thread) with a busy timeout, and never
@@ -77,6 +79,12 @@ class RunStore:
 
     # ---- plumbing ---------------------------------------------------------------
     @contextlib.contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """One short connection in one transaction (also for the store's companions: setups, uploads)."""
+        with self._connect() as con:
+            yield con
+
+    @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         con = sqlite3.connect(self.db_path, timeout=10.0)
         con.row_factory = sqlite3.Row
@@ -133,6 +141,18 @@ class RunStore:
                 ),
             )
 
+    def queue_run(self, run_id: str, info: dict[str, Any]) -> None:
+        """Keep a training that waits in the job queue as a ``queued`` run (``info`` as for
+        :meth:`start_run`), so that a server restart marks it instead of dropping it silently."""
+        self.start_run(run_id, info)
+        with self._connect() as con:
+            con.execute("UPDATE runs SET status='queued' WHERE id=? AND status='running'", (run_id,))
+
+    def drop_queued(self, run_id: str) -> None:
+        """Forget a ``queued`` run that was cancelled before it started (nothing of it was trained)."""
+        with self._connect() as con:
+            con.execute("DELETE FROM runs WHERE id=? AND status='queued'", (run_id,))
+
     def record_epoch(self, run_id: str, epoch: int, logs: dict[str, Any]) -> None:
         """Write one epoch's logs (loss, val_loss, metrics, seconds) at once, durably.
 
@@ -157,12 +177,17 @@ class RunStore:
                 (time.time(), run_id, val, val, val, run_id),
             )
 
+    def record_params(self, run_id: str, params: int) -> None:
+        """Keep the model's parameter count as soon as the training built it (the table shows it at once)."""
+        with self._connect() as con:
+            con.execute("UPDATE runs SET params=?, updated=? WHERE id=?", (int(params), time.time(), run_id))
+
     def finish_run(self, run_id: str, outcome: dict[str, Any]) -> None:
         """Close a run: status, message, test metrics, scoreboard, verdict, skill, seconds, model_path,
         predictions (and history, filling in any epoch the recorder missed)."""
         outcome = dict(outcome)
         status = outcome.get("status") or "finished"
-        if status not in STATUSES or status == "running":
+        if status not in STATUSES or status in ("running", "queued"):
             status = "failed"
         history = outcome.get("history") or {}
         recorded = self.history(run_id).get("epoch", [])
@@ -206,16 +231,25 @@ class RunStore:
                 )
 
     def mark_interrupted(self) -> int:
-        """Mark ``running`` runs whose owner process is gone as ``interrupted``; return how many."""
+        """Mark ``running`` and ``queued`` runs whose owner process is gone as ``interrupted``; return how many.
+
+        The epochs recorded stay; the message says what happened and that "train again" starts it anew.
+        """
+        messages = {
+            "running": "The server stopped while this run was training; the epochs done are kept. "
+            "Train again to start it anew.",
+            "queued": "The server stopped while this run waited in the queue, so it never started. "
+            "Train again to start it.",
+        }
         with self._connect() as con:
             rows = con.execute(
-                "SELECT id, owner_pid, owner_token FROM runs WHERE status='running'"
+                "SELECT id, status, owner_pid, owner_token FROM runs WHERE status IN ('running', 'queued')"
             ).fetchall()
-            dead = [r["id"] for r in rows if not owner_alive(r["owner_pid"], r["owner_token"])]
-            for run_id in dead:
+            dead = [r for r in rows if not owner_alive(r["owner_pid"], r["owner_token"])]
+            for row in dead:
                 con.execute(
-                    "UPDATE runs SET status='interrupted', message=? WHERE id=? AND status='running'",
-                    ("The server stopped while this run was training; the epochs done are kept.", run_id),
+                    "UPDATE runs SET status='interrupted', message=?, updated=? WHERE id=? AND status=?",
+                    (messages[row["status"]], time.time(), row["id"], row["status"]),
                 )
         return len(dead)
 
@@ -263,6 +297,33 @@ class RunStore:
         if row is None or (workspace is not None and row["workspace"] != workspace and not row["shared"]):
             raise ValueError(f"No run with this id in this workspace. Received: run_id={str(run_id)[:80]!r}")
         return self._decode(row)
+
+    def list_models(self, workspace: str, *, limit: int = 200) -> list[dict[str, Any]]:
+        """The runs with a saved model that ``workspace`` may open, newest first: its own, then runs other
+        workspaces shared to the class board (``from_board`` True). Each run dict gains ``path`` and ``mtime``.
+        """
+        check_id(workspace, "workspace")
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT * FROM runs WHERE (workspace=? OR shared=1) AND status NOT IN ('queued', 'running') "
+                "ORDER BY workspace=? DESC, created DESC LIMIT ?",
+                (workspace, workspace, int(limit)),
+            ).fetchall()
+        out = []
+        for row in rows:
+            run = self._decode(row)
+            path = Path(run["model_path"]) if run.get("model_path") else self.model_path(run["id"])
+            if not path.resolve().is_relative_to(self.models_dir.resolve()) or not path.is_file():
+                continue
+            out.append(
+                {
+                    **run,
+                    "path": path,
+                    "mtime": path.stat().st_mtime,
+                    "from_board": run["workspace"] != workspace,
+                }
+            )
+        return out
 
     def history(self, run_id: str) -> dict[str, list[float]]:
         """Per-epoch logs as ``{"epoch": [0, 1, …], "loss": [...], "val_loss": [...], …}``."""

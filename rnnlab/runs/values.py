@@ -15,7 +15,7 @@ import psutil
 
 from rnnlab.core.values import to_json_value
 
-STATUSES = ("running", "finished", "stopped", "failed", "interrupted", "diverged", "early_stopped")
+STATUSES = ("queued", "running", "finished", "stopped", "failed", "interrupted", "diverged", "early_stopped")
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
 JSON_COLUMNS = (
     "dataset_ref",
@@ -30,8 +30,11 @@ JSON_COLUMNS = (
 
 
 def new_workspace_id() -> str:
-    """A fresh random workspace id (16 URL-safe characters); ids are tokens, never paths."""
-    return secrets.token_urlsafe(12)
+    """A fresh random workspace id: ``w`` and 16 URL-safe characters; ids are tokens, never paths.
+
+    It starts with a letter, so that a command line never reads it as an option (``--workspace -abc``).
+    """
+    return "w" + secrets.token_urlsafe(12)
 
 
 def new_run_id() -> str:

@@ -5,95 +5,62 @@ shares. Plain data; no TensorFlow.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from rnnlab.core.config import Config
 from rnnlab.core.metric_registry import main_metric
-from rnnlab.data.dataset import DataError
+from rnnlab.data.dataset import KINDS, DataError
 from rnnlab.task import scaling
 from rnnlab.task.padding import SIDES, real_step_mask
 from rnnlab.task.splits import NAMES, check_shares
 
-KINDS = ("classify", "regress", "forecast", "tag")
 SPLIT_MODES = ("auto", "archive", "stratified", "random", "temporal")
 SEASONS = {"monthly": 12, "weekly": 52, "daily": 7, "hourly": 24, "quarterly": 4}
 
 
-def check_int(name: str, value, low: int, extra: str = "") -> None:
-    """Raise the Keras-style ``ValueError`` unless ``value`` is an integer ≥ ``low`` (bools are not)."""
-    extra = f" {extra}" if extra else ""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"`{name}` must be a whole number ≥ {low}{extra}. Received: {name}={value!r}")
-    if value < low:
-        raise ValueError(f"`{name}` must be ≥ {low}{extra}. Received: {name}={value!r}")
+MAX_SEED = 2**31 - 1  # the widgets' and NumPy's largest seed
+SHARE = {"bounds": (0.0, None), "below": 1.0}  # a split's share of the samples, in [0, 1)
+OFFSETS = {"bounds": (1, 10_000), "length": (0, 1000)}  # future steps after the window, increasing
+COLUMNS = {"length": (0, 10_000)}  # column names (any text; checked against the data when framing)
 
 
 @dataclass(frozen=True)
 class PaddingConfig(Config):
-    side: str = "post"  # "pre" | "post": where pad steps go
-    length: int | None = None  # None = the longest sequence
-    truncating: str = "post"  # "pre" | "post": which end of longer sequences is cut
+    # one line per setting: type, default and limits (the Task page's widgets use the same limits)
+    side: str = field(default="post", metadata={"options": SIDES})  # where pad steps go
+    length: int | None = field(default=None, metadata={"bounds": (1, 1_000_000)})  # None = the longest
+    truncating: str = field(default="post", metadata={"options": SIDES})  # which end of longer ones is cut
     value: float | None = None  # None = automatic, outside the data's range
     mask: bool = True  # the model adds a Masking layer
-
-    def __post_init__(self) -> None:
-        for name in ("side", "truncating"):
-            if getattr(self, name) not in SIDES:
-                raise ValueError(
-                    f"`{name}` must be 'pre' or 'post'. Received: {name}={getattr(self, name)!r}"
-                )
-        if self.length is not None:
-            check_int("length", self.length, 1, "or None")
-        real = isinstance(self.value, numbers.Real) and not isinstance(self.value, bool)
-        if self.value is not None and not (real and np.isfinite(self.value)):
-            raise ValueError(f"`value` must be a finite number or None. Received: value={self.value!r}")
 
 
 @dataclass(frozen=True)
 class TaskConfig(Config):
-    kind: str  # "classify" | "regress" | "forecast" | "tag"
-    window: int = 12  # forecast: input steps W
-    horizon: int = 1  # forecast: next H steps (used when offsets == ())
-    offsets: tuple[int, ...] = ()  # forecast: chosen future offsets, e.g. (1, 7, 14)
-    stride: int = 1  # forecast: steps between window starts
-    input_columns: tuple[str, ...] = ()  # () = all features
-    target_columns: tuple[str, ...] = ()  # forecast: () = first input feature
-    val_share: float = 0.15  # share of samples for validation
-    test_share: float = 0.15  # share of samples for test
-    split_mode: str = "auto"  # "auto" | "archive" | "stratified" | "random" | "temporal"
-    seed: int = 0  # seed of every random split
+    # one line per setting: type, default and limits (the Task page's widgets use the same limits)
+    kind: str = field(metadata={"options": KINDS})  # "classify" | "regress" | "forecast" | "tag"
+    window: int = field(default=12, metadata={"bounds": (1, 100_000)})  # forecast: input steps W
+    horizon: int = field(default=1, metadata={"bounds": (1, 10_000)})  # forecast: next H steps (no offsets)
+    offsets: tuple[int, ...] = field(default=(), metadata=OFFSETS)  # forecast: chosen offsets, e.g. (1, 7)
+    stride: int = field(default=1, metadata={"bounds": (1, 10_000)})  # forecast: steps between windows
+    input_columns: tuple[str, ...] = field(default=(), metadata=COLUMNS)  # () = all features
+    target_columns: tuple[str, ...] = field(default=(), metadata=COLUMNS)  # forecast: () = first input
+    val_share: float = field(default=0.15, metadata=SHARE)  # share of samples for validation
+    test_share: float = field(default=0.15, metadata=SHARE)  # share of samples for test
+    split_mode: str = field(default="auto", metadata={"options": SPLIT_MODES})  # see rnnlab.task.splits
+    seed: int = field(default=0, metadata={"bounds": (0, MAX_SEED)})  # seed of every random split
     scale: bool = True  # standardise X (and y for regression) on the training split
     padding: PaddingConfig = PaddingConfig()  # ragged collections only
-    season_length: int | None = None  # None = suggested from the series frequency
+    season_length: int | None = field(default=None, metadata={"bounds": (1, 100_000)})  # None = suggested
 
-    def __post_init__(self) -> None:
-        for name in ("offsets", "input_columns", "target_columns"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
-        if isinstance(self.padding, dict):
-            object.__setattr__(self, "padding", PaddingConfig.from_dict(self.padding))
-        if self.kind not in KINDS:
-            raise ValueError(f"`kind` must be one of {KINDS}. Received: kind={self.kind!r}")
-        for name, low in (("window", 1), ("horizon", 1), ("stride", 1), ("seed", 0)):
-            check_int(name, getattr(self, name), low)
+    def check_together(self) -> None:
         offsets = list(self.offsets)
-        ints = all(isinstance(o, numbers.Integral) and not isinstance(o, bool) for o in offsets)
-        if not ints or any(o < 1 for o in offsets) or offsets != sorted(set(offsets)):
+        if offsets != sorted(set(offsets)):
             raise ValueError(
                 f"`offsets` must be distinct positive steps after the window, increasing. Received: offsets={self.offsets}"
             )
-        for name, share in (("val_share", self.val_share), ("test_share", self.test_share)):
-            if isinstance(share, bool) or not isinstance(share, numbers.Real):
-                raise ValueError(f"`{name}` must be a number in [0, 1). Received: {name}={share!r}")
         check_shares(self.val_share, self.test_share)
-        if self.split_mode not in SPLIT_MODES:
-            raise ValueError(
-                f"`split_mode` must be one of {SPLIT_MODES}. Received: split_mode={self.split_mode!r}"
-            )
-        if self.season_length is not None:
-            check_int("season_length", self.season_length, 1, "or None")
 
 
 @dataclass

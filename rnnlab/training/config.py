@@ -6,14 +6,13 @@ Keras; :mod:`rnnlab.training.fit` re-exports it and does the training.
 
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rnnlab.core.config import Config
 
 OPTIMIZERS = ("rmsprop", "adam", "sgd")
-_DEVICE = re.compile(r"^/(CPU|GPU):\d+$")
+DEVICE_PATTERN = r"/(CPU|GPU):\d+"
+MAX_SEED = 2**31 - 1  # the widgets' and NumPy's largest seed
 
 
 @dataclass(frozen=True)
@@ -25,36 +24,12 @@ class TrainConfig(Config):
         'adam'
     """
 
-    optimizer: str = "rmsprop"  # "rmsprop" | "adam" | "sgd" — RMSprop is the classic choice for RNNs
-    learning_rate: float = 1e-3  # step size of the optimizer
-    batch_size: int = 32  # samples per gradient step
-    epochs: int = 20  # passes over the training split (early stopping may end sooner)
-    patience: int | None = 5  # early stopping on val loss, best weights restored; None = off
-    seed: int = 0  # same seed, data and config → same curves on CPU
-    device: str = "/CPU:0"  # a device the workers report, e.g. "/CPU:0" or "/GPU:0"
+    # one line per setting: type, default and limits (the Train page's widgets use the same limits)
+    optimizer: str = field(default="rmsprop", metadata={"options": OPTIMIZERS})  # RMSprop: classic for RNNs
+    learning_rate: float = field(default=1e-3, metadata={"bounds": (1e-6, 10.0)})  # the optimizer's step
+    batch_size: int = field(default=32, metadata={"bounds": (1, 4096)})  # samples per gradient step
+    epochs: int = field(default=20, metadata={"bounds": (1, 1000)})  # passes over the training split
+    patience: int | None = field(default=5, metadata={"bounds": (0, 100)})  # early stopping; None = off
+    seed: int = field(default=0, metadata={"bounds": (0, MAX_SEED)})  # same seed → same curves on CPU
+    device: str = field(default="/CPU:0", metadata={"pattern": DEVICE_PATTERN, "example": "/GPU:0"})
     fast: bool = True  # several batches per call and XLA where a timing of this machine says they pay
-
-    def __post_init__(self) -> None:
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(
-                f"`optimizer` must be one of {OPTIMIZERS}. Received: optimizer={self.optimizer!r}"
-            )
-        lr = self.learning_rate
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
-            raise ValueError(f"`learning_rate` must be a number > 0. Received: learning_rate={lr!r}")
-        for name, low in (("batch_size", 1), ("epochs", 1), ("seed", 0)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise ValueError(f"`{name}` must be an integer ≥ {low}. Received: {name}={value!r}")
-        if self.patience is not None and (
-            isinstance(self.patience, bool) or not isinstance(self.patience, int) or self.patience < 0
-        ):
-            raise ValueError(
-                f"`patience` must be an integer ≥ 0 or None. Received: patience={self.patience!r}"
-            )
-        if not isinstance(self.device, str) or not _DEVICE.match(self.device):
-            raise ValueError(
-                f"`device` must look like '/CPU:0' or '/GPU:0'. Received: device={self.device!r}"
-            )
-        if not isinstance(self.fast, bool):
-            raise ValueError(f"`fast` must be True or False. Received: fast={self.fast!r}")

@@ -19,7 +19,7 @@ from rnnlab.runs.lessons import Lesson
 from rnnlab.runs.store import check_id, new_run_id, new_workspace_id
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
-from rnnlab.ui import current, resources, session
+from rnnlab.ui import current, resources, session, workspace_state
 
 
 # ---- data ----------------------------------------------------------------------
@@ -34,11 +34,17 @@ def choose_bundled(key: str, read_options: dict | None = None) -> None:
     session.set_read_options(read_options or {})
 
 
-def choose_upload(name: str, data: bytes) -> None:
-    """Make an uploaded file (its name and bytes, kept in this session only) this session's data."""
+def choose_upload(name: str, data: bytes) -> str | None:
+    """Make an uploaded file this session's data, and keep it for the workspace (once per content), so a
+    reload, a restart or an export finds it again; return why it could not be kept, or ``None``."""
     session.set_upload_bytes(data)
     session.set_dataset_choice({"source": "upload", "name": name, "title": name})
     session.set_read_options({})
+    try:
+        workspace_state.keep_upload(workspace(), name, data)
+    except ValueError as err:  # over the quota: usable in this session, not kept
+        return str(err)
+    return None
 
 
 # ---- workspace -------------------------------------------------------------------
@@ -72,25 +78,34 @@ def open_workspace(workspace_id: str | None = None) -> str:
     ws = check_id(workspace_id.strip()) if workspace_id else new_workspace_id()
     session.set_workspace_id(ws)
     session.set_compare_selected([])
+    session.set_job_ids([])  # the other workspace's trainings are found again by its own tabs
     st.query_params["ws"] = ws
     return ws
 
 
 # ---- links, lessons and stored runs ----------------------------------------------
 def share_query() -> dict[str, str]:
-    """Query parameters for the current configuration (a bundled dataset only) plus the workspace."""
+    """Query parameters for the current configuration (a bundled dataset only), never the workspace."""
     choice = session.dataset_choice() or {}
     dataset = choice.get("name") if choice.get("source") == "bundled" else None
     configs = (session.task_config(), session.model_config(), session.train_config())
     return share_link.to_query(dataset, *configs, session.read_options())
 
 
-def share_url() -> str:
-    """The full link to this app with the current configuration and workspace (for a "copy link" control)."""
+def _page_url() -> str:
     base = urlsplit(st.context.url or "")
-    root = f"{base.scheme}://{base.netloc}{base.path}" if base.netloc else ""
-    params = {**share_query(), "ws": session.workspace_id() or ""}
-    return f"{root}?{urlencode({k: v for k, v in params.items() if v})}"
+    return f"{base.scheme}://{base.netloc}{base.path}" if base.netloc else ""
+
+
+def share_url() -> str:
+    """The link to this page with the current configuration and no workspace: whoever opens it gets a
+    fresh workspace set up the same way (for a "copy link" control)."""
+    return f"{_page_url()}?{urlencode(share_query())}"
+
+
+def bookmark_url() -> str:
+    """The link back to this workspace (its runs, setup and running trainings): to bookmark, not to share."""
+    return share_link.bookmark_link(_page_url(), workspace(), **workspace_state.page_params())
 
 
 def apply_link() -> bool:
@@ -147,6 +162,13 @@ def load_run_settings(run: dict) -> None:
     ref = run.get("dataset_ref") or {}
     if ref.get("source") == "bundled" and ref.get("name"):
         choose_bundled(ref["name"], ref.get("read_options"))
+    elif ref.get("source") == "upload":  # the workspace's own kept upload (never another workspace's file)
+        kept = workspace_state.kept_upload(workspace(), ref)
+        if kept is not None:
+            session.set_upload_bytes(kept)
+            name = str(ref.get("name") or "upload.csv")
+            session.set_dataset_choice({"source": "upload", "name": name, "title": name})
+            session.set_read_options(ref.get("read_options") or {})
     current.store_task_config(TaskConfig.from_dict(run["task_config"]))
     session.set_model_config(ModelConfig.from_dict(run["model_config"]))
     session.set_train_config(TrainConfig.from_dict(run["train_config"]))
@@ -172,10 +194,11 @@ def start_training(config: TrainConfig) -> str:
     return job_id
 
 
-def submit_variants(key: str, mode: str, n_seeds: int = 3) -> list[str]:
+def submit_variants(mode: str, n_seeds: int = 3) -> list[str]:
     """Queue the race of the cells (``mode="race"``) or the setting with ``n_seeds`` seeds (``"seeds"``).
 
-    The job ids are kept under ``key`` (``session.RACE_JOBS`` or ``session.SEED_JOBS``) and returned.
+    The jobs belong to the workspace as one request (one ``group``): any of its tabs finds them through
+    :func:`rnnlab.ui.workspace_state.group_jobs`. Returns their job ids.
 
     Raises:
         ValueError: a setting is still missing, or the queue is full.
@@ -189,6 +212,4 @@ def submit_variants(key: str, mode: str, n_seeds: int = 3) -> list[str]:
     specs = compare.variant_specs(dataset, current.dataset_ref(), task, model, train, workspace(),
                                   resources.session_id(), mode, n_seeds)  # fmt: skip
     manager = resources.job_manager()
-    job_ids = [manager.submit(spec) for spec in specs]
-    session.set_job_list(key, job_ids)
-    return job_ids
+    return [manager.submit(spec) for spec in specs]

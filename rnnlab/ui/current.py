@@ -6,13 +6,11 @@ and hand the caches (:mod:`rnnlab.ui.caches`) every input as an argument.
 
 from __future__ import annotations
 
-import contextlib
 import json
 
 from rnnlab.data import catalog
 from rnnlab.data.dataset import SequenceDataset
 from rnnlab.evaluation import findings
-from rnnlab.jobs.types import JobStatus
 from rnnlab.plots import train as plots_train
 from rnnlab.task import framing
 from rnnlab.task.types import FramedData, TaskConfig
@@ -76,7 +74,8 @@ def dataset_ref() -> dict | None:
         return None
     if choice["source"] == "bundled":
         return {"source": "bundled", "name": choice["name"], "read_options": dict(session.read_options())}
-    return {"source": "upload", "name": choice["name"], "sha256": upload_sha256()}
+    return {"source": "upload", "name": choice["name"], "sha256": upload_sha256(),
+            "read_options": dict(session.read_options())}  # fmt: skip
 
 
 def dataset_for(run: dict) -> SequenceDataset | None:
@@ -198,12 +197,3 @@ def job_framed(task: dict | None, job_ref: dict | None) -> FramedData | None:
     except ValueError:
         return None
     return findings.matching_framed(framed, task, job_ref, mine)
-
-
-def job_statuses(job_ids: list[str]) -> list[JobStatus]:
-    """The status of each job the server still knows (after a restart the jobs are gone, their runs stored)."""
-    manager, out = resources.job_manager(), []
-    for job_id in job_ids:
-        with contextlib.suppress(ValueError):
-            out.append(manager.status(job_id))
-    return out

@@ -32,12 +32,13 @@ WORKSPACE = "rnnlab.workspace"  # str | None: workspace id, mirrored in the URL
 DRAW_SEED = "rnnlab.draw_seed"  # int: seed for "draw others" on the Data page
 LINK_APPLIED = "rnnlab.link_applied"  # str | None: the config link already applied in this session
 COMPARE_SELECTED = "rnnlab.runs.compare.selected"  # list[str]: run ids picked on the Compare page
-RACE_JOBS = "rnnlab.runs.compare.race_jobs"  # list[str]: job ids of the last race (SimpleRNN … dense)
-SEED_JOBS = "rnnlab.runs.compare.seed_jobs"  # list[str]: job ids of the last seed-band request
 INSIDE_RACE = "rnnlab.inside.race"  # dict | None: {"k", "results"} of the k-steps race
 INSIDE_LAB = "rnnlab.inside.lab"  # dict | None: {"source", "lab"} of the padding lab
-INSIDE_RACE_JOB = "rnnlab.inside.race_job"  # str | None: the k-steps race's job id
-INSIDE_LAB_JOB = "rnnlab.inside.lab_job"  # str | None: the padding lab's job id
+SETUP_RESTORED = (
+    "rnnlab.setup.restored_for"  # str | None: the workspace whose saved setup this session loaded
+)
+SETUP_SAVED = "rnnlab.setup.saved"  # str | None: the setup (JSON) last saved for the workspace
+PRESENTING = "rnnlab.presenting"  # bool: presentation mode, kept in the URL on every page until switched off
 TASK_WIDGET_PREFIX = "task-"  # the Task page's widget keys; cleared when the dataset changes
 
 _DEFAULTS: dict[str, Any] = {
@@ -53,15 +54,13 @@ _DEFAULTS: dict[str, Any] = {
     DRAW_SEED: 0,
     LINK_APPLIED: None,
     COMPARE_SELECTED: [],
-    RACE_JOBS: [],
-    SEED_JOBS: [],
     INSIDE_RACE: None,
     INSIDE_LAB: None,
-    INSIDE_RACE_JOB: None,
-    INSIDE_LAB_JOB: None,
+    SETUP_RESTORED: None,
+    SETUP_SAVED: None,
+    PRESENTING: False,
 }
-JOB_LISTS = (JOB_IDS, RACE_JOBS, SEED_JOBS)  # the keys :func:`job_list` accepts
-LAB_SLOTS = {INSIDE_RACE_JOB: INSIDE_RACE, INSIDE_LAB_JOB: INSIDE_LAB}  # a lab job's key → its result's key
+LAB_CALLS = {INSIDE_RACE: "k_steps_race", INSIDE_LAB: "padding_lab"}  # a lab result's key → its job's call
 
 
 def init() -> None:
@@ -192,46 +191,50 @@ def set_compare_selected(run_ids: list[str]) -> None:
 
 
 # ---- jobs ----------------------------------------------------------------------
-def job_list(key: str) -> list[str]:
-    """Job ids kept under ``key`` (one of :data:`JOB_LISTS`), oldest first."""
-    if key not in JOB_LISTS:
-        raise ValueError(f"`key` must be one of {JOB_LISTS}. Received: key={key!r}")
-    return _get(key)
-
-
-def set_job_list(key: str, job_ids: list[str]) -> None:
-    job_list(key)  # checks the key
-    _set(key, list(job_ids))
-
-
 def job_ids() -> list[str]:
-    """This session's trainings (the Train page's), newest last."""
-    return job_list(JOB_IDS)
+    """The Train page's trainings of this workspace last seen, oldest first (see
+    :func:`rnnlab.ui.workspace_state.train_job_ids`)."""
+    return _get(JOB_IDS)
 
 
 def set_job_ids(ids: list[str]) -> None:
-    set_job_list(JOB_IDS, ids)
-
-
-def lab_job_id(key: str) -> str | None:
-    """The job id of a lab job (``INSIDE_RACE_JOB`` or ``INSIDE_LAB_JOB``), or ``None``."""
-    if key not in LAB_SLOTS:
-        raise ValueError(f"`key` must be one of {tuple(LAB_SLOTS)}. Received: key={key!r}")
-    return _get(key)
-
-
-def set_lab_job_id(key: str, job_id: str | None) -> None:
-    lab_job_id(key)  # checks the key
-    _set(key, job_id)
+    _set(JOB_IDS, list(ids))
 
 
 def lab_result(key: str) -> dict | None:
     """The kept result of a lab job (``INSIDE_RACE`` or ``INSIDE_LAB``), or ``None``."""
-    if key not in LAB_SLOTS.values():
-        raise ValueError(f"`key` must be one of {tuple(LAB_SLOTS.values())}. Received: key={key!r}")
+    if key not in LAB_CALLS:
+        raise ValueError(f"`key` must be one of {tuple(LAB_CALLS)}. Received: key={key!r}")
     return _get(key)
 
 
 def set_lab_result(key: str, result: dict | None) -> None:
     lab_result(key)  # checks the key
     _set(key, result)
+
+
+# ---- the workspace's saved setup and presentation mode --------------------------------
+def setup_restored_for() -> str | None:
+    """The workspace whose saved setup this session has loaded (``None``: none yet)."""
+    return _get(SETUP_RESTORED)
+
+
+def set_setup_restored_for(workspace: str) -> None:
+    _set(SETUP_RESTORED, workspace)
+
+
+def setup_saved() -> str | None:
+    """The setup (as JSON) this session last saved, so that an unchanged one is not written again."""
+    return _get(SETUP_SAVED)
+
+
+def set_setup_saved(text: str | None) -> None:
+    _set(SETUP_SAVED, text)
+
+
+def presenting() -> bool:
+    return bool(_get(PRESENTING))
+
+
+def set_presenting(on: bool) -> None:
+    _set(PRESENTING, bool(on))

@@ -12,12 +12,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from rnnlab.jobs.types import JobStatus, progress_line
-from rnnlab.ui import caches, current, resources
+from rnnlab.ui import caches, current, workspace_state
 
 
 def presenting() -> bool:
-    """Presentation mode (``?present=1`` in the URL): larger type and charts, advanced controls hidden."""
-    return st.query_params.get("present", "0") in ("1", "true", "yes")
+    """Presentation mode (``?present=1``, then kept on every page until switched off): larger type and
+    charts, advanced controls hidden."""
+    return workspace_state.sync_presenting()
 
 
 def plain(text: str) -> str:
@@ -105,10 +106,10 @@ def job_progress(status: JobStatus, *, name: str | None = None, key: str | None 
         return
     if status.state == "queued":
         if st.button("Cancel", key=f"{key}-cancel"):
-            resources.job_manager().stop(status.job_id)  # a queued job is taken out of the queue
+            workspace_state.stop(status)  # a queued job is taken out of the queue
             st.rerun()
         return
     if st.button("Stop", key=f"{key}-stop", disabled=status.stop_requested):
-        resources.job_manager().stop(status.job_id)
+        workspace_state.stop(status)
     if status.stop_requested:
         st.caption("Stopping at the next batch…")

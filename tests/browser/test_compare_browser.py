@@ -60,8 +60,10 @@ def test_lesson_link_restores_settings_and_trains_seed_runs(app_server, browser)
         page.goto(f"{app_server}/compare?{urlencode({**lesson.query(), 'ws': ws})}")
         wait_idle(page, timeout=120_000)
         _no_exception(page)
-        link = page.locator('[data-testid="stCode"]').first.text_content()
-        assert "ds=three_cities" in link and f"ws={ws}" in link  # the session holds the lesson's settings
+        codes = page.locator('[data-testid="stCode"]')
+        bookmark, link = codes.nth(0).text_content(), codes.nth(1).text_content()
+        assert f"ws={ws}" in bookmark and "ds=" not in bookmark  # "Bookmark my workspace": the workspace only
+        assert "ds=three_cities" in link and "ws=" not in link  # the share link: the lesson's settings only
         page.get_by_role("button", name="Train the current setting with 3 seeds").click()
         page.get_by_text("3 runs in this workspace").wait_for(timeout=240_000)
         page.get_by_text("finished · epoch").first.wait_for(timeout=240_000)

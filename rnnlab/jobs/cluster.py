@@ -1,0 +1,153 @@
+"""Connecting to a Ray cluster, and what it offers: nodes, CPUs, GPUs, free slots.
+
+:func:`connect` turns every way of failing to reach the cluster into one
+:class:`~rnnlab.jobs.types.ClusterUnreachable` line, fast: the address is first dialled with a short
+timeout, so a wrong host or port fails in seconds instead of leaving Ray retrying. :func:`cluster_problem`
+is the same check for pages and the CLI (``None`` when the cluster answers). Ray itself is imported only
+here and in :mod:`rnnlab.jobs.ray_runner`, and only once a cluster is configured.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from typing import TypedDict
+
+from rnnlab.core import settings
+from rnnlab.jobs.types import ClusterUnreachable
+
+DIAL_TIMEOUT_S = 3.0
+HEAD_CHECKS = 3  # the Ray runner gives the cluster up after this many failed dials of its head in a row
+HINT = "start it with `ray start --head` or unset RNNLAB_RAY_ADDRESS (README: A bigger class)"
+
+
+class NodeInfo(TypedDict):
+    node_id: str
+    address: str
+    alive: bool
+    cpus: float
+    gpus: float
+    free_cpus: float
+    free_gpus: float
+
+
+class ClusterInfo(TypedDict):
+    """What ``python -m rnnlab cluster --json`` prints."""
+
+    address: str
+    nodes: list[NodeInfo]
+    cpus: float
+    gpus: float
+    free_slots: int  # CPU slots free now (one training each)
+    free_gpu_slots: int
+
+
+def _host_port(address: str) -> tuple[str, int] | None:
+    """``host`` and ``port`` of ``host:port`` or ``ray://host:port`` (``None`` for ``auto``)."""
+    if address == "auto":
+        return None
+    bare = address.removeprefix("ray://")
+    host, sep, port = bare.rpartition(":")
+    if not sep or not port.isdigit() or not host:
+        raise ClusterUnreachable(
+            f"`RNNLAB_RAY_ADDRESS` must be `auto`, `host:port` or `ray://host:port`. Received: {address!r}"
+        )
+    return host.strip("[]"), int(port)
+
+
+def connect(address: str | None = None):
+    """Connect this process to the cluster at ``address`` (default ``$RNNLAB_RAY_ADDRESS``); return ``ray``.
+
+    Token authentication: the token comes from ``$RAY_AUTH_TOKEN`` or ``~/.ray/auth_token``
+    (``ray get-auth-token``); ``RAY_AUTH_MODE=token`` is set unless the environment says otherwise.
+
+    Raises:
+        ClusterUnreachable: With one plain line saying what failed and what to do.
+    """
+    address = address or settings.ray_address() or "auto"
+    where = _host_port(address)
+    if where is not None:
+        try:
+            socket.create_connection(where, timeout=DIAL_TIMEOUT_S).close()
+        except OSError as err:
+            reason = err.strerror or type(err).__name__
+            raise ClusterUnreachable(
+                f"Cannot reach the Ray cluster at {address} ({reason}): {HINT}"
+            ) from None
+    os.environ.setdefault("RAY_AUTH_MODE", "token")
+    import ray  # loaded only once a cluster is configured (a second of import and its own threads)
+
+    if ray.is_initialized():
+        return ray
+    try:
+        ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
+    except Exception as err:  # noqa: BLE001 - Ray raises ConnectionError, RuntimeError, AuthenticationError…
+        first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        if "auth" in first.lower() or "token" in first.lower():
+            first = f"{first} — set RAY_AUTH_TOKEN to the cluster's token (`ray get-auth-token` on the head)"
+        raise ClusterUnreachable(f"Cannot connect to the Ray cluster at {address}: {first}") from None
+    return ray
+
+
+def head_answers(address: str | None, timeout: float = 1.0) -> bool:
+    """Whether the cluster head's ``host:port`` accepts a connection (``True`` when unknown: Ray Client)."""
+    if not address:
+        return True
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def cluster_problem(address: str | None = None) -> str | None:
+    """``None`` when the configured cluster answers, else the one line to show (pages that train, the CLI).
+
+    Without a configured cluster (``$RNNLAB_RAY_ADDRESS`` unset) there is nothing to reach: ``None``.
+    """
+    address = address or settings.ray_address()
+    if not address:
+        return None
+    try:
+        connect(address)
+    except ClusterUnreachable as err:
+        return str(err)
+    return None
+
+
+def cluster_info(address: str | None = None) -> ClusterInfo:
+    """Nodes with their CPUs and GPUs (total and free) and the free training slots of the whole cluster.
+
+    Raises:
+        ClusterUnreachable: When the cluster cannot be reached.
+    """
+    ray = connect(address)
+    from ray._private import state  # noqa: PLC0415 - Ray's per-node availability (a developer API)
+
+    free = state.available_resources_per_node()
+    nodes: list[NodeInfo] = []
+    for node in ray.nodes():
+        total = node.get("Resources") or {}
+        now = free.get(node["NodeID"], {}) if node.get("Alive") else {}
+        nodes.append(
+            {
+                "node_id": node["NodeID"],
+                "address": node.get("NodeManagerAddress", ""),
+                "alive": bool(node.get("Alive")),
+                "cpus": float(total.get("CPU", 0)),
+                "gpus": float(total.get("GPU", 0)),
+                "free_cpus": float(now.get("CPU", 0)),
+                "free_gpus": float(now.get("GPU", 0)),
+            }
+        )
+    alive = [n for n in nodes if n["alive"]]
+    return {
+        "address": address or settings.ray_address() or "auto",
+        "nodes": nodes,
+        "cpus": sum(n["cpus"] for n in alive),
+        "gpus": sum(n["gpus"] for n in alive),
+        "free_slots": int(sum(n["free_cpus"] for n in alive)),
+        "free_gpu_slots": int(sum(n["free_gpus"] for n in alive)),
+    }
