@@ -188,13 +188,13 @@ def test_a_kept_compiled_model_trains_again_to_the_same_result_faster_to_start()
 
 
 def test_eta_leaves_out_the_first_call_and_then_times_whole_epochs():
-    eta = live.Eta(epochs=4, steps=2, val_share=0.0, warm=False)
+    eta = live.Eta(epochs=4, steps=2, val_share=0.0)
     eta.executed(0.0, 3.0, 1)  # tracing
     eta.executed(3.0, 3.1, 1)
     assert eta.left(1, 0) == pytest.approx(3 * 2 * 0.1)  # three epochs of two 0.1 s batches
     eta.epoch_done(1, 0.5)  # the second epoch, validation included
     assert eta.left(2, 0) == pytest.approx(2 * 0.5)
-    assert live.Eta(epochs=2, steps=1, val_share=0.0, warm=False).left(0, 1) is None
+    assert live.Eta(epochs=2, steps=1, val_share=0.0).left(0, 1) is None
 
 
 def test_unknown_device_is_a_value_error():

@@ -143,7 +143,7 @@ def train(
     with tf.device(train_config.device):
         model, settings = _compiled_model(framed, model_config, train_config, steps)
         timings["compiled"] = time.time()
-        eta = live.Eta(train_config.epochs, steps, len(x_val) / n_train, warm=settings["reused"])
+        eta = live.Eta(train_config.epochs, steps, len(x_val) / n_train)
         callback = live.live_callback(
             emit, should_stop, epochs=train_config.epochs, steps=steps,
             batch_size=train_config.batch_size, n_train=n_train, eta=eta,

@@ -2,9 +2,9 @@
 
 :class:`Eta` estimates the time left from steady batches only: the first call of the training step
 traces it (and, with XLA, compiles it), which can take longer than the whole rest of a short fit, so
-that call is left out of the rate (unless the compiled step was reused, see
-:mod:`rnnlab.training.compiled`). From the second epoch on, whole epochs (validation included) are
-timed, the first epoch excepted for the same reason.
+that call is left out of the rate — also for a reused compiled model (:mod:`rnnlab.training.compiled`),
+whose first epoch still pays for new iterators and first-call set-up (measured: up to 25× a later
+epoch of a tiny fit). From the second epoch on, whole epochs (validation included) are timed.
 """
 
 from __future__ import annotations
@@ -35,10 +35,9 @@ class Eta:
         epochs: Epochs planned.
         steps: Batches per epoch.
         val_share: Validation samples / training samples (validation runs after every epoch).
-        warm: True when the training step was compiled before this fit (its first call is steady too).
 
     Example:
-        >>> eta = Eta(epochs=3, steps=4, val_share=0.0, warm=False)
+        >>> eta = Eta(epochs=3, steps=4, val_share=0.0)
         >>> eta.executed(0.0, 5.0, 2)  # the first call traces the step: left out
         >>> eta.left(0, 2) is None
         True
@@ -47,25 +46,24 @@ class Eta:
         4.0
     """
 
-    def __init__(self, epochs: int, steps: int, val_share: float, warm: bool):
+    def __init__(self, epochs: int, steps: int, val_share: float):
         self.epochs, self.steps = epochs, max(steps, 1)
         self.val_factor = 1.0 + VALIDATION_COST * max(val_share, 0.0)
-        self.warm = warm
         self.calls = 0
         self.steady_s = 0.0
         self.steady_batches = 0
-        self.epoch_seconds: list[float] = []  # whole epochs after the first (or all, when warm)
+        self.epoch_seconds: list[float] = []  # whole epochs after the first
 
     def executed(self, begin: float, end: float, batches: int) -> None:
         """One call of the training step ran ``batches`` batches from ``begin`` to ``end``."""
         self.calls += 1
-        if self.calls > 1 or self.warm:
+        if self.calls > 1:
             self.steady_s += end - begin
             self.steady_batches += batches
 
     def epoch_done(self, epoch: int, seconds: float) -> None:
         """Epoch ``epoch`` (from 0) took ``seconds``, validation included."""
-        if epoch > 0 or self.warm:
+        if epoch > 0:
             self.epoch_seconds.append(seconds)
 
     def left(self, epoch: int, step: int) -> float | None:
