@@ -279,9 +279,9 @@ def main(argv=None) -> int:
             rows.append(row(f"{case.name}: ETA after epoch 1 vs real remaining", f"{statistics.median(etas):+.0%} "
                             f"(worst {worst:+.0%}, n={len(etas)})", "within ±50 %", abs(worst) <= 0.5))  # fmt: skip
         dval, dtest = res["fast_default"]
-        rows.append(row(f"{case.name}: |Δ| fast vs default: val loss, test {case.metric}", f"{dval:.2g}, {dtest:.2g}",
+        rows.append(row(f"{case.name}: Δ fast vs default: val loss, test {case.metric}", f"{dval:.2g}, {dtest:.2g}",
                         "same to rounding (≤ 1e-3)", max(dval, dtest) <= 1e-3))  # fmt: skip
-        rows.append(row(f"{case.name}: largest |Δ| rnnlab vs plain Keras: val loss, test {case.metric}",
+        rows.append(row(f"{case.name}: largest Δ rnnlab vs plain Keras: val loss, test {case.metric}",
                         f"{max(res['dval']):.3g}, {max(res['dtest']):.3g}", "(info: different shuffling)", None))  # fmt: skip
     if lesson_ratios:
         gm = math.exp(statistics.fmean(math.log(r) for r in lesson_ratios))
