@@ -56,8 +56,10 @@ with st.sidebar:
     if jobs is not None:
         devices = jobs.devices()
         st.caption("Devices")
-        st.markdown(
-            ", ".join(f"`{d['name']}`" for d in devices) if devices else "_training workers starting…_"
+        st.markdown(  # the description may name a cluster node: shown inert
+            "\n".join(f"- `{d['name']}` {widgets.plain(d.get('description', ''))}" for d in devices)
+            if devices
+            else "_training workers starting…_"
         )
         for job in workspace_state.active_jobs_for_sidebar(jobs):
             st.caption(f"Training: {progress_line(job)}")

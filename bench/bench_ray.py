@@ -12,8 +12,9 @@ latency after submission on an idle warm worker (target ≤ 1.5 s, median of 5).
 measured duration to ``bench/ray_durations.json`` for :mod:`bench.sim_queue`.
 
 Ray binds to the machine's external address, so on a loopback-only machine the script re-runs itself inside
-``unshare -n`` with only loopback up (root, or user namespaces). Nodes are ``ray start --block`` processes
-ended by their own PIDs (``tests/ray_cluster.py``).
+``unshare -n`` with only loopback up (root, or user namespaces); where neither is permitted it prints a
+skipped row with that reason (``make bench`` goes on). Nodes are ``ray start --block`` processes ended by
+their own PIDs (``tests/ray_cluster.py``).
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench.common import row
 
 ROOT = Path(__file__).resolve().parent.parent
 DURATIONS = ROOT / "bench" / "ray_durations.json"
@@ -38,12 +42,11 @@ def _in_namespace(argv: list[str]) -> int | None:
     if only_loopback():
         return None
     inner = f"ip link set lo up && {sys.executable} -m bench.bench_ray {' '.join(argv)}"
-    for unshare in (["unshare", "-n"], ["unshare", "-rn"]):
+    for unshare in (["unshare", "-n"], ["unshare", "-rn"]) if shutil.which("unshare") else ():
         if subprocess.run([*unshare, "true"], capture_output=True).returncode == 0:
             return subprocess.run([*unshare, "sh", "-c", inner], cwd=ROOT).returncode
-    print(
-        "needs `unshare -n` (root or user namespaces): Ray must run with only loopback here", file=sys.stderr
-    )
+    reason = "needs `unshare -n` (root or user namespaces): Ray must run with only loopback here"
+    print(row(f"Ray benchmark `{' '.join(argv) or 'overhead'}`", f"skipped: {reason}", "", None))
     return 2
 
 
@@ -149,10 +152,11 @@ def overhead(args) -> dict:
     }  # fmt: skip
     DURATIONS.write_text(json.dumps({"measured_by": "python -m bench.bench_ray overhead", "cpus": args.cpus,
                                      "concurrent_jobs": args.cpus, "seconds": seconds}, indent=1) + "\n")  # fmt: skip
-    print(f"| Ray vs local pool, 8 ECG200 + 4 ECG5000 on {args.cpus} CPUs | Ray {total['ray']:.1f} s vs local "
-          f"{total['local']:.1f} s = {result['ratio']:.2f}× | ≤ 1.10× |")  # fmt: skip
-    print(f"| first curve point after submit (warm) | Ray {first['ray']:.2f} s, local {first['local']:.2f} s "
-          f"| ≤ 1.5 s |")  # fmt: skip
+    print(row(f"Ray vs local pool, 8 ECG200 + 4 ECG5000 on {args.cpus} CPUs",
+              f"Ray {total['ray']:.1f} s vs local {total['local']:.1f} s = {result['ratio']:.2f}×", "≤ 1.10×",
+              result["ratio"] <= 1.10))  # fmt: skip
+    print(row("first curve point after submit (warm)", f"Ray {first['ray']:.2f} s, local {first['local']:.2f} s",
+              "≤ 1.5 s", first["ray"] <= 1.5))  # fmt: skip
     print(json.dumps(result))
     return result
 
@@ -190,8 +194,8 @@ def spread(args) -> dict:
             manager.shutdown()
         cluster.stop()
     counts = {k: list(places.values()).count(k) for k in ("head", "second")}
-    print(f"| burst of 8 over two 1-CPU nodes | head {counts['head']}, second {counts['second']} "
-          f"in {wall:.1f} s | both nodes used |")  # fmt: skip
+    print(row("burst of 8 over two 1-CPU Ray nodes", f"head {counts['head']}, second {counts['second']} in "
+              f"{wall:.1f} s", "both nodes used", min(counts.values()) > 0))  # fmt: skip
     return {"wall_s": wall, "counts": counts}
 
 
@@ -237,6 +241,9 @@ def faults(args) -> dict:
         if manager is not None:
             manager.shutdown()
         cluster.stop()
+    ok = gone.state == "failed" and nxt.state == "finished"
+    print(row("Ray node removed mid-training", f"its run {gone.state}, the next job {nxt.state}",
+              "only that run fails", ok))  # fmt: skip
     return {"failed": gone.state, "next": nxt.state}
 
 

@@ -83,14 +83,17 @@ st.caption(
     "Trains SimpleRNN, LSTM and GRU with the current units, data, seed and epochs — plus a dense network on "
     "the flattened window as the non-recurrent reference — and overlays them as they train."
 )
+blocked = widgets.training_problem()  # the cluster cannot be reached or went away: no race, no seeds
 race_col, seed_col, n_col = st.columns([2, 2, 1])
 n_seeds = n_col.number_input("Seeds", min_value=2, max_value=10, value=3, key="compare-n-seeds")
-if race_col.button("🏁 Race the cells", key="compare-race", type="primary"):
+if race_col.button("🏁 Race the cells", key="compare-race", type="primary", disabled=blocked):
     try:
         actions.submit_variants("race")
     except ValueError as err:
         st.error(str(err))
-if seed_col.button(f"🎲 Train the current setting with {n_seeds} seeds", key="compare-seeds"):
+if seed_col.button(
+    f"🎲 Train the current setting with {n_seeds} seeds", key="compare-seeds", disabled=blocked
+):
     try:
         actions.submit_variants("seeds", int(n_seeds))
     except ValueError as err:

@@ -200,7 +200,8 @@ with tabs[4]:
             epochs = st.slider("Epochs at most", 1, 100, epochs, key="inside_race_epochs")
     running = workspace_state.lab_status(ws, session.LAB_CALLS[session.INSIDE_RACE])
     busy = running is not None and running.active
-    if st.button("Train SimpleRNN, LSTM and GRU", key="inside_race", disabled=busy):
+    blocked = widgets.training_problem()  # the cluster cannot be reached or went away
+    if st.button("Train SimpleRNN, LSTM and GRU", key="inside_race", disabled=busy or blocked):
         _submit(session.INSIDE_RACE, {"k": k, "epochs": epochs})
     _poll(session.INSIDE_RACE)
     race = session.lab_result(session.INSIDE_RACE)
@@ -219,7 +220,8 @@ with tabs[5]:
     source_choice = st.radio("Data", options, horizontal=True, key="inside_lab_source")
     running = workspace_state.lab_status(ws, session.LAB_CALLS[session.INSIDE_LAB])
     busy = running is not None and running.active
-    if st.button("Run the padding lab", key="inside_lab_run", disabled=busy):
+    blocked = widgets.training_problem()
+    if st.button("Run the padding lab", key="inside_lab_run", disabled=busy or blocked):
         try:
             dataset = None if source_choice == options[0] else current.current_dataset()
             if source_choice != options[0]:

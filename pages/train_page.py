@@ -17,6 +17,7 @@ POLL_SECONDS = 1.0
 
 st.title("Train")
 manager = resources.job_manager()
+blocked = widgets.training_problem(manager)  # the cluster is unreachable or gone: Start stays disabled
 
 try:
     actions.apply_link()  # a shared configuration link (?ds=…&model=…&train=…) lands ready to Start
@@ -53,7 +54,9 @@ if dataset is not None and task is not None:
     early, patience = saved.patience is not None, saved.patience if saved.patience is not None else 5
     if not widgets.presenting():
         with st.expander("Advanced settings (optimizer, early stopping, seed, device, speed)"):
-            devices = [d["name"] for d in manager.devices()] or [saved.device]
+            # each device's name with what it is (on a Ray cluster: its nodes, e.g. "GPU on node gpu-1")
+            offered = {d["name"]: widgets.device_label(d) for d in manager.devices()}
+            devices = list(offered) or [saved.device]
             c1, c5, c6 = st.columns(3)
             optimizer = c1.selectbox(
                 "Optimizer", OPTIMIZERS, index=OPTIMIZERS.index(saved.optimizer), key="train-optimizer"
@@ -66,7 +69,7 @@ if dataset is not None and task is not None:
             seed = c7.number_input("Seed", 0, 2**31 - 1, int(saved.seed), key="train-seed")
             device = c8.selectbox(
                 "Device", devices, index=devices.index(saved.device) if saved.device in devices else 0,
-                key="train-device",
+                format_func=lambda name: offered.get(name, name), key="train-device",
             )  # fmt: skip
             fast = st.checkbox(
                 "Fast settings (several batches per step, tf.data input, XLA for long fits)", value=saved.fast,
@@ -92,7 +95,8 @@ if dataset is not None and task is not None:
                 st.code(actions.bookmark_url(), language=None)
                 st.caption("Anyone with this link can see, change and delete the runs of this workspace.")
     busy = latest is not None and latest.active
-    if st.button("Start training", type="primary", disabled=busy or config is None, key="train-start"):
+    disabled = busy or blocked or config is None
+    if st.button("Start training", type="primary", disabled=disabled, key="train-start"):
         try:
             actions.start_training(config)
             st.rerun()

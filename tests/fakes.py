@@ -25,9 +25,12 @@ class FakeJobManager:
         recorder: A run store whose ``start_run`` records each submitted training, as the real one's does.
         run_calls: Run lab calls at once through :func:`rnnlab.jobs.worker.run_call` (else they wait).
         devices: What :meth:`devices` reports (default: one CPU).
+        problem: What :meth:`problem` reports (default ``None``: all is well); while set, submitting raises
+            ``ValueError`` as the real manager's does. Tests may change :attr:`broken` later (the cluster went
+            away).
     """
 
-    def __init__(self, statuses=(), *, recorder=None, run_calls: bool = False, devices=None):
+    def __init__(self, statuses=(), *, recorder=None, run_calls: bool = False, devices=None, problem=None):
         self.statuses: dict[str, JobStatus] = {s.job_id: s for s in statuses}
         self.specs: dict[str, JobSpec | CallSpec] = {}  # job id → what was submitted, in order
         self.calls: list[tuple[str, dict]] = []  # lab calls as submitted: (name, kwargs)
@@ -35,8 +38,11 @@ class FakeJobManager:
         self.recorder = recorder
         self.run_calls = run_calls
         self._devices = [dict(CPU)] if devices is None else list(devices)
+        self.broken: str | None = problem
 
     def _add(self, spec: JobSpec | CallSpec, kind: str) -> str:
+        if self.broken:
+            raise ValueError(f"Training workers cannot start: {self.broken}")
         job_id = f"j{len(self.statuses)}"
         self.specs[job_id] = spec
         self.statuses[job_id] = JobStatus(
@@ -99,6 +105,9 @@ class FakeJobManager:
 
     def jobs(self, session_id: str | None = None) -> list[JobStatus]:
         return [self.status(j) for j, s in self.statuses.items() if session_id in (None, s.session_id)]
+
+    def problem(self) -> str | None:
+        return self.broken
 
 
 def install(monkeypatch, manager: FakeJobManager, *, started: bool = False) -> FakeJobManager:

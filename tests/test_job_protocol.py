@@ -45,7 +45,8 @@ def mismatches(cls: type) -> list[str]:
 
 
 def test_the_protocol_lists_what_the_pages_call():
-    assert set(protocol_members()) == {"submit", "submit_call", "status", "stop", "cancel", "devices", "jobs"}
+    members = {"submit", "submit_call", "status", "stop", "cancel", "devices", "jobs", "problem"}
+    assert set(protocol_members()) == members
 
 
 @pytest.mark.parametrize("cls", [JobManager, FakeJobManager])
@@ -95,3 +96,27 @@ def test_latest_result_is_the_newest_job_that_ended_with_a_result():
     fake = FakeJobManager([done, stopped, failed])
     assert latest_result(fake, ["a", "b", "c", "gone"]) is stopped  # unknown ids (a restart) are skipped
     assert latest_result(fake, ["a"]) is done and latest_result(fake, ["c"]) is None
+
+
+def test_a_problem_refuses_trainings_alike_in_the_real_manager_and_the_fake(monkeypatch):
+    from rnnlab.jobs import manager as manager_module
+    from rnnlab.jobs.types import ClusterUnreachable
+
+    reason = "Cannot reach the Ray cluster at 10.0.0.9:6379 (Connection refused)"
+
+    def unreachable(*args, **kwargs):
+        raise ClusterUnreachable(reason)
+
+    monkeypatch.setattr(manager_module, "make_runner", unreachable)
+    real = JobManager(n_workers=1)
+    try:
+        for queue in (real, FakeJobManager(problem=reason)):
+            assert queue.problem() == reason
+            with pytest.raises(ValueError, match="workers cannot start: Cannot reach the Ray cluster"):
+                queue.submit(_spec("r1"))
+            with pytest.raises(ValueError, match="Cannot reach the Ray cluster"):
+                queue.submit_call("k_steps_race", {"k": 2}, "s")
+            assert queue.jobs() == []
+    finally:
+        real.shutdown(timeout=2)
+    assert FakeJobManager().problem() is None

@@ -195,3 +195,12 @@ def test_export_button_offers_the_zip():
     at.button(key="compare-export").click().run()
     assert not at.exception and not at.error
     assert len(at.get("download_button")) == 1
+
+
+def test_an_unreachable_cluster_is_said_and_disables_the_race_and_seed_bands(monkeypatch):
+    reason = "Cannot reach the Ray cluster at 10.0.0.9:6379 (Connection refused)"
+    install(monkeypatch, FakeJobManager(problem=reason), started=True)
+    at = _app(new_workspace_id()).run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [f"Nothing can train now. {reason}"]
+    assert at.button(key="compare-race").disabled and at.button(key="compare-seeds").disabled

@@ -151,3 +151,15 @@ def test_padding_lab_on_missing_dataset_shows_error():
     at.button(key="inside_lab_run").click().run()
     assert not at.exception
     assert any("Data page" in e.value for e in at.error)
+
+
+def test_an_unreachable_cluster_is_said_and_disables_the_race_and_the_padding_lab(monkeypatch):
+    reason = "The Ray cluster at 10.0.0.9:6379 went away (its head does not answer)"
+    manager = install(monkeypatch, FakeJobManager(), started=True)
+    at = _run()
+    assert not at.error and not at.button(key="inside_race").disabled
+    manager.broken = reason
+    at.run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [f"Nothing can train now. {reason}"] * 2  # the two tabs that train
+    assert at.button(key="inside_race").disabled and at.button(key="inside_lab_run").disabled

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from rnnlab.models.config import ModelConfig
 from rnnlab.training.config import TrainConfig
 from rnnlab.ui import session
+from tests.fakes import FakeJobManager, install
 
 ROOT = Path(__file__).resolve().parent.parent
 ECG200 = {"source": "bundled", "name": "ecg200", "title": "ECG200"}
@@ -167,3 +168,35 @@ def test_curves_keep_advancing_while_the_page_reruns():
         time.sleep(0.5)
         at.run()
     assert any("Stopped" in w.value for w in at.warning)
+
+
+CLUSTER_DEVICES = [
+    {"name": "/CPU:0", "kind": "CPU", "description": "4 CPU slots on 2 cluster nodes"},
+    {"name": "/GPU:0", "kind": "GPU", "description": "GPU on node gpu-1"},
+]
+
+
+def test_an_unreachable_cluster_is_said_and_start_stays_disabled(monkeypatch):
+    reason = "Cannot reach the Ray cluster at 10.0.0.9:6379 (Connection refused)"
+    manager = install(monkeypatch, FakeJobManager(problem=reason))
+    at = _page(epochs=1)
+    assert [e.value for e in at.error] == [f"Nothing can train now. {reason}"]
+    assert at.button(key="train-start").disabled
+    manager.broken = None  # all is well again: one Start
+    assert not at.run().error and not at.button(key="train-start").disabled
+
+
+def test_the_device_lists_show_the_cluster_devices(monkeypatch):
+    install(monkeypatch, FakeJobManager(devices=CLUSTER_DEVICES), started=True)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state[session.DATASET_CHOICE] = ECG200
+    at.session_state[session.WORKSPACE] = WORKSPACE
+    at.session_state[session.TRAIN_CONFIG] = TrainConfig(epochs=1)
+    at.run().switch_page("pages/train_page.py").run()
+    assert not at.exception, at.exception
+    device = at.selectbox(key="train-device")
+    assert device.options == ["/CPU:0 — 4 CPU slots on 2 cluster nodes", "/GPU:0 — GPU on node gpu-1"]
+    device.set_value("/GPU:0").run()
+    assert at.session_state[session.TRAIN_CONFIG].device == "/GPU:0"  # the name, as training takes it
+    sidebar = " ".join(m.value for m in at.sidebar.markdown)
+    assert "`/GPU:0` GPU on node gpu\\-1" in sidebar and "`/CPU:0` 4 CPU slots" in sidebar

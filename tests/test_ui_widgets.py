@@ -81,3 +81,44 @@ def test_the_session_dataset_key_changes_with_read_options_and_upload_content():
     base = key({}, b"x\n1\n")
     assert base == key({}, b"x\n1\n")
     assert base != key({"fill": "drop"}, b"x\n1\n") and base != key({}, b"x\n2\n")
+
+
+UNREACHABLE = "Cannot reach the Ray cluster at 10.0.0.9:6379 (Connection refused)"
+
+
+def _problem_page():
+    import streamlit as st
+
+    from rnnlab.ui import widgets
+
+    st.text(f"blocked={widgets.training_problem()}")
+
+
+def test_the_problem_line_shows_what_the_started_queue_reports(monkeypatch):
+    monkeypatch.delenv("RNNLAB_RAY_ADDRESS", raising=False)
+    fake = install(monkeypatch, FakeJobManager(), started=True)
+    at = AppTest.from_function(_problem_page).run()
+    assert not at.exception and not at.error and at.text[0].value == "blocked=False"
+    fake.broken = UNREACHABLE  # the cluster went away while the page was open
+    at.run()
+    assert [e.value for e in at.error] == [f"Nothing can train now. {UNREACHABLE}"]
+    assert at.text[0].value == "blocked=True"
+
+
+def test_the_problem_line_starts_no_local_pool_but_asks_a_configured_cluster(monkeypatch):
+    asked = []
+
+    def job_manager():
+        asked.append(True)
+        return FakeJobManager(problem=UNREACHABLE)
+
+    from rnnlab.ui import resources
+
+    monkeypatch.setattr(resources, "job_manager", job_manager)
+    monkeypatch.setattr(resources, "started_job_manager", lambda: None)  # no page started one
+    monkeypatch.delenv("RNNLAB_RAY_ADDRESS", raising=False)
+    at = AppTest.from_function(_problem_page).run()
+    assert not at.error and at.text[0].value == "blocked=False" and asked == []
+    monkeypatch.setenv("RNNLAB_RAY_ADDRESS", "10.0.0.9:6379")
+    at.run()
+    assert asked and UNREACHABLE in at.error[0].value and at.text[0].value == "blocked=True"

@@ -14,7 +14,8 @@ from rnnlab.jobs.types import JobSpec, JobStatus
 
 @runtime_checkable
 class JobQueue(Protocol):
-    """Submit trainings and lab calls, read their status, stop them; list the devices the workers see."""
+    """Submit trainings and lab calls, read their status, stop them; list the devices the workers see, and say
+    why nothing can train when that is so."""
 
     def submit(self, spec: JobSpec) -> str:
         """Queue a training; return its job id (``QueueFull``, a ``ValueError``, when full)."""
@@ -42,6 +43,11 @@ class JobQueue(Protocol):
 
     def jobs(self, session_id: str | None = None) -> list[JobStatus]:
         """Snapshots of every job (of one session), oldest first."""
+        ...
+
+    def problem(self) -> str | None:
+        """Why no training can run (the cluster cannot be reached or went away, workers cannot start), as one
+        plain line; ``None`` when all is well. While there is one, :meth:`submit` raises ``ValueError``."""
         ...
 
 

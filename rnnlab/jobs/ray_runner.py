@@ -4,7 +4,8 @@ Each actor (:class:`rnnlab.jobs.ray_actor.TrainingActor`) imports TensorFlow onc
 A CPU job goes to an actor that holds one CPU (``num_cpus=1``); a job whose device is a GPU goes to an actor
 that holds one GPU (``num_gpus=1``), so GPU jobs land on GPU nodes and CPU jobs never hold a GPU. There is
 at most one actor per CPU slot (or GPU) the cluster offers; one CPU actor is warmed at start, the others
-are created when jobs wait for them, and one that died is replaced by a fresh one for the next job.
+are created when jobs wait for them, and one that died is replaced by a fresh one for the next job. What the
+cluster offers (slots of each kind, the devices the pages list) is :mod:`rnnlab.jobs.ray_slots`'s.
 
 While a job runs, the server asks its actor for the events so far (:meth:`TrainingActor.drain`) about four
 times a second, and Stop sets the actor's flag that the training callback polls after each execution of
@@ -23,19 +24,15 @@ from dataclasses import dataclass, field
 from rnnlab.jobs.cluster import HEAD_CHECKS, connect, head_answers
 from rnnlab.jobs.messages import Device, Report, gone
 from rnnlab.jobs.ray_actor import TrainingActor
+from rnnlab.jobs.ray_slots import ClusterSlots, kind_of
 from rnnlab.jobs.types import CallSpec, JobSpec
 
 DRAIN_EVERY_S = 0.25
 PING_EVERY_S = 2.0
 HEAD_EVERY_S = 2.0
-RESOURCES_EVERY_S = 5.0
 ACTOR_CONCURRENCY = 4  # run, plus drain and stop beside it
 
-
-def kind_of(spec: JobSpec | CallSpec) -> str:
-    """``"gpu"`` for a training whose device is a GPU, else ``"cpu"`` (lab jobs run on CPUs)."""
-    device = getattr(getattr(spec, "train", None), "device", "") or ""
-    return "gpu" if "GPU" in device.upper() else "cpu"
+__all__ = ["RayRunner", "kind_of"]
 
 
 @dataclass
@@ -84,10 +81,7 @@ class RayRunner:
         self._actors: list[_Actor] = []
         self._next_aid = 0
         self._wanted: dict[str, set[int]] = {"cpu": set(), "gpu": set()}
-        self._capacity = {"cpu": 0, "gpu": 0}
-        self._gpu_nodes: list[str] = []
-        self._nodes = 0
-        self._resources_at = 0.0
+        self._slots = ClusterSlots(self._ray)
         self._remote = self._ray.remote(TrainingActor)
         try:  # the head's address, dialled every few seconds (unknown with Ray Client, which fails loudly)
             self._head = self._ray.get_runtime_context().gcs_address
@@ -95,8 +89,8 @@ class RayRunner:
             self._head = None
         self._head_at, self._head_misses = time.monotonic(), 0
         with self._lock:
-            self._refresh_resources(force=True)
-            if self._capacity["cpu"]:
+            self._slots.refresh(force=True)
+            if self._slots.capacity["cpu"]:
                 self._create("cpu")
 
     # ---- called by the manager with its lock held -----------------------------------------------------
@@ -124,18 +118,7 @@ class RayRunner:
 
     def devices(self) -> list[Device]:
         with self._lock:
-            cpu = self._capacity["cpu"] + self._capacity["gpu"]
-            out: list[Device] = [
-                {
-                    "name": "/CPU:0",
-                    "kind": "CPU",
-                    "description": f"{cpu} CPU slots on {self._nodes} cluster nodes",
-                }
-            ]
-            if self._gpu_nodes:
-                where = ", ".join(self._gpu_nodes)
-                out.append({"name": "/GPU:0", "kind": "GPU", "description": f"GPU on node {where}"})
-            return out
+            return self._slots.devices()
 
     def warm(self) -> bool:
         with self._lock:
@@ -180,7 +163,8 @@ class RayRunner:
         if lost:
             return lost
         with self._lock:
-            self._refresh_resources()
+            if not self._head_misses:  # never ask a head that just missed a dial: the call could block
+                self._slots.refresh()
             self._grow()
             refs = self._outstanding()
         if not refs:
@@ -297,25 +281,6 @@ class RayRunner:
         for kind, wanted in self._wanted.items():
             have = [a for a in self._actors if a.kind == kind]
             starting = sum(1 for a in have if a.state == "starting")
-            for _ in range(min(len(wanted) - starting, self._capacity[kind] - len(have))):
+            for _ in range(min(len(wanted) - starting, self._slots.capacity[kind] - len(have))):
                 self._create(kind)
             wanted.clear()
-
-    def _refresh_resources(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and (now - self._resources_at < RESOURCES_EVERY_S or self._head_misses):
-            return  # (never ask a head that just missed a dial: the call could block)
-        self._resources_at = now
-        try:
-            nodes = [n for n in self._ray.nodes() if n.get("Alive")]
-        except Exception:  # noqa: BLE001 - keep the last known sizes; poll() reports a lost cluster
-            return
-        gpus = sum(int((n.get("Resources") or {}).get("GPU", 0)) for n in nodes)
-        cpus = sum(int((n.get("Resources") or {}).get("CPU", 0)) for n in nodes)
-        self._nodes = len(nodes)
-        self._capacity = {"gpu": gpus, "cpu": max(cpus - gpus, 0)}  # a GPU actor holds a CPU too
-        self._gpu_nodes = [
-            n.get("NodeName") or n.get("NodeManagerAddress", "")
-            for n in nodes
-            if (n.get("Resources") or {}).get("GPU", 0)
-        ]

@@ -1,7 +1,9 @@
 """Small widgets the pages share: charts, presentation mode, the Advanced box, and one job progress panel.
 
 The job panel (:func:`job_progress`) is the one way a page shows a job of the worker pool: its place in
-the queue or its progress, and a Cancel or Stop button. The Train, Inside and Compare pages use it.
+the queue or its progress, and a Cancel or Stop button. The Train, Inside and Compare pages use it, and
+:func:`training_problem` above their training buttons: the one line saying why nothing can train (a Ray
+cluster that cannot be reached or went away).
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from rnnlab.core import settings
+from rnnlab.jobs.messages import Device
+from rnnlab.jobs.protocol import JobQueue
 from rnnlab.jobs.types import JobStatus, progress_line
-from rnnlab.ui import caches, current, workspace_state
+from rnnlab.ui import caches, current, resources, workspace_state
 
 
 def presenting() -> bool:
@@ -113,3 +118,35 @@ def job_progress(status: JobStatus, *, name: str | None = None, key: str | None 
         workspace_state.stop(status)
     if status.stop_requested:
         st.caption("Stopping at the next batch…")
+
+
+def training_problem(queue: JobQueue | None = None) -> bool:
+    """Show why no training can run now, as one error line (the job queue's ``problem()``); return whether so.
+
+    Pages that train call it above their training buttons and disable them while it returns ``True``.
+
+    Args:
+        queue: The page's job queue. ``None`` (pages that train only on request: Compare, Inside) asks the
+            manager a page already started, never starting the local worker pool — but with a Ray cluster
+            configured the manager is started here: that runs nothing on this machine, and a cluster that
+            cannot be reached must be said before anyone presses a button.
+    """
+    if queue is None:
+        queue = resources.job_manager() if settings.ray_address() else resources.started_job_manager()
+    problem = queue.problem() if queue is not None else None
+    if problem:
+        st.error(f"Nothing can train now. {problem}", icon=":material/cloud_off:")
+    return bool(problem)
+
+
+def device_label(device: Device) -> str:
+    """A device as people read it: the name training takes, then what it is (a model, a cluster's node).
+
+    Example:
+        >>> device_label({"name": "/GPU:0", "kind": "GPU", "description": "GPU on node gpu-1"})
+        '/GPU:0 — GPU on node gpu-1'
+        >>> device_label({"name": "/CPU:0", "kind": "CPU", "description": ""})
+        '/CPU:0'
+    """
+    description = str(device.get("description") or "").strip()
+    return f"{device['name']} — {description}" if description else device["name"]
