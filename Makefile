@@ -15,7 +15,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port 8501
+	$(BIN)/streamlit run app.py --server.port 8501 --server.maxUploadSize $$($(BIN)/python -c "from rnnlab.core import settings; print(settings.max_upload_mb())")
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,7 +7,7 @@ page never import TensorFlow.
 import streamlit as st
 
 from rnnlab.jobs.types import progress_line
-from rnnlab.ui import actions, resources, session, streamlit_patch, widgets, workspace_state
+from rnnlab.ui import actions, current, resources, session, streamlit_patch, widgets, workspace_state
 
 st.set_page_config(page_title="rnnlab", page_icon="🔁", layout="wide")
 streamlit_patch.keep_keras_state()  # no keras.backend.clear_session() after every rerun of every session
@@ -33,6 +33,10 @@ PAGES = [
     ),
     st.Page("pages/inside_page.py", title="Inside the RNN", icon=":material/biotech:", url_path="inside"),
 ]
+resources.apply_upload_limit()  # Streamlit refuses a larger upload before its bytes are in memory
+if problem := resources.data_dir_problem():  # one clear banner instead of every page failing its own way
+    widgets.error(problem)
+    st.stop()
 navigation = st.navigation(PAGES, position="sidebar")
 # the workspace id stays in the URL (?ws=…) on every page, so a refresh brings the same runs back
 workspace = actions.workspace()
@@ -43,10 +47,12 @@ with st.sidebar:
     try:
         actions.apply_link()  # a shared configuration link (?ds=…&model=…&train=…), applied once
     except ValueError as err:
-        st.error(str(err))
+        widgets.error(err)
     choice = session.dataset_choice()
     st.caption("Current dataset")
-    if choice:  # an uploaded file's name is user text: shown inert
+    if choice and not current.dataset_usable():  # a file that could not be read is no current dataset
+        st.markdown(f"_none: {widgets.plain(choice['title'])} could not be read (see the Data page)_")
+    elif choice:  # an uploaded file's name is user text: shown inert
         st.markdown(
             f"**{choice['title'] if choice['source'] == 'bundled' else widgets.plain(choice['title'])}**"
         )

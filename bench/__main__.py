@@ -22,6 +22,7 @@ BENCHMARKS = {
     "load": "bench.bench_load",  # page reruns with 20 sessions and 2 trainings
     "lessons": "bench.bench_lessons",  # each lesson preset trains in under 60 s
     "race": "bench.bench_race",  # the Inside page's k-steps race over three seeds
+    "attacks": "bench.bench_attacks",  # each hostile or careless request against a capped server
     "ray": "bench.bench_ray overhead",  # Ray runner vs local pool on the same cores; first curve point
     "ray-spread": "bench.bench_ray spread",  # a burst of 8 over two 1-CPU Ray nodes: where each ran
     "ray-faults": "bench.bench_ray faults",  # a Ray node removed mid-training: only its run fails

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rnnlab.core.words import plural
 from rnnlab.plots import compare as plots_compare
 from rnnlab.runs import compare, export
 from rnnlab.ui import actions, current, resources, session, widgets, workspace_state
@@ -10,9 +11,12 @@ st.title("🏁 Compare runs")
 try:
     actions.apply_link()  # a lesson or shared link opened straight on this page (no-op once applied)
 except ValueError as err:
-    st.error(str(err))
+    widgets.error(err)
 ws = actions.workspace()
-store = resources.run_store()
+try:
+    store = resources.run_store()
+except ValueError:  # the data directory cannot be written: app.py's banner says so
+    st.stop()
 
 box = widgets.advanced(
     f"Workspace `{ws}` — bookmark this page's URL to come back to these runs"
@@ -32,7 +36,7 @@ if box is not None:
                 actions.open_workspace(other)
                 st.rerun()
             except ValueError as err:
-                st.error(str(err))
+                widgets.error(err)
 
         st.markdown("**Bookmark my workspace** — this link brings back these runs and settings; keep it to "
                     "yourself: whoever opens it can change and delete them.")  # fmt: skip
@@ -41,12 +45,14 @@ if box is not None:
         st.code(actions.share_url(), language=None)
 
 runs = store.list_runs(ws)
+n_runs = store.count_runs(ws)  # exact, also past the newest 500 the table lists
 by_id = {run["id"]: run for run in runs}
 
 # ---- the table ----------------------------------------------------------------------------
 if runs:
-    st.subheader(f"{len(runs)} runs in this workspace")
-    st.caption("Click a column header to sort.")
+    st.subheader(f"{plural(n_runs, 'run')} in this workspace")
+    shown = f"The newest {len(runs):,} are listed. " if n_runs > len(runs) else ""
+    st.caption(f"{shown}Click a column header to sort.")
     st.dataframe(compare.table_rows(runs), hide_index=True, width="stretch", key="compare-table")
 else:
     st.info(
@@ -90,14 +96,14 @@ if race_col.button("🏁 Race the cells", key="compare-race", type="primary", di
     try:
         actions.submit_variants("race")
     except ValueError as err:
-        st.error(str(err))
+        widgets.error(err)
 if seed_col.button(
     f"🎲 Train the current setting with {n_seeds} seeds", key="compare-seeds", disabled=blocked
 ):
     try:
         actions.submit_variants("seeds", int(n_seeds))
     except ValueError as err:
-        st.error(str(err))
+        widgets.error(err)
 
 
 def _job_panel(statuses: list, title: str) -> None:
@@ -152,13 +158,13 @@ if runs:
         try:
             actions.load_run_settings(target)
         except ValueError as err:
-            st.error(str(err))
+            widgets.error(err)
         else:
             st.switch_page("pages/train_page.py", query_params=workspace_state.page_params())
     confirm = delete_col.checkbox("Yes, delete it (and its model file)", key="compare-delete-confirm")
     if delete_col.button("Delete run", key="compare-delete", disabled=not confirm):
         store.delete_run(target_id, workspace=ws)
-        st.toast(f"Deleted {compare.run_label(target)}")
+        st.toast(f"Deleted {widgets.plain(compare.run_label(target))}")
         st.rerun()
     if export_col.button("Prepare export zip", key="compare-export"):
         try:
@@ -171,7 +177,7 @@ if runs:
                 on_click="ignore",
             )
         except ValueError as err:
-            st.error(str(err))
+            widgets.error(err)
 
 # ---- import ------------------------------------------------------------------------------------
 box = widgets.advanced("Import a run zip")  # hidden in presentation mode
@@ -183,7 +189,7 @@ if box is not None:
                 with st.spinner("Checking the model with Keras's safe mode…"):
                     new_id = export.import_run(store, upload.getvalue(), ws)
             except ValueError as err:
-                st.error(str(err))
+                widgets.error(err)
             else:
                 st.toast(f"Imported as {new_id}")
                 st.rerun()  # the table, the overlays and the run picker show it at once

@@ -2,20 +2,12 @@
 
 import streamlit as st
 
+from rnnlab.core.words import plural
 from rnnlab.data import catalog, summary
-from rnnlab.data.read_options import FILL_LABELS, FILLS, LAYOUTS, read_options
+from rnnlab.data.read_options import FILL_LABELS, FILLS, LAYOUTS, PADDING, PADDING_LABELS, read_options
 from rnnlab.plots import data as plots_data
 from rnnlab.ui import actions, current, session, widgets
 
-OVERRIDE_KEYS = [
-    "data-layout",
-    "data-id",
-    "data-time",
-    "data-label",
-    "data-fill",
-    "data-onehot",
-    "data-zeros",
-]
 AUTO = "(detect)"
 
 st.title("Data")
@@ -25,16 +17,11 @@ entries = {e.key: e for e in catalog.list_datasets()}
 choice = session.dataset_choice()
 
 
-def _reset_override_widgets() -> None:
-    for key in OVERRIDE_KEYS:
-        st.session_state.pop(key, None)
-
-
 def _choose_bundled() -> None:
     key = st.session_state["data-bundled"]
     if key:
         actions.choose_bundled(key)
-        _reset_override_widgets()
+        session.clear_data_option_widgets()
 
 
 def _choose_upload() -> None:
@@ -43,7 +30,7 @@ def _choose_upload() -> None:
         problem = actions.choose_upload(upload.name, upload.getvalue())
         if problem:
             st.warning(f"This file is used in this session but not kept for the workspace: {problem}")
-        _reset_override_widgets()
+        session.clear_data_option_widgets()
 
 
 sources = ["Bundled dataset", "Upload a CSV"]
@@ -88,10 +75,33 @@ else:
         f"Using the uploaded file **{widgets.plain(choice['name'])}** (kept for this workspace on the server)."
     )
 
-# ---- reading options (overrides) ----
+# ---- reading options (overrides): fresh boxes for every file, whatever chose it ----
+if current.file_key() != session.options_made_for():
+    session.clear_data_option_widgets()
+    session.set_options_made_for(current.file_key())
 options = dict(session.read_options())
 columns = current.file_columns()
-box = widgets.advanced("Reading options: layout, column roles, missing values")  # hidden when presenting
+try:
+    with st.spinner("Reading the file…"):
+        dataset = current.current_dataset()
+    error = None
+except ValueError as err:
+    dataset, error = None, str(err)
+roles = dict(dataset.roles) if dataset is not None else {}
+unreadable = current.dataset_key() if error else None
+if session.unreadable() != unreadable:  # the sidebar must not name a file that cannot be read
+    session.set_unreadable(unreadable)
+    st.rerun()
+
+
+def _with_roles(column: str) -> str:
+    can = roles.get(column)
+    return f"{column} ({', '.join(can)})" if can else column
+
+
+box = widgets.advanced(
+    "Reading options: layout, column roles, padding, missing values"
+)  # hidden when presenting
 if box is not None:
     with box:
         left, middle, right = st.columns(3)
@@ -101,44 +111,61 @@ if box is not None:
         def _pick(container, label, name, key):
             value = options.get(name)
             index = column_choices.index(value) if value in column_choices else 0
-            picked = container.selectbox(label, column_choices, index=index, key=key)
+            picked = container.selectbox(label, column_choices, index=index, key=key,
+                                         format_func=lambda c: c if c == AUTO else _with_roles(c))  # fmt: skip
             return None if picked == AUTO else picked
 
         layout = left.selectbox(
-            "Layout", layouts, index=layouts.index(options.get("layout") or AUTO), key="data-layout"
+            "Layout", layouts, index=layouts.index(options.get("layout") or AUTO), key="data-opt-layout"
         )
-        id_column = _pick(middle, "Sequence id column", "id_column", "data-id")
-        time_column = _pick(right, "Time / step column", "time_column", "data-time")
-        label_column = _pick(left, "Label / target column", "label_column", "data-label")
+        id_column = _pick(middle, "Sequence id column", "id_column", "data-opt-id")
+        time_column = _pick(right, "Time / step column", "time_column", "data-opt-time")
+        label_column = _pick(left, "Label or per-step target column", "label_column", "data-opt-label")
         fill = middle.selectbox(
             "Gaps inside a sequence",
             FILLS,
             index=FILLS.index(options.get("fill", FILLS[0])),
             format_func=FILL_LABELS.get,
-            key="data-fill",
+            key="data-opt-fill",
         )
         one_hot = right.multiselect(
             "One-hot encode (non-numeric columns)",
             columns,
             default=[c for c in options.get("one_hot", []) if c in columns],
-            key="data-onehot",
+            key="data-opt-onehot",
         )
-        zeros = left.checkbox(
-            "Trailing zeros are padding (wide rows, MIT-BIH style)",
-            value=bool(options.get("trailing_zeros_as_padding")),
-            key="data-zeros",
+        padding = left.selectbox(
+            "Padding at the end of wide rows",
+            PADDING,
+            index=PADDING.index(options.get("trailing_zeros_as_padding")),
+            format_func=PADDING_LABELS.get,
+            key="data-opt-padding",
+            help="When most rows end in a run of one value (MIT-BIH's trailing zeros), it is padding.",
+        )
+        keep = middle.multiselect(
+            "Keep as features",
+            columns,
+            default=[c for c in options.get("keep_columns", []) if c in columns],
+            key="data-opt-keep",
+            help="Row numbers and step counters are left out of the features; pick any to put it back.",
         )
         chosen = read_options(None if layout == AUTO else layout, id_column, time_column, label_column,
-                              fill, one_hot, zeros)  # fmt: skip
+                              fill, one_hot, padding, keep)  # fmt: skip
+        if roles:
+            by_role = summary.columns_by_role(roles)
+            st.caption(
+                "Which column can play which role: "
+                + "; ".join(
+                    f"**{role}** — {', '.join(map(widgets.plain, cs))}" for role, cs in by_role.items()
+                )
+            )
         if chosen != options:
             session.set_read_options(chosen)
+            st.rerun()
 
 # ---- read and summarise ----
-try:
-    with st.spinner("Reading the file…"):
-        dataset = current.current_dataset()
-except ValueError as err:
-    st.error(str(err))
+if error:
+    widgets.error(error)
     st.stop()
 if dataset is None:
     st.info("Upload the CSV again: this session no longer holds its bytes.")
@@ -150,16 +177,33 @@ st.markdown(f"**Layout** — {widgets.plain(info['detection'])}")
 st.code(info["tensor_shape_text"], language=None)
 a, b, c, d = st.columns(4)
 a.metric("Sequences", f"{info['n_sequences']:,}")
-b.metric(
-    "Length min / median / max", f"{info['min_length']} / {info['median_length']:g} / {info['max_length']}"
-)
+if info["min_length"] == info["max_length"]:
+    b.metric("Length (steps)", f"{info['max_length']:,}")
+else:
+    b.metric("Length (steps), min – max", f"{info['min_length']:,} – {info['max_length']:,}",
+             help=f"median {info['median_length']:,g}")  # fmt: skip
 c.metric("Features", info["n_features"])
 d.metric("Missing values filled", info["missing_filled"])
-st.caption("Features: " + ", ".join(info["features"][:40]) + (" …" if info["n_features"] > 40 else ""))
+st.caption(
+    "Features: "
+    + ", ".join(widgets.code(f) for f in info["features"][:40])
+    + (" …" if info["n_features"] > 40 else "")
+)
 if info["classes"]:
-    st.markdown(f"**Label `{info['label']}`** — {len(info['classes'])} classes")
+    st.markdown(
+        f"**Label {widgets.code(info['label'])}** — {plural(len(info['classes']), 'class', 'classes')}"
+    )
     st.dataframe(
         {"class": list(info["classes"]), "sequences": list(info["classes"].values())},
+        hide_index=True,
+        width=300,
+    )
+elif info["step_classes"]:
+    st.markdown(
+        f"**Class per step `{info['step_targets']}`** — {plural(len(info['step_classes']), 'class', 'classes')}"
+    )
+    st.dataframe(
+        {"class": list(info["step_classes"]), "steps": list(info["step_classes"].values())},
         hide_index=True,
         width=300,
     )
@@ -168,16 +212,22 @@ elif info["target_summary"]:
     column = info["label"] or info["step_targets"]
     per = "per step" if info["step_targets"] else "per sequence"
     st.markdown(
-        f"**Target `{column}`** ({per}): min {t['min']:g}, mean {t['mean']:.4g}, max {t['max']:g}, "
+        f"**Target {widgets.code(column)}** ({per}): min {t['min']:g}, mean {t['mean']:.4g}, max {t['max']:g}, "
         f"std {t['std']:.4g}"
     )
 if info["time_column"]:
+    span = (
+        f", {widgets.plain(info['start'])} … {widgets.plain(info['end'])}"
+        if info["start"] is not None
+        else ""
+    )
     st.markdown(
-        f"**Time:** `{info['time_column']}`, {info['frequency'] or 'frequency not recognised'}, "
-        f"{info['start']} … {info['end']}"
+        f"**Time:** {widgets.code(info['time_column'])}, {info['frequency'] or 'frequency not recognised'}{span}"
     )
 if info["splits"]:
-    st.caption("The archive's own split: " + ", ".join(f"{k} {v}" for k, v in info["splits"].items()))
+    st.caption(
+        "The archive's own split: " + ", ".join(f"{widgets.plain(k)} {v}" for k, v in info["splits"].items())
+    )
 for note in info["notes"]:
     st.caption(f"Note: {widgets.plain(note)}")
 st.caption("Tasks this data allows: " + ", ".join(info["tasks"]))

@@ -50,7 +50,7 @@ for i, lesson in enumerate(presets.list_lessons()):
             try:
                 actions.open_lesson(lesson.key)
             except ValueError as err:
-                st.error(str(err))
+                widgets.error(err)
             else:
                 page = "pages/compare_page.py" if lesson.race else "pages/train_page.py"
                 st.switch_page(page, query_params=workspace_state.page_params())

@@ -3,6 +3,7 @@ the padding lab and the failure detectors."""
 
 import streamlit as st
 
+from rnnlab.core.words import plural
 from rnnlab.inside import cell_steps, gradients, numpy_rnn, padding_lab, synthetic, weights
 from rnnlab.inside import page_data as inside_data
 from rnnlab.plots import inside as plots_inside
@@ -31,7 +32,7 @@ def _submit(slot: str, kwargs: dict) -> None:
     try:
         resources.job_manager().submit_call(session.LAB_CALLS[slot], kwargs, resources.session_id(), ws)
     except ValueError as err:
-        st.error(str(err))
+        widgets.error(err)
 
 
 def _job_panel(slot: str, was_active: bool) -> None:
@@ -88,7 +89,7 @@ else:
     try:
         model = caches.saved_model(str(entry["path"]), entry["mtime"])
     except (ValueError, OSError) as err:
-        st.error(f"Could not load {entry['path'].name}: {err}")
+        widgets.error(f"Could not load {entry['path'].name}: {err}")
     if model is not None:
         layers = numpy_rnn.recurrent_layers(model)
         if not layers:
@@ -173,7 +174,7 @@ with tabs[3]:
             plots_inside.gradient_curves(
                 {
                     f"sequence {sample}": curve["per_sample"][sample],
-                    f"mean of {len(X)} sequences": curve["mean"],
+                    f"mean of {plural(len(X), 'sequence')}": curve["mean"],
                 },
                 title="How strongly each earlier step moves the prediction",
             )
@@ -230,7 +231,7 @@ with tabs[5]:
                 padding_lab.check_dataset(dataset)
             _submit(session.INSIDE_LAB, {"dataset": dataset})
         except ValueError as err:
-            st.error(str(err))
+            widgets.error(err)
     _poll(session.INSIDE_LAB)
     result = session.lab_result(session.INSIDE_LAB)
     if result:
@@ -258,5 +259,5 @@ with tabs[6]:
                 "No problems found: no flat line, no divergence, no overfitting, scaling and padding look fine."
             )
         for finding in findings:
-            st.warning(f"**{finding['name'].replace('_', ' ')}** — {finding['message']}")
-            st.caption(f"Hint: {finding['hint']}")
+            st.warning(f"**{finding['name'].replace('_', ' ')}** — {widgets.plain(finding['message'])}")
+            st.caption(f"Hint: {widgets.plain(finding['hint'])}")

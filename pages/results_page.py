@@ -25,7 +25,7 @@ result = status.result
 if status.state == "stopped":
     st.caption("Stopped by you: these are the results of the model as trained so far.")
 if not result.get("test") or not result.get("best_baseline"):
-    st.warning(result.get("message") or "This run has no test evaluation.")
+    widgets.warning(result.get("message") or "This run has no test evaluation.")
     st.stop()
 
 skill = float(result.get("skill") or 0.0)
@@ -53,7 +53,7 @@ if result.get("dataset_ref") != current.dataset_ref():
 try:
     framed = current.current_framed(TaskConfig.from_dict(result["task"]))
 except ValueError as err:
-    st.info(f"No plots: {err}")
+    widgets.info(f"No plots: {err}")
     st.stop()
 for fig in plots_results.result_figures(framed, predictions):
     widgets.chart(fig)

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from rnnlab.core import settings as server_settings
 from rnnlab.core.values import parse_int_list
 from rnnlab.plots import task as plots_task
-from rnnlab.task import framing, splits
+from rnnlab.task import budget, framing, splits, trend
 from rnnlab.task.types import PaddingConfig, TaskConfig, suggested_season
 from rnnlab.ui import current, session, widgets
 from rnnlab.ui.widgets import widget_max
@@ -27,10 +28,25 @@ SPLIT_HELP = (
     "A series is split in time order: train, then validation, then test. A window belongs to the split of its "
     "target steps; windows whose targets would straddle two splits are dropped."
 )
+PANEL_SPLITS = {
+    "temporal": "by time: the last part of every sequence",
+    "sequence": "by sequence: whole ones held out",
+}
+PANEL_SPLIT_HELP = (
+    "Windows are cut inside each sequence, never across two. By time, every sequence gives its last windows to "
+    "test and the ones before to validation (windows whose targets would straddle two splits are dropped); by "
+    "sequence, whole sequences are held out, so the test ones are never seen in training."
+)
+PREDICTS = {"level": "the level (the values)", "change": "the change over the window's last value"}
 
 
-def forecast_settings(base: TaskConfig, features: list[str], frequency: str | None) -> dict:
-    """Inputs, targets, window, horizon or offsets, stride and season length for a forecast."""
+def _predict_change() -> None:
+    st.session_state["task-predict"] = "change"
+
+
+def forecast_settings(base: TaskConfig, features: list[str], frequency: str | None, panel: bool) -> dict:
+    """Inputs, targets, window, horizon or offsets, what to predict, the split of a collection, stride and
+    season length for a forecast."""
     out: dict = {}
     left, middle = st.columns(2)
     with left:
@@ -68,8 +84,22 @@ def forecast_settings(base: TaskConfig, features: list[str], frequency: str | No
             try:
                 out["offsets"] = parse_int_list(text, "offsets", minimum=1, example="1, 7, 14")
             except ValueError as err:
-                st.error(str(err))
+                widgets.error(err)
                 st.stop()
+    out["predict"] = st.radio("Predict", list(PREDICTS), index=list(PREDICTS).index(base.predict),
+                              format_func=PREDICTS.get, horizontal=True, key="task-predict",
+                              help="The change: the model learns target − last value (scaled on the training "
+                              "changes); predictions and every metric are back in the target's units.")  # fmt: skip
+    out["split_mode"], out["seed"] = "temporal", base.seed
+    if panel:
+        modes = list(PANEL_SPLITS)
+        out["split_mode"] = st.radio("Split", modes, index=modes.index(base.split_mode) if base.split_mode in modes
+                                     else 0, format_func=PANEL_SPLITS.get, horizontal=True,
+                                     key="task-panel-split")  # fmt: skip
+        if out["split_mode"] == "sequence":
+            out["seed"] = int(
+                st.number_input("Seed", 0, widget_max(2**31 - 1, base.seed), base.seed, key="task-panel-seed")
+            )
     out["season_length"], out["stride"] = base.season_length, base.stride
     box = widgets.advanced()  # rarely needed: hidden in presentation mode, the stored values stay
     if box is not None:
@@ -136,15 +166,17 @@ try:
     dataset = current.current_dataset()
     stored = current.task_config() if dataset is not None else None
 except ValueError as err:
-    st.error(str(err))
+    widgets.error(err)
     st.stop()
 if dataset is None:
     st.info("Pick a dataset on the Data page (or Open one on the Home page) first.")
     st.stop()
 
 allowed = dataset.allowed_tasks()
+panel = dataset.is_collection_forecast
+labels = {**TASK_LABELS, "forecast": "forecast inside each sequence"} if panel else TASK_LABELS
 kind = st.radio("Task", allowed, index=allowed.index(stored.kind) if stored.kind in allowed else 0,
-                format_func=TASK_LABELS.get, horizontal=True, key="task-kind")  # fmt: skip
+                format_func=labels.get, horizontal=True, key="task-kind")  # fmt: skip
 base = stored if stored.kind == kind else current.default_task(dataset, kind)
 shapes_box = st.container(border=True)  # filled once the task is framed: the shapes sit above the settings
 
@@ -152,14 +184,13 @@ settings_col, split_col = st.columns([2, 1])
 with settings_col:
     st.subheader("Inputs, targets and window" if kind == "forecast" else "Inputs, split and padding")
     if kind == "forecast":
-        settings = forecast_settings(base, list(dataset.feature_names), dataset.frequency)
-        settings["split_mode"] = "temporal"
+        settings = forecast_settings(base, list(dataset.feature_names), dataset.frequency, panel)
     else:
         settings = collection_settings(base, dataset)
 with split_col:
     st.subheader("Split sizes")
     if kind == "forecast":
-        st.caption(SPLIT_HELP)
+        st.caption(PANEL_SPLIT_HELP if panel else SPLIT_HELP)
     settings["val_share"] = st.slider(
         "Validation share", 0.0, widget_max(0.5, base.val_share), float(base.val_share), 0.01, key="task-val"
     )
@@ -184,14 +215,18 @@ try:
     config = TaskConfig(kind=kind, **settings)
     framed = current.current_framed(config)
     board, best, skipped = current.current_scoreboard(config)
-except ValueError as err:
-    shapes_box.error(str(err))
+except ValueError as err:  # the framing budget's refusal too: it says what to change
+    with shapes_box:
+        widgets.error(err)
     st.stop()
 current.store_task_config(config)
 
 with shapes_box:
     x_line, y_line = framing.shape_text(framed)
     st.code(f"{x_line}\n{y_line}", language="text")
+    cost = budget.estimate(dataset, config)
+    st.caption(f"Framed size: {cost.values:,} values of the {server_settings.max_framed_values():,} one task may hold "
+               "(RNNLAB_MAX_FRAMED_VALUES).")  # fmt: skip
     sizes, metric = framed.sizes(), framed.main_metric
     cols = st.columns(5)
     cols[0].metric("train", sizes["n_train"])
@@ -200,9 +235,16 @@ with shapes_box:
     cols[3].metric("padded share", f"{framed.padded_share:.1%}")
     cols[4].metric("best baseline, test", f"{best['test'][metric]:.4g}", help=f"{best['name']}, {metric}")
     for note in framed.notes:
-        st.caption(note)
+        st.caption(widgets.plain(note))
+    advice = trend.trend_advice(framed)
+    if advice:
+        st.info(widgets.plain(advice))
+        st.button("Predict the change", on_click=_predict_change, key="task-use-change")
 
-if kind == "forecast":
+if kind == "forecast" and panel:
+    st.subheader("Timeline of each sequence")
+    widgets.chart(plots_task.sequence_timeline(framed))
+elif kind == "forecast":
     st.subheader("Timeline")
     total = plots_task.n_windows(framed)
     number = st.slider("Example window", 1, total, 1, key="task-example-window") if total > 1 else 1
@@ -224,7 +266,9 @@ elif dataset.is_ragged or framed.pad_value is not None:
 st.subheader("Naive baselines — every model must beat these")
 st.caption(f"Fitted on train, scored on exactly the validation and test samples a model will see, in original "
            f"units. ★ = best on validation by {framed.main_metric}: **{best['name']}**.")  # fmt: skip
+st.markdown(f"**Main metric: {framed.main_metric.replace('_', ' ')}** — {framed.main_metric_reason} It is chosen "
+            "now, before training, and the verdict compares the model with the best baseline on it.")  # fmt: skip
 st.dataframe(plots_task.scoreboard_table(board, best["name"]), hide_index=True, width="stretch")
 for note in skipped + [f"{row['name']}: {row['note']}" for row in board if row.get("note")]:
-    st.caption(note)
+    st.caption(widgets.plain(note))
 widgets.chart(plots_task.scoreboard_bars(board, framed.main_metric, best["name"]))

@@ -24,7 +24,7 @@ try:
     dataset = current.current_dataset()
     task = current.task_config() if dataset is not None else None
 except ValueError as err:
-    st.error(str(err))
+    widgets.error(err)
     dataset = task = None
 model = session.model_config() or ModelConfig()
 saved = session.train_config() or TrainConfig()
@@ -51,6 +51,7 @@ if dataset is not None and task is not None:
     epochs = c4.number_input("Epochs", 1, 1000, int(saved.epochs), key="train-epochs")
     # advanced settings: hidden in presentation mode (the saved values stay), else in an expander
     optimizer, seed, device, fast = saved.optimizer, saved.seed, saved.device, saved.fast
+    class_weight = saved.class_weight
     early, patience = saved.patience is not None, saved.patience if saved.patience is not None else 5
     if not widgets.presenting():
         with st.expander("Advanced settings (optimizer, early stopping, seed, device, speed)"):
@@ -75,15 +76,22 @@ if dataset is not None and task is not None:
                 "Fast settings (several batches per step, tf.data input, XLA for long fits)", value=saved.fast,
                 key="train-fast", help="Batches per call and XLA only where a timing of this machine says they pay; same initial weights and batch order as without, so the final validation loss and test metric agree to rounding (compared in tests/test_training.py and bench/bench_training.py).",
             )  # fmt: skip
+            if task.kind == "classify" or (task.kind == "tag" and dataset.step_target_kind == "class"):
+                balanced = st.checkbox(
+                    "Balanced class weights (each class counts the same in the loss)",
+                    value=saved.class_weight == "balanced", key="train-class-weight",
+                    help="Class k weighs n / (K · n_k): a rare class is not drowned by the majority.",
+                )  # fmt: skip
+                class_weight = "balanced" if balanced else None
     try:
         config = TrainConfig(
             optimizer=optimizer, learning_rate=float(learning_rate), batch_size=int(batch_size),
             epochs=int(epochs), patience=int(patience) if early else None, seed=int(seed),
-            device=device, fast=bool(fast),
+            device=device, fast=bool(fast), class_weight=class_weight,
         )  # fmt: skip
         session.set_train_config(config)
     except ValueError as err:
-        st.error(str(err))
+        widgets.error(err)
         config = None
     if config is not None:
         st.markdown("**Share this configuration** — data, task, model and training; whoever opens the link "
@@ -101,7 +109,7 @@ if dataset is not None and task is not None:
             actions.start_training(config)
             st.rerun()
         except ValueError as err:
-            st.error(str(err))
+            widgets.error(err)
 
 
 # ---- the live panel ------------------------------------------------------------------------------
@@ -113,7 +121,7 @@ def _panel() -> None:
     try:
         status = manager.status(ids[-1])
     except ValueError as err:
-        st.error(str(err))
+        widgets.error(err)
         return
     start = status.start or {}
     if status.state == "queued":
@@ -136,22 +144,22 @@ def _panel() -> None:
     )
     if status.active:
         for finding in train_findings.live_findings(status.history, framed):
-            st.warning(train_findings.finding_text(finding))
+            widgets.finding(finding)
         if not was_active:
             st.rerun()  # the whole page, so the settings show the job as running
         return
     if status.state == "failed":
-        st.error(status.message or "Training failed.")
+        widgets.error(status.message or "Training failed.")
     elif status.state == "stopped":
-        st.warning(status.message)
+        widgets.warning(status.message)
     else:
-        st.success(status.message)
+        widgets.success(status.message)
     if result.get("verdict"):
-        st.subheader(f"Verdict: the model {result['verdict']}")
+        st.subheader(f"Verdict: the model {widgets.plain(result['verdict'])}")
         st.table(result_rows(result))
         st.caption("The Results page shows predictions against truth and every baseline.")
-    for finding in train_findings.final_findings(result, framed) if result else []:
-        st.warning(train_findings.finding_text(finding))
+    for finding in train_findings.final_findings(result, framed, run.get("model_config")) if result else []:
+        widgets.finding(finding)
     if was_active:
         st.rerun()  # stop polling: the job has ended
 

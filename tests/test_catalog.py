@@ -23,6 +23,7 @@ KEYS = [
     "mitbih208",
     "three_cities",
     "flu_cases",
+    "us_unemployment",
 ]
 
 
@@ -145,3 +146,10 @@ def test_catalog_rejects_missing_fields_and_duplicates():
     }
     with pytest.raises(ValueError, match="unique"):
         catalog.parse_catalog(json.dumps({"datasets": [item, item]}))
+
+
+def test_many_series_dataset_is_a_collection_to_forecast():
+    ds = catalog.load_dataset("us_unemployment")
+    assert ds.layout == "long" and ds.n_sequences == 14 and set(ds.lengths.tolist()) == {122}
+    assert ds.feature_names == ["unemployed_thousands", "rate"] and ds.frequency == "monthly"
+    assert ds.allowed_tasks() == ["forecast"] and ds.ids[0] == "Agriculture"

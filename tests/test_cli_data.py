@@ -10,7 +10,7 @@ from rnnlab.cli import main as cli
 def test_datasets_json_lists_every_key(capsys):
     assert cli.main(["datasets", "--json"]) == 0
     keys = [d["key"] for d in json.loads(capsys.readouterr().out)]
-    assert "ecg5000" in keys and "flu_cases" in keys and len(keys) == 11
+    assert "ecg5000" in keys and "flu_cases" in keys and len(keys) == 12
 
 
 def test_datasets_text(capsys):

@@ -56,5 +56,5 @@ def test_classify_archive_and_table(capsys):
 
 
 def test_bad_settings_raise_value_error(capsys):
-    with pytest.raises(ValueError, match="`window` must be ≥ 1"):
+    with pytest.raises(ValueError, match="`window` must be an integer from 1 to 100000. Received: window=0"):
         _run(["sunspots", "--window", "0"], capsys)

@@ -34,7 +34,10 @@ def test_shapes_of_a_ragged_collection():
 def test_class_counts_and_tasks():
     ds = _ragged()
     assert ds.classes == {"x": 2, "y": 1}
-    assert ds.allowed_tasks() == ["classify"]
+    assert ds.allowed_tasks() == [
+        "classify",
+        "forecast",
+    ]  # every collection can be forecast inside each sequence
 
 
 def test_series_allows_forecasting_and_values_allow_regression():
@@ -52,7 +55,7 @@ def test_series_allows_forecasting_and_values_allow_regression():
         label_kind="value",
         step_targets=[np.ones(4)] * 3,
     )
-    assert reg.allowed_tasks() == ["regress", "tag"]
+    assert reg.allowed_tasks() == ["regress", "tag", "forecast"]
 
 
 def test_width_mismatch_is_refused():

@@ -118,13 +118,13 @@ def test_regress_targets_and_determinism():
 
 def test_task_the_data_does_not_allow():
     with pytest.raises(DataError, match="allows the tasks"):
-        frame(task_data.ragged(), TaskConfig("forecast"))
+        frame(task_data.ragged(), TaskConfig("regress"))
 
 
 def test_config_round_trip_and_validation():
     cfg = TaskConfig("forecast", offsets=(1, 7, 14), padding=PaddingConfig(side="pre", value=-3.0))
     assert TaskConfig.from_json(cfg.to_json()) == cfg
-    with pytest.raises(ValueError, match="`window` must be ≥ 1. Received: window=0"):
+    with pytest.raises(ValueError, match="`window` must be an integer from 1 to 100000. Received: window=0"):
         TaskConfig("forecast", window=0)
     with pytest.raises(ValueError, match="`offsets` must be"):
         TaskConfig("forecast", offsets=(3, 1))

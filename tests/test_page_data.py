@@ -36,7 +36,7 @@ def test_bundled_dataset_shows_summary_citation_and_charts():
     assert "(n_sequences, n_observations, n_features) = (3, 4, 3)" in codes
     assert any("course notes" in c.value for c in at.caption)  # citation shown
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Sequences"] == "3" and metrics["Length min / median / max"] == "4 / 4 / 4"
+    assert metrics["Sequences"] == "3" and metrics["Length (steps)"] == "4"
     assert len(at.get("plotly_chart")) >= 3
 
 
@@ -86,7 +86,7 @@ def test_layout_override_is_applied():
     at = _run(
         {session.DATASET_CHOICE: {"source": "bundled", "name": "three_cities", "title": "Three cities"}}
     )
-    at.selectbox(key="data-fill").select("drop").run()
+    at.selectbox(key="data-opt-fill").select("drop").run()
     assert at.session_state[session.READ_OPTIONS] == {"fill": "drop"}
     assert not at.exception
 

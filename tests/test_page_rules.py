@@ -27,7 +27,7 @@ def _small_values_and_tags(n: int = 3) -> SequenceDataset:
 # ---- task: the default of a kind, the split modes --------------------------------------------
 def test_switching_kind_on_a_small_collection_keeps_the_small_collection_rule():
     data = _small_values_and_tags(3)
-    assert data.allowed_tasks() == ["regress", "tag"]
+    assert data.allowed_tasks() == ["regress", "tag", "forecast"]  # inside each sequence too
     for kind in ("regress", "tag"):  # the page used to give a plain TaskConfig("tag") here
         task = framing.default_task_for(data, kind)
         assert (task.kind, task.val_share, task.test_share, task.split_mode) == (kind, 0.0, 0.334, "random")

@@ -23,7 +23,7 @@ def _bundled(key: str) -> dict:
 
 # page, session state, a widget inside the page's "Advanced" section, a widget that always shows
 CASES = [
-    ("data_page", _bundled("three_cities"), "data-layout", "data-source"),
+    ("data_page", _bundled("three_cities"), "data-opt-layout", "data-source"),
     ("task_page", _bundled("japanese_vowels"), "task-seed", "task-pad-side"),
     ("task_page", _bundled("japanese_vowels"), "task-pad-trunc", "task-pad-length"),
     ("task_page", _bundled("sunspots"), "task-stride", "task-window"),

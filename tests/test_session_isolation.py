@@ -122,7 +122,7 @@ def test_two_sessions_keep_their_own_data_settings_jobs_and_runs(queue):
     for at in (a, b):
         at.switch_page("pages/compare_page.py").run()
         assert not at.exception, at.exception
-        assert any(h.value.startswith("1 runs in this workspace") for h in at.subheader)
+        assert any(h.value.startswith("1 run in this workspace") for h in at.subheader)
     table_a = a.dataframe[0].value.to_string()
     assert SESSIONS["a"]["dataset"] in table_a and SESSIONS["b"]["dataset"] not in table_a
 

@@ -182,8 +182,8 @@ def test_any_json_as_read_options_is_checked_or_refused_with_a_value_error(optio
     for name, value in back.read_options.items():
         assert name in share_link.READ_OPTION_KEYS
         if name == "trailing_zeros_as_padding":
-            assert isinstance(value, bool)
-        elif name in ("one_hot", "feature_columns") and value is not None:
+            assert value is None or isinstance(value, bool)  # None: padding found on its own
+        elif name in ("one_hot", "feature_columns", "keep_columns") and value is not None:
             assert isinstance(value, list) and all(isinstance(v, str) for v in value)
         elif name == "header":
             assert value == "auto" or isinstance(value, bool)

@@ -253,3 +253,69 @@ class PreviousStep(Baseline):
         self._check_fitted()
         values = np.asarray(X, dtype=np.float64)[:, :, list(self.target_index)]
         return previous_step(values, self.first_).reshape((len(X), *self.y_shape_))
+
+
+# ---- a class per step (tagging) --------------------------------------------
+
+
+def _real_classes(y) -> np.ndarray:
+    y = np.asarray(y, dtype=np.int64)
+    return y[y >= 0]
+
+
+class StepMostFrequent(Baseline):
+    """Tagging classes: the most frequent training class (over real steps) for every step."""
+
+    def fit(self, X, y, sample_weight=None):
+        _, y = self._remember(X, y)
+        real = _real_classes(y)
+        self.most_frequent_ = int(np.bincount(real).argmax()) if real.size else 0
+        return self
+
+    def predict(self, X):
+        self._check_fitted()
+        return np.full((len(X), *self.y_shape_), self.most_frequent_, dtype=np.int64)
+
+
+class StepPrior(Baseline):
+    """Tagging classes: at each step position, the class most frequent there in training."""
+
+    def fit(self, X, y, sample_weight=None):
+        _, y = self._remember(X, y)
+        y = np.asarray(y, dtype=np.int64)
+        real = _real_classes(y)
+        overall = int(np.bincount(real).argmax()) if real.size else 0
+        self.per_step_ = np.full(y.shape[1], overall, dtype=np.int64)
+        for t in range(y.shape[1]):
+            column = y[:, t][y[:, t] >= 0]
+            if column.size:
+                self.per_step_[t] = int(np.bincount(column).argmax())
+        return self
+
+    def predict(self, X):
+        self._check_fitted()
+        return np.broadcast_to(self.per_step_, (len(X), *self.y_shape_)).copy()
+
+
+class PreviousClass(Baseline):
+    """Tagging classes: each step gets the true class of the step before (step 1: the most frequent first class).
+
+    Its ``predict`` reads the true classes (``Y``, not the inputs): it knows what the model never sees,
+    so it is a reference for how persistent the classes are, not a baseline a model must beat.
+    """
+
+    def fit(self, X, y, sample_weight=None):
+        y = np.asarray(y)
+        self.y_shape_ = tuple(y.shape[1:])  # X here is the true classes themselves (see predict)
+        first = np.asarray(y, dtype=np.int64)[:, 0]
+        first = first[first >= 0]
+        self.first_ = int(np.bincount(first).argmax()) if first.size else 0
+        return self
+
+    def predict(self, Y):
+        self._check_fitted()
+        Y = np.asarray(Y, dtype=np.int64)
+        out = np.empty_like(Y)
+        out[:, 1:] = Y[:, :-1]
+        out[:, 0] = self.first_
+        return np.where(out < 0, self.first_, out)

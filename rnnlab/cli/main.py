@@ -8,10 +8,12 @@ message on stderr and exits with status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from rnnlab.cli import cluster, data, model, runs, task, train
+from rnnlab.core import settings
 from rnnlab.runs.values import ID_RE
 
 # Modules that add sub-commands: each defines ``register(subparsers)``, and every
@@ -62,4 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except FileNotFoundError as err:
         print(f"error: file not found: {err.filename}", file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error):
+        problem = settings.data_dir_problem()  # a read-only data directory: one line, not a traceback
+        if problem is None:
+            raise
+        print(f"error: {problem}", file=sys.stderr)
         return 2

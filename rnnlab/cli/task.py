@@ -16,7 +16,8 @@ from rnnlab.core.values import to_json_value
 from rnnlab.data import catalog, reader
 from rnnlab.data.dataset import SequenceDataset
 from rnnlab.evaluation import scoreboard
-from rnnlab.task import framing
+from rnnlab.evaluation.metrics import class_confusion
+from rnnlab.task import framing, trend
 from rnnlab.task.types import KINDS, SPLIT_MODES, TaskConfig
 
 
@@ -40,7 +41,7 @@ def task_config(args: argparse.Namespace, dataset, suggested_target: str | None)
             "input_columns": tuple(args.input) if args.input else None,
             "target_columns": tuple(args.target) if args.target else None,
             "val_share": args.val_share, "test_share": args.test_share, "split_mode": args.split_mode,
-            "seed": args.seed, "season_length": args.season_length,
+            "seed": args.seed, "season_length": args.season_length, "predict": args.predict,
         }.items()
         if value is not None
     }  # fmt: skip
@@ -51,7 +52,12 @@ def summary(framed, board: list[dict]) -> dict[str, Any]:
     """The ``--json`` object: task, shapes, split sizes (and test target span for a series), baselines."""
     n = sum(framed.sizes().values())
     split: dict[str, Any] = dict(framed.sizes())
-    if framed.config.kind == "forecast" and len(framed.test):
+    if framed.config.kind == "forecast" and len(framed.test) and framed.test.sequence is not None:
+        split["sequences"] = {
+            name: sorted({str(framed.sequence_ids[i]) for i in framed.split(name).sequence.tolist()})
+            for name in ("train", "val", "test")
+        }
+    elif framed.config.kind == "forecast" and len(framed.test):
         split["first_test_target"] = int(framed.test.index.min())
         split["last_test_target"] = int(framed.test.index.max() + max(framed.offsets) - min(framed.offsets))
     rows = [
@@ -70,6 +76,9 @@ def summary(framed, board: list[dict]) -> dict[str, Any]:
         "split": split,
         "baselines": rows,
         "best": scoreboard.best(board, framed.main_metric)["name"] if board else None,
+        "main_metric": framed.main_metric,
+        "main_metric_reason": framed.main_metric_reason,
+        "class_names": framed.class_names,
         "notes": framed.notes,
     }
 
@@ -80,6 +89,11 @@ def run(args: argparse.Namespace) -> int:
     board = scoreboard.scoreboard(framed)
     out = summary(framed, board)
     out["notes"] = framed.notes + scoreboard.candidates(framed)[1]
+    advice = trend.trend_advice(framed)
+    out["trend_advice"] = advice
+    if framed.is_class_task and board:
+        predictions = scoreboard.predict_all(framed, "test")[out["best"]]
+        out["best_confusion_matrix"] = class_confusion(framed, framed.test.y, predictions).tolist()
     if args.json:
         print_json(out)
         return 0
@@ -95,7 +109,9 @@ def run(args: argparse.Namespace) -> int:
         mark = " *" if row["name"] == out["best"] else ""
         cells = [row[split][m] for split in ("val", "test") for m in row["test"]]
         print(f"{row['name'] + mark:<26}" + "".join(f"{v:>{w}.4f}" for v, w in zip(cells, widths)))
-    print(f"\n* best on validation by {metric}")
+    print(f"\n* best on validation by {metric}: {framed.main_metric_reason}")
+    if advice:
+        print(f"advice: {advice}")
     for note in out["notes"]:
         print(f"note: {note}")
     return 0
@@ -126,7 +142,10 @@ def add_task_options(p: argparse.ArgumentParser, seed_flag: str = "--seed") -> N
         "--target", nargs="+", metavar="COL", help="forecast target columns (default: the first input)"
     )
     p.add_argument(
-        "--split-mode", choices=SPLIT_MODES, help="auto: temporal for series, the archive's or stratified"
+        "--split-mode",
+        choices=SPLIT_MODES,
+        help="auto: temporal for series (by time in every sequence of a collection), the archive's or "
+        "stratified; sequence: whole sequences held out",
     )
     p.add_argument("--val-share", type=float, help="share for validation (default 0.15)")
     p.add_argument(
@@ -134,6 +153,11 @@ def add_task_options(p: argparse.ArgumentParser, seed_flag: str = "--seed") -> N
     )
     p.add_argument(seed_flag, type=int, help="seed of random / stratified splits")
     p.add_argument("--season-length", type=int, help="season for seasonal naive (default from the frequency)")
+    p.add_argument(
+        "--predict",
+        choices=["level", "change"],
+        help="forecast: the values, or their change over the last value",
+    )
 
 
 def register(subparsers) -> None:

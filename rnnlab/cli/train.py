@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     train_config = fit.TrainConfig(
         optimizer=args.optimizer, learning_rate=args.lr, batch_size=args.batch_size, epochs=args.epochs,
         patience=None if args.patience < 0 else args.patience, seed=args.seed, device=args.device,
-        fast=not args.no_fast,
+        fast=not args.no_fast, class_weight=args.class_weight,
     )  # fmt: skip
 
     address = args.ray or settings.ray_address()
@@ -192,6 +192,12 @@ def register(subparsers) -> None:
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="rmsprop")
     p.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 0.001)")
     p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument(
+        "--class-weight",
+        choices=["balanced"],
+        default=None,
+        help="classes: rare classes weigh more in the loss",
+    )
     p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--patience", type=int, default=5, help="early stopping patience; -1 = off")
     p.add_argument("--seed", type=int, default=0, help="training seed (same seed → same curves on CPU)")

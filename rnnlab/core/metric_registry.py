@@ -52,8 +52,8 @@ METRICS: dict[str, MetricInfo] = {
         MetricInfo("mase", "MASE", higher_is_better=False),
         MetricInfo("mse", "MSE", higher_is_better=False),
         MetricInfo("accuracy", "accuracy", higher_is_better=True),
-        MetricInfo("balanced_accuracy", "balanced_accuracy", higher_is_better=True),
-        MetricInfo("macro_f1", "macro_f1", higher_is_better=True),
+        MetricInfo("balanced_accuracy", "balanced accuracy", higher_is_better=True),
+        MetricInfo("macro_f1", "macro-F1", higher_is_better=True),
         MetricInfo("r2", "R²", higher_is_better=True),
     )
 }
@@ -146,14 +146,14 @@ def main_metric(kind: str | None) -> str:
     return _MAIN_METRIC["classify" if kind == "classify" else "regress"]
 
 
-def metric_names(kind: str | None) -> tuple[str, ...]:
-    """The metrics reported for a task kind, main metric first.
+def metric_names(kind: str | None, classes: bool = False) -> tuple[str, ...]:
+    """The metrics reported for a task kind, main metric first (``classes``: tagging with a class per step).
 
     Example:
-        >>> metric_names("tag")
-        ('mae', 'rmse', 'mase', 'r2')
+        >>> metric_names("tag"), metric_names("tag", classes=True)[0]
+        (('mae', 'rmse', 'mase', 'r2'), 'accuracy')
     """
-    return _KIND_METRICS["classify" if kind == "classify" else "regress"]
+    return _KIND_METRICS["classify" if kind == "classify" or classes else "regress"]
 
 
 def sort_key(name: str, value: float) -> float:

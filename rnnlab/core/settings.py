@@ -16,9 +16,34 @@ def data_dir() -> Path:
     return path
 
 
+def data_dir_problem() -> str | None:
+    """Why the data directory cannot hold runs (one line naming it and ``RNNLAB_DATA_DIR``), or ``None``.
+
+    Tries to create the directory and a file in it; called once at start by the app and the command line.
+    """
+    path = Path(os.environ.get("RNNLAB_DATA_DIR") or Path.home() / ".rnnlab")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".write-check-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        return (
+            f"The data directory must be writable: runs and models are stored there. Received: {path} "
+            f"({reason}). Set RNNLAB_DATA_DIR to a writable directory."
+        )
+    return None
+
+
 def max_upload_bytes() -> int:
     """Largest CSV the reader accepts: ``$RNNLAB_MAX_UPLOAD_MB`` (default 200 MB)."""
     return int(float(os.environ.get("RNNLAB_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
+
+
+def max_upload_mb() -> int:
+    """The upload cap in whole megabytes (at least 1), as Streamlit's ``server.maxUploadSize`` takes it."""
+    return max(1, -(-max_upload_bytes() // (1024 * 1024)))
 
 
 def n_workers() -> int:
@@ -57,6 +82,90 @@ def worker_nice() -> int:
     responsive while the workers are busy. 0 keeps the server's priority.
     """
     return max(0, min(19, int(os.environ.get("RNNLAB_WORKER_NICE", "10"))))
+
+
+# ---- cost budget: one request must not take the class's server down (checked before the work) --------
+def _positive(name: str, default: str, cast=int):
+    """``$name`` as a number > 0 (``cast``), else ``ValueError`` naming the variable and the value."""
+    raw = os.environ.get(name) or default
+    try:
+        value = cast(float(raw))
+    except ValueError:
+        raise ValueError(f"`{name}` must be a number > 0. Received: {name}={raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"`{name}` must be a number > 0. Received: {name}={raw!r}")
+    return value
+
+
+def max_framed_values() -> int:
+    """Largest framed input tensor, samples × steps × features: ``$RNNLAB_MAX_FRAMED_VALUES`` (default 20 M).
+
+    Framing holds a few copies of it as float64 while it cuts and splits, so 20 M values cost the process
+    that frames (the server for the Task page, a worker for a training) about 0.6 GB at the peak.
+    """
+    return _positive("RNNLAB_MAX_FRAMED_VALUES", "20000000")
+
+
+def max_pad_ratio() -> float:
+    """Padded length at most this many times the median sequence length: ``$RNNLAB_MAX_PAD_RATIO`` (default 50).
+
+    Checked when the padded tensor is larger than :data:`PAD_RATIO_FLOOR` values (tiny data pads freely).
+    """
+    return _positive("RNNLAB_MAX_PAD_RATIO", "50", float)
+
+
+PAD_RATIO_FLOOR = 1_000_000  # padded tensors smaller than this are never refused for their pad ratio
+
+
+def max_params() -> int:
+    """Largest model, in parameters: ``$RNNLAB_MAX_PARAMS`` (default 5 M)."""
+    return _positive("RNNLAB_MAX_PARAMS", "5000000")
+
+
+def max_layers() -> int:
+    """Most layers with weights (recurrent + dense head + output): ``$RNNLAB_MAX_LAYERS`` (default 10)."""
+    return _positive("RNNLAB_MAX_LAYERS", "10")
+
+
+def max_train_memory_mb() -> int:
+    """Largest estimated training memory (weights, optimizer state, activations, data), in MB:
+    ``$RNNLAB_MAX_TRAIN_MEMORY_MB`` (default 2048)."""
+    return _positive("RNNLAB_MAX_TRAIN_MEMORY_MB", "2048")
+
+
+def worker_memory_mb() -> int:
+    """Address-space ceiling of each training worker, in MB: ``$RNNLAB_WORKER_MEMORY_MB``.
+
+    Default 8192. TensorFlow reserves far more virtual address space than it touches (1.6 GB right after
+    import, 3.9 GB after two small trainings while 0.9 GB was resident, measured with
+    ``python -m bench.bench_attacks worker-vm``), so the ceiling leaves about 4 GB of real allocations; a
+    runaway job then fails with "out of memory" in its run while the pool and the server live on.
+    0 switches the ceiling off.
+    """
+    raw = os.environ.get("RNNLAB_WORKER_MEMORY_MB") or "8192"
+    try:
+        value = int(float(raw))
+    except ValueError:
+        raise ValueError(f"`RNNLAB_WORKER_MEMORY_MB` must be a number ≥ 0. Received: {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"`RNNLAB_WORKER_MEMORY_MB` must be a number ≥ 0. Received: {raw!r}")
+    return value
+
+
+# ---- run import ------------------------------------------------------------------------------------
+def max_import_mb() -> int:
+    """Largest run zip, uncompressed (all known members together), in MB: ``$RNNLAB_MAX_IMPORT_MB`` (default 256)."""
+    return _positive("RNNLAB_MAX_IMPORT_MB", "256")
+
+
+def max_import_member_mb() -> int:
+    """Largest single member of a run zip, uncompressed, in MB: ``$RNNLAB_MAX_IMPORT_MEMBER_MB`` (default 128)."""
+    return _positive("RNNLAB_MAX_IMPORT_MEMBER_MB", "128")
+
+
+def max_history_rows() -> int:
+    """Most epochs an imported run's ``history.csv`` may hold: ``$RNNLAB_MAX_HISTORY_ROWS`` (default 10,000)."""
+    return _positive("RNNLAB_MAX_HISTORY_ROWS", "10000")
 
 
 def upload_quota_bytes() -> int:

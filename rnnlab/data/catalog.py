@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rnnlab.core import settings
-from rnnlab.data import reader
+from rnnlab.data import read_options, reader
 from rnnlab.data.dataset import KINDS, LAYOUTS, DataError, SequenceDataset
 
 CATALOG_FILE = "catalog.json"
@@ -31,7 +31,7 @@ class CatalogEntry:
         file: File name inside ``sample_data/``.
         layout: ``"long"``, ``"wide"`` or ``"series"``.
         task: Default task: ``"classify"``, ``"regress"``, ``"forecast"`` or ``"tag"``.
-        label: Label/target column (for series: the suggested forecast target), or ``None``.
+        label: Label/target column (for forecasts: the suggested target, which stays a feature), or ``None``.
         time: Time/step column, or ``None``.
         citation: How to cite the data.
         licence: Its licence.
@@ -70,7 +70,9 @@ class CatalogEntry:
         options: dict[str, Any] = {}
         if self.time:
             options["time_column"] = self.time
-        if self.label and self.layout != "series":
+        if (
+            self.label and self.layout != "series" and self.task != "forecast"
+        ):  # a forecast's label is its target
             options["label_column"] = self.label
         options.update(self.read_options)
         return options
@@ -143,5 +145,5 @@ def load_dataset(key: str, **overrides: Any) -> SequenceDataset:
     """
     entry = get_entry(key)
     options = entry.reader_options()
-    options.update({k: v for k, v in overrides.items() if v is not None})
+    options.update({k: v for k, v in read_options.check_read_options(overrides).items() if v is not None})
     return reader.read_csv(entry.path, name=key, **options)

@@ -14,6 +14,7 @@ import numpy as np
 
 LAYOUTS = ("long", "wide", "series")
 KINDS = ("classify", "regress", "forecast", "tag")  # the tasks a dataset can allow
+MIN_FORECAST_STEPS = 3  # a sequence needs a window and a target after it
 
 
 class DataError(ValueError):
@@ -39,6 +40,8 @@ class SequenceDataset:
         step_targets: For tagging, one array ``(n_steps_i,)`` or
             ``(n_steps_i, n_step_targets)`` per sequence, or ``None``.
         step_target_names: Column name(s) of the per-step targets.
+        step_target_kind: ``"class"`` (a category per step, original values kept) or ``"value"``
+            (numbers), ``None`` without per-step targets.
         splits: The archive's own split per sequence (``"train"``/``"test"``),
             or ``None``.
         ids: The sequence identifiers as they appear in the file.
@@ -52,6 +55,8 @@ class SequenceDataset:
         notes: What the reader did that the user should know (dropped columns,
             filled gaps, padding treated as missing, …).
         missing_filled: How many missing values were filled.
+        roles: Column → the roles it can play (``id``, ``time``, ``label``, ``tag target``,
+            ``feature``), for the reading options; empty when not read from a file.
     """
 
     name: str
@@ -63,6 +68,7 @@ class SequenceDataset:
     label_kind: str | None = None
     step_targets: list[np.ndarray] | None = None
     step_target_names: list[str] = field(default_factory=list)
+    step_target_kind: str | None = None
     splits: np.ndarray | None = None
     ids: list = field(default_factory=list)
     time_index: np.ndarray | None = None
@@ -71,6 +77,7 @@ class SequenceDataset:
     detection: str = ""
     notes: list[str] = field(default_factory=list)
     missing_filled: int = 0
+    roles: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.layout not in LAYOUTS:
@@ -85,6 +92,8 @@ class SequenceDataset:
             )
         if not self.ids:
             self.ids = list(range(len(self.sequences)))
+        if self.step_targets is not None and self.step_target_kind is None:
+            self.step_target_kind = "value"
 
     @property
     def n_sequences(self) -> int:
@@ -125,6 +134,11 @@ class SequenceDataset:
             tasks.append("regress")
         if self.step_targets is not None:
             tasks.append("tag")
-        if self.layout == "series" or (self.n_sequences == 1 and self.lengths[0] > 2):
+        if self.layout == "series" or int(self.lengths.max()) >= MIN_FORECAST_STEPS:
             tasks.append("forecast")
         return tasks
+
+    @property
+    def is_collection_forecast(self) -> bool:
+        """Forecasting here means windows inside each of several sequences (not one long series)."""
+        return self.layout != "series" and self.n_sequences > 1

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from rnnlab.data import roles
 from rnnlab.data.dataset import LAYOUTS, DataError
 from rnnlab.data.timeparse import parse_times
 
 ID_NAMES = re.compile(
     r"^(id|ids|sequence|sequence_id|seq|seq_id|series|series_id|sample_id|subject|subject_id|unique_id|"
-    r"group|group_id|city|station|patient|patient_id|utterance|sensor|item_id|ts_id|unit|unit_id)$",
+    r"group|group_id|city|station|patient|patient_id|utterance|sensor|item_id|ts_id|unit|unit_id|store|store_id|"
+    r"shop|machine|machine_id|engine|engine_id|device|device_id|country|region|state|site|well|building|"
+    r"household|item|product|customer|user|user_id|ticker|symbol|industry)$",
     re.I,
 )
 LABEL_NAMES = re.compile(r"^(label|labels|class|classes|target|y|category|outcome)$", re.I)
@@ -28,7 +31,6 @@ TIME_NAMES = re.compile(
 )
 LABEL_PRIORITY = ("label", "labels", "class", "classes", "target", "category", "outcome", "y")
 SPLIT_NAMES = re.compile(r"^(split|fold|subset|set)$", re.I)
-INDEX_NAMES = re.compile(r"^(index|idx|row|rownum|row_id|sample|unnamed: ?0)$", re.I)
 STEP_NAME = re.compile(r"^([A-Za-z_]{0,8}?)_?(\d+)$")
 DATE_PARTS = ("year", "quarter", "month", "day", "hour")
 MIN_WIDE_STEPS = 10
@@ -49,6 +51,8 @@ class Plan:
     feature_columns: list[str] = field(default_factory=list)
     text_columns: list[str] = field(default_factory=list)  # non-numeric, not used (dropped or one-hot)
     ignored: list[str] = field(default_factory=list)  # index-like columns left out
+    ignored_why: dict[str, str] = field(default_factory=dict)  # column → why it is not a feature
+    kept_counters: list[str] = field(default_factory=list)  # counters kept: no other numeric column
 
 
 def is_numeric(frame: pd.DataFrame, column: str) -> bool:
@@ -95,15 +99,6 @@ def _first(frame: pd.DataFrame, pattern: re.Pattern, exclude: set) -> str | None
     return None
 
 
-def _contiguous_repeats(values: pd.Series) -> bool:
-    """True when values repeat and each distinct value occupies one block of consecutive rows."""
-    codes, uniques = pd.factorize(values)
-    if len(uniques) >= len(values) or (codes < 0).any():
-        return False
-    runs = 1 + int(np.count_nonzero(np.diff(codes)))
-    return runs == len(uniques)
-
-
 def _looks_like_dates(values: pd.Series) -> bool:
     """Text values whose first 20 all parse as dates (``2012-01-31``, ``1749-01``, ``1959Q1``)."""
     if is_numeric(values.to_frame(), values.name):
@@ -116,6 +111,21 @@ def _looks_like_dates(values: pd.Series) -> bool:
     except DataError:
         return False
     return True
+
+
+def looks_like_time(values: pd.Series) -> bool:
+    """A column that can order the steps: named like time, text of dates, or numbers that only grow.
+
+    Example:
+        >>> looks_like_time(pd.Series([1, 2, 3], name="t")), looks_like_time(pd.Series([3.0, 1.0], name="x"))
+        (True, False)
+    """
+    if TIME_NAMES.match(str(values.name)) or str(values.name).lower() in DATE_PARTS:
+        return True
+    if not is_numeric(values.to_frame(), values.name):
+        return _looks_like_dates(values)
+    numbers = values.dropna().to_numpy(dtype=np.float64)
+    return len(numbers) > 2 and bool(np.all(np.diff(numbers) > 0))
 
 
 def _step_columns(columns: list[str], header: bool) -> list[str]:
@@ -136,6 +146,70 @@ def _date_parts(frame: pd.DataFrame, exclude: set) -> list[str]:
     return []
 
 
+def _time_guess(frame: pd.DataFrame, time_column: str | None, exclude: set) -> str | None:
+    """The time column given, else one named like time, else the first text column of dates."""
+    if time_column:
+        return time_column
+    named = _first(frame, TIME_NAMES, exclude)
+    if named is not None:
+        return named
+    return next(
+        (
+            c
+            for c in frame.columns
+            if c not in exclude and not is_numeric(frame, c) and _looks_like_dates(frame[c])
+        ),
+        None,
+    )
+
+
+def _find_id(frame: pd.DataFrame, taken: set, time_guess: str | None) -> str | None:
+    """A column named like an id that repeats, else a text (or first integer) column repeating in runs or groups."""
+    columns = list(frame.columns)
+    named = _first(frame, ID_NAMES, taken)
+    if named is not None and frame[named].nunique(dropna=False) < len(frame):
+        return named
+    skip = set(taken) | {time_guess}
+    times = frame[time_guess] if time_guess is not None else None
+    for column in columns:
+        name = str(column)
+        if column in skip or LABEL_NAMES.match(name) or SPLIT_NAMES.match(name) or TIME_NAMES.match(name):
+            continue
+        if name.lower() in DATE_PARTS or _looks_like_dates(frame[column]):
+            continue
+        if roles.id_candidate(frame[column], times, first=column == columns[0]):
+            return column
+    return named
+
+
+def _categorical_label(frame: pd.DataFrame, exclude: set) -> str | None:
+    """The first text column with at most 20 distinct values (a class per sequence or per step)."""
+    for column in frame.columns:
+        if column in exclude or is_numeric(frame, column) or _looks_like_dates(frame[column]):
+            continue
+        if 2 <= frame[column].nunique() <= MAX_CLASSES:
+            return column
+    return None
+
+
+def _not_features(frame: pd.DataFrame, rest: list, codes: np.ndarray | None) -> dict[str, str]:
+    """Columns among ``rest`` that are row numbers or step counters, with the reason."""
+    why: dict[str, str] = {}
+    for column in rest:
+        values = frame[column]
+        if roles.INDEX_NAMES.match(str(column)) and (
+            not is_numeric(frame, column)
+            or values.nunique() == len(values)
+            or roles.is_running_counter(values)
+        ):
+            why[column] = "its name says it is a row index"
+        elif roles.is_running_counter(values):
+            why[column] = "it counts the rows (1, 2, 3, …), which says nothing about the data"
+        elif codes is not None and roles.is_step_counter(values, codes):
+            why[column] = "it counts the steps inside each sequence (1, 2, 3, … restarting per sequence)"
+    return why
+
+
 def plan_layout(
     frame: pd.DataFrame,
     *,
@@ -145,6 +219,7 @@ def plan_layout(
     time_column: str | None = None,
     label_column: str | None = None,
     feature_columns: list[str] | None = None,
+    keep_columns: list[str] | None = None,
 ) -> Plan:
     """Decide the layout and the role of every column.
 
@@ -152,6 +227,7 @@ def plan_layout(
         frame: The parsed table.
         header: Whether the file had a header row (without one, ≥ 10 columns read as wide rows).
         layout, id_column, time_column, label_column, feature_columns: Overrides; ``None`` = detect.
+        keep_columns: Columns to keep as features although they look like row numbers or step counters.
 
     Returns:
         The :class:`Plan`, with ``reason`` saying why the layout was chosen.
@@ -165,23 +241,17 @@ def plan_layout(
     id_column = _check_column(frame, id_column, "id_column")
     time_column = _check_column(frame, time_column, "time_column")
     label_column = _check_column(frame, label_column, "label_column")
-    for name in feature_columns or []:
+    for name in [*(feature_columns or []), *(keep_columns or [])]:
         _check_column(frame, name, "feature_columns")
+    keep = set(keep_columns or [])
     columns = list(frame.columns)
     numeric = numeric_columns(frame)
     split_column = _first(frame, SPLIT_NAMES, {id_column, time_column, label_column})
     taken = {id_column, time_column, label_column, split_column} - {None}
+    time_guess = _time_guess(frame, time_column, taken)
 
     if id_column is None and layout in (None, "long", "wide"):
-        id_column = _first(frame, ID_NAMES, taken)
-        first = columns[0] if columns else None
-        if (
-            id_column is None
-            and first not in numeric
-            and first not in taken
-            and _contiguous_repeats(frame[first])
-        ):
-            id_column = first
+        id_column = _find_id(frame, taken, time_guess)
         if id_column:
             taken.add(id_column)
     if label_column is None:
@@ -201,9 +271,10 @@ def plan_layout(
     if layout is None:
         if repeats:
             layout = "long"
+            how = "in runs" if roles.contiguous_runs(frame[id_column]) else "in groups that share time stamps"
             reason = (
-                f"long: column {id_column!r} repeats ({n_ids} sequences in {len(frame)} rows), so each row "
-                "is one time step of a sequence"
+                f"long: column {id_column!r} repeats {how} ({n_ids} sequences in {len(frame)} rows), so "
+                "each row is one time step of a sequence"
             )
         elif len(steps) >= MIN_WIDE_STEPS:
             layout = "wide"
@@ -216,6 +287,7 @@ def plan_layout(
         reason = f"{layout}: chosen by you"
 
     plan = Plan(layout, reason, split_column=split_column, label_column=label_column)
+    codes = None
     if layout == "long":
         if id_column is None:
             raise DataError(
@@ -223,7 +295,17 @@ def plan_layout(
                 f"Received: none found among {', '.join(map(str, columns[:20]))}; choose one as id column"
             )
         plan.id_column = id_column
-        plan.time_column = time_column or _first(frame, TIME_NAMES, taken | {label_column})
+        codes = pd.factorize(frame[id_column])[0]
+        if plan.label_column is None:
+            plan.label_column = _categorical_label(frame, taken | {time_guess})
+        plan.time_column = time_column
+        guess_is_text = time_guess is not None and not is_numeric(frame, time_guess)
+        if plan.time_column is None and guess_is_text and time_guess != plan.label_column:
+            plan.time_column = time_guess
+        if plan.time_column is None:
+            plan.date_parts = _date_parts(frame, taken | {plan.label_column})
+        if plan.time_column is None and not plan.date_parts and time_guess != plan.label_column:
+            plan.time_column = time_guess
     elif layout == "wide":
         plan.id_column = id_column
         if feature_columns:
@@ -234,8 +316,9 @@ def plan_layout(
             )
         plan.feature_columns = steps
         step_set = set(steps)
-        plan.text_columns = [c for c in others if c not in step_set and c not in numeric]
-        plan.ignored = [c for c in others if c not in step_set and c in numeric]
+        rest = [c for c in others if c not in step_set and c != label_column]
+        plan.text_columns = [c for c in rest if c not in numeric]
+        plan.ignored = [c for c in rest if c in numeric]
         return plan
     else:
         plan.id_column = None
@@ -258,9 +341,19 @@ def plan_layout(
         chosen = set(plan.feature_columns)
         plan.ignored = [c for c in rest if c not in chosen and c in numeric]
     else:
-        plan.ignored = [c for c in rest if INDEX_NAMES.match(str(c))]
+        why = {c: r for c, r in _not_features(frame, rest, codes).items() if c not in keep}
+        if plan.layout == "long" and plan.time_column is None and not plan.date_parts:
+            counter = next((c for c, r in why.items() if "inside each sequence" in r), None)
+            if counter is not None:
+                plan.time_column = counter
+                why[counter] += "; it gives the order of the steps"
+        if not [c for c in rest if c not in why and c in numeric]:  # nothing else to learn from: keep them
+            plan.kept_counters = [c for c in why if c in numeric and c != plan.time_column]
+            why = {c: r for c, r in why.items() if c not in plan.kept_counters}
+        plan.ignored = list(why)
+        plan.ignored_why = why
         ignored = set(plan.ignored)
         plan.feature_columns = [c for c in rest if c not in ignored and c in numeric]
-    used = set(plan.feature_columns) | set(plan.ignored)
+    used = set(plan.feature_columns) | set(plan.ignored) | {plan.time_column}
     plan.text_columns = [c for c in rest if c not in used]
     return plan

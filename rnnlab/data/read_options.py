@@ -26,12 +26,15 @@ OPTION_TYPES: dict[str, tuple[Any, dict]] = {  # each keyword option of read_csv
     "step_column": _COLUMN,
     "header": (str | bool, {}),  # "auto", True or False: checked in check_read_options
     "pad_value": (float | None, {}),
-    "trailing_zeros_as_padding": (bool, {}),
+    "trailing_zeros_as_padding": (bool | None, {}),  # None: found on its own
     "fill": (str, {"options": FILLS}),
     "one_hot": (tuple[str, ...], {}),
     "label_kind": (str | None, {"options": LABEL_KINDS}),
+    "keep_columns": (tuple[str, ...], {}),
 }
 FILL_LABELS = {"interpolate": "linear interpolation", "ffill": "forward fill", "drop": "drop the step"}
+PADDING = (None, True, False)  # wide rows' trailing run: found on its own, trailing zeros are padding, never
+PADDING_LABELS = {None: "find it on its own", True: "trailing zeros are padding", False: "no padding"}
 
 
 def read_options(
@@ -41,7 +44,8 @@ def read_options(
     label_column: str | None = None,
     fill: str = "interpolate",
     one_hot: list[str] | tuple[str, ...] = (),
-    trailing_zeros_as_padding: bool = False,
+    trailing_zeros_as_padding: bool | None = None,
+    keep_columns: list[str] | tuple[str, ...] = (),
 ) -> dict:
     """The overrides that differ from the reader's defaults (``None`` column = detect it).
 
@@ -50,7 +54,9 @@ def read_options(
         id_column, time_column, label_column: Column roles; ``None`` detects them.
         fill: One of :data:`FILLS`.
         one_hot: Non-numeric columns to one-hot encode.
-        trailing_zeros_as_padding: Wide rows: trailing zeros are padding.
+        trailing_zeros_as_padding: Wide rows: ``True`` trailing zeros are padding, ``False`` no padding,
+            ``None`` (the reader's default) padding found on its own.
+        keep_columns: Columns to keep as features although they look like row numbers or step counters.
 
     Raises:
         ValueError: for a layout or fill outside the lists above.
@@ -71,7 +77,10 @@ def read_options(
         "label_column": label_column,
         "fill": None if fill == FILLS[0] else fill,
         "one_hot": list(one_hot) or None,
-        "trailing_zeros_as_padding": bool(trailing_zeros_as_padding) or None,
+        "trailing_zeros_as_padding": None
+        if trailing_zeros_as_padding is None
+        else bool(trailing_zeros_as_padding),
+        "keep_columns": list(keep_columns) or None,
     }
     return {k: v for k, v in chosen.items() if v is not None}
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rnnlab.data import gaps, layouts, sequences, sniff
+from rnnlab.data import gaps, layouts, roles, sequences, sniff
 from rnnlab.data.dataset import DataError, SequenceDataset
 
 LABEL_KINDS = ("class", "value")
@@ -62,9 +62,16 @@ def _features(frame: pd.DataFrame, plan: layouts.Plan, one_hot: tuple, table, no
     for column in [c for c in plan.text_columns if c not in one_hot_set]:
         examples = ", ".join(repr(str(v)) for v in frame[column].dropna().unique()[:3])
         notes.append(f"Non-numeric column {column!r} ({examples}) was dropped; choose one-hot to use it.")
-    if plan.ignored:
+    for column in plan.kept_counters:
         notes.append(
-            f"Index-like column(s) {', '.join(map(repr, plan.ignored[:5]))} were not used as features."
+            f"Column {column!r} looks like a row number (1, 2, 3, …) but it is the only numeric column, so it "
+            "was kept as a feature."
+        )
+    for column in plan.ignored:
+        default = "it is not one of the step columns" if plan.layout == "wide" else "it was not chosen"
+        why = plan.ignored_why.get(column, default)
+        notes.append(
+            f"Column {column!r} was left out of the features: {why}. The reading options can put it back."
         )
     if not names:
         kinds = ", ".join(
@@ -82,6 +89,19 @@ def _features(frame: pd.DataFrame, plan: layouts.Plan, one_hot: tuple, table, no
     return values, names
 
 
+def _roles(frame: pd.DataFrame, plan: layouts.Plan) -> dict[str, list[str]]:
+    """Which role each column can play (for the reading options); for a long file, judged per sequence."""
+    codes = pd.factorize(frame[plan.id_column])[0] if plan.layout == "long" and plan.id_column else None
+    steps = set(plan.feature_columns) if plan.layout == "wide" else set()
+    small = frame[[c for c in frame.columns if c not in steps]]
+    small = small if len(small) <= 20_000 else small.iloc[:20_000]
+    codes = None if codes is None else codes[: len(small)]
+    out = roles.column_roles(small, codes, layouts.looks_like_class, layouts.looks_like_time, plan.layout)
+    if steps:
+        out[f"{len(steps)} step columns"] = ["feature"]
+    return out
+
+
 def read_csv(
     source: bytes | str | Path,
     *,
@@ -94,10 +114,11 @@ def read_csv(
     step_column: str | None = None,
     header: str | bool = "auto",
     pad_value: float | None = None,
-    trailing_zeros_as_padding: bool = False,
+    trailing_zeros_as_padding: bool | None = None,
     fill: str = "interpolate",
     one_hot: tuple | list = (),
     label_kind: str | None = None,
+    keep_columns: tuple | list = (),
 ) -> SequenceDataset:
     """Read a CSV of sequences in any of the three layouts.
 
@@ -110,10 +131,12 @@ def read_csv(
         step_column: Alias of ``time_column`` (the order of steps in a long file).
         header: ``"auto"``, ``True`` or ``False``.
         pad_value: Wide rows: trailing cells equal to this are padding.
-        trailing_zeros_as_padding: Wide rows: trailing zeros are padding (MIT-BIH heartbeat CSV).
+        trailing_zeros_as_padding: Wide rows: ``True`` trailing zeros are padding (MIT-BIH heartbeat CSV),
+            ``False`` never look for padding, ``None`` find it on its own (most rows end in a run of one value).
         fill: Gaps inside a sequence: ``"interpolate"`` (default), ``"ffill"`` or ``"drop"``.
         one_hot: Non-numeric columns to one-hot encode as features instead of dropping them.
         label_kind: Force ``"class"`` or ``"value"``; ``None`` decides from the values.
+        keep_columns: Columns to keep as features although they look like row numbers or step counters.
 
     Returns:
         The dataset; ``dataset.detection`` says why the layout was chosen, ``dataset.notes`` what was done.
@@ -146,6 +169,7 @@ def read_csv(
         time_column=time_column or step_column,
         label_column=label_column,
         feature_columns=list(feature_columns) if feature_columns else None,
+        keep_columns=[c for c in keep_columns if c],
     )
     one_hot = tuple(c for c in one_hot if c)
     for column in one_hot:
@@ -158,6 +182,10 @@ def read_csv(
     extra: dict = {}
     if plan.layout == "long":
         parts, out = sequences.read_long(frame, plan, values, table, fill, label_kind, notes)
+        extra = {
+            "frequency": out["frequency"],
+            "time_name": plan.time_column or "+".join(plan.date_parts) or None,
+        }
     elif plan.layout == "wide":
         parts, out = sequences.read_wide(
             frame, plan, values, table, fill, label_kind, notes, pad_value, trailing_zeros_as_padding
@@ -182,6 +210,9 @@ def read_csv(
         label_kind=out["label_kind"],
         step_targets=out["step_targets"],
         step_target_names=[plan.label_column] if out["step_targets"] is not None else [],
+        step_target_kind=out.get("step_target_kind")
+        or ("value" if out["step_targets"] is not None else None),
+        roles=_roles(frame, plan),
         splits=out["splits"],
         ids=out["ids"],
         detection=plan.reason,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rnnlab.core.words import plural
 from rnnlab.data import gaps, layouts, timeparse
 from rnnlab.data.dataset import DataError
 
@@ -56,7 +57,7 @@ def _assemble(values, group, lines, extra: dict, fill: str, ids_of_group, notes:
         keep = gaps.drop_gaps(values)
         values, group, lines = values[keep], group[keep], lines[keep]
         extra = {k: (v[keep] if v is not None else None) for k, v in extra.items()}
-        notes.append(f"{int((~keep).sum())} steps with missing values were dropped ({fill!r}).")
+        notes.append(f"{plural(int((~keep).sum()), 'step')} with missing values were dropped ({fill!r}).")
     starts = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1]) if len(group) else np.array([], int)
     lengths = np.diff(np.append(starts, len(group)))
     if len(lengths) == 0:
@@ -96,6 +97,47 @@ def _time_order(codes: np.ndarray, times: np.ndarray | None) -> np.ndarray | Non
     return np.lexsort((keys, codes))
 
 
+def _long_times(frame, plan, table, notes) -> tuple[np.ndarray | None, str | None]:
+    if plan.time_column:
+        return timeparse.read_time(frame[plan.time_column], table.first_line, notes)
+    if plan.date_parts:
+        notes.append(f"Columns {', '.join(plan.date_parts)} were combined into one time stamp.")
+        times = timeparse.combine_date_parts(frame, plan.date_parts)
+        return times, timeparse.infer_frequency(np.unique(times))
+    return None, None
+
+
+def _step_targets(raw: np.ndarray, name: str, kind: str | None, parts: dict, notes: list) -> tuple[list, str]:
+    """Per-step targets cut per sequence: class values (text, or whole numbers with ``kind='class'``) or numbers."""
+    starts = parts["starts"]
+    numeric = raw.dtype.kind in "biuf"
+    if pd.isna(pd.Series(raw)).any():
+        row = int(np.flatnonzero(pd.isna(pd.Series(raw)).to_numpy())[0])
+        raise DataError(
+            f"Target column {name!r} must have a value on every row. "
+            f"Received: an empty cell on line {parts['lines'][row]}"
+        )
+    if kind == "value" and not numeric:
+        raise DataError(
+            f"A per-step target column ({name!r}) must be numeric for values. Received: {raw[0]!r}"
+        )
+    if kind == "class" or not numeric:
+        if not layouts.looks_like_class(pd.Series(raw)) or pd.Series(raw).nunique() > layouts.MAX_CLASSES:
+            raise DataError(
+                f"A per-step class column ({name!r}) must have at most {layouts.MAX_CLASSES} distinct values. "
+                f"Received: {pd.Series(raw).nunique()}"
+            )
+        values = raw.astype(np.int64) if numeric else pd.Series(raw).astype(str).to_numpy(dtype=object)
+        classes = sorted(pd.Series(values).astype(str).unique().tolist())
+        notes.append(
+            f"Column {name!r} changes within sequences, so it is a class for every step (tagging; classes "
+            f"{', '.join(classes[:8])}{' …' if len(classes) > 8 else ''})."
+        )
+        return cut(values, starts), "class"
+    notes.append(f"Column {name!r} changes within sequences, so it is a target for every step (tagging).")
+    return cut(np.asarray(raw, dtype=np.float64), starts), "value"
+
+
 def read_long(frame, plan, values, table, fill, label_kind, notes) -> tuple[dict, dict]:
     ids = frame[plan.id_column]
     if ids.isna().any():
@@ -105,13 +147,21 @@ def read_long(frame, plan, values, table, fill, label_kind, notes) -> tuple[dict
             f"cell on line {table.line_of(row)}"
         )
     codes, uniques = pd.factorize(ids, sort=False)
-    times = timeparse.parse_times(frame[plan.time_column], table.first_line) if plan.time_column else None
+    times, frequency = _long_times(frame, plan, table, notes)
     order = _time_order(codes, times)
+    if order is not None and times is not None and not np.all(np.diff(codes) >= 0):
+        notes.append(
+            f"Rows of the {len(uniques)} sequences were interleaved; each sequence's rows were put together "
+            "and sorted by time within it (never across sequences)."
+        )
     take = (lambda a: a) if order is None else (lambda a: a[order])
     lines = take(np.arange(len(frame)) + table.first_line)
     extra = {c: take(frame[c].to_numpy()) if c else None for c in (plan.label_column, plan.split_column)}
     parts = _assemble(take(values), take(codes), lines, extra, fill, uniques.tolist(), notes)
-    out = {"ids": parts["ids"], "labels": None, "label_kind": None, "step_targets": None, "splits": None}
+    out = {
+        "ids": parts["ids"], "labels": None, "label_kind": None, "step_targets": None, "splits": None,
+        "step_target_kind": None, "frequency": frequency,
+    }  # fmt: skip
     starts, lengths = parts["starts"], parts["lengths"]
     if plan.label_column:
         raw = parts["extra"][plan.label_column]
@@ -122,22 +172,8 @@ def read_long(frame, plan, values, table, fill, label_kind, notes) -> tuple[dict
             label_codes = pd.factorize(raw)[0]
             varies = bool(np.any(label_codes != np.repeat(label_codes[starts], lengths)))
         if varies:
-            try:
-                targets = np.asarray(raw, dtype=np.float64)
-            except (TypeError, ValueError):
-                raise DataError(
-                    f"A per-step target column ({plan.label_column!r}) must be numeric. Received: {raw[0]!r}"
-                ) from None
-            if np.isnan(targets).any():
-                row = int(np.flatnonzero(np.isnan(targets))[0])
-                raise DataError(
-                    f"Target column {plan.label_column!r} must have a value on every row. "
-                    f"Received: an empty cell on line {parts['lines'][row]}"
-                )
-            out["step_targets"] = cut(targets, starts)
-            notes.append(
-                f"Column {plan.label_column!r} changes within sequences, so it is a target for every "
-                "step (tagging)."
+            out["step_targets"], out["step_target_kind"] = _step_targets(
+                raw, plan.label_column, label_kind, parts, notes
             )
         else:
             out["labels"], out["label_kind"] = _labels(
@@ -148,21 +184,64 @@ def read_long(frame, plan, values, table, fill, label_kind, notes) -> tuple[dict
     return parts, out
 
 
+def trailing_pad_value(values: np.ndarray, min_share: float = 0.5, min_run: int = 3) -> float | None:
+    """The value most rows end in a run of (MIT-BIH's trailing zeros), or ``None``.
+
+    Padding is assumed when at least ``min_share`` of the rows end in the same value, repeated at least
+    ``min_run`` times at the end in the median such row — real measurements do not end that way.
+
+    Example:
+        >>> rows = np.array([[1.0, 2.0, 0.0, 0.0, 0.0], [3.0, 0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0, 5.0]])
+        >>> trailing_pad_value(rows)
+        0.0
+    """
+    if values.ndim != 2 or values.shape[1] < 2 * min_run or len(values) == 0:
+        return None
+    last = values[:, -1]
+    finite = last[np.isfinite(last)]
+    if finite.size == 0:
+        return None
+    candidates, counts = np.unique(finite, return_counts=True)
+    value = float(candidates[counts.argmax()])
+    ends = last == value
+    if ends.mean() < min_share:
+        return None
+    runs = np.argmax(values[ends][:, ::-1] != value, axis=1)
+    runs[np.all(values[ends] == value, axis=1)] = values.shape[1]
+    return value if float(np.median(runs)) >= min_run else None
+
+
 def read_wide(frame, plan, values, table, fill, label_kind, notes, pad_value, trailing_zeros):
     pad = np.isnan(values)
+    n_steps = values.shape[1]
+    found = None
+    if pad_value is None and trailing_zeros is None:
+        found = trailing_pad_value(values)
+        pad_value = found
     if pad_value is not None:
         pad |= values == float(pad_value)
     if trailing_zeros:
         pad |= values == 0.0
-    n_steps = values.shape[1]
     lengths = n_steps - np.argmax(~pad[:, ::-1], axis=1)
     lengths[pad.all(axis=1)] = 0
     mask = np.arange(n_steps) < lengths[:, None]
     n_pad_values = int((mask.size - mask.sum()) - (np.isnan(values) & ~mask).sum())
     if n_pad_values:
-        what = f"{pad_value}" if pad_value is not None else "0"
-        notes.append(f"{n_pad_values} trailing cells equal to {what} were treated as padding, not data.")
-    if np.any(lengths < n_steps):
+        what = f"{pad_value:g}" if pad_value is not None else "0"
+        real = lengths[lengths > 0]
+        span = f"{int(real.min())} to {int(real.max())}" if len(real) else "0"
+        if found is not None:
+            notes.append(
+                f"Most rows end in a run of {what}, which real data would not produce, so those trailing cells "
+                f"({n_pad_values} of them) were treated as padding: real lengths are {span} of {n_steps} steps. "
+                "Turn 'trailing values are padding' off in the reading options to keep them."
+            )
+        else:
+            notes.append(
+                f"{n_pad_values} trailing cells equal to {what} were treated as padding, not data "
+                f"(real lengths {span} of {n_steps} steps)."
+            )
+    if np.any(lengths < n_steps) and not n_pad_values:
         notes.append("Rows end in empty cells, so the sequences have different lengths (ragged).")
     flat = values[mask].reshape(-1, 1)
     group = np.repeat(np.arange(len(values)), lengths)
@@ -171,6 +250,7 @@ def read_wide(frame, plan, values, table, fill, label_kind, notes, pad_value, tr
     parts = _assemble(flat, group, lines, {}, fill, row_ids, notes)
     rows = parts["group"][parts["starts"]]
     out = {"ids": parts["ids"], "labels": None, "label_kind": None, "step_targets": None, "splits": None}
+    out["pad_value"] = pad_value if n_pad_values else None
     if plan.label_column:
         raw = frame[plan.label_column].to_numpy()[rows]
         out["labels"], out["label_kind"] = _labels(
@@ -182,9 +262,9 @@ def read_wide(frame, plan, values, table, fill, label_kind, notes, pad_value, tr
 
 
 def read_series(frame, plan, values, table, fill, notes):
-    times = None
+    times = frequency = None
     if plan.time_column:
-        times = timeparse.parse_times(frame[plan.time_column], table.first_line)
+        times, frequency = timeparse.read_time(frame[plan.time_column], table.first_line, notes)
     elif plan.date_parts:
         times = timeparse.combine_date_parts(frame, plan.date_parts)
         notes.append(f"Columns {', '.join(plan.date_parts)} were combined into one time stamp.")
@@ -207,6 +287,6 @@ def read_series(frame, plan, values, table, fill, notes):
         "step_targets": None,
         "splits": None,
         "time_index": time_index,
-        "frequency": timeparse.infer_frequency(time_index),
+        "frequency": frequency or timeparse.infer_frequency(time_index),
     }
     return parts, out

@@ -65,13 +65,24 @@ def _mb(n_bytes: int) -> str:
     return f"{n_bytes / 1024 / 1024:.1f} MB"
 
 
+def size_limit(source: bytes | str | Path) -> int:
+    """``settings.max_upload_bytes()`` for uploads; the bundled datasets (in ``sample_data/``) are exempt."""
+    path = isinstance(source, (str, Path)) and "\n" not in str(source)
+    if path and Path(source).resolve().is_relative_to(settings.SAMPLE_DATA_DIR.resolve()):
+        return BUNDLED_LIMIT
+    return settings.max_upload_bytes()
+
+
+BUNDLED_LIMIT = 1 << 40  # the bundled files are the project's own
+
+
 def load_bytes(source: bytes | str | Path) -> bytes:
     """The raw bytes of ``source`` (bytes, a path, or CSV text containing a newline), size-checked.
 
     Raises:
         DataError: when the file is larger than ``settings.max_upload_bytes()``.
     """
-    limit = settings.max_upload_bytes()
+    limit = size_limit(source)
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     elif isinstance(source, str) and "\n" in source:
@@ -87,14 +98,14 @@ def load_bytes(source: bytes | str | Path) -> bytes:
     return data
 
 
-def check_content(data: bytes, notes: list[str]) -> bytes:
+def check_content(data: bytes, notes: list[str], limit: int | None = None) -> bytes:
     """Decompress gzip and reject content that is not a text table.
 
     Raises:
         DataError: empty file, spreadsheet, UTF-16, binary content or a gzip file that does not unpack.
     """
     if data[:2] == GZIP_MAGIC:
-        limit = settings.max_upload_bytes()
+        limit = limit or settings.max_upload_bytes()
         try:
             unpacked = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, limit + 1)
         except zlib.error as err:
@@ -210,7 +221,7 @@ def read_table(source: bytes | str | Path, *, header: str | bool = "auto") -> Ra
         DataError: for every file that is not a readable, non-empty text table.
     """
     notes: list[str] = []
-    data = check_content(load_bytes(source), notes)
+    data = check_content(load_bytes(source), notes, size_limit(source))
     encoding = detect_encoding(data, notes)
     size = max(65536, 3 * data.find(b"\n") + 1024)  # whole first lines even when they are very long
     sample = data[:size].decode(encoding, errors="ignore").lstrip("\ufeff")
@@ -287,7 +298,7 @@ def peek_columns(source: bytes | str | Path) -> list[str]:
         DataError: the same content checks as :func:`read_table`.
     """
     notes: list[str] = []
-    data = check_content(load_bytes(source), notes)
+    data = check_content(load_bytes(source), notes, size_limit(source))
     encoding = detect_encoding(data, notes)
     end = data.find(b"\n")
     head = data[: max(65536, 3 * end + 1024)].decode(encoding, errors="ignore").lstrip("\ufeff")

@@ -38,6 +38,30 @@ def _stamp(value) -> str:
     return f"{float(value):g}"
 
 
+def _step_classes(dataset: SequenceDataset) -> dict[str, int] | None:
+    """Class → number of steps, for a per-step class target."""
+    if dataset.step_targets is None or dataset.step_target_kind != "class":
+        return None
+    values, counts = np.unique(
+        np.concatenate([np.asarray(t).astype(str) for t in dataset.step_targets]), return_counts=True
+    )
+    return {str(v): int(c) for v, c in zip(values, counts)}
+
+
+ROLE_ORDER = ("id", "time", "label", "tag target", "feature")
+
+
+def columns_by_role(roles: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Role → the columns that can play it (roles no column can play are left out).
+
+    Example:
+        >>> columns_by_role({"store": ["id"], "sales": ["tag target", "feature"]})
+        {'id': ['store'], 'tag target': ['sales'], 'feature': ['sales']}
+    """
+    out = {role: [c for c, can in roles.items() if role in can] for role in ROLE_ORDER}
+    return {role: columns for role, columns in out.items() if columns}
+
+
 def dataset_summary(dataset: SequenceDataset) -> dict[str, Any]:
     """Everything the Data page summary shows, JSON-ready.
 
@@ -52,7 +76,7 @@ def dataset_summary(dataset: SequenceDataset) -> dict[str, Any]:
     target = None
     if dataset.label_kind == "value" and dataset.labels is not None:
         target = _target_summary(dataset.labels)
-    elif dataset.step_targets is not None:
+    elif dataset.step_targets is not None and dataset.step_target_kind != "class":
         target = _target_summary(np.concatenate([np.ravel(t) for t in dataset.step_targets]))
     splits = None
     if dataset.splits is not None:
@@ -77,6 +101,8 @@ def dataset_summary(dataset: SequenceDataset) -> dict[str, Any]:
         "classes": {str(k): int(v) for k, v in classes.items()} if classes else None,
         "target_summary": target,
         "step_targets": dataset.step_target_names[0] if dataset.step_target_names else None,
+        "step_target_kind": dataset.step_target_kind,
+        "step_classes": _step_classes(dataset),
         "missing_filled": int(dataset.missing_filled),
         "notes": list(dataset.notes),
         "tensor_shape": list(dataset.tensor_shape),
@@ -87,6 +113,7 @@ def dataset_summary(dataset: SequenceDataset) -> dict[str, Any]:
         "start": start,
         "end": end,
         "tasks": dataset.allowed_tasks(),
+        "roles": {str(k): list(v) for k, v in dataset.roles.items()},
     }
 
 
@@ -103,18 +130,24 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
     if summary["classes"]:
         counts = ", ".join(f"{k}: {v}" for k, v in summary["classes"].items())
         lines.append(f"label {summary['label']!r} (classes): {counts}")
+    elif summary.get("step_classes"):
+        counts = ", ".join(f"{k}: {v}" for k, v in summary["step_classes"].items())
+        lines.append(f"per-step class {summary['step_targets']!r} (steps): {counts}")
     elif summary["target_summary"]:
         t = summary["target_summary"]
         column = summary["label"] or summary["step_targets"]
         lines.append(f"target {column!r}: min {t['min']:g}, mean {t['mean']:.4g}, max {t['max']:g}")
     if summary["time_column"]:
-        lines.append(
-            f"time: {summary['time_column']} ({summary['frequency'] or 'frequency unknown'}), "
-            f"{summary['start']} … {summary['end']}"
-        )
+        span = f", {summary['start']} … {summary['end']}" if summary["start"] is not None else ""
+        lines.append(f"time: {summary['time_column']} ({summary['frequency'] or 'frequency unknown'}){span}")
     if summary["splits"]:
         lines.append("archive split: " + ", ".join(f"{k} {v}" for k, v in summary["splits"].items()))
     lines.append(f"missing values filled: {summary['missing_filled']}")
     lines.extend(f"note: {note}" for note in summary["notes"])
     lines.append("tasks: " + ", ".join(summary["tasks"]))
+    if summary.get("roles"):
+        lines.append(
+            "roles: "
+            + "; ".join(f"{c}: {', '.join(r) or '-'}" for c, r in list(summary["roles"].items())[:30])
+        )
     return lines

@@ -133,8 +133,50 @@ def unscaled_inputs(
     )
 
 
+CELL_NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU", "dense": "dense network"}
+
+
+def baseline_hint(cell: str | None = None, trending: bool = False, majority_only: bool = False) -> str:
+    """Advice that fits the run: no 'try a GRU' to a GRU; 'predict the change' for a trend; class weights
+    when the model answers only the majority class.
+
+    Example:
+        >>> "GRU" in baseline_hint("gru")
+        False
+        >>> "predict the change" in baseline_hint("gru", trending=True)
+        True
+    """
+    tips = []
+    if trending:
+        tips.append(
+            "the series trends out of the training range, so predict the change over the last value "
+            "(Task step: predict = change) instead of the level"
+        )
+    if majority_only:
+        tips.append(
+            "the model answers only the most frequent class, so train with class_weight = balanced (rare "
+            "classes weigh more in the loss)"
+        )
+    other = [name for key, name in CELL_NAMES.items() if key not in (cell, "dense", "simple_rnn")]
+    if cell in (None, "simple_rnn", "dense"):
+        other = ["GRU", "LSTM"]
+    if not tips:
+        tips.append(
+            f"try more epochs, a longer window or more units{', or ' + ' / '.join(other) if other else ''}"
+        )
+    text = "; ".join(tips)
+    return (
+        text[0].upper() + text[1:] + " — and ask whether the inputs hold any information beyond what the "
+        "baseline already uses."
+    )
+
+
 def not_beating_baseline(
-    metric: str, model_value: float, baseline_value: float, baseline_name: str = "the best baseline"
+    metric: str,
+    model_value: float,
+    baseline_value: float,
+    baseline_name: str = "the best baseline",
+    hint: str | None = None,
 ) -> Finding | None:
     """The model is no better than the best naive baseline (accuracy: higher is better; else lower)."""
     if model_value is None or baseline_value is None:
@@ -143,9 +185,9 @@ def not_beating_baseline(
         return None
     return _finding(
         "not_beating_baseline",
-        f"The model's {metric} ({model_value:.4g}) does not beat {baseline_name} ({baseline_value:.4g}).",
-        "Try more epochs, a GRU or LSTM, a longer window or more units — and ask whether the inputs "
-        "hold any information beyond what the baseline already uses.",
+        f"The model's {metric.replace('_', ' ')} ({model_value:.4g}) does not beat {baseline_name} "
+        f"({baseline_value:.4g}).",
+        hint or baseline_hint(),
     )
 
 
@@ -173,6 +215,7 @@ def run_all(
     model_value: float | None = None,
     baseline_value: float | None = None,
     baseline_name: str = "the best baseline",
+    hint: str | None = None,
     padded_share: float | None = None,
     mask: bool | None = None,
 ) -> list[Finding]:
@@ -185,7 +228,7 @@ def run_all(
     if X is not None and scaled is not None:
         checks.append(unscaled_inputs(X, scaled, feature_names))
     if metric is not None and model_value is not None and baseline_value is not None:
-        checks.append(not_beating_baseline(metric, model_value, baseline_value, baseline_name))
+        checks.append(not_beating_baseline(metric, model_value, baseline_value, baseline_name, hint))
     if padded_share is not None and mask is not None:
         checks.append(padding_without_mask(padded_share, mask))
     return [c for c in checks if c is not None]

@@ -18,6 +18,7 @@ import numpy as np
 
 from rnnlab.evaluation import detectors
 from rnnlab.evaluation.judge import result_predictions
+from rnnlab.task import trend
 
 Finding = detectors.Finding
 
@@ -97,13 +98,30 @@ def _comparable(framed: Any, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return y_true, y_pred
 
 
-def final_findings(result: Mapping[str, Any], framed: Any = None) -> list[Finding]:
+def _majority_only(result: Mapping[str, Any]) -> bool:
+    """The test predictions (class probabilities) name a single class."""
+    y_pred = result_predictions(dict(result))
+    if y_pred is None or y_pred.ndim < 2 or y_pred.shape[-1] < 2 or not len(y_pred):
+        return False
+    return len(np.unique(y_pred.argmax(axis=-1))) == 1
+
+
+def run_hint(result: Mapping[str, Any], framed: Any = None, model: Mapping | None = None) -> str:
+    """The 'does not beat the baseline' advice from this run's own findings (cell, trend, majority class)."""
+    trending = framed is not None and trend.is_trending(framed)
+    return detectors.baseline_hint((model or {}).get("cell"), trending, _majority_only(result))
+
+
+def final_findings(
+    result: Mapping[str, Any], framed: Any = None, model: Mapping | None = None
+) -> list[Finding]:
     """After the job ended: every detector, from the worker's summary (and the job's framed data if known).
 
     Args:
         result: The job's result summary: ``history``, ``test``, ``best_baseline``, ``main_metric``,
             ``predictions`` (``{"y_pred": test predictions, original units; probabilities for classify}``).
         framed: The job's framed data, or ``None`` (then flat-line and the data checks are skipped).
+        model: The run's model config as a dict (its ``cell``), so the advice does not suggest what it is.
     """
     metric = result.get("main_metric")
     best = result.get("best_baseline") or {}
@@ -113,6 +131,7 @@ def final_findings(result: Mapping[str, Any], framed: Any = None) -> list[Findin
         model_value=(result.get("test") or {}).get(metric),
         baseline_value=(best.get("test") or {}).get(metric),
         baseline_name=f"the best baseline ({best['name']})" if best.get("name") else "the best baseline",
+        hint=run_hint(result, framed, model),
     )
     y_pred = result_predictions(dict(result))
     if framed is not None and y_pred is not None and len(y_pred):

@@ -81,14 +81,17 @@ def predict(model, framed, split: str = "test", batch_size: int = 256) -> np.nda
     """The model's predictions on a split in original units (class probabilities for classify).
 
     Returns:
-        classify: ``(n, n_classes)``; otherwise ``(n, *framed.y_shape)`` in the target's units.
+        classify: ``(n, n_classes)``; tagging classes ``(n, T, n_classes)``; otherwise ``(n, *framed.y_shape)``
+        in the target's units (with ``predict='change'`` the window's last value is added back).
     """
     X = framed.scaled(split)[0]
     raw = np.asarray(model.predict(X, batch_size=batch_size, verbose=0))
-    if framed.config.kind == "classify":
+    if framed.is_class_task:
         return raw
     raw = raw.reshape((len(X), *tuple(framed.y_shape)))
-    return np.asarray(framed.unscale_y(raw))
+    return np.asarray(
+        framed.unscale_y(raw, split)
+    )  # predicting the change: the split's last values added back
 
 
 def _task_metrics(framed, y_true, y_pred) -> dict[str, float]:

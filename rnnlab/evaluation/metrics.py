@@ -135,6 +135,26 @@ def macro_f1(y_true, y_pred) -> float:
     return float(np.mean(2 * tp[seen] / denom[seen])) if seen.any() else float("nan")
 
 
+def class_pairs(framed, y_true, y_pred_or_proba) -> tuple[np.ndarray, np.ndarray]:
+    """Flat true and predicted class ids of the real samples (tagging: real steps; padded steps are -1).
+
+    Probabilities (one more axis than ``y_true``) become their most likely class.
+    """
+    y_true = np.asarray(y_true)
+    pred = np.asarray(y_pred_or_proba)
+    if pred.ndim == y_true.ndim + 1:
+        pred = pred.argmax(axis=-1)
+    pred = pred.reshape(y_true.shape)
+    real = y_true >= 0
+    return y_true[real].astype(np.int64), pred[real].astype(np.int64)
+
+
+def class_confusion(framed, y_true, y_pred_or_proba) -> np.ndarray:
+    """``C[i, j]`` = samples (tagging: real steps) of true class i predicted as j, over all the task's classes."""
+    t, p = class_pairs(framed, y_true, y_pred_or_proba)
+    return confusion_matrix(t, p, framed.n_classes)
+
+
 def task_metrics(framed, y_true, y_pred_or_proba) -> dict[str, float]:
     """The task's metrics in original units.
 
@@ -144,16 +164,14 @@ def task_metrics(framed, y_true, y_pred_or_proba) -> dict[str, float]:
         y_pred_or_proba: Predictions in original units, or class probabilities ``(n, K)`` / ids for classify.
 
     Returns:
-        classify: ``accuracy, balanced_accuracy, macro_f1``; otherwise ``mae, rmse, mase, r2``.
+        classify and tagging classes: ``accuracy, balanced_accuracy, macro_f1``; otherwise ``mae, rmse, mase, r2``.
     """
-    if framed.config.kind == "classify":
-        pred = np.asarray(y_pred_or_proba)
-        if pred.ndim == 2:
-            pred = pred.argmax(axis=1)
+    if framed.is_class_task:
+        t, pred = class_pairs(framed, y_true, y_pred_or_proba)
         return {
-            "accuracy": accuracy(y_true, pred),
-            "balanced_accuracy": balanced_accuracy(y_true, pred),
-            "macro_f1": macro_f1(y_true, pred),
+            "accuracy": accuracy(t, pred),
+            "balanced_accuracy": balanced_accuracy(t, pred),
+            "macro_f1": macro_f1(t, pred),
         }
     scale = framed.mase_scale if framed.mase_scale is not None else [np.nan]
     return {

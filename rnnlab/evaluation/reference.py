@@ -23,7 +23,9 @@ def _y_scale(framed) -> float | None:
     return float(std[0]) if std.size == 1 else None
 
 
-def _scaled(framed, y: np.ndarray) -> np.ndarray:
+def _scaled(framed, y: np.ndarray, split: str = "val") -> np.ndarray:
+    if hasattr(framed, "scale_y"):
+        return np.asarray(framed.scale_y(y, split), dtype=float)
     y = np.asarray(y, dtype=float)
     if framed.y_mean is None or framed.y_std is None:
         return y
@@ -55,7 +57,7 @@ def reference(framed) -> dict | None:
         >>> ref["name"], ref["metric"]  # doctest: +SKIP
         ('last value', 'mae')
     """
-    metric = framed.main_metric
+    metric = framed.curve_metric  # the line is drawn on Keras's own curve
     try:
         board = scoreboard.scoreboard(framed)
         best = scoreboard.best(board, metric=metric)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from rnnlab.core.metric_registry import higher_is_better
+from rnnlab.core.words import plural
 from rnnlab.evaluation import detectors
 
 
@@ -47,7 +48,7 @@ def example_inputs(model: Any, framed: Any = None, n: int = 16, seed: int = 0) -
             if X.ndim == 3 and X.shape[1:] == (T, F) and len(X):
                 return X[:n].astype(
                     np.float32
-                ), f"{len(X[:n])} sequences from the {split} split of the current task"
+                ), f"{plural(len(X[:n]), 'sequence')} from the {split} split of the current task"
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, T, F)).astype(np.float32)
     return X, (

@@ -237,11 +237,17 @@ def result_rows(summary: dict | None) -> list[dict]:
         return []
     best = (summary.get("best_baseline") or {}).get("test") or {}
     name = (summary.get("best_baseline") or {}).get("name", "best baseline")
-    return [
-        {
-            "metric": k,
-            "model": round(float(v), 4),
-            name: None if best.get(k) is None else round(float(best[k]), 4),
-        }
+    main = summary.get("main_metric")
+
+    def value(v) -> float | str:  # a missing value shows as "—", never as a literal None
+        return "—" if v is None or v != v else round(float(v), 4)
+
+    rows = [
+        {"metric": f"{k} (main)" if k == main else k, "model": value(v), name: value(best.get(k))}
         for k, v in summary["test"].items()
     ]
+    if any(isinstance(r["model"], str) or isinstance(r[name], str) for r in rows):  # one type per column
+        rows = [
+            {k: v if k == "metric" or isinstance(v, str) else f"{v:g}" for k, v in r.items()} for r in rows
+        ]
+    return rows

@@ -117,6 +117,10 @@ def run_job(spec, emit, should_stop, received: float | None = None) -> TrainSumm
         return summary
     except Exception as err:  # noqa: BLE001 - any failure of a job is reported, the worker lives on
         message = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
+        if isinstance(err, MemoryError) or type(err).__name__ == "ResourceExhaustedError":
+            message = f"out of memory: the job needed more than this worker may use (RNNLAB_WORKER_MEMORY_MB). {message}"[
+                :500
+            ]
         emit({"type": "end", "status": "failed", "message": message})
         return failed_summary(message, since=t0, device=spec.train.device, tb=traceback.format_exc(limit=8))
 
@@ -173,6 +177,28 @@ def lower_priority() -> int:
         return 0
 
 
+def limit_memory() -> int:
+    """Cap this process's address space at :func:`rnnlab.core.settings.worker_memory_mb`; return the bytes.
+
+    A job that asks for more then fails inside its run (``MemoryError``, TensorFlow's
+    ``ResourceExhaustedError``: reported as "out of memory") while the pool and the server live on.
+    Returns 0 when the ceiling is off (``RNNLAB_WORKER_MEMORY_MB=0``) or the platform has no ``resource``.
+    """
+    from rnnlab.core import settings
+
+    limit = settings.worker_memory_mb() * 1024 * 1024
+    try:
+        import resource  # POSIX only
+    except ImportError:
+        return 0
+    if limit:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    return limit
+
+
 def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
     """The worker's loop (the ``target`` of its ``multiprocessing.Process``).
 
@@ -185,6 +211,7 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
+        limit_memory()  # before TensorFlow: a runaway job fails in its run, not the machine
         lower_priority()  # a bad RNNLAB_WORKER_NICE is reported as this worker's "broken" message
         from rnnlab.training import compiled, xla_cache
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.models import params
+from rnnlab.models import budget, params
 from rnnlab.models.config import CELL_LAYERS, ModelConfig
 from rnnlab.task.types import KINDS
 
@@ -37,7 +37,7 @@ __all__ = [
 def output_units(framed, config: ModelConfig | None = None) -> int:
     """Units of the output layer: classes, values per sample, or values per step (tag with an RNN)."""
     kind = framed.config.kind
-    if kind == "classify":
+    if kind == "classify" or framed.is_class_task:  # tagging classes: K per step
         return int(framed.n_classes)
     shape = tuple(framed.y_shape)
     if kind == "tag" and (config is None or config.recurrent):
@@ -68,7 +68,7 @@ def loss_and_metrics(framed) -> tuple[Any, list]:
         ``metrics=`` a tagging model's MAE would count padded steps too); log names are the same.
     """
     kind = framed.config.kind
-    if kind == "classify":
+    if kind == "classify" or framed.is_class_task:  # tagging classes: the same, per step
         return "sparse_categorical_crossentropy", ["accuracy"]
     if kind == "tag":
         import keras  # lazy: the Data and Task pages must not load TensorFlow
@@ -109,7 +109,8 @@ def build_model(config: ModelConfig, framed) -> Any:
         >>> model.output_shape  # classify with 3 classes               # doctest: +SKIP
         (None, 3)
     """
-    import keras  # lazy: the Data and Task pages must not load TensorFlow
+    budget.check_model(config, int(framed.n_features), int(framed.n_steps), output_units(framed, config))
+    import keras  # lazy: the Data and Task pages must not load TensorFlow (and only once within the budget)
     from keras import layers
 
     kind = framed.config.kind
@@ -154,7 +155,14 @@ def build_model(config: ModelConfig, framed) -> Any:
     for i, units in enumerate(config.head_units, start=1):
         x = layers.Dense(units, activation=config.head_activation, name=f"head_{i}")(x)
 
+    step_classes = kind == "tag" and framed.is_class_task
     if kind == "classify":
+        outputs = layers.Dense(int(framed.n_classes), activation="softmax", name="output")(x)
+    elif step_classes and not config.recurrent:  # a class per step from the flattened window
+        outputs = layers.Dense(steps * int(framed.n_classes), name="output")(x)
+        outputs = layers.Reshape((steps, int(framed.n_classes)), name="reshape")(outputs)
+        outputs = layers.Softmax(name="softmax")(outputs)
+    elif step_classes:
         outputs = layers.Dense(int(framed.n_classes), activation="softmax", name="output")(x)
     elif kind == "tag" and config.recurrent:
         # Per step: (batch, T, k), k = 1 for one target. No reshape to (batch, T): Reshape would drop the

@@ -13,6 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from rnnlab.core.metric_registry import direction_text
+from rnnlab.plots.inert import inert_text
 from rnnlab.runs.compare import cell_name, run_label, seconds_per_epoch, seed_band
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
@@ -38,6 +39,7 @@ def _layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
     return fig
 
 
+@inert_text
 def overlay_curves(
     runs: list[dict[str, Any]], histories: dict[str, dict[str, list]], metric: str = "loss"
 ) -> go.Figure:
@@ -69,6 +71,7 @@ def overlay_curves(
     return _layout(fig, f"{metric}: solid = train, dashed = validation", metric)
 
 
+@inert_text
 def add_ghosts(fig: go.Figure, histories: list[dict[str, list]], key: str = "val_loss") -> go.Figure:
     """Draw earlier runs' ``key`` curves as faint grey lines behind the traces already in ``fig``."""
     ghosts = [
@@ -89,6 +92,7 @@ def add_ghosts(fig: go.Figure, histories: list[dict[str, list]], key: str = "val
     return fig
 
 
+@inert_text
 def metric_bars(
     runs: list[dict[str, Any]], metric: str, scoreboard: list[dict[str, Any]] | None = None
 ) -> go.Figure:
@@ -129,6 +133,7 @@ def metric_bars(
     return fig
 
 
+@inert_text
 def seed_bands(groups: dict[str, list[dict[str, list]]], key: str = "val_loss") -> go.Figure:
     """For each setting, the mean of ``key`` over its seeds as a line and the min–max as a band.
 
@@ -169,6 +174,7 @@ def seed_bands(groups: dict[str, list[dict[str, list]]], key: str = "val_loss") 
     return _layout(fig, f"{key}: mean and min–max band over seeds", key)
 
 
+@inert_text
 def race_overlay(
     runs: list[dict[str, Any]], histories: dict[str, dict[str, list]], key: str = "val_loss"
 ) -> go.Figure:

@@ -11,7 +11,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnnlab.core.words import plural
 from rnnlab.data.dataset import SequenceDataset
+from rnnlab.plots.inert import inert_text
 
 MAX_POINTS = 2_000  # points drawn per trace
 MAX_SERIES_POINTS = 10_000  # points drawn for a whole series
@@ -50,6 +52,7 @@ def _label_text(dataset: SequenceDataset, i: int) -> str:
     return text
 
 
+@inert_text
 def random_sequences(
     dataset: SequenceDataset, seed: int = 0, n: int = 5, features: list[str] | None = None
 ) -> go.Figure:
@@ -92,12 +95,13 @@ def random_sequences(
         fig.update_xaxes(dtick=1)
     fig.update_layout(
         height=180 + 170 * len(columns),
-        title=f"{len(chosen)} random sequences",
+        title=f"{plural(len(chosen), 'random sequence')}",
         margin={"t": 70, "l": 50, "r": 20, "b": 40},
     )
     return fig
 
 
+@inert_text
 def feature_histograms(
     dataset: SequenceDataset, features: list[str] | None = None, bins: int = 40
 ) -> go.Figure:
@@ -130,16 +134,23 @@ def feature_histograms(
     return fig
 
 
+@inert_text
 def length_histogram(dataset: SequenceDataset) -> go.Figure:
     """How many sequences have each length."""
     lengths = dataset.lengths
     values, counts = np.unique(lengths, return_counts=True)
-    if len(values) > 60:
+    exact = len(values) <= 60
+    if not exact:
         counts, edges = np.histogram(lengths, bins=40)
         values = (edges[:-1] + edges[1:]) / 2
     fig = go.Figure(go.Bar(x=values, y=counts, marker_color=COLORS[2], name="sequences"))
+    if exact:  # whole steps only: one tick per length that occurs (never 139.6 … 140.4 around one length)
+        fig.update_xaxes(type="category")  # the lengths come sorted from np.unique
+    title = "Sequence lengths"
+    if len(values) == 1:
+        title = f"Sequence lengths: all {plural(int(counts[0]), 'sequence')} have {plural(int(values[0]), 'step')}"
     fig.update_layout(
-        title="Sequence lengths",
+        title=title,
         xaxis_title="steps",
         yaxis_title="sequences",
         height=320,
@@ -148,6 +159,7 @@ def length_histogram(dataset: SequenceDataset) -> go.Figure:
     return fig
 
 
+@inert_text
 def class_grid(
     dataset: SequenceDataset, seed: int = 0, per_class: int = 3, feature: str | None = None
 ) -> go.Figure:
@@ -192,6 +204,7 @@ def class_grid(
     return fig
 
 
+@inert_text
 def whole_series(dataset: SequenceDataset, features: list[str] | None = None) -> go.Figure:
     """The whole (first) series against time with a range slider; thinned to ≤ 10,000 points per trace."""
     columns = _features(dataset, features)

@@ -9,8 +9,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnnlab.core import text
 from rnnlab.inside.numpy_rnn import Trace
 from rnnlab.models.config import CELL_LAYERS
+from rnnlab.plots.inert import inert_text
 
 CELL_COLOURS = {"simple_rnn": "#d62728", "lstm": "#1f77b4", "gru": "#2ca02c"}
 DIVERGING = "RdBu_r"
@@ -23,6 +25,7 @@ def heat_trace(z: np.ndarray, zmax: float | None = None, showscale: bool = False
     return go.Heatmap(z=z, colorscale=DIVERGING, zmid=0.0, zmin=-zmax, zmax=zmax, showscale=showscale, **kw)
 
 
+@inert_text
 def weight_heatmaps(info: dict, direction: int = 0) -> go.Figure:
     """One heatmap per array (rows: W, U, b, b') and gate (columns), from :func:`rnnlab.inside.weights.layer_weights`."""
     blocks = info["directions"][direction]["blocks"]
@@ -80,6 +83,7 @@ def _input_traces(fig: go.Figure, trace: Trace, sample: int, feature_names: list
         )
 
 
+@inert_text
 def hidden_state_heatmap(
     trace: Trace, sample: int = 0, feature_names: list[str] | None = None, step: int | None = None
 ) -> go.Figure:
@@ -113,6 +117,7 @@ def hidden_state_heatmap(
     return fig
 
 
+@inert_text
 def gates_heatmaps(trace: Trace, sample: int = 0, feature_names: list[str] | None = None) -> go.Figure:
     """Input above, then one heatmap per gate (units × time), all on one shared time axis."""
     names = [g for g in trace.gates if g != "cell_state"] + (
@@ -153,6 +158,7 @@ def gates_heatmaps(trace: Trace, sample: int = 0, feature_names: list[str] | Non
     return fig
 
 
+@inert_text
 def step_detail_bars(details: dict) -> go.Figure:
     """Bars of x_t, h_{t-1}, each gate and h_t for the chosen step (one row per input feature / unit)."""
     parts = [("x_t", details["x_t"], "x"), ("h_{t-1}", details["h_prev"], "u")]
@@ -175,7 +181,7 @@ def step_detail_bars(details: dict) -> go.Figure:
                 marker_color=colours,
                 text=[f"{v:.2f}" for v in values],
                 textposition="auto",
-                hovertemplate="%{y}: %{x:.4f}<extra>" + name + "</extra>",
+                hovertemplate="%{y}: %{x:.4f}<extra>" + text.plotly(name) + "</extra>",
             ),
             row=1,
             col=c,
@@ -190,6 +196,7 @@ def step_detail_bars(details: dict) -> go.Figure:
     return fig
 
 
+@inert_text
 def gradient_curves(
     curves: dict[str, np.ndarray], steps: np.ndarray | None = None, title: str = "", mark: int | None = None
 ) -> go.Figure:
@@ -223,6 +230,7 @@ def gradient_curves(
     return fig
 
 
+@inert_text
 def race_accuracy(results: list[dict], k: int) -> go.Figure:
     """Validation accuracy per cell on the k-steps task, with the 50 % chance line."""
     cells = [r["cell"] for r in results]
@@ -245,6 +253,7 @@ def _race_label(result: dict) -> str:
     return f"{result['accuracy']:.0%}" + (f" (solved in epoch {solved})" if solved else "")
 
 
+@inert_text
 def race_learning_curves(results: list[dict], k: int) -> go.Figure:
     """Validation accuracy per epoch for each cell of the race, with the 50 % chance line."""
     fig = go.Figure()

@@ -8,9 +8,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnlab.core.metric_registry import direction_text
+from rnnlab.plots.inert import inert_text
 from rnnlab.plots.inside import heat_trace
 
 
+@inert_text
 def padding_metrics(lab: dict) -> go.Figure:
     """Validation metric per padding variant."""
     variants = lab["variants"]
@@ -27,6 +29,7 @@ def padding_metrics(lab: dict) -> go.Figure:
     return fig
 
 
+@inert_text
 def padding_predictions(lab: dict) -> go.Figure:
     """Each variant's prediction on the same validation sequences (side by side), with the true target."""
     n = len(lab["targets"])
@@ -63,6 +66,7 @@ def padding_predictions(lab: dict) -> go.Figure:
     return fig
 
 
+@inert_text
 def padding_states(lab: dict) -> go.Figure:
     """One sequence's hidden state through its post-padded steps, with and without the mask (same weights)."""
     states = lab["states"]

@@ -11,6 +11,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnnlab.plots.inert import inert_text
+
 TRUTH = "#444444"
 PRED = "#d62728"
 
@@ -27,6 +29,7 @@ def sample_indices(n: int, k: int = 4) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, min(k, n)).round().astype(int))
 
 
+@inert_text
 def forecast_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0) -> go.Figure:
     """The real series over the test period with the predicted points of ``k`` test windows.
 
@@ -42,26 +45,31 @@ def forecast_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0
     names = list(framed.series_names)
     name = framed.target_names[target] if framed.target_names else names[0]
     column = names.index(name) if name in names else 0
-    first, last = int(test.index.min()), int(test.index.max() + offsets[-1] - offsets[0])
+    series, index, where = framed.series, test.index, ""
+    sequence = getattr(test, "sequence", None)
+    if sequence is not None and getattr(framed, "panel", None) is not None and len(sequence):
+        chosen = int(sequence[0])  # a collection: one sequence's test windows against its own values
+        mine = sequence == chosen
+        series, index, pred = framed.panel[chosen], index[mine], pred[mine]
+        where = f" in sequence {framed.sequence_ids[chosen]}"
+    first, last = int(index.min()), int(index.max() + offsets[-1] - offsets[0])
     start = max(0, first - int(framed.n_steps))
     fig = go.Figure()
-    if framed.series is not None:
-        xs = np.arange(start, min(last + 1, len(framed.series)))
-        fig.add_trace(
-            go.Scatter(x=xs, y=framed.series[xs, column], name=f"{name} (real)", line={"color": TRUTH})
-        )
+    if series is not None:
+        xs = np.arange(start, min(last + 1, len(series)))
+        fig.add_trace(go.Scatter(x=xs, y=series[xs, column], name=f"{name} (real)", line={"color": TRUTH}))
     steps = offsets - offsets[0]
     if pred.shape[1] == 1:
         fig.add_trace(
             go.Scatter(
-                x=test.index, y=pred[:, 0, target], mode="markers", name="predicted", marker={"color": PRED}
+                x=index, y=pred[:, 0, target], mode="markers", name="predicted", marker={"color": PRED}
             )
         )
     else:
-        for n, i in enumerate(sample_indices(len(test.y), k)):
+        for n, i in enumerate(sample_indices(len(index), k)):
             fig.add_trace(
                 go.Scatter(
-                    x=test.index[i] + steps,
+                    x=index[i] + steps,
                     y=pred[i, :, target],
                     mode="lines+markers",
                     name="predicted" if n == 0 else f"window {i}",
@@ -71,10 +79,15 @@ def forecast_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0
                 )
             )
     fig.add_vline(x=first, line={"dash": "dash", "color": "#999999"})
-    fig.update_layout(title=f"Test forecasts of {name}", xaxis_title="step in the series", yaxis_title=name)
+    fig.update_layout(
+        title=f"Test forecasts of {name}{where}",
+        xaxis_title="step in the sequence" if where else "step in the series",
+        yaxis_title=name,
+    )
     return fig
 
 
+@inert_text
 def tag_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0) -> go.Figure:
     """Truth and prediction per step on ``k`` test sequences (real steps only)."""
     test = framed.split("test")
@@ -105,6 +118,7 @@ def tag_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0) -> 
     return fig
 
 
+@inert_text
 def regression_figure(framed, predictions: np.ndarray) -> go.Figure:
     """Predicted against true on the whole test split, with the identity line."""
     truth = np.asarray(framed.split("test").y, dtype=float).ravel()
@@ -123,6 +137,7 @@ def regression_figure(framed, predictions: np.ndarray) -> go.Figure:
     return fig
 
 
+@inert_text
 def residual_histogram(framed, predictions: np.ndarray) -> go.Figure:
     """Histogram of ``predicted − true`` on the test split (padded steps left out)."""
     truth = np.asarray(framed.split("test").y, dtype=float)
@@ -147,10 +162,14 @@ def confusion_counts(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> 
     return np.bincount(flat, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
 
 
+@inert_text
 def confusion_heatmap(framed, proba: np.ndarray) -> go.Figure:
-    """The test confusion matrix as a heatmap with counts in the cells."""
+    """The test confusion matrix as a heatmap with counts in the cells (tagging: over the real steps)."""
     names = [str(c) for c in framed.class_names]
-    counts = confusion_counts(framed.split("test").y, np.asarray(proba).argmax(axis=1), len(names))
+    y = np.asarray(framed.split("test").y)
+    pred = np.asarray(proba).argmax(axis=-1).reshape(y.shape)
+    real = y >= 0
+    counts = confusion_counts(y[real], pred[real], len(names))
     fig = go.Figure(
         go.Heatmap(z=counts, x=names, y=names, colorscale="Blues", text=counts, texttemplate="%{text}")
     )
@@ -163,6 +182,7 @@ def confusion_heatmap(framed, proba: np.ndarray) -> go.Figure:
     return fig
 
 
+@inert_text
 def probability_histograms(framed, proba: np.ndarray, max_classes: int = 6) -> go.Figure:
     """Per class c: histograms of the predicted probability of c, for samples of class c and of other classes.
 
@@ -200,6 +220,8 @@ def result_figures(framed, predictions: np.ndarray) -> list[go.Figure]:
     kind = framed.config.kind
     if kind == "classify":
         return [confusion_heatmap(framed, predictions), probability_histograms(framed, predictions)]
+    if framed.is_class_task:  # a class per step
+        return [confusion_heatmap(framed, predictions)]
     if kind == "forecast":
         first = forecast_figure(framed, predictions)
     elif kind == "tag":

@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnnlab.plots.inert import inert_text
 from rnnlab.task.splits import NAMES
 
 SPLIT_COLOURS = {
@@ -58,6 +59,7 @@ def _x_axis(framed) -> tuple[np.ndarray, str]:
     return np.arange(len(framed.series)), "step"
 
 
+@inert_text
 def timeline(framed, number: int = 0) -> go.Figure:
     """The target series with train / validation / test shaded and window ``number`` highlighted.
 
@@ -107,6 +109,7 @@ def zoom_range(framed, number: int, context: int = 4) -> list:
     return [x[lo], x[hi]]
 
 
+@inert_text
 def padding_preview(
     raw: np.ndarray, padded: np.ndarray, real: np.ndarray, feature: str, pad_value: float | None
 ) -> go.Figure:
@@ -136,6 +139,7 @@ def padding_preview(
     return fig
 
 
+@inert_text
 def padding_example(dataset, framed, split: str = "train") -> go.Figure:
     """:func:`padding_preview` for the split's shortest sequence (the one with the most padding), first input."""
     part = framed.split(split)
@@ -148,6 +152,7 @@ def padding_example(dataset, framed, split: str = "train") -> go.Figure:
     return padding_preview(raw, part.X[i, :, 0], real, feature, framed.pad_value)
 
 
+@inert_text
 def scoreboard_bars(board: list[dict], metric: str, best_name: str | None = None) -> go.Figure:
     """Validation and test ``metric`` of every baseline as grouped bars; the best one's name starred."""
     names = [row["name"] + (" ★" if row["name"] == best_name else "") for row in board]
@@ -163,14 +168,56 @@ def scoreboard_bars(board: list[dict], metric: str, best_name: str | None = None
 
 
 def scoreboard_table(board: list[dict], best_name: str | None = None, digits: int = 4) -> list[dict]:
-    """Flat rows for a table: ``{"baseline", "val <metric>" …, "test <metric>" …}``; the best row starred."""
+    """Flat rows for a table: ``{"baseline", "val <metric>" …, "test <metric>" …}``; the best row starred.
+
+    A column with no value at all (validation metrics when there is no validation split) is left out, and
+    a single missing value shows as "—", never as a literal None.
+    """
     rows = []
     for row in board:
         flat = {"baseline": ("★ " if row["name"] == best_name else "") + row["name"]}
         for split in ("val", "test"):
             for metric, value in row[split].items():
-                flat[f"{split} {metric}"] = (
-                    None if value is None or not np.isfinite(value) else round(float(value), digits)
-                )
+                missing = value is None or not np.isfinite(value)
+                flat[f"{split} {metric}"] = None if missing else round(float(value), digits)
         rows.append(flat)
-    return rows
+    keys = list(rows[0]) if rows else []
+    empty = {k for k in keys if all(r[k] is None for r in rows)}
+    gaps = {k for k in keys if k not in empty and any(r[k] is None for r in rows)}  # one type per column
+    return [
+        {k: ("—" if v is None else f"{v:g}") if k in gaps else v for k, v in r.items() if k not in empty}
+        for r in rows
+    ]
+
+
+def sequence_timeline(framed, max_sequences: int = 20) -> go.Figure:
+    """A forecast of a collection: for each sequence, the steps whose targets are train, validation or test.
+
+    One row per sequence (the first ``max_sequences``); split by time, every row ends in validation then
+    test; split by sequence, each row has one colour.
+    """
+    colours = {"train": "#1f77b4", "val": "#ff7f0e", "test": "#d62728"}
+    ids = list(framed.sequence_ids)
+    shown = list(range(min(len(ids), max_sequences)))
+    fig = go.Figure()
+    for name in NAMES:
+        part = framed.split(name)
+        xs, ys = [], []
+        for seq in shown:
+            steps = np.asarray(part.index)[np.asarray(part.sequence) == seq]
+            if len(steps):
+                reach = max(framed.offsets) - min(framed.offsets)
+                xs += [int(steps.min()), int(steps.max()) + reach, None]
+                ys += [str(ids[seq]), str(ids[seq]), None]
+        fig.add_trace(
+            go.Scatter(x=xs, y=ys, mode="lines", name=name, line={"color": colours[name], "width": 10})
+        )
+    more = f" (first {len(shown)} of {len(ids)})" if len(ids) > len(shown) else ""
+    fig.update_layout(
+        title=f"Target steps of each sequence by split{more}",
+        xaxis_title="step in the sequence",
+        yaxis={"autorange": "reversed", "type": "category"},
+        height=max(220, 28 * len(shown) + 120),
+        margin={"t": 60, "l": 90, "r": 20, "b": 40},
+    )
+    return fig

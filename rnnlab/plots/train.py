@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 
 from rnnlab.core import metric_registry
 from rnnlab.plots.compare import add_ghosts
+from rnnlab.plots.inert import inert_text
 
 TRAIN_COLOR = "#1f77b4"
 VAL_COLOR = "#ff7f0e"
@@ -54,6 +55,7 @@ def _baseline_values(main_metric: str, reference: dict | None) -> tuple[float | 
     return reference.get("loss"), metric
 
 
+@inert_text
 def training_figure(
     history: dict[str, list[float]],
     batches: Iterable[dict] = (),
@@ -181,6 +183,7 @@ def earlier_runs(
     return out[:GHOST_LIMIT]
 
 
+@inert_text
 def add_run_ghosts(
     fig: go.Figure, histories: list[dict[str, list]], main_metric: str = "mae", reference: dict | None = None
 ) -> go.Figure:

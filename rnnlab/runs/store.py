@@ -230,6 +230,48 @@ class RunStore:
                     (run_id, to_json(outcome["predictions"]), to_json(outcome.get("y_true"))),
                 )
 
+    def add_whole_run(
+        self, run_id: str, info: dict[str, Any], epochs: list[tuple[int, dict]], outcome: dict[str, Any]
+    ) -> None:
+        """Add a finished run with all its epochs in one transaction on one connection (an import).
+
+        Either all of it is written or, on any error, nothing. ``info`` as for :meth:`start_run`,
+        ``outcome`` as for :meth:`finish_run` (a status of ``running`` becomes ``interrupted``).
+        """
+        check_id(run_id, "run")
+        workspace = check_id(info.get("workspace"), "workspace")
+        ref, task = to_json_value(info.get("dataset_ref") or {}), to_json_value(info.get("task")) or {}
+        kind = task.get("kind")
+        main = main_metric(kind)
+        status = outcome.get("status")
+        status = status if status in STATUSES and status != "running" else "interrupted"
+        vals = [v for _, logs in epochs if isinstance(v := logs.get(f"val_{main}"), (int, float))]
+        best = (max if higher_is_better(main) else min)(vals) if vals else None
+        test = outcome.get("test")
+        test_value = test.get(main) if isinstance(test, dict) else None
+        now = time.time()
+        with self._connect() as con:
+            con.execute(
+                """INSERT INTO runs (id, workspace, created, updated, status, dataset_name, dataset_ref, task_kind,
+                   task_config, model_config, train_config, params, device, versions, label, owner_pid,
+                   owner_token, main_metric, epochs_done, best_val, message, test_metrics, test_value,
+                   scoreboard, best_baseline, verdict, skill, seconds, model_path)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (run_id, workspace, now, now, status, info.get("dataset_name") or ref.get("name") or "",
+                 to_json(ref), kind, to_json(task), to_json(info.get("model")), to_json(info.get("train")),
+                 info.get("params"), info.get("device"), to_json(info.get("versions") or library_versions()),
+                 info.get("label"), os.getpid(), process_token(os.getpid()), main, len({e for e, _ in epochs}),
+                 best, outcome.get("message"), to_json(test),
+                 float(test_value) if isinstance(test_value, (int, float)) else None,
+                 to_json(outcome.get("scoreboard")), to_json(outcome.get("best_baseline")), outcome.get("verdict"),
+                 None if outcome.get("skill") is None else float(outcome["skill"]), outcome.get("seconds"),
+                 None if outcome.get("model_path") is None else str(outcome["model_path"])),
+            )  # fmt: skip
+            con.executemany(
+                "INSERT OR REPLACE INTO epochs (run_id, epoch, logs) VALUES (?,?,?)",
+                ((run_id, int(epoch), json.dumps(to_json_value(logs))) for epoch, logs in epochs),
+            )
+
     def mark_interrupted(self) -> int:
         """Mark ``running`` and ``queued`` runs whose owner process is gone as ``interrupted``; return how many.
 
@@ -285,6 +327,14 @@ class RunStore:
         with self._connect() as con:
             rows = con.execute(sql + " ORDER BY created DESC LIMIT ?", [*args, int(limit)]).fetchall()
         return [self._decode(r) for r in rows]
+
+    def count_runs(self, workspace: str | None) -> int:
+        """How many runs the workspace has (``None``: every workspace), exactly."""
+        sql, args = "SELECT COUNT(*) FROM runs", []
+        if workspace is not None:
+            sql, args = sql + " WHERE workspace=?", [check_id(workspace, "workspace")]
+        with self._connect() as con:
+            return int(con.execute(sql, args).fetchone()[0])
 
     def get_run(self, run_id: str, workspace: str | None = None) -> dict[str, Any]:
         """One run as a dict; ``workspace`` (if given) must own it or have it shared.

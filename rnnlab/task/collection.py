@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab.core.words import plural
 from rnnlab.data.dataset import DataError, SequenceDataset
 from rnnlab.task import padding, scaling, splits
 from rnnlab.task.types import FramedData, TaskConfig, column_indices, split_by_codes
@@ -75,6 +76,15 @@ def _targets(dataset: SequenceDataset, config: TaskConfig, length: int):
     if config.kind == "regress":
         y = np.asarray(dataset.labels, dtype=np.float64)
         return y, list(dataset.label_names) or ["target"], None
+    if dataset.step_target_kind == "class":
+        flat = np.concatenate([np.asarray(t) for t in dataset.step_targets])
+        ids, names = encode_labels(flat)
+        per_seq = np.split(ids, np.cumsum([len(t) for t in dataset.step_targets])[:-1])
+        y = padding.pad_sequences(
+            [p.astype(np.float64) for p in per_seq], length, config.padding.side, config.padding.truncating,
+            -1.0, "float64",
+        ).astype(np.int64)  # fmt: skip
+        return y, list(dataset.step_target_names) or ["target"], names
     y = padding.pad_sequences(
         [np.asarray(t, dtype=np.float64) for t in dataset.step_targets],
         length,
@@ -98,7 +108,7 @@ def frame_collection(dataset: SequenceDataset, config: TaskConfig) -> FramedData
     notes: list[str] = []
     if (raw_lengths > length).any():
         notes.append(
-            f"Truncated {int((raw_lengths > length).sum())} sequences to {length} steps ({pad_cfg.truncating})."
+            f"Truncated {plural(int((raw_lengths > length).sum()), 'sequence')} to {length} steps ({pad_cfg.truncating})."
         )
     needs_pad = bool((lengths < length).any())
     pad_value = None
@@ -112,6 +122,7 @@ def frame_collection(dataset: SequenceDataset, config: TaskConfig) -> FramedData
     real = padding.real_step_mask(lengths, length, pad_cfg.side)
     y, target_names, class_names = _targets(dataset, config, length)
     codes, split_note = split_codes(dataset, config, y if config.kind == "classify" else None)
+    step_classes = config.kind == "tag" and class_names is not None
     notes.append(split_note)
     weight = real.astype(np.float32) if config.kind == "tag" else None
     parts = split_by_codes(codes, X, y, weight, lengths, np.arange(len(codes)))
@@ -119,7 +130,7 @@ def frame_collection(dataset: SequenceDataset, config: TaskConfig) -> FramedData
     x_mean = x_std = y_mean = y_std = None
     if config.scale:
         x_mean, x_std = scaling.fit_standardizer(X[train], real[train])
-        if config.kind != "classify":
+        if config.kind != "classify" and not step_classes:
             y_train = y[train]
             if config.kind == "tag" and y_train.ndim == 2:
                 y_train = y_train[..., None]
@@ -129,7 +140,7 @@ def frame_collection(dataset: SequenceDataset, config: TaskConfig) -> FramedData
         scaled = (X[real] - x_mean) / x_std if x_mean is not None else X[real]
         model_pad_value = float(np.floor(min(scaled.min(), 0.0)) - 1.0)
     mase_scale = None
-    if config.kind == "tag":
+    if config.kind == "tag" and not step_classes:
         steps = y[train] if y.ndim == 3 else y[train][..., None]
         mase_scale = np.nanmean(np.abs(np.diff(steps, axis=1)).reshape(-1, steps.shape[-1]), axis=0)
     target_in_inputs = (
@@ -137,7 +148,7 @@ def frame_collection(dataset: SequenceDataset, config: TaskConfig) -> FramedData
             inputs.index(names.index(t)) if t in names and names.index(t) in inputs else None
             for t in target_names
         ]
-        if config.kind != "classify"
+        if config.kind != "classify" and not step_classes
         else []
     )
     return FramedData.from_splits(

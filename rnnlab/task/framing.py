@@ -17,8 +17,10 @@ Example:
 
 from __future__ import annotations
 
+import numpy as np
+
 from rnnlab.data.dataset import DataError, SequenceDataset
-from rnnlab.task import collection, windows
+from rnnlab.task import budget, collection, panel, windows
 from rnnlab.task.splits import NAMES
 from rnnlab.task.types import FramedData, TaskConfig
 
@@ -34,12 +36,16 @@ def frame(dataset: SequenceDataset, config: TaskConfig) -> FramedData:
         :class:`FramedData` with X ``(n, T, F)`` float32 per split.
 
     Raises:
-        DataError: when the data does not allow the task or the settings do not fit the data.
+        DataError: when the data does not allow the task, the settings do not fit the data, or the framed
+            arrays would exceed the budget (:mod:`rnnlab.task.budget`, checked before anything is allocated).
     """
     allowed = dataset.allowed_tasks()
     if config.kind not in allowed:
         raise DataError(f"This dataset allows the tasks {allowed or 'none'}. Received: kind={config.kind!r}")
+    budget.check_task(dataset, config)
     if config.kind == "forecast":
+        if dataset.is_collection_forecast:
+            return panel.frame_panel(dataset, config)
         return windows.frame_series(dataset, config)
     return collection.frame_collection(dataset, config)
 
@@ -91,8 +97,8 @@ def default_task_for(dataset: SequenceDataset, kind: str | None, target: str | N
             # so that training keeps as many sequences as it can
             return TaskConfig(kind, val_share=0.0, test_share=round(1.0 / n + 1e-3, 3), split_mode="random")
         return TaskConfig(kind)
-    n_steps = int(dataset.lengths[0])
-    window = max(1, min(12, n_steps // 10))
+    n_steps = int(np.median(dataset.lengths)) if dataset.is_collection_forecast else int(dataset.lengths[0])
+    window = max(1, min(12, n_steps // (4 if dataset.is_collection_forecast else 10)))
     suggested = [target] if target else list(dataset.label_names[:1])
     targets = tuple(n for n in suggested if n in dataset.feature_names)
     return TaskConfig(kind, window=window, target_columns=targets)

@@ -12,11 +12,12 @@ import numpy as np
 from rnnlab.core.config import Config
 from rnnlab.core.metric_registry import main_metric
 from rnnlab.data.dataset import KINDS, DataError
-from rnnlab.task import scaling
+from rnnlab.task import balance, scaling
 from rnnlab.task.padding import SIDES, real_step_mask
 from rnnlab.task.splits import NAMES, check_shares
 
-SPLIT_MODES = ("auto", "archive", "stratified", "random", "temporal")
+SPLIT_MODES = ("auto", "archive", "stratified", "random", "temporal", "sequence")
+PREDICTS = ("level", "change")
 SEASONS = {"monthly": 12, "weekly": 52, "daily": 7, "hourly": 24, "quarterly": 4}
 
 
@@ -53,6 +54,7 @@ class TaskConfig(Config):
     scale: bool = True  # standardise X (and y for regression) on the training split
     padding: PaddingConfig = PaddingConfig()  # ragged collections only
     season_length: int | None = field(default=None, metadata={"bounds": (1, 100_000)})  # None = suggested
+    predict: str = field(default="level", metadata={"options": PREDICTS})  # forecast: "level" | "change"
 
     def check_together(self) -> None:
         offsets = list(self.offsets)
@@ -73,7 +75,10 @@ class SplitArrays:
             ``(n, H, k)``; tag ``(n, T)``/``(n, T, k)`` with NaN on padded steps.
         sample_weight: tag ``(n, T)``: 1.0 on real, 0.0 on padded steps; else ``None``.
         lengths: ``(n,)`` real steps per sample.
-        index: Collections: sequence index in the dataset; series: index of the first target step.
+        index: Collections: sequence index in the dataset; series (and forecasts of a collection): index
+            of the first target step inside its sequence.
+        sequence: Forecasts of a collection: the sequence (index in the dataset) each window was cut from.
+        last: Forecasts: ``(n, k)`` the last input value of each target in the window (for ``predict='change'``).
     """
 
     X: np.ndarray
@@ -81,12 +86,16 @@ class SplitArrays:
     sample_weight: np.ndarray | None
     lengths: np.ndarray
     index: np.ndarray
+    sequence: np.ndarray | None = None
+    last: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.X)
 
 
-def split_by_codes(codes, X, y, sample_weight, lengths, index) -> dict[str, SplitArrays]:
+def split_by_codes(
+    codes, X, y, sample_weight, lengths, index, sequence=None, last=None
+) -> dict[str, SplitArrays]:
     """Cut per-sample arrays into the named splits by split code (0 train, 1 val, 2 test; others dropped)."""
     parts = {}
     for code, name in enumerate(NAMES):
@@ -97,8 +106,25 @@ def split_by_codes(codes, X, y, sample_weight, lengths, index) -> dict[str, Spli
             sample_weight=None if sample_weight is None else sample_weight[sel],
             lengths=lengths[sel],
             index=index[sel],
+            sequence=None if sequence is None else sequence[sel],
+            last=None if last is None else last[sel],
         )
     return parts
+
+
+def broadcast_last(last: np.ndarray, y_shape: tuple[int, ...]) -> np.ndarray:
+    """``(n, k)`` last input values shaped to add to targets of shape ``(n,)``, ``(n, H)`` or ``(n, H, k)``.
+
+    Example:
+        >>> broadcast_last(np.array([[1.0], [2.0]]), (2, 3)).tolist()
+        [[1.0], [2.0]]
+    """
+    last = np.asarray(last, dtype=np.float64)
+    if len(y_shape) == 1:
+        return last[:, 0]
+    if len(y_shape) == 2:
+        return last[:, :1]
+    return last[:, None, :]
 
 
 @dataclass
@@ -131,6 +157,11 @@ class FramedData:
     series_names: list[str] = field(default_factory=list)  # forecast: columns of ``series``
     time_index: np.ndarray | None = None  # forecast: time stamps of ``series``
     n_dropped: int = 0  # forecast windows dropped at split boundaries
+    sequence_ids: list = field(default_factory=list)  # forecasts of a collection: the dataset's sequence ids
+    sequence_lengths: np.ndarray | None = None  # forecasts of a collection: steps of each sequence
+    panel: list[np.ndarray] | None = (
+        None  # forecasts of a collection: each sequence (n_steps_i, all features)
+    )
 
     @classmethod
     def from_splits(
@@ -181,16 +212,41 @@ class FramedData:
             X[~self.real_steps(name)] = self.model_pad_value
         if self.config.kind == "classify":
             return X.astype(np.float32), part.y.astype(np.int64), part.sample_weight
-        y = part.y.astype(np.float64)
-        if self.y_mean is not None:
-            y = scaling.standardize(y, self.y_mean, self.y_std)
+        if self.is_class_task:  # tagging classes: padded steps hold -1 and weigh 0
+            return X.astype(np.float32), np.maximum(part.y, 0).astype(np.int64), part.sample_weight
+        y = self.scale_y(part.y, name)
         return X.astype(np.float32), np.nan_to_num(y, nan=0.0).astype(np.float32), part.sample_weight
 
-    def unscale_y(self, y_scaled: np.ndarray) -> np.ndarray:
-        """Model outputs back to original units (classify: unchanged)."""
-        if self.config.kind == "classify" or self.y_mean is None:
+    @property
+    def predicts_change(self) -> bool:
+        return self.config.kind == "forecast" and self.config.predict == "change"
+
+    def scale_y(self, y: np.ndarray, split: str) -> np.ndarray:
+        """Targets (or predictions) in original units → what the model learns (change, then standardised)."""
+        y = np.asarray(y, dtype=np.float64)
+        if self.predicts_change:
+            y = y - broadcast_last(self.split(split).last, y.shape)
+        if self.y_mean is not None:
+            y = scaling.standardize(y, self.y_mean, self.y_std)
+        return y
+
+    def unscale_y(self, y_scaled: np.ndarray, split: str | None = None) -> np.ndarray:
+        """Model outputs back to original units (class tasks: unchanged).
+
+        With ``predict='change'`` the split's last input values are added back, so ``split`` is required.
+        """
+        if self.is_class_task:
             return np.asarray(y_scaled)
-        return scaling.unstandardize(y_scaled, self.y_mean, self.y_std)
+        y = np.asarray(y_scaled, dtype=np.float64)
+        if self.y_mean is not None:
+            y = scaling.unstandardize(y, self.y_mean, self.y_std)
+        if self.predicts_change:
+            if split is None:
+                raise ValueError(
+                    "`split` must name the split the outputs belong to when predicting the change"
+                )
+            y = y + broadcast_last(self.split(split).last, y.shape)
+        return y
 
     @property
     def n_steps(self) -> int:
@@ -209,8 +265,41 @@ class FramedData:
         return tuple(int(d) for d in self.train.y.shape[1:])
 
     @property
+    def is_class_task(self) -> bool:
+        """Classification, or tagging with a class per step."""
+        return self.config.kind == "classify" or (self.config.kind == "tag" and self.class_names is not None)
+
+    @property
+    def train_class_counts(self) -> np.ndarray | None:
+        """Training samples (tagging: real steps) per class, or ``None`` for value tasks."""
+        return balance.class_counts(self.train.y, self.n_classes) if self.is_class_task else None
+
+    @property
+    def imbalance(self) -> float | None:
+        """Largest over smallest training class count (``inf`` when a class is missing), or ``None``."""
+        counts = self.train_class_counts
+        return None if counts is None else balance.imbalance(counts)
+
+    @property
     def main_metric(self) -> str:
-        return main_metric(self.config.kind)
+        """The metric the verdict compares on, chosen before training from the training split.
+
+        ``mae`` for values; for classes balanced accuracy when they are imbalanced
+        (:mod:`rnnlab.task.balance`), else accuracy.
+        """
+        return balance.class_metric(self.imbalance) if self.is_class_task else main_metric(self.config.kind)
+
+    @property
+    def main_metric_reason(self) -> str:
+        """One sentence saying why :attr:`main_metric` was chosen."""
+        if not self.is_class_task:
+            return "MAE in the target's own units: the average size of a forecast error."
+        return balance.class_metric_reason(self.imbalance)
+
+    @property
+    def curve_metric(self) -> str:
+        """The metric Keras logs while training (``accuracy`` for classes, ``mae`` for values)."""
+        return main_metric("classify" if self.is_class_task else self.config.kind)
 
     def sizes(self) -> dict[str, int]:
         return {f"n_{name}": len(self.split(name)) for name in NAMES}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab.core.words import plural
 from rnnlab.data.dataset import DataError
 from rnnlab.task import scaling, splits
 from rnnlab.task.types import FramedData, column_indices, split_by_codes, suggested_season
@@ -88,6 +89,34 @@ def shape_targets(Y: np.ndarray) -> np.ndarray:
     return Y
 
 
+def last_inputs(X: np.ndarray, target_in_inputs: list, config) -> np.ndarray | None:
+    """``(n, k)`` each target's last value in the window; required (and checked) for ``predict='change'``.
+
+    Raises:
+        DataError: ``predict='change'`` with a target that is not an input column.
+    """
+    if any(t is None for t in target_in_inputs):
+        if config.predict == "change":
+            raise DataError(
+                "`predict='change'` predicts the change over the target's last value in the window, so every "
+                "target must also be an input column. Received: a target that is not an input"
+            )
+        return None
+    return X[:, -1, :][:, target_in_inputs].astype(np.float64)
+
+
+def fit_scaling(X: np.ndarray, Y: np.ndarray, last, train: np.ndarray, config) -> tuple:
+    """``(x_mean, x_std, y_mean, y_std)`` on the training windows; y on the changes for ``predict='change'``."""
+    if not config.scale:
+        return None, None, None, None
+    x_mean, x_std = scaling.fit_standardizer(X[train])
+    target = Y[train]
+    if config.predict == "change":
+        target = target - last[train][:, None, :]
+    y_mean, y_std = scaling.fit_standardizer(target)
+    return x_mean, x_std, y_mean, y_std
+
+
 def frame_series(dataset, config):
     """Frame one long series as a forecast task (see :func:`rnnlab.task.framing.frame`).
 
@@ -114,7 +143,7 @@ def frame_series(dataset, config):
         X, Y, steps = cut_windows(series, starts, config.window, offsets, inputs, targets)
         ok = np.isfinite(X).all(axis=(1, 2)) & np.isfinite(Y).all(axis=(1, 2))
         if not ok.all():
-            notes.append(f"Dropped {int((~ok).sum())} windows that contain a missing value.")
+            notes.append(f"Dropped {plural(int((~ok).sum()), 'window')} that contain a missing value.")
             X, Y, steps = X[ok], Y[ok], steps[ok]
     if len(starts) == 0 or len(X) < 3:
         raise DataError(
@@ -124,21 +153,18 @@ def frame_series(dataset, config):
     codes = splits.temporal_split(steps[:, 0], steps[:, -1], config.val_share, config.test_share)
     n_dropped = int((codes == splits.DROPPED).sum())
     if n_dropped:
-        notes.append(f"Dropped {n_dropped} windows whose target steps would fall in two splits.")
+        notes.append(f"Dropped {plural(n_dropped, 'window')} whose target steps would fall in two splits.")
     y = shape_targets(Y)
     lengths = np.full(len(codes), config.window, dtype=np.int64)
-    parts = split_by_codes(codes, X, y, None, lengths, steps[:, 0])
-    train_X, train_Y = X[codes == 0], Y[codes == 0]
-    x_mean = x_std = y_mean = y_std = None
-    if config.scale:
-        x_mean, x_std = scaling.fit_standardizer(train_X)
-        y_mean, y_std = scaling.fit_standardizer(train_Y)
+    target_in_inputs = [inputs.index(t) if t in inputs else None for t in targets]
+    last = last_inputs(X, target_in_inputs, config)
+    parts = split_by_codes(codes, X, y, None, lengths, steps[:, 0], last=last)
+    x_mean, x_std, y_mean, y_std = fit_scaling(X, Y, last, codes == 0, config)
     last_train = int(steps[codes == 0, -1].max())
     history = series[: last_train + 1][:, targets]
     diffs = np.abs(np.diff(history, axis=0))
     mase_scale = np.array([np.nanmean(diffs[:, j]) if len(diffs) else np.nan for j in range(len(targets))])
     season = config.season_length or suggested_season(dataset.frequency)
-    target_in_inputs = [inputs.index(t) if t in inputs else None for t in targets]
     if any(t is None for t in target_in_inputs):
         notes.append(
             "The target is not an input column, so the baselines that repeat its recent values "

@@ -13,6 +13,7 @@ from rnnlab.core.config import Config
 OPTIMIZERS = ("rmsprop", "adam", "sgd")
 DEVICE_PATTERN = r"/(CPU|GPU):\d+"
 MAX_SEED = 2**31 - 1  # the widgets' and NumPy's largest seed
+CLASS_WEIGHTS = ("balanced",)  # or None: every sample weighs the same
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,6 @@ class TrainConfig(Config):
     seed: int = field(default=0, metadata={"bounds": (0, MAX_SEED)})  # same seed → same curves on CPU
     device: str = field(default="/CPU:0", metadata={"pattern": DEVICE_PATTERN, "example": "/GPU:0"})
     fast: bool = True  # several batches per call and XLA where a timing of this machine says they pay
+    class_weight: str | None = field(
+        default=None, metadata={"options": CLASS_WEIGHTS}
+    )  # "balanced": n / (K · n_k)

@@ -27,9 +27,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rnnlab.core.words import plural
 from rnnlab.evaluation import judge
 from rnnlab.evaluation.reference import reference
-from rnnlab.models import build
+from rnnlab.models import budget, build
+from rnnlab.task.weights import balanced_sample_weight
 from rnnlab.training import compiled, live, speed
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
 from rnnlab.training.speed import fit_settings
@@ -132,8 +134,12 @@ def train(
             f"`device` must be one TensorFlow sees ({', '.join(sorted(available))}). "
             f"Received: device={train_config.device!r}"
         )
+    budget.check_training(model_config, framed.n_features, framed.n_steps, build.output_units(framed, model_config),
+                          train_config.batch_size, budget.framed_values(framed))  # fmt: skip
     x_train, y_train, w_train = framed.scaled("train")
     x_val, y_val, w_val = framed.scaled("val")
+    if train_config.class_weight == "balanced":  # rare classes weigh more in the loss (classes only)
+        w_train = balanced_sample_weight(framed, y_train, w_train)
     n_train = len(x_train)
     if n_train == 0:
         raise ValueError("The training split must hold at least one sample. Received: 0 samples")
@@ -165,7 +171,7 @@ def train(
                 "n_train": n_train,
                 "batch_size": train_config.batch_size,
                 "device": train_config.device,
-                "main_metric": framed.main_metric,
+                "main_metric": framed.curve_metric,  # the metric Keras logs (the verdict may use another)
                 "reference": reference(framed),
                 **settings,
             }
@@ -225,6 +231,6 @@ def _outcome(hist: dict, callback, early, train_config) -> tuple[str, str]:
         best = early.best_epoch + 1 if hasattr(early, "best_epoch") else "the best"
         return "early_stopped", (
             f"Early stopping after epoch {n_epochs}: the {early.monitor.replace('_', ' ')} had not improved "
-            f"for {train_config.patience} epochs; the weights of epoch {best} were restored."
+            f"for {plural(train_config.patience, 'epoch')}; the weights of epoch {best} were restored."
         )
-    return "finished", f"Finished {n_epochs} epochs."
+    return "finished", f"Finished {plural(n_epochs, 'epoch')}."

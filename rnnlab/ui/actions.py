@@ -13,6 +13,8 @@ import streamlit as st
 
 from rnnlab.data import catalog
 from rnnlab.jobs.types import JobSpec
+from rnnlab.models import budget as model_budget
+from rnnlab.models.build import output_units
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs import compare, lessons, share_link
 from rnnlab.runs.lessons import Lesson
@@ -184,9 +186,14 @@ def start_training(config: TrainConfig) -> str:
     dataset, task = current.current_dataset(), current.task_config()
     if dataset is None or task is None:
         raise ValueError("Choose the data and the task first (Data → Task).")
+    model = session.model_config() or ModelConfig()
+    framed = current.current_framed(task)  # the framing budget, checked here as in the worker
+    if framed is not None:  # the model and memory budget before the job is queued (the worker checks again)
+        model_budget.check_training(model, framed.n_features, framed.n_steps, output_units(framed, model),
+                                    config.batch_size, model_budget.framed_values(framed))  # fmt: skip
     spec = JobSpec(
         dataset=dataset, dataset_ref=current.dataset_ref() or {}, task=task,
-        model=session.model_config() or ModelConfig(), train=config, workspace=workspace(),
+        model=model, train=config, workspace=workspace(),
         session_id=resources.session_id(), run_id=new_run_id(),
     )  # fmt: skip
     job_id = resources.job_manager().submit(spec)

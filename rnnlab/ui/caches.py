@@ -20,7 +20,9 @@ import streamlit as st
 from rnnlab.data import catalog, reader, sniff
 from rnnlab.data.dataset import SequenceDataset
 from rnnlab.evaluation import scoreboard as scoreboards
+from rnnlab.models import budget as model_budget
 from rnnlab.models import build as models
+from rnnlab.models import params, summary
 from rnnlab.models.config import ModelConfig
 from rnnlab.task import framing
 from rnnlab.task.types import FramedData, TaskConfig
@@ -159,14 +161,21 @@ def saved_model(path: str, mtime: float) -> Any:
 def model_tables(
     config_json: str, source_json: str, task_json: str, _data: bytes | None = None
 ) -> tuple[list, int, list]:
-    """Keras's summary rows, its parameter count and the per-layer formula check of a model.
+    """The model's summary rows, its parameter count and each layer's parameter formula, from the formulas.
 
-    The model is built (not trained) once per model config, data and task.
+    The server never builds a Keras model: the rows are :func:`rnnlab.models.summary.formula_summary`
+    (equal to Keras's summary in the tests) and the model is checked against the budget first.
 
     Raises:
-        ValueError: when the model does not fit the framed data.
+        ValueError: when the model does not fit the framed data or exceeds the budget.
     """
     config = ModelConfig.from_json(config_json)
     data = framed(source_json, task_json, _data)
-    model = models.build_model(config, data)
-    return models.summary_rows(model), model.count_params(), models.formula_check(model, config, data)
+    n_outputs = models.output_units(data, config)
+    model_budget.check_model(config, data.n_features, data.n_steps, n_outputs)
+    rows = summary.formula_summary(config, data)
+    formulas = [
+        {"layer": row["name"], "formula": row["formula"], "parameters": int(row["params"])}
+        for row in params.layer_table(config, data.n_features, n_steps=data.n_steps, n_outputs=n_outputs)
+    ]
+    return rows, summary.total(rows), formulas

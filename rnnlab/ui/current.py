@@ -42,6 +42,21 @@ def data_source() -> DataSource | None:
     )
 
 
+def file_key() -> str | None:
+    """A string that changes whenever another file is chosen (bundled key, or upload name and content)."""
+    choice = session.dataset_choice()
+    if not choice:
+        return None
+    sha = upload_sha256() if choice.get("source") == "upload" else None
+    return json.dumps([choice.get("source"), choice.get("name"), sha])
+
+
+def dataset_usable() -> bool:
+    """Whether a dataset is chosen and the last attempt to read it (with its options) did not fail."""
+    key = dataset_key()
+    return key is not None and session.unreadable() != key
+
+
 def dataset_key() -> str | None:
     """A string that changes whenever the chosen dataset, its read options or an upload's content change."""
     source = data_source()

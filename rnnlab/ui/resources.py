@@ -10,6 +10,7 @@ Inside once the session has jobs) call :func:`job_manager`; the sidebar uses
 from __future__ import annotations
 
 import logging
+import os
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -27,9 +28,42 @@ def _run_store(path: str) -> RunStore:
     return RunStore(path)  # opening marks runs of a dead server "interrupted"
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _data_dir_problem(configured: str) -> str | None:
+    return settings.data_dir_problem()
+
+
+def data_dir_problem() -> str | None:
+    """Why the data directory cannot hold runs (checked once per server and setting), or ``None``."""
+    return _data_dir_problem(os.environ.get("RNNLAB_DATA_DIR", ""))
+
+
 def run_store() -> RunStore:
-    """The server's :class:`~rnnlab.runs.store.RunStore` under ``settings.data_dir()`` (one per data dir)."""
+    """The server's :class:`~rnnlab.runs.store.RunStore` under ``settings.data_dir()`` (one per data dir).
+
+    Raises:
+        ValueError: the data directory cannot be written (the message names it and ``RNNLAB_DATA_DIR``).
+    """
+    problem = data_dir_problem()
+    if problem is not None:
+        raise ValueError(problem)
     return _run_store(str(settings.data_dir()))
+
+
+def apply_upload_limit() -> int:
+    """Set Streamlit's ``server.maxUploadSize`` from ``RNNLAB_MAX_UPLOAD_MB``; return the megabytes.
+
+    Streamlit 1.67 reads the option on every upload request (``starlette_routes``: the ``Content-Length``
+    check, then a cap while streaming) and on every ``st.file_uploader`` render, so a larger upload is
+    refused before its bytes are in the server's memory. ``streamlit.config.set_option`` is the internal
+    setter behind ``--server.maxUploadSize``; ``make run`` passes the same value on the command line.
+    """
+    from streamlit import config
+
+    megabytes = settings.max_upload_mb()
+    if config.get_option("server.maxUploadSize") != megabytes:
+        config.set_option("server.maxUploadSize", megabytes, "RNNLAB_MAX_UPLOAD_MB")
+    return megabytes
 
 
 def _shutdown_manager(manager: JobManager) -> None:
@@ -60,11 +94,16 @@ def job_manager() -> JobQueue:
     Pages that train or will soon (Model, Train, Compare) call this, so the warm workers import
     TensorFlow while the user is still choosing settings; Home, Data and Task never do.
     """
+    problem = data_dir_problem()
+    if problem is not None:
+        raise ValueError(problem)
     return _job_manager(str(settings.data_dir()))
 
 
 def started_job_manager() -> JobQueue | None:
     """The job manager if a page already started it, else ``None`` (never starts the pool)."""
+    if data_dir_problem() is not None:
+        return None
     return _started_managers().get(str(settings.data_dir()))
 
 

@@ -40,10 +40,15 @@ SETUP_RESTORED = (
 SETUP_SAVED = "rnnlab.setup.saved"  # str | None: the setup (JSON) last saved for the workspace
 PRESENTING = "rnnlab.presenting"  # bool: presentation mode, kept in the URL on every page until switched off
 TASK_WIDGET_PREFIX = "task-"  # the Task page's widget keys; cleared when the dataset changes
+OPTIONS_FOR = "rnnlab.read_options.for_file"  # str | None: the file the reading-option widgets were made for
+UNREADABLE = "rnnlab.dataset.unreadable"  # str | None: the dataset key that could not be read
+DATA_OPTION_PREFIX = "data-opt-"  # the Data page's reading-option widget keys; cleared for another file
 
 _DEFAULTS: dict[str, Any] = {
     DATASET_CHOICE: None,
     UPLOAD_BYTES: None,
+    OPTIONS_FOR: None,
+    UNREADABLE: None,
     READ_OPTIONS: {},
     TASK_CONFIG: None,
     TASK_FOR: None,
@@ -140,6 +145,30 @@ def set_task_config(config: TaskConfig | None, dataset_key: str | None) -> None:
     """Keep the task together with the key of the dataset it was made for."""
     _set(TASK_CONFIG, config)
     _set(TASK_FOR, dataset_key)
+
+
+def options_made_for() -> str | None:
+    """The file (source, name, content hash) the Data page's reading-option widgets show."""
+    return _get(OPTIONS_FOR)
+
+
+def set_options_made_for(file_key: str | None) -> None:
+    _set(OPTIONS_FOR, file_key)
+
+
+def clear_data_option_widgets() -> None:
+    """Forget the reading-option widgets' state, so that no box keeps a column of the previous file."""
+    for name in [k for k in st.session_state if str(k).startswith(DATA_OPTION_PREFIX)]:
+        del st.session_state[name]
+
+
+def unreadable() -> str | None:
+    """The dataset key (choice + read options) whose file could not be read, or ``None``."""
+    return _get(UNREADABLE)
+
+
+def set_unreadable(dataset_key: str | None) -> None:
+    _set(UNREADABLE, dataset_key)
 
 
 def clear_task_widgets() -> None:

@@ -13,10 +13,11 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from rnnlab.core import settings
+from rnnlab.core import settings, text
 from rnnlab.jobs.messages import Device
 from rnnlab.jobs.protocol import JobQueue
 from rnnlab.jobs.types import JobStatus, progress_line
+from rnnlab.plots.inert import make_inert
 from rnnlab.ui import caches, current, resources, workspace_state
 
 
@@ -26,14 +27,44 @@ def presenting() -> bool:
     return workspace_state.sync_presenting()
 
 
-def plain(text: str) -> str:
-    """User-given text (an uploaded file's name) made inert for ``st.markdown``: no links, images or styling.
+def plain(value: object) -> str:
+    """User-given text (file, column and run names, labels) made inert for Markdown: shown as its characters.
 
     Example:
         >>> plain("[x](y)")
         '\\\\[x\\\\]\\\\(y\\\\)'
     """
-    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$" else ch for ch in str(text))
+    return text.markdown(value)
+
+
+def code(value: object) -> str:
+    """User-given text as an inline code span no backtick inside it can close."""
+    return text.code(value)
+
+
+def error(message: object) -> None:
+    """``st.error`` of a message (or exception) that may quote user input: none of it renders as Markdown."""
+    st.error(text.message(message))
+
+
+def warning(message: object) -> None:
+    """``st.warning``, inert (see :func:`error`)."""
+    st.warning(text.message(message))
+
+
+def info(message: object) -> None:
+    """``st.info``, inert (see :func:`error`)."""
+    st.info(text.message(message))
+
+
+def success(message: object) -> None:
+    """``st.success``, inert (see :func:`error`)."""
+    st.success(text.message(message))
+
+
+def finding(found: dict) -> None:
+    """A finding (message and hint) as a warning; both may quote column names, so both are inert."""
+    st.warning(f"{text.markdown(found['message'])} **Hint:** {text.markdown(found['hint'])}")
 
 
 def widget_max(usual: float, stored: float | None) -> float:
@@ -48,6 +79,7 @@ def widget_max(usual: float, stored: float | None) -> float:
 
 def chart(fig: go.Figure, **kwargs) -> None:
     """Show a Plotly figure full-width; in presentation mode with larger type and height."""
+    make_inert(fig)  # every figure's text is inert, also one a page built itself (idempotent)
     if presenting():
         fig = go.Figure(fig)  # a copy: the figure may be shared (see shared_chart)
         fig.update_layout(font={"size": 20}, height=int((fig.layout.height or 450) * 1.35))

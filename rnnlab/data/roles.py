@@ -1,0 +1,179 @@
+"""Which columns are not features (counters, row numbers) and which can be a sequence id, and why.
+
+Pure checks on a parsed table, used by :mod:`rnnlab.data.layouts`:
+
+- a *running counter* (1, 2, 3, … or 0, 1, 2, … in file order — a row number) carries no information
+  about the data; as a feature it is a perfect clock, and as a forecast target the drift baseline
+  predicts it exactly;
+- a *step counter* (1, 2, 3, … restarting in every sequence of a long file) only says where in the
+  sequence a row is;
+- a *sequence id* is a text or integer column that repeats in runs (each value one block of rows) or
+  in groups (the same time stamps again for every value: stores × weeks), never a date or a label.
+
+:func:`column_roles` says which column can play which role, for the reading options.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+INDEX_NAMES = re.compile(r"^(index|idx|no|nr|num|row|rownum|row_id|row_no|sample|unnamed: ?\d+|id)$", re.I)
+ROLE_NAMES = ("id", "time", "label", "tag target", "feature")
+
+
+def integer_values(values: pd.Series) -> np.ndarray | None:
+    """The column as int64 when every cell is a finite whole number, else ``None``."""
+    if not pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        return None
+    numbers = values.to_numpy(dtype=np.float64)
+    if len(numbers) == 0 or not np.all(np.isfinite(numbers)) or not np.all(numbers == np.round(numbers)):
+        return None
+    if np.abs(numbers).max() >= 2**53:
+        return None
+    return numbers.astype(np.int64)
+
+
+MIN_COUNTER_ROWS = 10  # a few rows counting 1, 2, 3 may be data; ten or more are a row number
+
+
+def is_running_counter(values: pd.Series) -> bool:
+    """1, 2, 3, … or 0, 1, 2, … in file order (the row position), at least 10 rows.
+
+    Example:
+        >>> is_running_counter(pd.Series(range(1, 11))), is_running_counter(pd.Series(range(3, 13)))
+        (True, False)
+    """
+    ints = integer_values(values)
+    return (
+        ints is not None
+        and len(ints) >= MIN_COUNTER_ROWS
+        and ints[0] in (0, 1)
+        and bool(np.all(np.diff(ints) == 1))
+    )
+
+
+def is_step_counter(values: pd.Series, codes: np.ndarray) -> bool:
+    """Restarts at 0 or 1 in every sequence and counts up by 1 inside it (rows grouped by ``codes``).
+
+    Example:
+        >>> is_step_counter(pd.Series([1, 2, 3, 4, 5, 1, 2, 3, 4, 5]), np.repeat([0, 1], 5))
+        True
+    """
+    ints = integer_values(values)
+    if ints is None or len(np.unique(codes)) < 2 or len(ints) < MIN_COUNTER_ROWS:
+        return False
+    order = np.lexsort((ints, codes))
+    ints, codes = ints[order], codes[order]
+    starts = np.concatenate([[True], codes[1:] != codes[:-1]])
+    if not np.all(np.isin(ints[starts], (0, 1))):
+        return False
+    inside = ~starts[1:]
+    return bool(np.all(np.diff(ints)[inside] == 1))
+
+
+def contiguous_runs(values: pd.Series) -> bool:
+    """Values repeat and each distinct value fills one block of consecutive rows.
+
+    Example:
+        >>> contiguous_runs(pd.Series(["a", "a", "b", "b"])), contiguous_runs(pd.Series(["a", "b", "a"]))
+        (True, False)
+    """
+    codes, uniques = pd.factorize(values)
+    if len(uniques) < 1 or len(uniques) >= len(values) or (codes < 0).any():
+        return False
+    return 1 + int(np.count_nonzero(np.diff(codes))) == len(uniques)
+
+
+def panel_groups(values: pd.Series, times: pd.Series | None) -> bool:
+    """Each value of ``values`` has the time stamps once each, and the same stamps recur across values.
+
+    That is the shape of stores × weeks or patients × visits sorted by date: one time stamp per
+    sequence per row, interleaved in the file.
+
+    Example:
+        >>> ids = pd.Series(["s1", "s2", "s1", "s2"])
+        >>> panel_groups(ids, pd.Series(["2020-01", "2020-01", "2020-02", "2020-02"]))
+        True
+    """
+    if times is None:
+        return False
+    codes, uniques = pd.factorize(values)
+    if len(uniques) < 2 or (codes < 0).any():
+        return False
+    pairs = pd.DataFrame({"g": codes, "t": times.astype(str).to_numpy()})
+    if pairs.duplicated().any():
+        return False
+    return bool(pairs["t"].duplicated().any())
+
+
+def id_candidate(values: pd.Series, times: pd.Series | None, first: bool) -> bool:
+    """Whether a column can be the sequence id: text, or whole numbers in the first column.
+
+    It must repeat (at least two sequences of at least two rows on average) in contiguous runs, or in
+    groups that share their time stamps (see :func:`panel_groups`).
+    """
+    text = not pd.api.types.is_numeric_dtype(values.dtype)
+    if not text and (not first or integer_values(values) is None or is_running_counter(values)):
+        return False
+    if values.isna().any():
+        return False
+    n_ids = values.nunique()
+    if n_ids < 2 or n_ids > len(values) // 2:
+        return False
+    return contiguous_runs(values) or panel_groups(values, times)
+
+
+def varies_within(values: pd.Series, codes: np.ndarray) -> bool:
+    """Whether a column takes more than one value inside at least one sequence."""
+    pairs = pd.DataFrame({"g": codes, "v": values.astype(str).to_numpy()}).drop_duplicates()
+    return bool(pairs["g"].duplicated().any())
+
+
+def column_roles(
+    frame: pd.DataFrame, codes: np.ndarray | None, is_class, is_time, layout: str = "long"
+) -> dict[str, list[str]]:
+    """Which role each column can play: ``id``, ``time``, ``label``, ``tag target``, ``feature``.
+
+    Args:
+        frame: The parsed table.
+        codes: Sequence number per row for a long file (``None`` otherwise: in a wide file every
+            column can be a label, in a series none can).
+        is_class: ``looks_like_class(series) -> bool``.
+        is_time: ``looks_like_time(series) -> bool``.
+
+    Example:
+        >>> df = pd.DataFrame({"u": ["a", "a", "b", "b"], "t": [1, 2, 1, 2], "s": ["ok", "x", "ok", "ok"]})
+        >>> column_roles(df, np.array([0, 0, 1, 1]), lambda s: True, lambda s: s.name == "t")["s"]
+        ['tag target']
+    """
+    roles: dict[str, list[str]] = {}
+    for column in frame.columns:
+        values = frame[column]
+        numeric = pd.api.types.is_numeric_dtype(values.dtype)
+        out = []
+        time = is_time(values)
+        n_ids = values.nunique()
+        if (
+            not time
+            and 2 <= n_ids <= len(values) // 2
+            and (not numeric or integer_values(values) is not None)
+        ):
+            out.append("id")
+        if time:
+            out.append("time")
+        categorical = is_class(values) and not (time and not numeric)  # dates are no classes
+        if codes is not None and len(codes) == len(values):
+            if varies_within(values, codes):
+                if categorical or numeric:
+                    out.append("tag target")
+            elif categorical or numeric:
+                out.append("label")
+        elif layout == "wide" and (categorical or numeric):
+            out.append("label")
+        if numeric:
+            out.append("feature")
+        roles[str(column)] = out
+    return roles
