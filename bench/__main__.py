@@ -14,7 +14,8 @@ import sys
 import time
 
 BENCHMARKS = {
-    "training": "bench.bench_training",  # dashboard path vs bare fit; fast settings vs default fit
+    "training": "bench.bench_training",  # whole wait against a plain Keras script; Stop; ETA
+    "xla_cache": "bench.bench_xla_cache",  # the persistent XLA cache across fresh worker processes
     "memory": "bench.bench_memory",  # RSS growth over 30 trainings through the worker pool
     "ingest": "bench.bench_ingest",  # 1,000,000-row long CSV vs plain pandas.read_csv
     "render": "bench.bench_render",  # first render of home and Data pages in a real browser

@@ -46,7 +46,7 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     os.environ.setdefault("RNNLAB_DATA_DIR", tempfile.mkdtemp(prefix="rnnlab-bench-memory-"))
-    from bench.bench_training import synthetic
+    from bench.cases import synthetic
     from rnnlab.jobs.manager import JobManager, JobSpec
     from rnnlab.models.config import ModelConfig
     from rnnlab.task.types import TaskConfig

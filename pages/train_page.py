@@ -74,7 +74,7 @@ if dataset is not None and task is not None:
             )  # fmt: skip
             fast = st.checkbox(
                 "Fast settings (several batches per step, tf.data input, XLA for long fits)", value=saved.fast,
-                key="train-fast", help="Measured in bench/bench_training.py; results stay the same to rounding.",
+                key="train-fast", help="Batches per call and XLA only where a timing of this machine says they pay; same initial weights and batch order as without, so the final validation loss and test metric agree to rounding (compared in tests/test_training.py and bench/bench_training.py).",
             )  # fmt: skip
             if task.kind == "classify" or (task.kind == "tag" and dataset.step_target_kind == "class"):
                 balanced = st.checkbox(

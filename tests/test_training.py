@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import numpy as np
 import pytest
 
 from rnnlab.models.config import ModelConfig
-from rnnlab.training.fit import TrainConfig, estimate_batch_seconds, fit_settings, steps_per_execution, train
+from rnnlab.training import compiled, live, speed
+from rnnlab.training.fit import TrainConfig, fit_settings, train
+from rnnlab.training.speed import Calibration, batch_seconds, steps_per_execution
 from tests.train_fixtures import tiny_framed
 
 SMALL = ModelConfig(cell="gru", units=(4,))
 
 
 def test_train_config_validates_with_keras_style_messages():
-    with pytest.raises(ValueError, match="`batch_size` must be an integer ≥ 1. Received: batch_size=0"):
+    with pytest.raises(
+        ValueError, match="`batch_size` must be an integer from 1 to 4096. Received: batch_size=0"
+    ):
         TrainConfig(batch_size=0)
-    with pytest.raises(ValueError, match="`learning_rate` must be a number > 0"):
+    with pytest.raises(ValueError, match="`learning_rate` must be a finite number from 1e-06 to 10.0"):
         TrainConfig(learning_rate=0.0)
     with pytest.raises(ValueError, match="`optimizer` must be one of"):
         TrainConfig(optimizer="adagrad")
@@ -25,13 +32,41 @@ def test_train_config_validates_with_keras_style_messages():
     assert TrainConfig.from_json(config.to_json()) == config
 
 
+CALIBRATION = Calibration(step_s=3e-4, unit_s=1.5e-9, xla_step_s=5e-5, xla_compile_s=6.0)
+
+
 def test_steps_per_execution_keeps_a_stop_within_half_a_second():
-    # The course's ECG model: GRU(20)→GRU(20)→Dense, ~4,000 weights, batch 128 × 187 steps ≈ 0.15 s a batch.
-    assert steps_per_execution(4005, 128, 187, 63) * estimate_batch_seconds(4005, 128, 187) <= 0.5
-    assert (
-        steps_per_execution(1941, 32, 10, 32) == 32
-    )  # LSTM(20) on 1000×10×3: cheap batches, one call an epoch
-    assert steps_per_execution(10**9, 32, 100, 5) == 1
+    # The course's ECG model: GRU(20)→GRU(20)→Dense, ~4,000 weights, batch 128 × 187 steps.
+    spe = steps_per_execution(4005, 128, 187, 63, 2, 10, calibration=CALIBRATION)
+    assert spe * batch_seconds(4005, 128, 187, 2, calibration=CALIBRATION) <= 0.5
+    # LSTM(20) on 1000×10×3, 20 epochs: cheap batches, many of them in one call
+    lstm = steps_per_execution(1941, 32, 10, 32, 1, 20, calibration=CALIBRATION)
+    assert 1 < lstm <= 32 and lstm * batch_seconds(1941, 32, 10, calibration=CALIBRATION) <= 0.5
+    # one epoch saves too few calls to repay tracing a several-batch step
+    assert steps_per_execution(1941, 32, 10, 32, 1, 1, calibration=CALIBRATION) == 1
+    assert steps_per_execution(10**9, 32, 100, 5, 1, 100, calibration=CALIBRATION) == 1
+
+
+def test_xla_only_where_the_saving_repays_the_measured_compile_time():
+    fit = (4005, 128, 187)
+    assert not speed.xla_pays(*fit, 70, 2, CALIBRATION)  # 10 epochs of a classroom ECG fit
+    assert speed.xla_pays(*fit, 7000, 2, CALIBRATION)
+    slower = Calibration(step_s=3e-4, xla_step_s=3e-4, xla_compile_s=0.1)
+    assert not speed.xla_pays(*fit, 10**6, 2, slower)  # never where XLA is not faster here
+
+
+def test_calibration_is_stored_per_machine_and_read_back(tmp_path):
+    stored = Calibration(step_s=1e-3, measured=True, machine=speed.machine_id())
+    (tmp_path / speed.CALIBRATION_FILE).write_text(json.dumps(dataclasses.asdict(stored)), encoding="utf-8")
+    assert speed.load(tmp_path) == stored
+    other = dataclasses.replace(stored, machine="elsewhere")
+    (tmp_path / speed.CALIBRATION_FILE).write_text(json.dumps(dataclasses.asdict(other)), encoding="utf-8")
+    assert speed.load(tmp_path) is None
+    try:
+        assert speed.calibrate(tmp_path).measured and speed.current().measured  # measured here, then kept
+        assert speed.load(tmp_path) == speed.current()
+    finally:
+        speed.use(None)
 
 
 def test_train_streams_events_and_returns_history():
@@ -81,7 +116,9 @@ def test_stop_request_ends_training_within_one_step_and_keeps_weights():
 def test_nan_loss_stops_with_a_message_that_suggests_a_cause():
     framed = tiny_framed(n=16)
     framed.train.y = framed.train.y * 1e30  # absurd targets: the squared error overflows to inf
-    result = train(framed, SMALL, TrainConfig(epochs=5, batch_size=4, learning_rate=1e6, fast=False))
+    result = train(
+        framed, SMALL, TrainConfig(epochs=5, batch_size=4, learning_rate=10.0, optimizer="sgd", fast=False)
+    )
     assert result.status == "diverged"
     assert "learning rate" in result.message and "scal" in result.message
     assert len(result.history["loss"]) == 1 and result.evaluation is None
@@ -112,11 +149,56 @@ def test_fit_settings_follow_fast_and_device():
 
     model = keras.Sequential([keras.Input((5, 2)), keras.layers.GRU(4), keras.layers.Dense(1)])
     slow = fit_settings(model, TrainConfig(fast=False), 5, 3)
-    assert slow == {"steps_per_execution": 1, "jit_compile": False, "pipeline": "arrays"}
+    assert slow["steps_per_execution"] == 1 and slow["jit_compile"] is False
     fast = fit_settings(model, TrainConfig(), 5, 3)
-    assert fast["pipeline"] == "tf.data" and fast["steps_per_execution"] == 3
+    assert fast["steps_per_execution"] == 1  # 20 epochs of 3 batches: too few calls saved to repay tracing
+    many = fit_settings(model, TrainConfig(epochs=1000), 5, 3)
+    assert many["steps_per_execution"] == 3  # one call an epoch
     assert fast["jit_compile"] is False  # a fit of a second does not repay XLA's compilation
+    assert fit_settings(model, TrainConfig(), 5, 3, cached_jit=True)["jit_compile"] is True
     assert fit_settings(model, TrainConfig(device="/GPU:0"), 5, 3)["jit_compile"] == "auto"
+
+
+def test_fast_and_default_give_the_same_results_to_rounding():
+    framed = tiny_framed("classify")
+    config = TrainConfig(epochs=3, batch_size=4, patience=None)
+    speed.use(Calibration(execution_s=1.0, multi_trace_s=0.0))  # several batches per call, whatever it costs
+    try:
+        fast, default = train(framed, SMALL, config), train(framed, SMALL, config.replace(fast=False))
+    finally:
+        speed.use(None)
+    assert fast.settings["steps_per_execution"] > 1 and default.settings["steps_per_execution"] == 1
+    for key in ("loss", "val_loss"):
+        np.testing.assert_allclose(fast.history[key], default.history[key], rtol=1e-5)
+    np.testing.assert_allclose(fast.evaluation["test"]["accuracy"], default.evaluation["test"]["accuracy"])
+
+
+def test_a_kept_compiled_model_trains_again_to_the_same_result_faster_to_start():
+    framed = tiny_framed()
+    config = TrainConfig(epochs=2, batch_size=4, patience=None)
+    fresh = train(framed, SMALL, config)
+    compiled.enable(2)
+    try:
+        first = train(framed, SMALL, config)
+        events = []
+        again = train(framed, SMALL, config.replace(epochs=3), on_event=events.append)
+    finally:
+        compiled.enable(0)
+    assert not first.settings["reused"] and again.settings["reused"] and again.model is first.model
+    assert first.history == fresh.history
+    assert again.history["loss"][:2] == fresh.history["loss"]  # same initial weights, same shuffling
+    assert all("t" in e for e in events) and events[0]["reused"]
+    assert set(again.timings) == {"begin", "compiled", "fitted", "evaluated"}
+
+
+def test_eta_leaves_out_the_first_call_and_then_times_whole_epochs():
+    eta = live.Eta(epochs=4, steps=2, val_share=0.0)
+    eta.executed(0.0, 3.0, 1)  # tracing
+    eta.executed(3.0, 3.1, 1)
+    assert eta.left(1, 0) == pytest.approx(3 * 2 * 0.1)  # three epochs of two 0.1 s batches
+    eta.epoch_done(1, 0.5)  # the second epoch, validation included
+    assert eta.left(2, 0) == pytest.approx(2 * 0.5)
+    assert live.Eta(epochs=2, steps=1, val_share=0.0).left(0, 1) is None
 
 
 def test_unknown_device_is_a_value_error():

@@ -63,6 +63,9 @@ class TrainSummary(TypedDict, total=False):
     traceback: str
     node: str  # where it ran (Ray: the node's address and id)
     node_id: str
+    timings: dict[
+        str, float
+    ]  # time.time() of each phase in the worker: received, framed, compiled, fitted, …
 
 
 class CallSummary(TypedDict, total=False):

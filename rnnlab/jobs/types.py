@@ -170,8 +170,8 @@ class JobStatus:
             epochs = max(self.progress.get("epochs", 1), 1)
             self.progress.update(epoch=event["epoch"], step=self.progress.get("steps", 0))
             self.progress["fraction"] = event["epoch"] / epochs
-            done = event["epoch"]
-            self.progress["eta_s"] = (epochs - done) * event["seconds"] / max(done, 1)
+            done = event["epoch"]  # the trainer's estimate leaves out compiling; older events lack it
+            self.progress["eta_s"] = event.get("eta_s", (epochs - done) * event["seconds"] / max(done, 1))
         elif kind == "progress":  # a lab job: done of total parts, the label of the one now running
             total = max(int(event["total"]), 1)
             self.progress.update(

@@ -88,16 +88,23 @@ def discover_devices() -> list[dict]:
         return out
 
 
-def run_job(spec, emit, should_stop) -> TrainSummary:
-    """Frame the data, train, save the model and summarise; a failure becomes a ``failed`` summary."""
+def run_job(spec, emit, should_stop, received: float | None = None) -> TrainSummary:
+    """Frame the data, train, save the model and summarise; a failure becomes a ``failed`` summary.
+
+    The summary's ``timings`` holds ``time.time()`` stamps of each phase (``received``, ``framed``, then
+    :attr:`~rnnlab.training.fit.TrainResult.timings`, ``saved``), so a benchmark times the worker's own path.
+    """
     from rnnlab.core import settings
     from rnnlab.task import framing
     from rnnlab.training import fit
 
     t0 = time.perf_counter()
+    timings = {"received": received or time.time()}
     try:
         framed = framing.frame(spec.dataset, spec.task)
+        timings["framed"] = time.time()
         result = fit.train(framed, spec.model, spec.train, on_event=emit, should_stop=should_stop)
+        timings.update(result.timings)
         model_path = None
         if result.status != "diverged":
             path = settings.data_dir() / "models" / f"{spec.run_id}.keras"
@@ -106,6 +113,7 @@ def run_job(spec, emit, should_stop) -> TrainSummary:
             model_path = str(path)
         summary = summarize(result, framed, model_path, spec.train.device)
         summary["dataset_ref"] = spec.dataset_ref
+        summary["timings"] = {**timings, "saved": time.time()}
         return summary
     except Exception as err:  # noqa: BLE001 - any failure of a job is reported, the worker lives on
         message = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
@@ -205,10 +213,16 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
     try:
         limit_memory()  # before TensorFlow: a runaway job fails in its run, not the machine
         lower_priority()  # a bad RNNLAB_WORKER_NICE is reported as this worker's "broken" message
+        from rnnlab.training import compiled, xla_cache
+
+        xla_cache.configure()  # before TensorFlow reads its XLA flags
         devices = discover_devices()
         import keras  # imported once here, before the first job
 
-        from rnnlab.training import fit  # noqa: F401
+        from rnnlab.training import fit, speed  # noqa: F401
+
+        speed.calibrate(xla_cache.data_dir())  # measured once per machine, then read from the data dir
+        compiled.enable()
     except Exception as err:  # noqa: BLE001
         broken: Broken = {"type": "broken", "worker": worker_id, "message": f"{type(err).__name__}: {err}"}
         conn.send(broken)
@@ -223,6 +237,7 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
             return
         if message is None:
             return
+        received = time.time()
         job_id, spec, data_dir = message
         os.environ["RNNLAB_DATA_DIR"] = data_dir  # settings.data_dir() of the server that sent the job
 
@@ -230,10 +245,12 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
             report: EventReport = {"type": "event", "worker": worker_id, "job_id": job_id, "event": event}
             conn.send(report)
 
-        run = run_call if isinstance(spec, CallSpec) else run_job
-        summary = run(spec, emit, stop_event.is_set)
+        if isinstance(spec, CallSpec):
+            summary = run_call(spec, emit, stop_event.is_set)
+        else:
+            summary = run_job(spec, emit, stop_event.is_set, received)
         result: ResultReport = {"type": "result", "worker": worker_id, "job_id": job_id, "summary": summary}
         conn.send(result)
         done += 1
-        keras.backend.clear_session(free_memory=True)
+        keras.backend.clear_session(free_memory=True)  # the kept compiled models stay usable
     conn.send({"type": "retired", "worker": worker_id})

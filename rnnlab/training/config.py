@@ -33,7 +33,7 @@ class TrainConfig(Config):
     patience: int | None = field(default=5, metadata={"bounds": (0, 100)})  # early stopping; None = off
     seed: int = field(default=0, metadata={"bounds": (0, MAX_SEED)})  # same seed → same curves on CPU
     device: str = field(default="/CPU:0", metadata={"pattern": DEVICE_PATTERN, "example": "/GPU:0"})
-    fast: bool = True  # steps_per_execution + XLA where supported (measured in bench/bench_training.py)
+    fast: bool = True  # several batches per call and XLA where a timing of this machine says they pay
     class_weight: str | None = field(
         default=None, metadata={"options": CLASS_WEIGHTS}
     )  # "balanced": n / (K · n_k)

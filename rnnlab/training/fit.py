@@ -8,9 +8,13 @@ Events are plain picklable dicts handed to ``on_event``:
 
 - ``{"type": "start", "epochs", "steps_per_epoch", "params", "n_train", "batch_size",
   "steps_per_execution", "jit_compile", "device", "main_metric", "reference"}``
-- ``{"type": "batch", "epoch", "step", "steps", "logs", "samples_per_s", "eta_s"}`` (a few per second)
-- ``{"type": "epoch", "epoch", "done", "logs", "seconds"}`` (``epoch`` counts from 1; ``done`` is the share
-  of the epoch's batches that ran: 1.0, less when Stop ended it early; ``seconds`` since the start)
+- ``{"type": "batch", "epoch", "step", "steps", "logs", "samples_per_s", "eta_s"}`` (the first call's,
+  then at most four a second)
+- ``{"type": "epoch", "epoch", "done", "logs", "seconds", "eta_s"}`` (``epoch`` counts from 1; ``done`` is
+  the share of the epoch's batches that ran: 1.0, less when Stop ended it early; ``seconds`` since the start)
+
+``eta_s`` (seconds left, see :class:`rnnlab.training.live.Eta`) leaves out the tracing and compiling of the
+first call and is ``None`` until a steady call was timed. Every event carries ``t``, its ``time.time()``.
 - ``{"type": "end", "status", "message"}`` with status ``finished``, ``stopped``, ``early_stopped``
   or ``diverged`` (``failed`` is emitted by the caller when :func:`train` raises).
 """
@@ -24,26 +28,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rnnlab.core.words import plural
-from rnnlab.evaluation.judge import evaluate
+from rnnlab.evaluation import judge
 from rnnlab.evaluation.reference import reference
-from rnnlab.models import budget
-from rnnlab.models.build import build_model, loss_and_metrics, output_units
+from rnnlab.models import budget, build
 from rnnlab.task.weights import balanced_sample_weight
+from rnnlab.training import compiled, live, speed
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
-from rnnlab.training.live import live_callback
-from rnnlab.training.speed import estimate_batch_seconds, fit_settings, make_dataset, steps_per_execution
+from rnnlab.training.speed import fit_settings
 
-__all__ = [
-    "OPTIMIZERS",
-    "TrainConfig",
-    "TrainResult",
-    "train",
-    "make_optimizer",
-    "estimate_batch_seconds",
-    "fit_settings",
-    "make_dataset",
-    "steps_per_execution",
-]
+__all__ = ["OPTIMIZERS", "TrainConfig", "TrainResult", "train", "fit_settings", "make_dataset"]
 
 
 @dataclass
@@ -57,7 +50,9 @@ class TrainResult:
         model: The trained ``keras.Model`` (best weights restored after early stopping).
         seconds: Wall time of the fit (without evaluation).
         evaluation: :func:`rnnlab.evaluation.judge.evaluate`'s dict, or ``None`` when training diverged.
-        settings: The speed settings used (``steps_per_execution``, ``jit_compile``).
+        settings: The speed settings used (``steps_per_execution``, ``jit_compile``, ``calibrated``,
+            ``reused``: whether a kept compiled model was reused).
+        timings: ``time.time()`` stamps of the phases: ``begin``, ``compiled``, ``fitted``, ``evaluated``.
     """
 
     status: str
@@ -67,6 +62,18 @@ class TrainResult:
     seconds: float
     evaluation: dict | None = None
     settings: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+
+
+def make_dataset(x, y, weight, batch_size: int, shuffle_seed: int | None):
+    """A batched, prefetched ``tf.data.Dataset`` (shuffled every epoch when ``shuffle_seed`` is given)."""
+    import tensorflow as tf  # lazy: the Data and Task pages must not load TensorFlow
+
+    parts = (x, y) if weight is None else (x, y, weight)
+    data = tf.data.Dataset.from_tensor_slices(parts)
+    if shuffle_seed is not None:
+        data = data.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
+    return data.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 def make_optimizer(train_config: TrainConfig):
@@ -115,9 +122,11 @@ def train(
     import keras  # lazy: the Data and Task pages must not load TensorFlow
     import tensorflow as tf
 
+    timings = {"begin": time.time()}
+
     def emit(event: dict) -> None:
         if on_event is not None:
-            on_event(event)
+            on_event({**event, "t": time.time()})
 
     available = {d.name.replace("/device:", "/").upper() for d in tf.config.list_logical_devices()}
     if train_config.device.upper() not in available:
@@ -125,9 +134,8 @@ def train(
             f"`device` must be one TensorFlow sees ({', '.join(sorted(available))}). "
             f"Received: device={train_config.device!r}"
         )
-    budget.check_training(model_config, framed.n_features, framed.n_steps, output_units(framed, model_config),
+    budget.check_training(model_config, framed.n_features, framed.n_steps, build.output_units(framed, model_config),
                           train_config.batch_size, budget.framed_values(framed))  # fmt: skip
-    keras.utils.set_random_seed(train_config.seed)
     x_train, y_train, w_train = framed.scaled("train")
     x_val, y_val, w_val = framed.scaled("val")
     if train_config.class_weight == "balanced":  # rare classes weigh more in the loss (classes only)
@@ -139,18 +147,14 @@ def train(
     has_val = len(x_val) > 0
 
     with tf.device(train_config.device):
-        model = build_model(model_config, framed)
-        loss, metrics = loss_and_metrics(framed)
-        settings = fit_settings(model, train_config, framed.n_steps, steps)
-        model.compile(
-            optimizer=make_optimizer(train_config), loss=loss, metrics=metrics,
-            steps_per_execution=settings["steps_per_execution"], jit_compile=settings["jit_compile"],
-        )  # fmt: skip
-        live = live_callback(
+        model, settings = _compiled_model(framed, model_config, train_config, steps)
+        timings["compiled"] = time.time()
+        eta = live.Eta(train_config.epochs, steps, len(x_val) / n_train)
+        callback = live.live_callback(
             emit, should_stop, epochs=train_config.epochs, steps=steps,
-            batch_size=train_config.batch_size, n_train=n_train,
+            batch_size=train_config.batch_size, n_train=n_train, eta=eta,
         )  # fmt: skip
-        callbacks = [live]
+        callbacks = [callback]
         early = None
         if train_config.patience is not None:
             monitor = "val_loss" if has_val else "loss"
@@ -173,40 +177,60 @@ def train(
             }
         )
         t0 = time.perf_counter()
-        if settings["pipeline"] == "tf.data":
-            data = {
-                "x": make_dataset(x_train, y_train, w_train, train_config.batch_size, train_config.seed),
-                "validation_data": make_dataset(x_val, y_val, w_val, train_config.batch_size, None)
-                if has_val
-                else None,
-                "shuffle": False,  # the dataset shuffles itself, seeded
-            }
-        else:
-            validation = (x_val, y_val) if w_val is None else (x_val, y_val, w_val)
-            data = {"x": x_train, "y": y_train, "sample_weight": w_train, "batch_size": train_config.batch_size,
-                    "validation_data": validation if has_val else None, "shuffle": True}  # fmt: skip
-        history = model.fit(**data, epochs=train_config.epochs, verbose=0, callbacks=callbacks)
+        # The same seeded, reshuffled-every-epoch pipeline with and without the fast settings: the same
+        # batches in the same order, so fast and default differ only by rounding (XLA).
+        validation = make_dataset(x_val, y_val, w_val, train_config.batch_size, None) if has_val else None
+        history = model.fit(
+            make_dataset(x_train, y_train, w_train, train_config.batch_size, train_config.seed),
+            validation_data=validation, shuffle=False, epochs=train_config.epochs, verbose=0,
+            callbacks=callbacks,
+        )  # fmt: skip
         seconds = time.perf_counter() - t0
+    timings["fitted"] = time.time()
     hist = {k: [float(v) for v in values] for k, values in history.history.items()}
-    n_epochs = len(hist.get("loss", []))
-    if live.diverged:
-        status, message = "diverged", DIVERGED_HINT.format(what=live.diverged)
-    elif live.stopped:
-        status, message = (
-            "stopped",
-            f"Stopped by request during epoch {n_epochs}; the model keeps its weights.",
-        )
-    elif early is not None and early.stopped_epoch > 0:
-        best = early.best_epoch + 1 if hasattr(early, "best_epoch") else "the best"
-        status = "early_stopped"
-        message = (
-            f"Early stopping after epoch {n_epochs}: the {early.monitor.replace('_', ' ')} had not improved "
-            f"for {plural(train_config.patience, 'epoch')}; the weights of epoch {best} were restored."
-        )
-    else:
-        status, message = "finished", f"Finished {plural(n_epochs, 'epoch')}."
+    status, message = _outcome(hist, callback, early, train_config)
     emit({"type": "end", "status": status, "message": message})
     evaluation = None
     if status != "diverged":
-        evaluation = evaluate(model, framed)
-    return TrainResult(status, message, hist, model, seconds, evaluation, dict(settings))
+        model.steps_per_execution = 1  # tracing a several-batch prediction step costs more than it saves
+        evaluation = judge.evaluate(model, framed)
+    timings["evaluated"] = time.time()
+    return TrainResult(status, message, hist, model, seconds, evaluation, dict(settings), timings)
+
+
+def _compiled_model(framed, model_config, train_config, steps: int):
+    """A compiled model at its initial state and its speed settings: a kept one for a repeat, else a new one."""
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
+
+    keras.utils.set_random_seed(train_config.seed)  # seeds the shuffling too, also for a kept model
+    cache_key = compiled.key(framed, model_config, train_config) if compiled.enabled() else None
+    entry = compiled.get(cache_key) if cache_key else None
+    if entry is not None:
+        entry.model.steps_per_execution = entry.settings["steps_per_execution"]  # evaluation set it to 1
+        return entry.model, {**entry.settings, "reused": True}
+    model = build.build_model(model_config, framed)
+    loss, metrics = build.loss_and_metrics(framed)
+    settings = speed.fit_settings(model, train_config, framed.n_steps, steps)
+    model.compile(
+        optimizer=make_optimizer(train_config), loss=loss, metrics=metrics,
+        steps_per_execution=settings["steps_per_execution"], jit_compile=settings["jit_compile"],
+    )  # fmt: skip
+    model.optimizer.build(model.trainable_variables)  # its slots exist now, so they can be reset
+    if cache_key:
+        compiled.put(cache_key, model, settings)
+    return model, {**settings, "reused": False}
+
+
+def _outcome(hist: dict, callback, early, train_config) -> tuple[str, str]:
+    n_epochs = len(hist.get("loss", []))
+    if callback.diverged:
+        return "diverged", DIVERGED_HINT.format(what=callback.diverged)
+    if callback.stopped:
+        return "stopped", f"Stopped by request during epoch {n_epochs}; the model keeps its weights."
+    if early is not None and early.stopped_epoch > 0:
+        best = early.best_epoch + 1 if hasattr(early, "best_epoch") else "the best"
+        return "early_stopped", (
+            f"Early stopping after epoch {n_epochs}: the {early.monitor.replace('_', ' ')} had not improved "
+            f"for {plural(train_config.patience, 'epoch')}; the weights of epoch {best} were restored."
+        )
+    return "finished", f"Finished {plural(n_epochs, 'epoch')}."

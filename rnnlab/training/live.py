@@ -1,29 +1,92 @@
-"""The live callback of a fit: throttled batch events, epoch events, Stop and NaN detection."""
+"""The live side of a fit: progress events, the time-left estimate, Stop and NaN checks.
+
+:class:`Eta` estimates the time left from steady batches only: the first call of the training step
+traces it (and, with XLA, compiles it), which can take longer than the whole rest of a short fit, so
+that call is left out of the rate — also for a reused compiled model (:mod:`rnnlab.training.compiled`),
+whose first epoch still pays for new iterators and first-call set-up (measured: up to 25× a later
+epoch of a tiny fit). From the second epoch on, whole epochs (validation included) are timed.
+"""
 
 from __future__ import annotations
 
 import math
+import statistics
 import time
-from typing import Any
-
-__all__ = ["BATCH_EVENT_INTERVAL_S", "live_callback"]
 
 BATCH_EVENT_INTERVAL_S = 0.25  # at most four batch events a second
+VALIDATION_COST = 1 / 3  # a validation batch (forward only) against a training batch (forward and backward)
 
 
-def _finite(value: Any) -> bool:
+def finite(value) -> bool:
     try:
         return math.isfinite(float(value))
     except (TypeError, ValueError):
         return True
 
 
-def _floats(logs: dict | None) -> dict[str, float]:
+def floats(logs: dict | None) -> dict[str, float]:
     return {k: float(v) for k, v in (logs or {}).items() if isinstance(v, (int, float)) or hasattr(v, "item")}
 
 
-def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train):
-    """A tiny callback: throttled batch events, epoch events, Stop and NaN checks."""
+class Eta:
+    """Seconds left in a fit, from steady batches and epochs only.
+
+    Args:
+        epochs: Epochs planned.
+        steps: Batches per epoch.
+        val_share: Validation samples / training samples (validation runs after every epoch).
+
+    Example:
+        >>> eta = Eta(epochs=3, steps=4, val_share=0.0)
+        >>> eta.executed(0.0, 5.0, 2)  # the first call traces the step: left out
+        >>> eta.left(0, 2) is None
+        True
+        >>> eta.executed(5.0, 6.0, 2)  # 0.5 s a batch from now on
+        >>> eta.left(0, 4)  # two more epochs of four batches
+        4.0
+    """
+
+    def __init__(self, epochs: int, steps: int, val_share: float):
+        self.epochs, self.steps = epochs, max(steps, 1)
+        self.val_factor = 1.0 + VALIDATION_COST * max(val_share, 0.0)
+        self.calls = 0
+        self.steady_s = 0.0
+        self.steady_batches = 0
+        self.epoch_seconds: list[float] = []  # whole epochs after the first
+
+    def executed(self, begin: float, end: float, batches: int) -> None:
+        """One call of the training step ran ``batches`` batches from ``begin`` to ``end``."""
+        self.calls += 1
+        if self.calls > 1:
+            self.steady_s += end - begin
+            self.steady_batches += batches
+
+    def epoch_done(self, epoch: int, seconds: float) -> None:
+        """Epoch ``epoch`` (from 0) took ``seconds``, validation included."""
+        if epoch > 0:
+            self.epoch_seconds.append(seconds)
+
+    def left(self, epoch: int, step: int) -> float | None:
+        """Seconds left when ``step`` batches of epoch ``epoch`` (from 0) have run; ``None`` while unknown."""
+        epochs_after = max(self.epochs - epoch - 1, 0)
+        in_epoch = max(self.steps - step, 0)
+        if epoch >= self.epochs:
+            return 0.0
+        if self.epoch_seconds:
+            per_epoch = statistics.median(self.epoch_seconds)
+            return in_epoch / self.steps * per_epoch + epochs_after * per_epoch
+        if self.steady_batches:
+            per_batch = self.steady_s / self.steady_batches
+            return (in_epoch + epochs_after * self.steps) * per_batch * self.val_factor
+        return None
+
+
+def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train, eta: Eta):
+    """A Keras callback: throttled batch events, epoch events with the time left, Stop and NaN checks.
+
+    ``should_stop`` is polled after every call of the training step, every validation call and at
+    the start of every epoch.
+    """
     import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     class Live(keras.callbacks.Callback):
@@ -31,8 +94,14 @@ def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train):
             super().__init__()
             self.stopped = False
             self.diverged: str | None = None
-            self.t0 = self.epoch_t0 = self.last_emit = 0.0
+            self.t0 = self.epoch_t0 = self.call_t0 = self.last_emit = 0.0
             self.epoch = self.step = 0
+
+        def _check_stop(self) -> bool:
+            if should_stop is not None and not self.stopped and should_stop():
+                self.stopped = True
+                self.model.stop_training = True
+            return self.stopped
 
         def on_train_begin(self, logs=None):
             self.t0 = time.perf_counter()
@@ -40,46 +109,58 @@ def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train):
         def on_epoch_begin(self, epoch, logs=None):
             self.epoch, self.step = epoch, 0
             self.epoch_t0 = time.perf_counter()
+            self._check_stop()
+
+        def on_train_batch_begin(self, batch, logs=None):
+            self.call_t0 = time.perf_counter()
 
         def on_train_batch_end(self, batch, logs=None):
+            now = time.perf_counter()
+            eta.executed(self.call_t0, now, batch + 1 - self.step)
             step = self.step = batch + 1
             loss = (logs or {}).get("loss")
-            if loss is not None and not _finite(loss):
+            if loss is not None and not finite(loss):
                 self.diverged = (
                     f"the training loss became {float(loss)} at epoch {self.epoch + 1}, step {step}"
                 )
                 self.model.stop_training = True
-            if should_stop is not None and should_stop():
-                self.stopped = True
-                self.model.stop_training = True
-            now = time.perf_counter()
-            if emit is None or now - self.last_emit < BATCH_EVENT_INTERVAL_S:
+            self._check_stop()
+            first = self.epoch == 0 and self.last_emit == 0.0
+            if emit is None or (not first and now - self.last_emit < BATCH_EVENT_INTERVAL_S):
                 return
             self.last_emit = now
-            done = self.epoch * steps + step
             samples = self.epoch * n_train + min(step * batch_size, n_train)
-            elapsed = max(now - self.t0, 1e-9)
             emit(
                 {
                     "type": "batch",
                     "epoch": self.epoch + 1,
                     "step": step,
                     "steps": steps,
-                    "logs": _floats(logs),
-                    "samples_per_s": samples / elapsed,
-                    "eta_s": (epochs * steps - done) * elapsed / done,
+                    "logs": floats(logs),
+                    "samples_per_s": samples / max(now - self.t0, 1e-9),
+                    "eta_s": eta.left(self.epoch, step),
                 }
             )
 
+        def on_test_batch_end(self, batch, logs=None):
+            if self._check_stop():
+                self.model.stop_evaluating = True  # a long validation ends early too
+
         def on_epoch_end(self, epoch, logs=None):
-            logs = _floats(logs)
+            now = time.perf_counter()
+            eta.epoch_done(epoch, now - self.epoch_t0)
+            logs = floats(logs)
             bad = [k for k in ("loss", "val_loss") if k in logs and not math.isfinite(logs[k])]
             if bad and self.diverged is None:
                 self.diverged = f"the {bad[0].replace('_', ' ')} became {logs[bad[0]]} at epoch {epoch + 1}"
                 self.model.stop_training = True
             if emit is not None:
                 done = min(self.step / steps, 1.0) if self.step else 1.0  # < 1 when stopped mid-epoch
-                event = {"type": "epoch", "epoch": epoch + 1, "done": done, "logs": logs}
-                emit({**event, "seconds": time.perf_counter() - self.t0})
+                emit(
+                    {
+                        "type": "epoch", "epoch": epoch + 1, "done": done, "logs": logs,
+                        "seconds": now - self.t0, "eta_s": eta.left(epoch + 1, 0),
+                    }
+                )  # fmt: skip
 
     return Live()

@@ -1,0 +1,124 @@
+"""Compiled models kept in a worker, so a configuration trained again skips tracing and XLA compiling.
+
+A class runs the same lesson many times. Building a model, tracing its training, validation and
+prediction steps and (with XLA) compiling them costs seconds that a repeat need not pay: a worker
+keeps the last few compiled models with their initial state (weights, optimizer slots, random
+generator states) and, for the same data and configuration, restores that state and fits again.
+Same initial weights, same seeded shuffling, same compiled step: the same result as a fresh build.
+
+Off unless :func:`enable` was called (the training workers call it); an in-process caller keeps the
+model it gets back untouched by a later training.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+_lock = threading.Lock()
+_entries: OrderedDict[str, Entry] = OrderedDict()
+_capacity = 0
+
+
+@dataclass
+class Entry:
+    """One kept model: the compiled ``keras.Model``, its initial state and the speed settings it was built with."""
+
+    model: Any
+    initial: list[np.ndarray]
+    settings: dict
+
+
+def enable(capacity: int = 8) -> None:
+    """Keep up to ``capacity`` compiled models in this process (0 turns keeping off and drops them)."""
+    global _capacity
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0:
+        raise ValueError(f"`capacity` must be an integer ≥ 0. Received: capacity={capacity!r}")
+    with _lock:
+        _capacity = capacity
+        while len(_entries) > capacity:
+            _entries.popitem(last=False)
+
+
+def enabled() -> bool:
+    return _capacity > 0
+
+
+def _digest(*arrays) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for a in arrays:
+        if a is None:
+            h.update(b"none")
+            continue
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.dtype}{a.shape}".encode())
+        h.update(a.data)
+    return h.hexdigest()
+
+
+def key(framed, model_config, train_config) -> str:
+    """What makes two trainings start from the same compiled model and state.
+
+    Everything but the epoch count and early stopping: the scaled train and validation arrays, the
+    task, the model and the optimizer, batch size, seed, device and ``fast``.
+    """
+    parts = [
+        _digest(*framed.scaled("train"), *framed.scaled("val")),
+        repr(sorted(framed.config.to_dict().items())),
+        repr(sorted(model_config.to_dict().items())),
+        repr(sorted((k, v) for k, v in train_config.to_dict().items() if k not in ("epochs", "patience"))),
+    ]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _variables(model) -> list:
+    optimizer = getattr(model, "optimizer", None)
+    return list(model.variables) + (list(optimizer.variables) if optimizer is not None else [])
+
+
+def snapshot(model) -> list[np.ndarray]:
+    """The values of every model and optimizer variable (after ``model.optimizer.build``)."""
+    return [np.array(v.numpy(), copy=True) for v in _variables(model)]
+
+
+def restore(model, state: list[np.ndarray]) -> None:
+    """Put back what :func:`snapshot` took."""
+    variables = _variables(model)
+    if len(variables) != len(state):
+        raise ValueError(f"The state holds {len(state)} values for {len(variables)} variables")
+    for variable, value in zip(variables, state):
+        variable.assign(value)
+
+
+def get(cache_key: str) -> Entry | None:
+    """The kept entry for this key (its model restored to the initial state), or ``None``."""
+    with _lock:
+        entry = _entries.get(cache_key)
+        if entry is None:
+            return None
+        _entries.move_to_end(cache_key)
+    restore(entry.model, entry.initial)
+    return entry
+
+
+def put(cache_key: str, model, settings: dict) -> None:
+    """Keep a freshly compiled model whose optimizer is built and whose weights are still initial."""
+    if not enabled():
+        return
+    entry = Entry(model, snapshot(model), dict(settings))
+    with _lock:
+        _entries[cache_key] = entry
+        _entries.move_to_end(cache_key)
+        while len(_entries) > _capacity:
+            _entries.popitem(last=False)
+
+
+def clear() -> None:
+    """Drop every kept model."""
+    with _lock:
+        _entries.clear()
