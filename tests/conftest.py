@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import seed_calibration
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_FLAGS = [
     "--headless",
@@ -44,7 +46,9 @@ def _streamlit_clean_up_restored():
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
     """Every test gets its own run store directory, so tests never see each other's runs."""
-    monkeypatch.setenv("RNNLAB_DATA_DIR", str(tmp_path_factory.mktemp("rnnlab-data")))
+    data_dir = tmp_path_factory.mktemp("rnnlab-data")
+    seed_calibration(data_dir)
+    monkeypatch.setenv("RNNLAB_DATA_DIR", str(data_dir))
     monkeypatch.setenv("RNNLAB_WORKERS", os.environ.get("RNNLAB_WORKERS", "1"))
 
 
@@ -64,6 +68,7 @@ def app_server(tmp_path_factory, browser):
     """
     port = _free_port()
     data_dir = tmp_path_factory.mktemp("server-data")
+    seed_calibration(data_dir)
     env = {**os.environ, "RNNLAB_DATA_DIR": str(data_dir), "RNNLAB_WORKERS": "2"}
     log_path = tmp_path_factory.mktemp("server-log") / "streamlit.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed in teardown

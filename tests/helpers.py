@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
+
+from rnnlab.training import speed
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
@@ -21,6 +25,18 @@ def screenshot(page, name: str) -> Path:
     return out
 
 
+def seed_calibration(data_dir: Path) -> None:
+    """Give ``data_dir`` the built-in speed calibration, so a worker starting there skips the measurement.
+
+    The measurement (:func:`rnnlab.training.speed.calibrate`) takes 10–30 s once per data directory; every
+    test has its own directory, and the tests check behaviour, not speed.
+    """
+    calibration = speed.Calibration(machine=speed.machine_id(), measured=False)
+    path = Path(data_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / speed.CALIBRATION_FILE).write_text(json.dumps(dataclasses.asdict(calibration)), encoding="utf-8")
+
+
 def start_server(data_dir: Path, log_path: Path, workers: int = 1):
     """Start ``streamlit run app.py`` headless on a free loopback port over ``data_dir``; return
     ``(process, url)`` once it answers ``/_stcore/health`` (end it by its PID: ``process.kill()``)."""
@@ -35,6 +51,7 @@ def start_server(data_dir: Path, log_path: Path, workers: int = 1):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     root = Path(__file__).resolve().parent.parent
+    seed_calibration(data_dir)
     env = {**os.environ, "RNNLAB_DATA_DIR": str(data_dir), "RNNLAB_WORKERS": str(workers)}
     with open(log_path, "a") as log:
         proc = subprocess.Popen(
