@@ -2,6 +2,10 @@
 
 Detection looks at column names and values only; every guess can be
 overridden. The result is a :class:`Plan` that :mod:`rnnlab.data.reader` executes.
+
+It is ~360 lines on purpose: each role (id, time, label, counter, padding) is guessed from what the
+others left, so the guesses are read in order in one module (time stamps are in
+:mod:`rnnlab.data.timeparse`, the reading itself in :mod:`rnnlab.data.reader`).
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ This module knows about files, not about sequences: size limit, gzip, binary
 and spreadsheet content, UTF-16, UTF-8 (with or without BOM) or Latin-1,
 the separator (``,`` ``;`` tab ``|``), a missing header row, duplicate
 column names and missing-value spellings. :mod:`rnnlab.data.layouts` takes it from there.
+
+It is a little over 300 lines on purpose: each step above is a few lines, and the order of the steps (size,
+then compression, then encoding, then separator, then header) is the logic, best read in one file.
 """
 
 from __future__ import annotations

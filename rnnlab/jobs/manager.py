@@ -12,6 +12,10 @@ The interface: ``submit(spec) -> job_id``, ``submit_call(name, kwargs, session_i
 job) runs one whitelisted function of :data:`rnnlab.jobs.worker.CALLS` through the same queue and
 per-session limit; its returned dict comes back as ``status(job_id).result``.
 
+It is a little over 300 lines on purpose: the runner thread and the store calls it makes share one lock
+and one ledger, and keeping them in one class keeps every state change of a job visible in one place
+(the queue bookkeeping is in :mod:`rnnlab.jobs.ledger`).
+
 Example:
     >>> manager = JobManager(n_workers=1)  # doctest: +SKIP
     >>> job_id = manager.submit(spec)  # doctest: +SKIP

@@ -35,12 +35,8 @@ class Samples(TypedDict):
     y_pred: list
 
 
-class TrainSummary(TypedDict, total=False):
-    """What a training job sends back when it ends (also when it failed).
-
-    ``model_path`` is set where the job saved the model itself (the local pool shares the server's disk);
-    ``model_bytes`` instead when the model travels back (Ray) — the server writes it with :func:`write_model`.
-    """
+class _Judged(TypedDict, total=False):
+    """What every ended training carries: how it ended, its curves, and how it compares to the baselines."""
 
     status: str  # finished | early_stopped | stopped | diverged | failed
     message: str
@@ -50,19 +46,28 @@ class TrainSummary(TypedDict, total=False):
     best_baseline: dict | None
     skill: float | None
     verdict: str | None
-    predictions: Samples | None
     task: dict
     main_metric: str
     seconds: float
     device: str
     model_path: str | None
-    model_bytes: bytes
     params: int
     settings: dict
     dataset_ref: dict
-    traceback: str
     node: str  # where it ran (Ray: the node's address and id)
     node_id: str
+
+
+class TrainSummary(_Judged, total=False):
+    """What a training job sends back when it ends (also when it failed).
+
+    ``model_path`` is set where the job saved the model itself (the local pool shares the server's disk);
+    ``model_bytes`` instead when the model travels back (Ray) — the server writes it with :func:`write_model`.
+    """
+
+    predictions: Samples | None
+    model_bytes: bytes
+    traceback: str
     timings: dict[
         str, float
     ]  # time.time() of each phase in the worker: received, framed, compiled, fitted, …
@@ -80,30 +85,12 @@ class CallSummary(TypedDict, total=False):
     node_id: str
 
 
-class RunOutcome(TypedDict, total=False):
+class RunOutcome(_Judged, total=False):
     """What :meth:`rnnlab.runs.store.RunStore.finish_run` gets: the summary without the traceback and the
     model bytes, predictions flattened to ``predictions`` (y_pred) and ``y_true``."""
 
-    status: str
-    message: str
-    history: dict[str, list[float]]
-    test: dict[str, float] | None
-    scoreboard: list | dict | None
-    best_baseline: dict | None
-    skill: float | None
-    verdict: str | None
     predictions: list | None
     y_true: list | None
-    task: dict
-    main_metric: str
-    seconds: float
-    device: str
-    model_path: str | None
-    params: int
-    settings: dict
-    dataset_ref: dict
-    node: str
-    node_id: str
 
 
 def summarize(result: Any, framed: Any, model_path: str | None, device: str) -> TrainSummary:

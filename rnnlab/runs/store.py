@@ -11,7 +11,7 @@ The store is the ``recorder`` of :class:`rnnlab.jobs.manager.JobManager`. It ope
 SQLite connection per call (safe from any thread) with a busy timeout, and never
 imports TensorFlow.
 
-It stays one module of ~340 lines on purpose: every SQL statement on the runs and epochs tables lives in
+It stays one module of ~450 lines on purpose: every SQL statement on the runs and epochs tables lives in
 this one class, so a change of the schema is read and checked in one place (ids and JSON values are in
 :mod:`rnnlab.runs.values`, the migrations in :mod:`rnnlab.runs.schema`).
 

@@ -14,13 +14,13 @@ import numpy as np
 from rnnlab.core.words import plural
 from rnnlab.data.dataset import DataError, SequenceDataset
 from rnnlab.task import splits
-from rnnlab.task.types import FramedData, TaskConfig, column_indices, split_by_codes, suggested_season
+from rnnlab.task.types import FramedData, TaskConfig, split_by_codes, suggested_season
 from rnnlab.task.windows import (
     cut_windows,
     fit_scaling,
+    forecast_columns,
     last_inputs,
     shape_targets,
-    target_offsets,
     window_starts,
 )  # fmt: skip
 
@@ -62,13 +62,7 @@ def frame_panel(dataset: SequenceDataset, config: TaskConfig) -> FramedData:
         )
     by_sequence = config.split_mode == "sequence"
     names = list(dataset.feature_names)
-    inputs = column_indices(config.input_columns, names, "Input columns")
-    targets = (
-        column_indices(config.target_columns, names, "Target columns")
-        if config.target_columns
-        else inputs[:1]
-    )
-    offsets = target_offsets(config.horizon, config.offsets)
+    inputs, targets, offsets = forecast_columns(config, names)
     sequence_codes = _sequence_codes(dataset.n_sequences, config) if by_sequence else None
     blocks, notes, skipped, n_missing, n_dropped = [], [], [], 0, 0
     history: list[np.ndarray] = []

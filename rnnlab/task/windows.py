@@ -117,6 +117,23 @@ def fit_scaling(X: np.ndarray, Y: np.ndarray, last, train: np.ndarray, config) -
     return x_mean, x_std, y_mean, y_std
 
 
+def forecast_columns(config, names: list[str]) -> tuple[list[int], list[int], tuple[int, ...]]:
+    """A forecast's input and target column indices (the first input when no target is named) and offsets.
+
+    Example:
+        >>> from rnnlab.task.types import TaskConfig
+        >>> forecast_columns(TaskConfig("forecast", window=3, horizon=2), ["a", "b"])
+        ([0, 1], [0], (1, 2))
+    """
+    inputs = column_indices(config.input_columns, names, "Input columns")
+    targets = (
+        column_indices(config.target_columns, names, "Target columns")
+        if config.target_columns
+        else inputs[:1]
+    )
+    return inputs, targets, target_offsets(config.horizon, config.offsets)
+
+
 def frame_series(dataset, config):
     """Frame one long series as a forecast task (see :func:`rnnlab.task.framing.frame`).
 
@@ -130,13 +147,7 @@ def frame_series(dataset, config):
         )
     names = list(dataset.feature_names)
     series = np.asarray(dataset.sequences[0], dtype=np.float64)
-    inputs = column_indices(config.input_columns, names, "Input columns")
-    targets = (
-        column_indices(config.target_columns, names, "Target columns")
-        if config.target_columns
-        else inputs[:1]
-    )
-    offsets = target_offsets(config.horizon, config.offsets)
+    inputs, targets, offsets = forecast_columns(config, names)
     starts = window_starts(len(series), config.window, offsets, config.stride)
     notes: list[str] = []
     if len(starts):
