@@ -281,3 +281,23 @@ def test_exported_runs_carry_no_train_again_script_that_would_rebuild_another_ta
     tags = read_csv(machines())
     assert not script_reproduces(frame(tags, default_task(tags)), {})
     assert not script_reproduces(level, {"train_config": {"class_weight": "balanced"}})
+
+
+def test_a_class_per_step_trains_and_is_judged_on_its_main_metric():
+    """One epoch of a GRU tagger on the machines file: a softmax per step, judged on balanced accuracy."""
+    pytest.importorskip("keras")
+    from rnnlab.models.config import ModelConfig
+    from rnnlab.training import fit
+    from rnnlab.training.config import TrainConfig
+
+    ds = read_csv(machines())
+    fd = frame(ds, default_task(ds))
+    result = fit.train(
+        fd, ModelConfig(cell="gru", units=(4,)), TrainConfig(epochs=1, batch_size=8, patience=None)
+    )
+    assert result.status == "finished" and len(result.history["loss"]) == 1
+    assert result.model.output_shape[1:] == (fd.train.X.shape[1], len(fd.class_names))
+    test = result.evaluation["test"]
+    assert set(test) >= {"accuracy", "balanced_accuracy", "macro_f1"}
+    assert 0.0 <= test["balanced_accuracy"] <= 1.0
+    assert result.evaluation["best_baseline"]["name"] != "previous step's class"
