@@ -17,7 +17,8 @@ DATA, TASK, APP = (str(ROOT / p) for p in ("pages/data_page.py", "pages/task_pag
 def _upload(name: str, data: bytes) -> dict:
     return {
         session.DATASET_CHOICE: {"source": "upload", "name": name, "title": name},
-        session.UPLOAD_BYTES: data,
+        session.UPLOAD_BYTES: data,  # as a file the server could not keep: held by this session alone
+        session.UPLOAD_SHA: None,
     }
 
 

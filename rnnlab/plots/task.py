@@ -190,6 +190,7 @@ def scoreboard_table(board: list[dict], best_name: str | None = None, digits: in
     ]
 
 
+@inert_text
 def sequence_timeline(framed, max_sequences: int = 20) -> go.Figure:
     """A forecast of a collection: for each sequence, the steps whose targets are train, validation or test.
 
