@@ -167,7 +167,8 @@ def test_refusals_name_the_field_and_the_value(cls, given_, message):
 
 def test_unknown_keys_are_refused_with_the_known_ones():
     with pytest.raises(
-        ValueError, match=r"Unknown TrainConfig setting\(s\): epoch\. Allowed: batch_size, class_weight, device"
+        ValueError,
+        match=r"Unknown TrainConfig setting\(s\): epoch\. Allowed: batch_size, class_weight, device",
     ):
         TrainConfig.from_dict({"epoch": 3})
 
