@@ -33,7 +33,8 @@ test-ray: $(STAMP)
 
 # The slow set too (longer trainings, 2,000-file fuzzing).
 test-all: $(STAMP)
-	$(BIN)/python -m pytest -m "slow or not slow"
+	$(BIN)/python -m pytest -m "not ray"
+	$(MAKE) --no-print-directory test-ray
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
