@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from rnnlab.runs.store import RunStore, new_workspace_id
 from tests.helpers import screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
-def _save_tiny_model(models_dir) -> None:
+def _save_tiny_model(data_dir, workspace: str) -> None:
+    """A tiny trained LSTM, kept as a finished run of ``workspace`` (the page lists that workspace's models)."""
     import keras
 
     keras.utils.set_random_seed(0)
@@ -20,8 +22,14 @@ def _save_tiny_model(models_dir) -> None:
     model.compile(optimizer="adam", loss="mse")
     rng = np.random.default_rng(0)
     model.fit(rng.normal(size=(16, 8, 2)), rng.normal(size=(16, 1)), epochs=1, verbose=0)
+    models_dir = data_dir / "models"
     models_dir.mkdir(parents=True, exist_ok=True)
-    model.save(models_dir / "browser-tiny.keras")
+    path = models_dir / "browser-tiny.keras"
+    model.save(path)
+    store = RunStore(data_dir)
+    store.start_run("browser-tiny", {"workspace": workspace, "task": {"kind": "regress"},
+                                     "dataset_ref": {"source": "bundled", "name": "three_cities"}})  # fmt: skip
+    store.finish_run("browser-tiny", {"status": "finished", "model_path": str(path)})
 
 
 def _shot_chart(page, name: str, index: int = -1) -> None:
@@ -35,9 +43,10 @@ def _shot_chart(page, name: str, index: int = -1) -> None:
 
 def test_inside_page_with_a_tiny_model(app_server, page, tmp_path_factory):
     # the server's data directory is a session temp dir named server-data*
+    workspace = new_workspace_id()
     for data_dir in tmp_path_factory.getbasetemp().glob("server-data*"):
-        _save_tiny_model(data_dir / "models")
-    page.goto(f"{app_server}/inside")
+        _save_tiny_model(data_dir, workspace)
+    page.goto(f"{app_server}/inside?ws={workspace}")
     wait_idle(page, timeout=120_000)
     assert page.get_by_text("Inside the RNN").first.is_visible()
     assert page.get_by_text("largest difference").first.is_visible()
