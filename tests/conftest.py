@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import seed_calibration
+from tests.helpers import seed_calibration, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_FLAGS = [
@@ -52,12 +48,6 @@ def _isolated_data_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("RNNLAB_WORKERS", os.environ.get("RNNLAB_WORKERS", "1"))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory, browser):
     """Start ``streamlit run app.py`` headless on a free loopback port; yield its URL.
@@ -66,56 +56,22 @@ def app_server(tmp_path_factory, browser):
     ``st.navigation``), Streamlit routes a deep link such as ``/inside`` through its legacy
     ``pages/`` router and shows a "Page not found" notice before ``app.py`` takes over.
     """
-    port = _free_port()
     data_dir = tmp_path_factory.mktemp("server-data")
-    seed_calibration(data_dir)
-    env = {**os.environ, "RNNLAB_DATA_DIR": str(data_dir), "RNNLAB_WORKERS": "2"}
     log_path = tmp_path_factory.mktemp("server-log") / "streamlit.log"
-    log = open(log_path, "w")  # noqa: SIM115 - closed in teardown
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        pytest.fail(f"streamlit did not become healthy in 60 s; log:\n{log_path.read_text()[-3000:]}")
+    try:
+        proc, url = start_server(data_dir, log_path, workers=2)
+    except RuntimeError as err:
+        pytest.fail(str(err))
     warm = browser.new_page()
     warm.goto(url)
     warm.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     warm.close()
     yield url
-    proc.terminate()
+    proc.terminate()  # by its own PID
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
 
 
 @pytest.fixture(scope="session")
