@@ -129,6 +129,20 @@ def test_stop_ends_a_running_job_and_keeps_its_curves(manager):
     assert status.result["model_path"] and "Stopped" in status.message
 
 
+def test_stop_is_acknowledged_by_the_worker_before_the_job_ends(manager):
+    job_id = manager.submit(long_spec("run-stop-ack"))
+    wait_for(lambda: manager.status(job_id).start is not None)  # pressed while the first step may be tracing
+    pressed = time.time()
+    manager.stop(job_id)
+    status = manager.wait(job_id, timeout=60)
+    kinds = [e["type"] for e in status.events]
+    stopping = next(e for e in status.events if e["type"] == "stopping")
+    end = next(e for e in status.events if e["type"] == "end")
+    assert status.state == "stopped" and kinds.count("stopping") == 1, kinds
+    assert pressed <= stopping["t"] <= end["t"] and status.stop_acknowledged == stopping["t"]
+    assert stopping["t"] - pressed < 2.0  # sent from its own thread: no waiting for the training step
+
+
 def test_queue_position_cancel_and_session_limit(manager):
     running = manager.submit(long_spec("run-busy", session="a"))
     wait_for(lambda: manager.status(running).state == "running")

@@ -191,6 +191,29 @@ def test_a_kept_compiled_model_trains_again_to_the_same_result_faster_to_start()
     assert set(again.timings) == {"begin", "compiled", "fitted", "evaluated"}
 
 
+def test_a_new_model_traces_its_training_step_once_and_a_kept_one_never(monkeypatch):
+    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+
+    traced = []
+    step = TensorFlowTrainer.train_step
+
+    def counted(self, data):  # Python runs only while TensorFlow traces the step
+        traced.append(1)
+        return step(self, data)
+
+    monkeypatch.setattr(TensorFlowTrainer, "train_step", counted)
+    framed = tiny_framed(n=12)  # three full batches of 4: no smaller last batch to trace again
+    config = TrainConfig(epochs=2, batch_size=4, patience=None, fast=False)
+    compiled.enable(2)
+    try:
+        train(framed, SMALL, config)
+        assert len(traced) == 1  # the metric and loss variables exist before the first call
+        train(framed, SMALL, config)
+        assert len(traced) == 1  # the kept model's traced step is reused
+    finally:
+        compiled.enable(0)
+
+
 def test_eta_leaves_out_the_first_call_and_then_times_whole_epochs():
     eta = live.Eta(epochs=4, steps=2, val_share=0.0)
     eta.executed(0.0, 3.0, 1)  # tracing

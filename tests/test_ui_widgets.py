@@ -34,8 +34,11 @@ def test_panel_cancels_a_queued_job_and_stops_a_running_one(monkeypatch):
     assert texts == ["waiting in the queue (position 1)", "epoch 1/2 · step 0/?", "failed"]
     assert {b.key for b in at.button} == {"panel-q-cancel", "panel-g-stop"}  # no button for an ended job
     at.button(key="panel-g-stop").click().run()
-    assert running.stop_requested and any("Stopping at the next batch" in c.value for c in at.caption)
+    assert running.stop_requested and any("Stop sent to the worker" in c.value for c in at.caption)
     assert at.run().button(key="panel-g-stop").disabled  # on the next run, as on the Train page
+    running.apply({"type": "stopping", "t": 1.0})  # the worker's acknowledgement
+    assert running.stop_acknowledged == 1.0
+    assert any("the worker has it" in c.value for c in at.run().caption)
     at.button(key="panel-q-cancel").click().run()
     assert not at.exception and queued.state == "stopped"
     assert "panel-q-cancel" not in {b.key for b in at.button}

@@ -69,7 +69,14 @@ class ProgressEvent(TypedDict, total=False):
     label: str
 
 
-Event = StartEvent | BatchEvent | EpochEvent | EndEvent | ProgressEvent
+class StoppingEvent(TypedDict):
+    """The worker has the Stop (sent at once, beside the job); the job's ``end`` follows at its next check."""
+
+    type: Literal["stopping"]
+    t: float
+
+
+Event = StartEvent | BatchEvent | EpochEvent | EndEvent | ProgressEvent | StoppingEvent
 
 
 # ---- reports (from a runner to the manager) --------------------------------------------------------------

@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from rnnlab.jobs import worker
@@ -37,6 +38,7 @@ class TrainingActor:
         self._keras = keras
         self._lock = threading.Lock()
         self._events: list[Event] = []
+        self._running = False
         self._stop = threading.Event()
         self._dir = Path(tempfile.mkdtemp(prefix="rnnlab-actor-"))
         os.environ["RNNLAB_DATA_DIR"] = str(self._dir)  # run_job saves the model here, then it travels back
@@ -57,7 +59,7 @@ class TrainingActor:
         """Run one job; return ``{"events": the events not drained yet, "summary": its summary}``."""
         self._stop.clear()
         with self._lock:
-            self._events = []
+            self._events, self._running = [], True
 
         def emit(event: Event) -> None:
             with self._lock:
@@ -65,6 +67,8 @@ class TrainingActor:
 
         run = worker.run_call if isinstance(spec, CallSpec) else worker.run_job
         summary = dict(run(spec, emit, self._stop.is_set))
+        with self._lock:
+            self._running = False  # no Stop acknowledgement after the job's end
         path = summary.get("model_path")
         if path:
             summary["model_bytes"] = Path(path).read_bytes()
@@ -82,8 +86,15 @@ class TrainingActor:
         return out
 
     def stop(self) -> None:
-        """End the running job at its next execution of batches."""
-        self._stop.set()
+        """End the running job at its next execution of batches; acknowledge it at once (a ``stopping`` event).
+
+        This runs on another actor thread than :meth:`run`, so the acknowledgement comes also while the job
+        is busy tracing a training step.
+        """
+        with self._lock:
+            if self._running and not self._stop.is_set():
+                self._events.append({"type": "stopping", "t": time.time()})
+            self._stop.set()
 
     def __del__(self) -> None:
         shutil.rmtree(getattr(self, "_dir", ""), ignore_errors=True)

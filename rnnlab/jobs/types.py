@@ -102,6 +102,7 @@ class JobStatus:
         result: The worker's summary once the job ended (history, test, verdict, …), else ``None``.
         message: A plain sentence on how it ended (or why it failed).
         stop_requested: Whether Stop was pressed.
+        stop_acknowledged: When the worker said it has the Stop (its ``stopping`` event), else ``None``.
         submitted, started, ended: ``time.time()`` stamps (``None`` until they happen).
         worker_pid: The process that runs it.
         kind: ``"train"`` or ``"call"`` (a lab job: ``result`` is the function's returned dict once
@@ -125,6 +126,7 @@ class JobStatus:
     result: dict | None = None
     message: str = ""
     stop_requested: bool = False
+    stop_acknowledged: float | None = None
     submitted: float | None = None
     started: float | None = None
     ended: float | None = None
@@ -177,6 +179,8 @@ class JobStatus:
             self.progress.update(
                 done=event["done"], total=total, label=event.get("label", ""), fraction=event["done"] / total
             )
+        elif kind == "stopping":
+            self.stop_acknowledged = event["t"]
         elif kind == "end":
             self.message = event.get("message", "")
 

@@ -7,6 +7,8 @@ talks to it over its own duplex pipe: the server sends ``(job_id, spec, data_dir
 - ``{"type": "ready", "pid", "devices"}`` once TensorFlow is imported (``broken`` if that failed),
 - ``{"type": "event", "job_id", "event"}`` for each :func:`rnnlab.training.fit.train` event (a lab job sends
   ``{"type": "progress", "done", "total", "label"}`` events),
+- ``{"type": "event", "job_id", "event": {"type": "stopping", "t"}}`` as soon as Stop was set for the job
+  (sent by a thread of its own, so it comes also while the job is busy tracing),
 - ``{"type": "result", "job_id", "summary"}`` when a job ends (also when it failed),
 - ``{"type": "retired"}`` before exiting after ``max_jobs`` jobs.
 
@@ -22,6 +24,7 @@ import contextlib
 import importlib
 import inspect
 import os
+import threading
 import time
 import traceback
 
@@ -229,6 +232,10 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
         return
     ready: Ready = {"type": "ready", "worker": worker_id, "pid": os.getpid(), "devices": devices}
     conn.send(ready)
+    channel = _Channel(conn, worker_id)
+    threading.Thread(
+        target=channel.acknowledge_stops, args=(stop_event,), name="stop-ack", daemon=True
+    ).start()
     done = 0
     while done < max_jobs:
         try:
@@ -240,17 +247,65 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
         received = time.time()
         job_id, spec, data_dir = message
         os.environ["RNNLAB_DATA_DIR"] = data_dir  # settings.data_dir() of the server that sent the job
+        channel.begin(job_id)
 
         def emit(event: dict, job_id=job_id) -> None:
-            report: EventReport = {"type": "event", "worker": worker_id, "job_id": job_id, "event": event}
-            conn.send(report)
+            channel.send({"type": "event", "worker": worker_id, "job_id": job_id, "event": event})
 
         if isinstance(spec, CallSpec):
             summary = run_call(spec, emit, stop_event.is_set)
         else:
             summary = run_job(spec, emit, stop_event.is_set, received)
-        result: ResultReport = {"type": "result", "worker": worker_id, "job_id": job_id, "summary": summary}
-        conn.send(result)
+        channel.finish(
+            {"type": "result", "worker": worker_id, "job_id": job_id, "summary": summary}, stop_event
+        )
         done += 1
         keras.backend.clear_session(free_memory=True)  # the kept compiled models stay usable
     conn.send({"type": "retired", "worker": worker_id})
+
+
+class _Channel:
+    """The worker's end of its pipe, shared by the job (events, result) and the Stop acknowledger.
+
+    Stop is acknowledged from its own thread the moment the server sets the flag — also while the job's
+    thread is busy tracing a training step, which no Stop can cut short: the ``stopping`` event tells the
+    server (and the user) that the worker has it, and the job ends at its next check (``end`` event).
+    """
+
+    POLL_S = 0.05  # how often the acknowledger looks again while the flag stays set (until the job ends)
+
+    def __init__(self, conn, worker_id: int):
+        self.conn, self.worker_id = conn, worker_id
+        self.lock = threading.Lock()
+        self.job_id: str | None = None
+        self.acknowledged: str | None = None
+
+    def send(self, message: dict) -> None:
+        with self.lock:
+            self.conn.send(message)
+
+    def begin(self, job_id: str) -> None:
+        with self.lock:
+            self.job_id = job_id
+
+    def finish(self, result: ResultReport, stop_event) -> None:
+        with self.lock:  # no acknowledgement after the result: the job is over
+            stop_event.clear()  # a Stop for this job is spent (the server clears it again before the next)
+            self.conn.send(result)
+            self.job_id = None
+
+    def acknowledge_stops(self, stop_event) -> None:
+        while True:
+            stop_event.wait()
+            with self.lock:
+                if self.job_id is not None and self.acknowledged != self.job_id:
+                    self.acknowledged = self.job_id
+                    report: EventReport = {
+                        "type": "event", "worker": self.worker_id, "job_id": self.job_id,
+                        "event": {"type": "stopping", "t": time.time()},
+                    }  # fmt: skip
+                    with contextlib.suppress(
+                        OSError, ValueError
+                    ):  # the server went away: the job ends anyway
+                        self.conn.send(report)
+            time.sleep(self.POLL_S)

@@ -148,8 +148,10 @@ def job_progress(status: JobStatus, *, name: str | None = None, key: str | None 
         return
     if st.button("Stop", key=f"{key}-stop", disabled=status.stop_requested):
         workspace_state.stop(status)
-    if status.stop_requested:
-        st.caption("Stopping at the next batch…")
+    if status.stop_acknowledged is not None:
+        st.caption("Stopping: the worker has it and ends the training at its next batch…")
+    elif status.stop_requested:
+        st.caption("Stop sent to the worker…")
 
 
 def training_problem(queue: JobQueue | None = None) -> bool:
