@@ -218,16 +218,20 @@ def test_eta_leaves_out_the_first_call_and_then_times_whole_epochs():
     eta = live.Eta(epochs=6, steps=2, val_share=0.0)
     eta.executed(0.0, 3.0, 1)  # tracing
     eta.executed(3.0, 3.1, 1)  # 0.1 s a batch
-    eta.first_epoch(3.5, in_calls=3.1)  # 0.4 s of every epoch outside the calls
-    assert eta.left(1, 0) == pytest.approx(5 * (2 * 0.1 + 0.4))  # five epochs of 0.6 s
+    eta.first_epoch(3.2, in_calls=3.1)  # 0.1 s of every epoch outside the calls
+    assert eta.left(1, 0) == pytest.approx(5 * (2 * 0.1 + 0.1))  # five epochs of 0.3 s
     eta.epoch_done(1, 0.9)  # the second epoch, from the first one's end
-    assert eta.left(2, 0) == pytest.approx(
-        4 * (0.9 + 0.6) / 2
-    )  # median of the timed epoch and the batch rate's
+    median = (0.9 + 0.3) / 2  # of the timed epoch and the batch rate's estimate
+    assert eta.left(2, 0) == pytest.approx(4 * median)
     eta.epoch_done(2, 0.9)
     eta.epoch_done(3, 0.9)
     assert eta.left(4, 0) == pytest.approx(2 * 0.9)  # timed epochs outvote the estimate
     assert live.Eta(epochs=2, steps=1, val_share=0.0).left(0, 1) is None
+    setup = live.Eta(epochs=6, steps=2, val_share=0.0)
+    setup.executed(0.0, 3.0, 1)
+    setup.executed(3.0, 3.1, 1)
+    setup.first_epoch(3.5, in_calls=3.1)  # more time outside the calls than in an epoch's batches: set-up
+    assert setup.left(1, 0) is None
 
 
 def test_an_epoch_is_timed_from_the_previous_epochs_end(monkeypatch):

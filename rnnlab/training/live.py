@@ -73,7 +73,9 @@ class Eta:
         """The first epoch took ``seconds``, of which ``in_calls`` inside training and validation calls.
 
         The rest (new iterators, callbacks, events) recurs every epoch and is counted until whole later
-        epochs are timed: in a fit of millisecond batches it can be most of an epoch.
+        epochs are timed. When it is longer than the epoch's steady batches, it is mostly one-time set-up
+        (the first validation's iterator and step) that cannot be told apart, and :meth:`left` waits for
+        a timed epoch.
         """
         self.between_s = max(seconds - in_calls, 0.0)
 
@@ -92,10 +94,10 @@ class Eta:
                 self.epoch_seconds + ([] if from_batches is None else [from_batches])
             )
             return in_epoch / self.steps * per_epoch + epochs_after * per_epoch
-        if per_batch is not None:
-            batches = (in_epoch + epochs_after * self.steps) * per_batch * self.val_factor
-            return batches + (epochs_after + (in_epoch > 0)) * self.between_s
-        return None
+        if per_batch is None or self.between_s > from_batches - self.between_s:
+            return None  # the first epoch's time outside its calls is mostly one-time set-up: wait for a timed epoch
+        batches = (in_epoch + epochs_after * self.steps) * per_batch * self.val_factor
+        return batches + (epochs_after + (in_epoch > 0)) * self.between_s
 
 
 def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train, eta: Eta):
