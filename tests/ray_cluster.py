@@ -54,6 +54,10 @@ class LocalCluster:
         self.object_store = object_store_mb * 1024 * 1024
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
+        self.client_port = (
+            free_port()
+        )  # Ray Client's server on the head (never the default 10001: clusters side by side)
+        self.client_address = f"ray://127.0.0.1:{self.client_port}"
         self.dir = Path(tempfile.mkdtemp(prefix="rr-"))
         self.procs: list[subprocess.Popen] = []
         self.env: dict[str, str] = {}
@@ -76,6 +80,7 @@ class LocalCluster:
             args += [
                 "--head",
                 f"--port={self.port}",
+                f"--ray-client-server-port={self.client_port}",
                 "--include-dashboard=false",
                 f"--temp-dir={self.dir / 't'}",
             ]
@@ -121,6 +126,20 @@ class LocalCluster:
         proc = self.procs[i]
         proc.terminate()
         proc.wait(60)
+
+    def kill_head(self) -> None:
+        """Kill the head's ``ray start`` process by its PID (its GCS server and raylet end with it, as when the
+        head machine goes away); return once the head's port no longer answers."""
+        head = self.procs[0]
+        head.kill()
+        head.wait(60)
+        deadline = time.monotonic() + 60
+        while self._dial():
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the head's port still answers a minute after its end: {self.log()[-2000:]}"
+                )
+            time.sleep(0.2)
 
     def stop(self) -> None:
         """End every node by its own PID (workers first, the head last)."""

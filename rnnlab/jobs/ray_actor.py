@@ -6,6 +6,12 @@ actor process imports. One job at a time runs in :meth:`TrainingActor.run` (thro
 server calls :meth:`TrainingActor.drain` (the events so far) and :meth:`TrainingActor.stop` (sets the flag the
 training callback polls after each execution of batches) on the actor's other threads.
 
+``drain`` is a long poll: the server keeps one outstanding per busy actor, and it returns as soon as an
+event exists (at most :data:`DRAIN_WAIT_S` later when none does). After a drain that returned events the
+next one gathers for :data:`DRAIN_GAP_S` first, so a stream of events costs at most a few calls a second
+while the first event after a quiet spell leaves at once. Each event carries ``t``, the ``time.time()``
+when the job emitted it.
+
 The model never touches a shared disk: the job saves it in the actor's own temporary folder, and
 :meth:`~TrainingActor.run` returns its bytes in the summary's ``model_bytes`` (the server writes them into
 its run store) and deletes the file.
@@ -24,6 +30,9 @@ from rnnlab.jobs import worker
 from rnnlab.jobs.messages import Device, Event
 from rnnlab.jobs.types import CallSpec, JobSpec
 
+DRAIN_WAIT_S = 0.5  # the longest a drain waits for the first event
+DRAIN_GAP_S = 0.25  # after a drain that returned events, the next gathers this long before it returns
+
 
 class TrainingActor:
     """One warm worker on a Ray node (created with ``max_concurrency`` > 1: ``run`` beside ``drain``/``stop``)."""
@@ -37,8 +46,11 @@ class TrainingActor:
 
         self._keras = keras
         self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)  # notified when an event comes or a job ends
         self._events: list[Event] = []
         self._running = False
+        self._ended = 0  # jobs ended so far: a drain waiting across a job's end returns at once
+        self._drained_at = 0.0
         self._stop = threading.Event()
         self._dir = Path(tempfile.mkdtemp(prefix="rnnlab-actor-"))
         os.environ["RNNLAB_DATA_DIR"] = str(self._dir)  # run_job saves the model here, then it travels back
@@ -62,13 +74,18 @@ class TrainingActor:
             self._events, self._running = [], True
 
         def emit(event: Event) -> None:
-            with self._lock:
-                self._events.append(event)
+            with self._ready:
+                self._events.append({"t": time.time(), **event})
+                self._ready.notify_all()
 
         run = worker.run_call if isinstance(spec, CallSpec) else worker.run_job
-        summary = dict(run(spec, emit, self._stop.is_set))
-        with self._lock:
-            self._running = False  # no Stop acknowledgement after the job's end
+        try:
+            summary = dict(run(spec, emit, self._stop.is_set))
+        finally:
+            with self._ready:
+                self._running = False  # no Stop acknowledgement after the job's end
+                self._ended += 1
+                self._ready.notify_all()
         path = summary.get("model_path")
         if path:
             summary["model_bytes"] = Path(path).read_bytes()
@@ -79,10 +96,25 @@ class TrainingActor:
         self._keras.backend.clear_session(free_memory=True)
         return {"events": self.drain(), "summary": summary}
 
-    def drain(self) -> list[Event]:
-        """The events sent since the last drain (the server asks a few times a second)."""
-        with self._lock:
+    def drain(self, wait_s: float = 0.0) -> list[Event]:
+        """The events sent since the last drain, as soon as there are any.
+
+        Args:
+            wait_s: Wait up to this long for the first event (``0``: return at once). A job that ends
+                meanwhile ends the wait too (its :meth:`run` returns the events left).
+        """
+        now = time.monotonic()
+        deadline, earliest = now + wait_s, self._drained_at + DRAIN_GAP_S
+        with self._ready:
+            ended = self._ended
+            while now < deadline and self._ended == ended:
+                if self._events and now >= earliest:
+                    break
+                self._ready.wait((min(earliest, deadline) if self._events else deadline) - now)
+                now = time.monotonic()
             out, self._events = self._events, []
+            if out:
+                self._drained_at = time.monotonic()
         return out
 
     def stop(self) -> None:
@@ -91,9 +123,10 @@ class TrainingActor:
         This runs on another actor thread than :meth:`run`, so the acknowledgement comes also while the job
         is busy tracing a training step.
         """
-        with self._lock:
+        with self._ready:
             if self._running and not self._stop.is_set():
                 self._events.append({"type": "stopping", "t": time.time()})
+                self._ready.notify_all()
             self._stop.set()
 
     def __del__(self) -> None:
