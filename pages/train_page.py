@@ -14,6 +14,7 @@ from rnnlab.training.config import OPTIMIZERS, TrainConfig
 from rnnlab.ui import actions, current, resources, session, widgets, workspace_state
 
 POLL_SECONDS = 1.0
+FIRST_POINT_POLL_SECONDS = 0.25  # until the first curve point is in: it shows within a quarter second
 
 st.title("Train")
 manager = resources.job_manager()
@@ -145,8 +146,8 @@ def _panel() -> None:
     if status.active:
         for finding in train_findings.live_findings(status.history, framed):
             widgets.finding(finding)
-        if not was_active:
-            st.rerun()  # the whole page, so the settings show the job as running
+        if not was_active or (not had_points and (status.history or status.batches)):
+            st.rerun()  # the whole page: the settings show the job as running; the poll slows to POLL_SECONDS
         return
     if status.state == "failed":
         widgets.error(status.message or "Training failed.")
@@ -165,5 +166,7 @@ def _panel() -> None:
 
 
 was_active = latest is not None and latest.active
+had_points = latest is not None and bool(latest.history or latest.batches)
 st.subheader("Training")
-st.fragment(_panel, run_every=POLL_SECONDS if was_active else None)()
+poll = (POLL_SECONDS if had_points else FIRST_POINT_POLL_SECONDS) if was_active else None
+st.fragment(_panel, run_every=poll)()

@@ -1,9 +1,11 @@
-"""Stop pressed at random moments of real trainings in a worker: time from the press to the worker's ``end``.
+"""Stop pressed at random moments of real trainings in a worker: time to the worker's acknowledgement and end.
 
 The worker stamps every event with ``time.time()``; the press is stamped here, in the same clock.
-Presses land after the first epoch: until then TensorFlow traces the training and validation steps,
-and no Stop can cut into a trace; the benchmark (``python -m bench.bench_training``) also presses
-during the first epoch and reports those presses too.
+Presses land anywhere in the first two seconds after the ``start`` event — also while TensorFlow traces
+the training step, which no Stop can cut short: the worker acknowledges from its own thread at once
+(``stopping``), and the training ends at its next check (``end``). Presses after the first curve point
+must end the training within one execution of batches. The benchmark (``python -m bench.bench_training``)
+presses during real lesson trainings too.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from rnnlab.training.fit import TrainConfig
 from tests.train_fixtures import tiny_dataset
 
 pytestmark = pytest.mark.slow
-PRESSES = 6
+PRESSES = 10
 
 
 def _events(manager, job_id, seen: dict) -> list[dict]:
@@ -33,7 +35,7 @@ def _events(manager, job_id, seen: dict) -> list[dict]:
 def test_stop_is_acknowledged_within_half_a_second_at_p95():
     manager = JobManager(n_workers=1, jobs_per_worker=100)
     rng = random.Random(7)
-    latencies = []
+    acks, ends = [], []
     try:
         assert manager.wait_ready(300)
         for i in range(PRESSES):
@@ -46,21 +48,31 @@ def test_stop_is_acknowledged_within_half_a_second_at_p95():
             job_id = manager.submit(spec)
             seen: dict = {}
             deadline = time.monotonic() + 120
-            while not any(e["type"] == "epoch" for e in _events(manager, job_id, seen)):
-                assert time.monotonic() < deadline, "no epoch in time"
+            while not any(e["type"] == "start" for e in _events(manager, job_id, seen)):
+                assert time.monotonic() < deadline, "no start in time"
                 time.sleep(0.01)
             time.sleep(rng.uniform(0.0, 2.0))
             pressed = time.time()
             manager.stop(job_id)
             final = manager.wait(job_id, timeout=120)
-            end = [e for e in _events(manager, job_id, seen) if e["type"] == "end"]
-            assert final.state == "stopped" and end, final.message
-            latencies.append(end[0]["t"] - pressed)
+            events = _events(manager, job_id, seen)
+            ack = [e["t"] for e in events if e["type"] == "stopping"]
+            end = [e["t"] for e in events if e["type"] == "end"]
+            points = [e["t"] for e in events if e["type"] in ("batch", "epoch")]
+            assert final.state == "stopped" and ack and end, final.message
+            acks.append(ack[0] - pressed)
+            if points and pressed >= min(points):
+                ends.append(end[0] - pressed)
     finally:
         manager.shutdown()
-    ordered = sorted(latencies)
-    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
     print(
-        f"Stop latency p50 {statistics.median(latencies):.3f} s, p95 {p95:.3f} s, max {max(latencies):.3f} s"
+        f"Stop acknowledged: p50 {statistics.median(acks):.3f} s, p95 {p95(acks):.3f} s, max {max(acks):.3f} s"
     )
-    assert p95 <= 0.5, latencies
+    print(f"Stop ended the training (presses while fitting, n={len(ends)}): p95 {p95(ends or [0]):.3f} s")
+    assert p95(acks) <= 0.5, acks
+    assert p95(ends or [0]) <= 1.0, ends  # one execution of batches is planned to last 0.1 s
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]

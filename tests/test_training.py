@@ -224,6 +224,24 @@ def test_eta_leaves_out_the_first_call_and_then_times_whole_epochs():
     assert live.Eta(epochs=2, steps=1, val_share=0.0).left(0, 1) is None
 
 
+def test_an_epoch_is_timed_from_the_previous_epochs_end(monkeypatch):
+    clock = iter([0.0, 0.0, 0.0, 1.0, 1.0, 1.5, 1.6, 1.6, 1.7, 1.8])  # perf_counter, call by call
+    monkeypatch.setattr(live.time, "perf_counter", lambda: next(clock))
+    eta = live.Eta(epochs=4, steps=1, val_share=0.0)
+    callback = live.live_callback(None, None, epochs=4, steps=1, batch_size=4, n_train=4, eta=eta)
+    callback.on_train_begin()  # 0.0
+    callback.on_epoch_begin(0)  # 0.0
+    callback.on_train_batch_begin(0)  # 0.0
+    callback.on_train_batch_end(0, {"loss": 1.0})  # 1.0: the first call traces
+    callback.on_epoch_end(0, {"loss": 1.0})  # 1.0
+    callback.on_epoch_begin(1)  # 1.5: half a second between epochs (events, callbacks)
+    callback.on_train_batch_begin(0)  # 1.6
+    callback.on_train_batch_end(0, {"loss": 0.9})  # 1.6
+    callback.on_epoch_end(1, {"loss": 0.9})  # 1.7
+    assert eta.epoch_seconds == [pytest.approx(0.7)]  # 1.0 → 1.7, not 1.5 → 1.7
+    assert eta.left(2, 0) == pytest.approx(2 * 0.7)
+
+
 def test_unknown_device_is_a_value_error():
     with pytest.raises(ValueError, match="`device` must be one TensorFlow sees"):
         train(tiny_framed(), SMALL, TrainConfig(epochs=1, device="/GPU:7"))

@@ -4,7 +4,9 @@
 traces it (and, with XLA, compiles it), which can take longer than the whole rest of a short fit, so
 that call is left out of the rate — also for a reused compiled model (:mod:`rnnlab.training.compiled`),
 whose first epoch still pays for new iterators and first-call set-up (measured: up to 25× a later
-epoch of a tiny fit). From the second epoch on, whole epochs (validation included) are timed.
+epoch of a tiny fit). From the second epoch on, whole epochs are timed, from one epoch's end to the next:
+validation and what runs between epochs (events, callbacks) included — in a fit of millisecond epochs
+that is a good part of each epoch.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ class Eta:
             self.steady_batches += batches
 
     def epoch_done(self, epoch: int, seconds: float) -> None:
-        """Epoch ``epoch`` (from 0) took ``seconds``, validation included."""
+        """Epoch ``epoch`` (from 0) took ``seconds`` since the previous epoch ended (validation included)."""
         if epoch > 0:
             self.epoch_seconds.append(seconds)
 
@@ -94,7 +96,7 @@ def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train, eta:
             super().__init__()
             self.stopped = False
             self.diverged: str | None = None
-            self.t0 = self.epoch_t0 = self.call_t0 = self.last_emit = 0.0
+            self.t0 = self.epoch_t0 = self.call_t0 = self.last_emit = self.epoch_end = 0.0
             self.epoch = self.step = 0
 
         def _check_stop(self) -> bool:
@@ -148,7 +150,9 @@ def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train, eta:
 
         def on_epoch_end(self, epoch, logs=None):
             now = time.perf_counter()
-            eta.epoch_done(epoch, now - self.epoch_t0)
+            # from the last epoch's end: what happens between epochs (events, callbacks) counts too
+            eta.epoch_done(epoch, now - (self.epoch_end or self.epoch_t0))
+            self.epoch_end = now
             logs = floats(logs)
             bad = [k for k in ("loss", "val_loss") if k in logs and not math.isfinite(logs[k])]
             if bad and self.diverged is None:
