@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -128,11 +129,18 @@ class LocalCluster:
         proc.wait(60)
 
     def kill_head(self) -> None:
-        """Kill the head's ``ray start`` process by its PID (its GCS server and raylet end with it, as when the
-        head machine goes away); return once the head's port no longer answers."""
+        """Kill the head's processes by their PIDs, as when the head machine goes away: its ``ray start`` and
+        every process under it (GCS server, raylet, agents, workers); return once the head's port is closed."""
+        import psutil  # the head's process tree, read before it falls apart
+
         head = self.procs[0]
+        tree = psutil.Process(head.pid).children(recursive=True)
         head.kill()
         head.wait(60)
+        for proc in tree:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                proc.kill()
+        psutil.wait_procs(tree, timeout=30)
         deadline = time.monotonic() + 60
         while self._dial():
             if time.monotonic() > deadline:

@@ -265,6 +265,7 @@ def test_losing_the_head_fails_the_runs_and_the_server_and_cli_live_on(tmp_path,
             local.kill_head()
             killed = time.monotonic()
             wait_for(lambda: _answer(driver, f"status {job_id}")["state"] == "failed", timeout=30)
+            wait_for(lambda: _answer(driver, f"status {job_id}")["problem"], timeout=30)  # HEAD_CHECKS misses
             status = _answer(driver, f"status {job_id}")
             assert "went away" in status["message"] and status["epochs"] >= 2, status
             assert (
