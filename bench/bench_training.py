@@ -130,7 +130,11 @@ def eta_error(run: dict) -> float | None:
              and (e["type"] == "epoch" or e["epoch"] > 1) and e["t"] < end]  # fmt: skip
     if not after or end - after[0]["t"] < 0.05:
         return None
-    return after[0]["eta_s"] / (end - after[0]["t"]) - 1.0
+    said, took = after[0]["eta_s"], end - after[0]["t"]
+    print(
+        f"    ETA at the {after[0]['type']} event of epoch {after[0]['epoch']}: {said:.2f} s left, took {took:.2f} s"
+    )
+    return said / took - 1.0
 
 
 def spread(values: list[float]) -> str:

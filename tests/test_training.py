@@ -215,17 +215,23 @@ def test_a_new_model_traces_its_training_step_once_and_a_kept_one_never(monkeypa
 
 
 def test_eta_leaves_out_the_first_call_and_then_times_whole_epochs():
-    eta = live.Eta(epochs=4, steps=2, val_share=0.0)
+    eta = live.Eta(epochs=6, steps=2, val_share=0.0)
     eta.executed(0.0, 3.0, 1)  # tracing
-    eta.executed(3.0, 3.1, 1)
-    assert eta.left(1, 0) == pytest.approx(3 * 2 * 0.1)  # three epochs of two 0.1 s batches
-    eta.epoch_done(1, 0.5)  # the second epoch, validation included
-    assert eta.left(2, 0) == pytest.approx(2 * 0.5)
+    eta.executed(3.0, 3.1, 1)  # 0.1 s a batch
+    eta.first_epoch(3.5, in_calls=3.1)  # 0.4 s of every epoch outside the calls
+    assert eta.left(1, 0) == pytest.approx(5 * (2 * 0.1 + 0.4))  # five epochs of 0.6 s
+    eta.epoch_done(1, 0.9)  # the second epoch, from the first one's end
+    assert eta.left(2, 0) == pytest.approx(
+        4 * (0.9 + 0.6) / 2
+    )  # median of the timed epoch and the batch rate's
+    eta.epoch_done(2, 0.9)
+    eta.epoch_done(3, 0.9)
+    assert eta.left(4, 0) == pytest.approx(2 * 0.9)  # timed epochs outvote the estimate
     assert live.Eta(epochs=2, steps=1, val_share=0.0).left(0, 1) is None
 
 
 def test_an_epoch_is_timed_from_the_previous_epochs_end(monkeypatch):
-    clock = iter([0.0, 0.0, 0.0, 1.0, 1.0, 1.5, 1.6, 1.6, 1.7, 1.8])  # perf_counter, call by call
+    clock = iter([0.0, 0.0, 0.0, 1.0, 1.0, 1.5, 1.6, 1.65, 1.7])  # perf_counter, call by call
     monkeypatch.setattr(live.time, "perf_counter", lambda: next(clock))
     eta = live.Eta(epochs=4, steps=1, val_share=0.0)
     callback = live.live_callback(None, None, epochs=4, steps=1, batch_size=4, n_train=4, eta=eta)
@@ -236,10 +242,10 @@ def test_an_epoch_is_timed_from_the_previous_epochs_end(monkeypatch):
     callback.on_epoch_end(0, {"loss": 1.0})  # 1.0
     callback.on_epoch_begin(1)  # 1.5: half a second between epochs (events, callbacks)
     callback.on_train_batch_begin(0)  # 1.6
-    callback.on_train_batch_end(0, {"loss": 0.9})  # 1.6
+    callback.on_train_batch_end(0, {"loss": 0.9})  # 1.65: 0.05 s a batch
     callback.on_epoch_end(1, {"loss": 0.9})  # 1.7
     assert eta.epoch_seconds == [pytest.approx(0.7)]  # 1.0 → 1.7, not 1.5 → 1.7
-    assert eta.left(2, 0) == pytest.approx(2 * 0.7)
+    assert eta.left(2, 0) == pytest.approx(2 * (0.7 + 0.05) / 2)
 
 
 def test_unknown_device_is_a_value_error():

@@ -55,6 +55,7 @@ class Eta:
         self.steady_s = 0.0
         self.steady_batches = 0
         self.epoch_seconds: list[float] = []  # whole epochs after the first
+        self.between_s = 0.0  # per epoch, outside the training and validation calls (measured in the first)
 
     def executed(self, begin: float, end: float, batches: int) -> None:
         """One call of the training step ran ``batches`` batches from ``begin`` to ``end``."""
@@ -68,18 +69,32 @@ class Eta:
         if epoch > 0:
             self.epoch_seconds.append(seconds)
 
+    def first_epoch(self, seconds: float, in_calls: float) -> None:
+        """The first epoch took ``seconds``, of which ``in_calls`` inside training and validation calls.
+
+        The rest (new iterators, callbacks, events) recurs every epoch and is counted until whole later
+        epochs are timed: in a fit of millisecond batches it can be most of an epoch.
+        """
+        self.between_s = max(seconds - in_calls, 0.0)
+
     def left(self, epoch: int, step: int) -> float | None:
         """Seconds left when ``step`` batches of epoch ``epoch`` (from 0) have run; ``None`` while unknown."""
         epochs_after = max(self.epochs - epoch - 1, 0)
         in_epoch = max(self.steps - step, 0)
         if epoch >= self.epochs:
             return 0.0
-        if self.epoch_seconds:
-            per_epoch = statistics.median(self.epoch_seconds)
+        per_batch = self.steady_s / self.steady_batches if self.steady_batches else None
+        from_batches = (
+            None if per_batch is None else self.steps * per_batch * self.val_factor + self.between_s
+        )
+        if self.epoch_seconds:  # timed epochs, with the batch rate's estimate as one more vote against jitter
+            per_epoch = statistics.median(
+                self.epoch_seconds + ([] if from_batches is None else [from_batches])
+            )
             return in_epoch / self.steps * per_epoch + epochs_after * per_epoch
-        if self.steady_batches:
-            per_batch = self.steady_s / self.steady_batches
-            return (in_epoch + epochs_after * self.steps) * per_batch * self.val_factor
+        if per_batch is not None:
+            batches = (in_epoch + epochs_after * self.steps) * per_batch * self.val_factor
+            return batches + (epochs_after + (in_epoch > 0)) * self.between_s
         return None
 
 
@@ -97,6 +112,7 @@ def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train, eta:
             self.stopped = False
             self.diverged: str | None = None
             self.t0 = self.epoch_t0 = self.call_t0 = self.last_emit = self.epoch_end = 0.0
+            self.test_t0 = self.in_calls = 0.0  # time inside calls during the first epoch
             self.epoch = self.step = 0
 
         def _check_stop(self) -> bool:
@@ -119,6 +135,7 @@ def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train, eta:
         def on_train_batch_end(self, batch, logs=None):
             now = time.perf_counter()
             eta.executed(self.call_t0, now, batch + 1 - self.step)
+            self.in_calls += now - self.call_t0
             step = self.step = batch + 1
             loss = (logs or {}).get("loss")
             if loss is not None and not finite(loss):
@@ -144,7 +161,11 @@ def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train, eta:
                 }
             )
 
+        def on_test_batch_begin(self, batch, logs=None):
+            self.test_t0 = time.perf_counter()
+
         def on_test_batch_end(self, batch, logs=None):
+            self.in_calls += time.perf_counter() - self.test_t0
             if self._check_stop():
                 self.model.stop_evaluating = True  # a long validation ends early too
 
@@ -152,6 +173,8 @@ def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train, eta:
             now = time.perf_counter()
             # from the last epoch's end: what happens between epochs (events, callbacks) counts too
             eta.epoch_done(epoch, now - (self.epoch_end or self.epoch_t0))
+            if epoch == 0:
+                eta.first_epoch(now - self.epoch_t0, self.in_calls)
             self.epoch_end = now
             logs = floats(logs)
             bad = [k for k in ("loss", "val_loss") if k in logs and not math.isfinite(logs[k])]
