@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -54,6 +55,10 @@ class LocalCluster:
         self.object_store = object_store_mb * 1024 * 1024
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
+        self.client_port = (
+            free_port()
+        )  # Ray Client's server on the head (never the default 10001: clusters side by side)
+        self.client_address = f"ray://127.0.0.1:{self.client_port}"
         self.dir = Path(tempfile.mkdtemp(prefix="rr-"))
         self.procs: list[subprocess.Popen] = []
         self.env: dict[str, str] = {}
@@ -76,6 +81,7 @@ class LocalCluster:
             args += [
                 "--head",
                 f"--port={self.port}",
+                f"--ray-client-server-port={self.client_port}",
                 "--include-dashboard=false",
                 f"--temp-dir={self.dir / 't'}",
             ]
@@ -121,6 +127,27 @@ class LocalCluster:
         proc = self.procs[i]
         proc.terminate()
         proc.wait(60)
+
+    def kill_head(self) -> None:
+        """Kill the head's processes by their PIDs, as when the head machine goes away: its ``ray start`` and
+        every process under it (GCS server, raylet, agents, workers); return once the head's port is closed."""
+        import psutil  # the head's process tree, read before it falls apart
+
+        head = self.procs[0]
+        tree = psutil.Process(head.pid).children(recursive=True)
+        head.kill()
+        head.wait(60)
+        for proc in tree:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                proc.kill()
+        psutil.wait_procs(tree, timeout=30)
+        deadline = time.monotonic() + 60
+        while self._dial():
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the head's port still answers a minute after its end: {self.log()[-2000:]}"
+                )
+            time.sleep(0.2)
 
     def stop(self) -> None:
         """End every node by its own PID (workers first, the head last)."""

@@ -92,6 +92,26 @@ def test_live_events_and_stop_mid_epoch(ray_manager):
     assert os.path.exists(status.result["model_path"])
 
 
+def test_the_first_event_reaches_the_server_as_soon_as_the_actor_has_it(ray_manager):
+    job_id = ray_manager.submit(spec("ray-first", epochs=20, n=80))
+    arrived: dict[tuple, tuple[float, dict]] = {}  # (when the server had it, the event), in order
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        status = ray_manager.status(job_id)
+        now = time.time()
+        for e in status.events:  # the last few: each is known by its stamp and place
+            arrived.setdefault((e["t"], e["type"], e.get("epoch"), e.get("step")), (now, e))
+        if not status.active:
+            break
+        time.sleep(0.005)
+    assert status.state == "finished" and arrived, status.message
+    lags = [at - event["t"] for at, event in arrived.values()]
+    print("first event after", round(lags[0], 3), "s; the others at most", round(max(lags), 3), "s")
+    assert next(iter(arrived.values()))[1]["type"] == "start"
+    assert 0 <= lags[0] < 0.3  # at once: 0.01-0.12 s seen here (test_ray_events times the long poll alone)
+    assert max(lags) < 1.0  # a stream of events is gathered for a quarter second at most
+
+
 def test_killed_actor_fails_only_its_run_and_the_next_job_gets_a_fresh_actor(ray_manager):
     other = ray_manager.submit(spec("ray-other", session="s2", epochs=30, n=80))
     job_id = ray_manager.submit(long_spec("ray-killed"))
@@ -186,3 +206,87 @@ def test_train_page_trains_the_ecg200_lesson_through_ray_with_live_curves(cluste
         at.run()
     assert any("Stopped" in w.value for w in at.warning)
     resources._job_manager.clear()  # ends this page's Ray runner before the cluster goes
+
+
+def test_a_ray_client_address_trains_through_the_clusters_client_server(cluster, tmp_path):
+    import json
+
+    env = {**os.environ, "RNNLAB_RAY_ADDRESS": cluster.client_address, "RNNLAB_DATA_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "rnnlab", "cluster", "--json"], capture_output=True, text=True,
+                         timeout=120, cwd=ROOT, env=env)  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert len(json.loads(out.stdout)["nodes"]) == 2
+    cli = [sys.executable, "-m", "rnnlab", "train", "ecg200", "--cell", "gru", "--units", "4", "--epochs", "2",
+           "--seed", "0", "--json", "--save"]  # fmt: skip
+    out = subprocess.run(cli, capture_output=True, text=True, timeout=240, cwd=ROOT, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout)
+    assert result["status"] == "finished" and len(result["history"]["loss"]) == 2
+    assert RunStore(tmp_path).get_run(result["run_id"])["status"] == "finished"
+
+
+def _answer(driver: subprocess.Popen, command: str, timeout: float = 30.0) -> dict:
+    """Send one command line to ``tests/ray_driver.py``; its JSON answer (failing, never hanging, if none)."""
+    import json
+    import select
+
+    driver.stdin.write(command + "\n")
+    driver.stdin.flush()
+    ready, _, _ = select.select([driver.stdout], [], [], timeout)
+    assert ready, f"no answer to {command!r} within {timeout} s (the driver hangs)"
+    line = driver.stdout.readline()
+    assert line, f"the driver ended (status {driver.wait(10)}) instead of answering {command!r}"
+    return json.loads(line)
+
+
+def test_losing_the_head_fails_the_runs_and_the_server_and_cli_live_on(tmp_path, monkeypatch):
+    """The head's process killed mid-training: the run fails saying the cluster went away, Start is refused
+    with that line, and the process that connected to Ray (the server; the CLI) neither dies nor hangs — even
+    past Ray's own GCS reconnect timeout, which would end it (lowered here to 3 s so the test outlives it)."""
+    if not only_loopback():
+        pytest.skip("the ray tests run inside `unshare -n` with only loopback (make test does that)")
+    for key in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN"):  # this cluster's token must not outlive the test
+        monkeypatch.setenv(key, os.environ.get(key, ""))
+    with LocalCluster(cpus=(2,)) as local:
+        env = {**os.environ, "RNNLAB_RAY_ADDRESS": local.address, "RNNLAB_DATA_DIR": str(tmp_path),
+               "RAY_gcs_rpc_server_reconnect_timeout_s": "3", "PYTHONPATH": str(ROOT)}  # fmt: skip
+        driver = subprocess.Popen([sys.executable, "-m", "tests.ray_driver"], cwd=ROOT, env=env, text=True,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+        cli_err = open(tmp_path / "cli.err", "w+")  # noqa: SIM115 - the CLI writes to it until it ends
+        try:
+            job_id = _answer(driver, "submit ray-head-lost", timeout=240)["job_id"]
+            cli = [sys.executable, "-m", "rnnlab", "train", "ecg200", "--cell", "gru", "--units", "4",
+                   "--epochs", "1000", "--ray", local.address]  # fmt: skip
+            cli_run = subprocess.Popen(
+                cli, cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=cli_err
+            )
+            wait_for(lambda: _answer(driver, f"status {job_id}")["epochs"] >= 2, timeout=180)
+            wait_for(lambda: "epoch 2/1000" in (tmp_path / "cli.err").read_text(), timeout=180)
+            local.kill_head()
+            killed = time.monotonic()
+            wait_for(lambda: _answer(driver, f"status {job_id}")["state"] == "failed", timeout=30)
+            wait_for(lambda: _answer(driver, f"status {job_id}")["problem"], timeout=30)  # HEAD_CHECKS misses
+            status = _answer(driver, f"status {job_id}")
+            assert "went away" in status["message"] and status["epochs"] >= 2, status
+            assert (
+                status["problem"]
+                == f"The Ray cluster at {local.address} went away (its head does not answer)"
+            )
+            out, _ = cli_run.communicate(timeout=60)  # the CLI: status 2 and one line, no hang
+            lines = [line for line in (tmp_path / "cli.err").read_text().splitlines() if line.strip()]
+            assert cli_run.returncode == 2 and out == "", (cli_run.returncode, lines[-5:])
+            assert lines[-1].startswith("error: ") and "went away" in lines[-1], lines[-5:]
+            assert [line for line in lines if line.startswith("error")] == lines[-1:]
+            time.sleep(max(0.0, killed + 10 - time.monotonic()))  # well past Ray's reconnect timeout
+            assert driver.poll() is None  # the server lives on and still answers
+            refused = _answer(driver, "submit ray-after")["refused"]
+            assert refused == f"Training workers cannot start: {status['problem']}"
+            assert _answer(driver, "quit", timeout=60) == {"bye": True} and driver.wait(30) == 0
+        finally:
+            for proc in (driver, locals().get("cli_run")):
+                if proc is not None and proc.poll() is None:
+                    proc.kill()
+                    proc.wait(10)
+            cli_err.close()
+    run = RunStore(tmp_path).get_run("ray-head-lost")
+    assert run["status"] == "failed" and "went away" in run["message"] and run["epochs_done"] >= 2

@@ -5,6 +5,10 @@
 timeout, so a wrong host or port fails in seconds instead of leaving Ray retrying. :func:`cluster_problem`
 is the same check for pages and the CLI (``None`` when the cluster answers). Ray itself is imported only
 here and in :mod:`rnnlab.jobs.ray_runner`, and only once a cluster is configured.
+
+Losing the cluster's head never ends this process: Ray would (its GCS reconnect timeout), so
+:func:`connect` sets that timeout to :data:`GCS_WAIT_S` and the Ray runner decides for itself when the
+cluster is gone (:data:`HEAD_CHECKS`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,11 @@ from rnnlab.jobs.types import ClusterUnreachable
 
 DIAL_TIMEOUT_S = 3.0
 HEAD_CHECKS = 3  # the Ray runner gives the cluster up after this many failed dials of its head in a row
+# Ray ends a process connected to the cluster (here: the web server or the CLI) when its head has not
+# answered for `gcs_rpc_server_reconnect_timeout_s` (60 s by default: "Failed to connect to GCS within 60
+# seconds ... The program will terminate."). This process must outlive its cluster: it waits for the head
+# practically forever, and the Ray runner gives the cluster up itself after HEAD_CHECKS missed dials.
+GCS_WAIT_S = 10**8
 HINT = "start it with `ray start --head` or unset RNNLAB_RAY_ADDRESS (README: A bigger class)"
 
 
@@ -76,6 +85,8 @@ def connect(address: str | None = None):
                 f"Cannot reach the Ray cluster at {address} ({reason}): {HINT}"
             ) from None
     os.environ.setdefault("RAY_AUTH_MODE", "token")
+    # ray.init reads it (Ray's config variables have exactly these lower-case names): never exit
+    os.environ["RAY_gcs_rpc_server_reconnect_timeout_s"] = str(GCS_WAIT_S)  # noqa: SIM112
     import ray  # loaded only once a cluster is configured (a second of import and its own threads)
 
     if ray.is_initialized():
@@ -117,16 +128,27 @@ def cluster_problem(address: str | None = None) -> str | None:
     return None
 
 
+def _free_per_node() -> dict[str, dict[str, float]]:
+    """Each live node's free resources (Ray's state API; in a process connected to the cluster)."""
+    from ray._private import state  # noqa: PLC0415 - Ray's per-node availability (a developer API)
+
+    return state.available_resources_per_node()
+
+
 def cluster_info(address: str | None = None) -> ClusterInfo:
     """Nodes with their CPUs and GPUs (total and free) and the free training slots of the whole cluster.
 
     Raises:
         ClusterUnreachable: When the cluster cannot be reached.
     """
+    address = address or settings.ray_address() or "auto"
     ray = connect(address)
-    from ray._private import state  # noqa: PLC0415 - Ray's per-node availability (a developer API)
-
-    free = state.available_resources_per_node()
+    if address.startswith(
+        "ray://"
+    ):  # Ray Client has no state API here: a CPU-less task reads it on the cluster
+        free = ray.get(ray.remote(num_cpus=0)(_free_per_node).remote(), timeout=60)
+    else:
+        free = _free_per_node()
     nodes: list[NodeInfo] = []
     for node in ray.nodes():
         total = node.get("Resources") or {}
@@ -144,7 +166,7 @@ def cluster_info(address: str | None = None) -> ClusterInfo:
         )
     alive = [n for n in nodes if n["alive"]]
     return {
-        "address": address or settings.ray_address() or "auto",
+        "address": address,
         "nodes": nodes,
         "cpus": sum(n["cpus"] for n in alive),
         "gpus": sum(n["gpus"] for n in alive),

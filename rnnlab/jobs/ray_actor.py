@@ -6,6 +6,12 @@ actor process imports. One job at a time runs in :meth:`TrainingActor.run` (thro
 server calls :meth:`TrainingActor.drain` (the events so far) and :meth:`TrainingActor.stop` (sets the flag the
 training callback polls after each execution of batches) on the actor's other threads.
 
+``drain`` is a long poll (:meth:`EventBox.take`): the server keeps one outstanding per busy actor, and it
+returns as soon as an event exists (at most :data:`DRAIN_WAIT_S` later when none does). After a drain that
+returned events the next one gathers for :data:`DRAIN_GAP_S` first, so a stream of events costs at most a
+few calls a second while the first event after a quiet spell leaves at once. Each event carries ``t``, the
+``time.time()`` when the job emitted it.
+
 The model never touches a shared disk: the job saves it in the actor's own temporary folder, and
 :meth:`~TrainingActor.run` returns its bytes in the summary's ``model_bytes`` (the server writes them into
 its run store) and deletes the file.
@@ -24,6 +30,79 @@ from rnnlab.jobs import worker
 from rnnlab.jobs.messages import Device, Event
 from rnnlab.jobs.types import CallSpec, JobSpec
 
+DRAIN_WAIT_S = 0.5  # the longest a drain waits for the first event
+DRAIN_GAP_S = 0.25  # after a drain that returned events, the next gathers this long before it returns
+
+
+class EventBox:
+    """A job's events that the server has not taken yet, and the long poll that takes them (thread-safe).
+
+    Args:
+        gap_s: After a :meth:`take` that returned events, the next one gathers this long before it returns.
+
+    Example:
+        >>> box = EventBox()
+        >>> box.start()
+        >>> box.put({"type": "progress", "done": 1, "total": 2})
+        True
+        >>> [e["done"] for e in box.take(wait_s=0.5)]  # at once: an event is there
+        [1]
+    """
+
+    def __init__(self, gap_s: float = DRAIN_GAP_S) -> None:
+        self.gap_s = gap_s
+        self.running = False
+        self._ready = threading.Condition()  # notified when an event comes or a job ends
+        self._events: list[Event] = []
+        self._ended = 0  # jobs ended so far: a take waiting across a job's end returns at once
+        self._taken_at = float("-inf")
+
+    def start(self) -> None:
+        """A job begins: no events yet."""
+        with self._ready:
+            self._events, self.running = [], True
+
+    def end(self) -> None:
+        """The job ended: a waiting :meth:`take` returns now."""
+        with self._ready:
+            self.running = False
+            self._ended += 1
+            self._ready.notify_all()
+
+    def put(self, event: Event, while_running: bool = False) -> bool:
+        """Add ``event`` stamped with ``t`` (``time.time()`` unless it has one); return whether it was added.
+
+        Args:
+            while_running: Add it only while a job runs (between :meth:`start` and :meth:`end`).
+        """
+        with self._ready:
+            if while_running and not self.running:
+                return False
+            self._events.append({"t": time.time(), **event})
+            self._ready.notify_all()
+            return True
+
+    def take(self, wait_s: float = 0.0) -> list[Event]:
+        """The events put since the last take, as soon as there are any.
+
+        Args:
+            wait_s: Wait up to this long for the first event (``0``: return at once). A job that ends
+                meanwhile ends the wait too.
+        """
+        now = time.monotonic()
+        deadline, earliest = now + wait_s, self._taken_at + self.gap_s
+        with self._ready:
+            ended = self._ended
+            while now < deadline and self._ended == ended:
+                if self._events and now >= earliest:
+                    break
+                self._ready.wait((min(earliest, deadline) if self._events else deadline) - now)
+                now = time.monotonic()
+            out, self._events = self._events, []
+            if out:
+                self._taken_at = time.monotonic()
+        return out
+
 
 class TrainingActor:
     """One warm worker on a Ray node (created with ``max_concurrency`` > 1: ``run`` beside ``drain``/``stop``)."""
@@ -36,9 +115,8 @@ class TrainingActor:
         from rnnlab.training import fit  # noqa: F401 - warm: TensorFlow and the training code load now
 
         self._keras = keras
-        self._lock = threading.Lock()
-        self._events: list[Event] = []
-        self._running = False
+        self._box = EventBox()
+        self._stop_lock = threading.Lock()
         self._stop = threading.Event()
         self._dir = Path(tempfile.mkdtemp(prefix="rnnlab-actor-"))
         os.environ["RNNLAB_DATA_DIR"] = str(self._dir)  # run_job saves the model here, then it travels back
@@ -58,17 +136,12 @@ class TrainingActor:
     def run(self, job_id: str, spec: JobSpec | CallSpec) -> dict:
         """Run one job; return ``{"events": the events not drained yet, "summary": its summary}``."""
         self._stop.clear()
-        with self._lock:
-            self._events, self._running = [], True
-
-        def emit(event: Event) -> None:
-            with self._lock:
-                self._events.append(event)
-
+        self._box.start()
         run = worker.run_call if isinstance(spec, CallSpec) else worker.run_job
-        summary = dict(run(spec, emit, self._stop.is_set))
-        with self._lock:
-            self._running = False  # no Stop acknowledgement after the job's end
+        try:
+            summary = dict(run(spec, self._box.put, self._stop.is_set))
+        finally:
+            self._box.end()  # no Stop acknowledgement after the job's end; a waiting drain returns
         path = summary.get("model_path")
         if path:
             summary["model_bytes"] = Path(path).read_bytes()
@@ -79,11 +152,10 @@ class TrainingActor:
         self._keras.backend.clear_session(free_memory=True)
         return {"events": self.drain(), "summary": summary}
 
-    def drain(self) -> list[Event]:
-        """The events sent since the last drain (the server asks a few times a second)."""
-        with self._lock:
-            out, self._events = self._events, []
-        return out
+    def drain(self, wait_s: float = 0.0) -> list[Event]:
+        """The events sent since the last drain, as soon as there are any (:meth:`EventBox.take`; a job that
+        ends meanwhile ends the wait, and its :meth:`run` returns the events left)."""
+        return self._box.take(wait_s)
 
     def stop(self) -> None:
         """End the running job at its next execution of batches; acknowledge it at once (a ``stopping`` event).
@@ -91,9 +163,9 @@ class TrainingActor:
         This runs on another actor thread than :meth:`run`, so the acknowledgement comes also while the job
         is busy tracing a training step.
         """
-        with self._lock:
-            if self._running and not self._stop.is_set():
-                self._events.append({"type": "stopping", "t": time.time()})
+        with self._stop_lock:
+            if not self._stop.is_set():
+                self._box.put({"type": "stopping", "t": time.time()}, while_running=True)
             self._stop.set()
 
     def __del__(self) -> None:

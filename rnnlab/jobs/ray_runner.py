@@ -7,11 +7,14 @@ at most one actor per CPU slot (or GPU) the cluster offers; one CPU actor is war
 are created when jobs wait for them, and one that died is replaced by a fresh one for the next job. What the
 cluster offers (slots of each kind, the devices the pages list) is :mod:`rnnlab.jobs.ray_slots`'s.
 
-While a job runs, the server asks its actor for the events so far (:meth:`TrainingActor.drain`) about four
-times a second, and Stop sets the actor's flag that the training callback polls after each execution of
+While a job runs, one call for its events (:meth:`TrainingActor.drain`, a long poll) is always outstanding
+at its actor and returns as soon as an event exists, so a curve point reaches the server the moment the
+actor has it; Stop sets the actor's flag that the training callback polls after each execution of
 batches. The summary comes back with the model as bytes (the manager writes it into its run store). An actor
 whose process was killed or whose node went away fails only its job, with the reason; the epochs recorded
-so far stay in the store.
+so far stay in the store. When the cluster's head stops answering (:data:`~rnnlab.jobs.cluster.HEAD_CHECKS`
+dials in a row), every running job fails with "the cluster went away" and the manager gives up; this process
+lives on (:func:`rnnlab.jobs.cluster.connect` keeps Ray from ending it).
 """
 
 from __future__ import annotations
@@ -23,11 +26,10 @@ from dataclasses import dataclass, field
 
 from rnnlab.jobs.cluster import HEAD_CHECKS, connect, head_answers
 from rnnlab.jobs.messages import Device, Report, gone
-from rnnlab.jobs.ray_actor import TrainingActor
+from rnnlab.jobs.ray_actor import DRAIN_WAIT_S, TrainingActor
 from rnnlab.jobs.ray_slots import ClusterSlots, kind_of
 from rnnlab.jobs.types import CallSpec, JobSpec
 
-DRAIN_EVERY_S = 0.25
 PING_EVERY_S = 2.0
 HEAD_EVERY_S = 2.0
 ACTOR_CONCURRENCY = 4  # run, plus drain and stop beside it
@@ -43,10 +45,10 @@ class _Actor:
     state: str = "starting"  # starting | idle | busy
     hello: object = None  # the ObjectRef of hello() while starting
     run: object = None  # the ObjectRef of run() while busy
-    drain: object = None  # an outstanding drain() while busy
+    drain: object = None  # the outstanding drain() while busy (always one)
+    ended: bool = False  # run() returned while a drain was outstanding: that drain's events come first
     ping: object = None  # an outstanding hello() while idle (finds actors that died idle)
     pinged: float = 0.0
-    last_drain: float = 0.0
     job_id: str | None = None
     pid: int | None = None
     node: str = ""
@@ -83,10 +85,13 @@ class RayRunner:
         self._wanted: dict[str, set[int]] = {"cpu": set(), "gpu": set()}
         self._slots = ClusterSlots(self._ray)
         self._remote = self._ray.remote(TrainingActor)
-        try:  # the head's address, dialled every few seconds (unknown with Ray Client, which fails loudly)
-            self._head = self._ray.get_runtime_context().gcs_address
-        except Exception:  # noqa: BLE001
-            self._head = None
+        if address.startswith("ray://"):  # Ray Client: its server on the head stands for the head
+            self._head = address.removeprefix("ray://")
+        else:  # the head's address, dialled every few seconds
+            try:
+                self._head = self._ray.get_runtime_context().gcs_address
+            except Exception:  # noqa: BLE001
+                self._head = None
         self._head_at, self._head_misses = time.monotonic(), 0
         with self._lock:
             self._slots.refresh(force=True)
@@ -107,7 +112,7 @@ class RayRunner:
         with self._lock:
             actor = next(a for a in self._actors if a.state == "idle" and a.kind == kind)
             actor.run = actor.handle.run.remote(job_id, spec)
-            actor.state, actor.job_id, actor.ping, actor.last_drain = "busy", job_id, None, time.monotonic()
+            actor.state, actor.job_id, actor.ping, actor.ended = "busy", job_id, None, False
             return actor.pid
 
     def stop(self, job_id: str) -> None:
@@ -163,8 +168,8 @@ class RayRunner:
         if lost:
             return lost
         with self._lock:
-            if not self._head_misses:  # never ask a head that just missed a dial: the call could block
-                self._slots.refresh()
+            if not self._head_misses and self._slots.due() and head_answers(self._head, timeout=0.5):
+                self._slots.refresh()  # never ask a head that does not answer: the call would block
             self._grow()
             refs = self._outstanding()
         if not refs:
@@ -205,13 +210,16 @@ class RayRunner:
         self._head_misses = 0 if head_answers(self._head) else self._head_misses + 1
         if self._head_misses < HEAD_CHECKS:
             return []
-        reason = f"The Ray cluster at {self.address} went away (its head does not answer)"
+        reason = self._gone()
         with self._lock:
             self.refill = False
             actors, self._actors = self._actors, []  # not killed: there is no cluster left to ask
         reports: list[Report] = [gone(a.job_id, reason) for a in actors if a.job_id is not None]
         reports.append({"type": "broken", "message": reason, "fatal": True})
         return reports
+
+    def _gone(self) -> str:
+        return f"The Ray cluster at {self.address} went away (its head does not answer)"
 
     def _outstanding(self) -> dict:
         now = time.monotonic()
@@ -220,11 +228,11 @@ class RayRunner:
             if a.state == "starting":
                 refs[a.hello] = (a, "hello")
             elif a.state == "busy":
-                if a.drain is None and now - a.last_drain >= DRAIN_EVERY_S:
-                    a.drain, a.last_drain = a.handle.drain.remote(), now
+                if a.drain is None and not a.ended:
+                    a.drain = a.handle.drain.remote(DRAIN_WAIT_S)
                 if a.drain is not None:
                     refs[a.drain] = (a, "drain")
-                else:
+                if a.drain is None or not a.ended:
                     refs[a.run] = (a, "run")
             else:
                 if a.ping is None and now - a.pinged >= PING_EVERY_S:
@@ -237,7 +245,8 @@ class RayRunner:
         try:
             value = self._ray.get(ref)
         except Exception as err:  # noqa: BLE001 - the actor died (killed, node gone) or the cluster went away
-            return self._lost(actor, _reason(err))
+            gone = self._head and not head_answers(self._head, timeout=0.5)
+            return self._lost(actor, self._gone() if gone else _reason(err))
         if what == "hello":
             actor.state, actor.hello = "idle", None
             actor.pid, actor.node, actor.devices = value["pid"], value["node"], value["devices"]
@@ -252,6 +261,9 @@ class RayRunner:
         if what == "drain":
             actor.drain = None
             return reports
+        if actor.drain is not None:  # the outstanding drain has earlier events: take the result after it
+            actor.ended = True
+            return []
         reports.append(
             {"type": "result", "worker": actor.aid, "job_id": actor.job_id, "summary": value["summary"]}
         )

@@ -36,15 +36,18 @@ class ClusterSlots:
         self.gpu_nodes: list[str] = []
         self._read_at = 0.0
 
+    def due(self) -> bool:
+        """Whether :meth:`refresh` would read the nodes again now."""
+        return time.monotonic() - self._read_at >= RESOURCES_EVERY_S
+
     def refresh(self, force: bool = False) -> None:
         """Read the live nodes again (at most every :data:`RESOURCES_EVERY_S` seconds unless ``force``).
 
         When Ray cannot answer, the last known sizes stay (the runner reports a lost cluster itself).
         """
-        now = time.monotonic()
-        if not force and now - self._read_at < RESOURCES_EVERY_S:
+        if not force and not self.due():
             return
-        self._read_at = now
+        self._read_at = time.monotonic()
         try:
             nodes = [n for n in self._ray.nodes() if n.get("Alive")]
         except Exception:  # noqa: BLE001 - keep the last known sizes
