@@ -77,6 +77,18 @@ def test_ray_training_gives_the_local_pools_metrics_and_the_model_comes_back_as_
     assert run["status"] == "finished" and run["epochs_done"] == 2 and run["model_path"] == path
 
 
+def test_an_actor_is_calibrated_and_keeps_a_compiled_model_for_the_same_configuration(ray_manager):
+    first = ray_manager.wait(ray_manager.submit(spec("ray-kept-1")), timeout=180)
+    again = ray_manager.wait(ray_manager.submit(spec("ray-kept-2")), timeout=180)
+    assert first.state == again.state == "finished", (first.message, again.message)
+    assert first.result["settings"]["calibrated"] and again.result["settings"]["calibrated"]
+    assert again.worker_pid == first.worker_pid  # one job at a time goes to the first idle actor
+    assert (
+        not first.result["settings"]["reused"] and again.result["settings"]["reused"]
+    )  # no building, no tracing
+    assert again.history["loss"] == pytest.approx(first.history["loss"], rel=1e-5)
+
+
 def test_live_events_and_stop_mid_epoch(ray_manager):
     job_id = ray_manager.submit(long_spec("ray-stop"))
     wait_for(lambda: len(ray_manager.status(job_id).history.get("loss", [])) >= 2)
@@ -88,6 +100,9 @@ def test_live_events_and_stop_mid_epoch(ray_manager):
     ray_manager.stop(job_id)
     status = ray_manager.wait(job_id, timeout=60)
     assert status.state == "stopped" and "Stopped" in status.message and status.stop_requested
+    assert status.stop_acknowledged is not None and status.stop_acknowledged >= time.time() - (
+        time.monotonic() - asked
+    )
     assert time.monotonic() - asked < 10 and 2 <= len(status.history["loss"]) < 400
     assert os.path.exists(status.result["model_path"])
 

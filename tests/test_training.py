@@ -227,6 +227,15 @@ def test_eta_leaves_out_the_first_call_and_then_times_whole_epochs():
     eta.epoch_done(3, 0.9)
     assert eta.left(4, 0) == pytest.approx(2 * 0.9)  # timed epochs outvote the estimate
     assert live.Eta(epochs=2, steps=1, val_share=0.0).left(0, 1) is None
+    tiny = live.Eta(epochs=50, steps=1, val_share=0.0)
+    tiny.executed(0.0, 1.0, 1)
+    tiny.executed(1.0, 1.001, 1)
+    tiny.first_epoch(1.5, in_calls=1.0)  # set-up outside the calls: no estimate from the batch rate
+    for epoch in range(1, 5):
+        tiny.epoch_done(epoch, 0.005)
+        assert tiny.left(epoch + 1, 0) is None  # four 5 ms epochs are too little to go on
+    tiny.epoch_done(5, 0.005)
+    assert tiny.left(6, 0) == pytest.approx(44 * 0.005)
     setup = live.Eta(epochs=6, steps=2, val_share=0.0)
     setup.executed(0.0, 3.0, 1)
     setup.executed(3.0, 3.1, 1)

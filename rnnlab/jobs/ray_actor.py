@@ -29,6 +29,7 @@ from pathlib import Path
 from rnnlab.jobs import worker
 from rnnlab.jobs.messages import Device, Event
 from rnnlab.jobs.types import CallSpec, JobSpec
+from rnnlab.training import compiled, speed, xla_cache
 
 DRAIN_WAIT_S = 0.5  # the longest a drain waits for the first event
 DRAIN_GAP_S = 0.25  # after a drain that returned events, the next gathers this long before it returns
@@ -104,22 +105,36 @@ class EventBox:
         return out
 
 
+def node_dir() -> Path:
+    """This node's folder for what every actor on it shares: the calibration and the XLA cache (created)."""
+    path = Path(tempfile.gettempdir()) / f"rnnlab-ray-node-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 class TrainingActor:
     """One warm worker on a Ray node (created with ``max_concurrency`` > 1: ``run`` beside ``drain``/``stop``)."""
 
     def __init__(self) -> None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        node = node_dir()
+        os.environ["RNNLAB_DATA_DIR"] = str(node)
+        xla_cache.configure()  # the node's XLA cache, before TensorFlow reads its flags
+        self._dir = Path(tempfile.mkdtemp(prefix="rnnlab-actor-"))
+        os.environ["RNNLAB_DATA_DIR"] = str(self._dir)  # run_job saves the model here, then it travels back
         self.devices: list[Device] = worker.discover_devices()
         import keras  # imported once here, before the first job
 
         from rnnlab.training import fit  # noqa: F401 - warm: TensorFlow and the training code load now
 
+        speed.calibrate(
+            node
+        )  # measured once per node, then read by every actor there, as a local worker does
+        compiled.enable()  # a configuration trained again on this actor skips building and tracing
         self._keras = keras
         self._box = EventBox()
         self._stop_lock = threading.Lock()
         self._stop = threading.Event()
-        self._dir = Path(tempfile.mkdtemp(prefix="rnnlab-actor-"))
-        os.environ["RNNLAB_DATA_DIR"] = str(self._dir)  # run_job saves the model here, then it travels back
 
     def hello(self) -> dict:
         """Who and where this actor is: ``pid``, ``node`` (address), ``node_id``, ``devices``."""

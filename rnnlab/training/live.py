@@ -6,7 +6,8 @@ that call is left out of the rate — also for a reused compiled model (:mod:`rn
 whose first epoch still pays for new iterators and first-call set-up (measured: up to 25× a later
 epoch of a tiny fit). From the second epoch on, whole epochs are timed, from one epoch's end to the next:
 validation and what runs between epochs (events, callbacks) included — in a fit of millisecond epochs
-that is a good part of each epoch.
+that is a good part of each epoch. Such epochs jitter by 2× from one to the next, so timed epochs set
+the ETA once there are :data:`MIN_EPOCHS` of them or :data:`MIN_TIMED_S` seconds' worth.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import statistics
 import time
 
 BATCH_EVENT_INTERVAL_S = 0.25  # at most four batch events a second
+MIN_TIMED_S, MIN_EPOCHS = 0.2, 5  # epochs timed before they set the ETA: millisecond epochs jitter by 2×
 VALIDATION_COST = 1 / 3  # a validation batch (forward only) against a training batch (forward and backward)
 
 
@@ -89,7 +91,8 @@ class Eta:
         from_batches = (
             None if per_batch is None else self.steps * per_batch * self.val_factor + self.between_s
         )
-        if self.epoch_seconds:  # timed epochs, with the batch rate's estimate as one more vote against jitter
+        if len(self.epoch_seconds) >= MIN_EPOCHS or sum(self.epoch_seconds) >= MIN_TIMED_S:
+            # timed epochs, with the batch rate's estimate as one more vote against jitter
             per_epoch = statistics.median(
                 self.epoch_seconds + ([] if from_batches is None else [from_batches])
             )
