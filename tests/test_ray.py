@@ -78,8 +78,8 @@ def test_ray_training_gives_the_local_pools_metrics_and_the_model_comes_back_as_
 
 
 def test_an_actor_is_calibrated_and_keeps_a_compiled_model_for_the_same_configuration(ray_manager):
-    first = ray_manager.wait(ray_manager.submit(spec("ray-kept-1")), timeout=180)
-    again = ray_manager.wait(ray_manager.submit(spec("ray-kept-2")), timeout=180)
+    first = ray_manager.wait(ray_manager.submit(spec("ray-kept-1", n=28)), timeout=180)  # data no test used
+    again = ray_manager.wait(ray_manager.submit(spec("ray-kept-2", n=28)), timeout=180)
     assert first.state == again.state == "finished", (first.message, again.message)
     assert first.result["settings"]["calibrated"] and again.result["settings"]["calibrated"]
     assert again.worker_pid == first.worker_pid  # one job at a time goes to the first idle actor
