@@ -202,6 +202,16 @@ def test_worker_nice_setting(monkeypatch):
     assert settings.worker_nice() == 19
 
 
+def test_each_worker_gets_its_share_of_the_cores(manager):
+    assert manager.runner.threads() == [os.cpu_count() or 1]  # one worker: every core
+    jm = JobManager(n_workers=2)
+    try:
+        wait_for(lambda: len(jm.runner.threads()) == 2 and None not in jm.runner.threads(), timeout=240)
+        assert jm.runner.threads() == [max(1, (os.cpu_count() or 1) // 2)] * 2
+    finally:
+        jm.shutdown()
+
+
 def test_workers_are_recycled_after_n_jobs():
     jm = JobManager(n_workers=1, jobs_per_worker=1)
     try:

@@ -143,9 +143,7 @@ def cluster_info(address: str | None = None) -> ClusterInfo:
     """
     address = address or settings.ray_address() or "auto"
     ray = connect(address)
-    if address.startswith(
-        "ray://"
-    ):  # Ray Client has no state API here: a CPU-less task reads it on the cluster
+    if address.startswith("ray://"):  # Ray Client has no state API here: a CPU-less task reads it there
         free = ray.get(ray.remote(num_cpus=0)(_free_per_node).remote(), timeout=60)
     else:
         free = _free_per_node()

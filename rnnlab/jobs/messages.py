@@ -85,6 +85,7 @@ class Ready(TypedDict, total=False):
     worker: int
     pid: int
     devices: list[Device]
+    threads: int  # TensorFlow's threads within one operation (0: TensorFlow's default, every core)
 
 
 class Broken(TypedDict, total=False):

