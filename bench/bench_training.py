@@ -4,7 +4,7 @@ For every lesson preset, the course's ECG model GRU(20)→GRU(20) on ECG5000 (10
 on a small forecasting window, this runs pairs — rnnlab, plain Keras, then the other order — and
 prints the median and spread (min–max) of each pair's ratio plain / rnnlab (above 1: rnnlab faster).
 
-- rnnlab: a job through :class:`rnnlab.jobs.manager.JobManager` with one warm worker, as the
+- rnnlab: a job through :class:`rnnlab.jobs.manager.JobManager` with one warm worker (``--workers``), as the
   dashboard submits it (a race: its four jobs at once). The wait runs from ``submit`` to the run
   store's ``finish_run`` having returned: framing, building, compiling, fitting, evaluating against
   the baselines, saving the model, recording the verdict. Phases come from the worker's own
@@ -235,6 +235,8 @@ def main(argv=None) -> int:
     parser.add_argument("--pairs", type=int, help="alternating pairs per case (default 5, quick 2)")
     parser.add_argument("--stops", type=int, help="Stop presses (default 20, quick 6)")
     parser.add_argument("--only", nargs="*", help="case names")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes (default 1; the dashboard runs one per core, each with its share of the cores)")  # fmt: skip
     args = parser.parse_args(argv)
     pairs = args.pairs or (2 if args.quick else 5)
     n_stops = args.stops if args.stops is not None else (6 if args.quick else 20)
@@ -247,10 +249,12 @@ def main(argv=None) -> int:
     from rnnlab.runs.store import RunStore
 
     chosen = cases(quick=args.quick, only=args.only)
-    manager = JobManager(n_workers=1, jobs_per_worker=10_000, recorder=TimedStore(RunStore()))
+    manager = JobManager(n_workers=args.workers, jobs_per_worker=10_000, recorder=TimedStore(RunStore()))
     rows, lesson_ratios, fit_seconds, results = [], [], {}, {}
     try:
         assert manager.wait_ready(300), "no worker started"
+        while "starting" in manager.runner.states():  # every worker warm before any clock starts
+            time.sleep(0.1)
         for case in chosen:
             print(f"{case.name}: {case.describe}", flush=True)
             res = results[case.name] = run_pairs(manager, case, pairs)
