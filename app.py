@@ -9,6 +9,14 @@ import streamlit as st
 from rnnlab.jobs.types import progress_line
 from rnnlab.ui import actions, current, resources, session, streamlit_patch, widgets, workspace_state
 
+SIDEBAR_POLL_SECONDS = 1.0  # the sidebar's training lines follow the job as the Train panel does
+
+
+def _training_lines(jobs) -> None:
+    for job in workspace_state.active_jobs_for_sidebar(jobs):
+        st.caption(f"Training: {progress_line(job)}")
+
+
 st.set_page_config(page_title="rnnlab", page_icon="🔁", layout="wide")
 streamlit_patch.keep_keras_state()  # no keras.backend.clear_session() after every rerun of every session
 session.init()
@@ -67,8 +75,8 @@ with st.sidebar:
             if devices
             else "_training workers starting…_"
         )
-        for job in workspace_state.active_jobs_for_sidebar(jobs):
-            st.caption(f"Training: {progress_line(job)}")
+        if workspace_state.active_jobs_for_sidebar(jobs):  # kept current while they run, like the Train panel
+            st.fragment(_training_lines, run_every=SIDEBAR_POLL_SECONDS)(jobs)
     presenting = st.toggle("Presentation mode", value=session.presenting(), key="sidebar-present")
     if presenting != session.presenting():
         session.set_presenting(presenting)

@@ -200,3 +200,24 @@ def test_the_device_lists_show_the_cluster_devices(monkeypatch):
     assert at.session_state[session.TRAIN_CONFIG].device == "/GPU:0"  # the name, as training takes it
     sidebar = " ".join(m.value for m in at.sidebar.markdown)
     assert "`/GPU:0` GPU on node gpu\\-1" in sidebar and "`/CPU:0` 4 CPU slots" in sidebar
+
+
+def _sidebar_captions(monkeypatch, manager) -> list[str]:
+    install(monkeypatch, manager, started=True)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state[session.WORKSPACE] = WORKSPACE
+    at.run()  # (AppTest drops the sidebar's elements on a second run of the same test app, so one run each)
+    assert not at.exception, at.exception
+    return [c.value for c in at.sidebar.caption]
+
+
+def test_the_sidebar_shows_the_workspaces_running_training(monkeypatch):
+    from rnnlab.jobs.types import JobStatus
+
+    running = JobStatus("j1", "r1", "s", state="running", progress={"epoch": 1, "epochs": 3, "step": 2, "steps": 9},
+                        workspace=WORKSPACE)  # fmt: skip
+    assert "Training: epoch 1/3 · step 2/9" in _sidebar_captions(monkeypatch, FakeJobManager([running]))
+    running.progress.update(epoch=2, step=5)  # in a browser its fragment reruns every second to show this
+    assert "Training: epoch 2/3 · step 5/9" in _sidebar_captions(monkeypatch, FakeJobManager([running]))
+    running.state = "finished"
+    assert not any("Training:" in c for c in _sidebar_captions(monkeypatch, FakeJobManager([running])))
