@@ -283,7 +283,7 @@ def main(worker_id: int, conn, stop_event, max_jobs: int, n_workers: int = 1) ->
         )
         done += 1
         keras.backend.clear_session(free_memory=True)  # the kept compiled models stay usable
-    conn.send({"type": "retired", "worker": worker_id})
+    channel.send({"type": "retired", "worker": worker_id})
 
 
 class _Channel:
