@@ -94,7 +94,10 @@ class LocalCluster:
         """Start the nodes; set ``RAY_AUTH_MODE``/``RAY_AUTH_TOKEN`` in this process too (the driver)."""
         token = self._token()
         os.environ.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=token)
-        self.env = {**os.environ, "PYTHONPATH": str(ROOT), "RAY_USAGE_STATS_ENABLED": "0"}
+        # RAY_CLIENT_SERVER_CHECK_CHANNEL_TIMEOUT_S: the head waits that long (30 s by default) for the
+        # server it starts per Ray Client connection; a busy 2-core test machine can take longer.
+        self.env = {**os.environ, "PYTHONPATH": str(ROOT), "RAY_USAGE_STATS_ENABLED": "0",
+                    "RAY_CLIENT_SERVER_CHECK_CHANNEL_TIMEOUT_S": "120"}  # fmt: skip
         self.procs.append(self._node(0, self.cpus[0]))
         self._wait(lambda: self._dial(), timeout, "the head node")
         for i, n in enumerate(self.cpus[1:], start=1):
@@ -121,6 +124,13 @@ class LocalCluster:
 
     def log(self) -> str:
         return "".join(p.read_text(errors="replace") for p in sorted(self.dir.glob("node*.log")))
+
+    def client_server_log(self, tail: int = 4000) -> str:
+        """The end of each log of the head's Ray Client servers (the proxy and one per connection)."""
+        logs = sorted((self.dir / "t").glob("session_latest/logs/ray_client_server*"))
+        return "".join(
+            f"== {p.name}\n{p.read_text(errors='replace')[-tail:]}\n" for p in logs if p.stat().st_size
+        )
 
     def kill_node(self, i: int) -> None:
         """End node ``i`` (not the head) by its PID, as a machine leaving the cluster."""

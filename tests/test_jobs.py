@@ -397,6 +397,59 @@ def test_both_runners_satisfy_the_runner_interface(manager):
     assert manager.problem() is None
 
 
+def test_a_failed_ray_init_is_told_by_its_cause_not_by_its_announcement():
+    from rnnlab.jobs.cluster import failure_reason
+
+    client = ConnectionAbortedError(
+        'Initialization failure from server:\nTraceback (most recent call last):\n  File "proxier.py", '
+        "line 765, in Datapath\nRuntimeError: Proxy failed to Connect to backend! Check the logs.\n"
+    )
+    assert failure_reason(client) == (
+        "Initialization failure from server: RuntimeError: Proxy failed to Connect to backend! Check the logs."
+    )
+    assert failure_reason(ConnectionError("Could not find any running Ray instance.\nPlease start one.")) == (
+        "Could not find any running Ray instance."
+    )
+    assert failure_reason(TimeoutError()) == "TimeoutError"
+
+
+def test_a_ray_client_connection_is_tried_a_second_time_when_the_heads_server_failed_to_start(monkeypatch):
+    import ray
+
+    from rnnlab.jobs import cluster
+    from rnnlab.jobs.types import ClusterUnreachable
+
+    failure = ConnectionAbortedError(
+        "Initialization failure from server:\nRuntimeError: Starting Ray client server failed."
+    )
+    calls = []
+
+    def init(address, **kwargs):
+        calls.append(address)
+        if len(calls) == 1 or "10002" in address:
+            raise failure
+
+    monkeypatch.delenv("RAY_AUTH_MODE", raising=False)  # connect sets both; restored after the test
+    monkeypatch.delenv("RAY_gcs_rpc_server_reconnect_timeout_s", raising=False)
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", init)
+    monkeypatch.setattr(cluster.socket, "create_connection", lambda *a, **k: _Connection())
+    assert cluster.connect("ray://127.0.0.1:10001") is ray and calls == ["ray://127.0.0.1:10001"] * 2
+    calls.clear()
+    with pytest.raises(ClusterUnreachable, match="RuntimeError: Starting Ray client server failed"):
+        cluster.connect("ray://127.0.0.1:10002")
+    assert len(calls) == 2  # once more, not for ever
+    calls.clear()
+    with pytest.raises(ClusterUnreachable):
+        cluster.connect("127.0.0.1:6379")  # not Ray Client: no second try
+    assert len(calls) == 1
+
+
+class _Connection:
+    def close(self) -> None:
+        pass
+
+
 def test_ray_addresses_and_which_jobs_ask_for_a_gpu(monkeypatch):
     from rnnlab.core import settings
     from rnnlab.jobs.cluster import _host_port, cluster_problem

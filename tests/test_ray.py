@@ -228,13 +228,13 @@ def test_a_ray_client_address_trains_through_the_clusters_client_server(cluster,
 
     env = {**os.environ, "RNNLAB_RAY_ADDRESS": cluster.client_address, "RNNLAB_DATA_DIR": str(tmp_path)}
     out = subprocess.run([sys.executable, "-m", "rnnlab", "cluster", "--json"], capture_output=True, text=True,
-                         timeout=120, cwd=ROOT, env=env)  # fmt: skip
-    assert out.returncode == 0, out.stderr[-2000:]
+                         timeout=180, cwd=ROOT, env=env)  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:] + cluster.client_server_log()
     assert len(json.loads(out.stdout)["nodes"]) == 2
     cli = [sys.executable, "-m", "rnnlab", "train", "ecg200", "--cell", "gru", "--units", "4", "--epochs", "2",
            "--seed", "0", "--json", "--save"]  # fmt: skip
     out = subprocess.run(cli, capture_output=True, text=True, timeout=240, cwd=ROOT, env=env)
-    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.returncode == 0, out.stderr[-2000:] + cluster.client_server_log()
     result = json.loads(out.stdout)
     assert result["status"] == "finished" and len(result["history"]["loss"]) == 2
     assert RunStore(tmp_path).get_run(result["run_id"])["status"] == "finished"

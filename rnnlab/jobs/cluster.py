@@ -28,6 +28,7 @@ HEAD_CHECKS = 3  # the Ray runner gives the cluster up after this many failed di
 # seconds ... The program will terminate."). This process must outlive its cluster: it waits for the head
 # practically forever, and the Ray runner gives the cluster up itself after HEAD_CHECKS missed dials.
 GCS_WAIT_S = 10**8
+CLIENT_INIT_FAILURE = "Initialization failure from server"  # Ray Client's words when the head's server failed
 HINT = "start it with `ray start --head` or unset RNNLAB_RAY_ADDRESS (README: A bigger class)"
 
 
@@ -92,13 +93,40 @@ def connect(address: str | None = None):
     if ray.is_initialized():
         return ray
     try:
-        ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
+        try:
+            ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
+        except ConnectionAbortedError as err:
+            # Ray Client: the head starts one server per connection and gives up on it after a while (30 s by
+            # default) — a busy head can miss that once; a second connection gets a fresh server.
+            if not address.startswith("ray://") or CLIENT_INIT_FAILURE not in str(err):
+                raise
+            ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
     except Exception as err:  # noqa: BLE001 - Ray raises ConnectionError, RuntimeError, AuthenticationError…
-        first = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        if "auth" in first.lower() or "token" in first.lower():
-            first = f"{first} — set RAY_AUTH_TOKEN to the cluster's token (`ray get-auth-token` on the head)"
-        raise ClusterUnreachable(f"Cannot connect to the Ray cluster at {address}: {first}") from None
+        reason = failure_reason(err)
+        if "auth" in reason.lower() or "token" in reason.lower():
+            reason = (
+                f"{reason} — set RAY_AUTH_TOKEN to the cluster's token (`ray get-auth-token` on the head)"
+            )
+        raise ClusterUnreachable(f"Cannot connect to the Ray cluster at {address}: {reason}") from None
     return ray
+
+
+def failure_reason(err: BaseException) -> str:
+    """One line saying why ``ray.init`` failed: the error's first line, and when that only announces more
+    (Ray Client's ``Initialization failure from server:`` followed by the head's traceback), also the last
+    line of what follows, which names the cause.
+
+    Example:
+        >>> failure_reason(ConnectionAbortedError("Initialization failure from server:\nTraceback …\n"
+        ...                                        "RuntimeError: Starting Ray client server failed."))
+        'Initialization failure from server: RuntimeError: Starting Ray client server failed.'
+    """
+    lines = [line.strip() for line in str(err).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(err).__name__
+    if lines[0].endswith(":") and len(lines) > 1:
+        return f"{lines[0]} {lines[-1]}"
+    return lines[0]
 
 
 def head_answers(address: str | None, timeout: float = 1.0) -> bool:
