@@ -7,14 +7,12 @@ the job and polls its status, so the user can leave and come back. No TensorFlow
 import streamlit as st
 
 from rnnlab.evaluation import findings as train_findings
+from rnnlab.jobs.protocol import FIRST_POINT_POLL_SECONDS, POLL_SECONDS
 from rnnlab.jobs.types import result_rows
 from rnnlab.models.config import ModelConfig
 from rnnlab.plots import train as plots_train
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
 from rnnlab.ui import actions, current, resources, session, widgets, workspace_state
-
-POLL_SECONDS = 1.0
-FIRST_POINT_POLL_SECONDS = 0.25  # until the first curve point is in: it shows within a quarter second
 
 st.title("Train")
 manager = resources.job_manager()

@@ -222,3 +222,49 @@ def test_formula_check_agrees_with_keras_for_built_models(kind):
         rows = build.formula_check(model, config, framed)
         assert rows and all(r["agrees"] for r in rows)
         assert sum(r["Keras count"] for r in rows) == model.count_params()
+
+
+@pytest.mark.parametrize("cell", ["simple_rnn", "lstm", "gru"])
+@pytest.mark.parametrize("kind", ["classify", "tag"])  # padded, masked sequences; one output, one per step
+def test_the_one_loop_twin_shares_the_weights_and_computes_bit_for_bit_the_same(cell, kind):
+    from rnnlab.models import one_loop
+
+    framed = framed_task(kind, ragged=True)
+    config = ModelConfig(cell=cell, units=(4, 3, 3), head_units=(2,))
+    model = build.build_model(config, framed)
+    twin = one_loop.twin(model)
+    assert [type(layer).__name__ for layer in twin.layers].count("RNN") == 1  # three layers, one loop
+    assert {id(v) for v in twin.weights} == {id(v) for v in model.weights}  # nothing copied, nothing new
+    X, y, w = framed.scaled("train")
+    np.testing.assert_array_equal(twin.predict_on_batch(X), model.predict_on_batch(X))
+
+    trained = {}
+    for name, make in (("model", lambda m: m), ("twin", one_loop.twin)):
+        keras.utils.set_random_seed(0)
+        fresh = build.build_model(config, framed)
+        fits = make(fresh)
+        loss, metrics = build.loss_and_metrics(framed)
+        fits.compile(optimizer=keras.optimizers.RMSprop(0.01), loss=loss, weighted_metrics=metrics)
+        fits.train_on_batch(X, y, sample_weight=w)
+        trained[name] = fresh.get_weights()  # the configured model's own weights
+    for a, b in zip(trained["model"], trained["twin"], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_one_loop_twin_is_for_stacks_on_a_cpu_without_dropout():
+    from rnnlab.models import one_loop
+
+    stack = ModelConfig(cell="lstm", units=(8, 8))
+    assert one_loop.applies(stack, "/CPU:0")
+    assert not one_loop.applies(stack, "/GPU:0")  # cuDNN runs each layer as one kernel there
+    for other in (
+        stack.replace(units=(8,)),
+        stack.replace(bidirectional=True),
+        stack.replace(dropout=0.1),
+        stack.replace(recurrent_dropout=0.1),
+        ModelConfig(cell="dense", units=(8, 8)),
+    ):
+        assert not one_loop.applies(other, "/CPU:0"), other
+    framed = framed_task("classify")
+    with pytest.raises(ValueError, match="two recurrent layers in a row"):
+        one_loop.twin(build.build_model(stack.replace(units=(8,)), framed))

@@ -269,3 +269,26 @@ def test_unknown_device_is_a_value_error():
 def test_classification_trains_and_reports_accuracy():
     result = train(tiny_framed("classify"), SMALL, TrainConfig(epochs=1, batch_size=4))
     assert result.status == "finished" and "val_accuracy" in result.history
+
+
+def test_a_stack_trains_as_one_loop_to_exactly_the_result_of_its_layers(monkeypatch, tmp_path):
+    import keras
+
+    from rnnlab.models import one_loop
+
+    framed = tiny_framed("classify", n=10)
+    stack = ModelConfig(cell="lstm", units=(4, 3))
+    config = TrainConfig(epochs=2, batch_size=4, patience=None)
+    fast = train(framed, stack, config)
+    monkeypatch.setattr(one_loop, "applies", lambda *a: False)
+    layered = train(framed, stack, config)
+    assert fast.settings["one_loop"] and not layered.settings["one_loop"]
+    assert fast.history == layered.history  # bit for bit: the same arithmetic, in the same order
+    np.testing.assert_array_equal(fast.evaluation["predictions"], layered.evaluation["predictions"])
+    assert [type(layer).__name__ for layer in fast.model.layers] == ["InputLayer", "LSTM", "LSTM", "Dense"]
+    path = tmp_path / "m.keras"
+    fast.model.save(path)  # the configured layers, their trained weights and the optimizer's state
+    loaded = keras.saving.load_model(path)
+    X = framed.scaled("test")[0]
+    np.testing.assert_array_equal(loaded.predict(X, verbose=0), fast.evaluation["predictions"])
+    assert len(loaded.optimizer.variables) == len(fast.model.optimizer.variables) > 2

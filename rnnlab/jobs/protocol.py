@@ -11,6 +11,12 @@ from typing import Protocol, runtime_checkable
 
 from rnnlab.jobs.types import JobSpec, JobStatus
 
+# How often a page asks a running training for its status: every quarter second until the first curve point
+# is in (it shows within a quarter second), then every second. The training benchmark polls the same way,
+# since the server's polling shares the machine's cores with the workers.
+FIRST_POINT_POLL_SECONDS = 0.25
+POLL_SECONDS = 1.0
+
 
 @runtime_checkable
 class JobQueue(Protocol):

@@ -27,11 +27,21 @@ _capacity = 0
 
 @dataclass
 class Entry:
-    """One kept model: the compiled ``keras.Model``, its initial state and the speed settings it was built with."""
+    """One kept model: the compiled ``keras.Model``, its initial state and the speed settings it was built with.
+
+    ``fitted`` is the compiled model that trains ``model`` when that is another one (its one-loop twin,
+    :mod:`rnnlab.models.one_loop`, sharing its weights and optimizer), else ``None``.
+    """
 
     model: Any
     initial: list[np.ndarray]
     settings: dict
+    fitted: Any = None
+
+    @property
+    def fitting(self) -> Any:
+        """The model that fits: ``fitted``, or ``model`` itself."""
+        return self.model if self.fitted is None else self.fitted
 
 
 def enable(capacity: int = 8) -> None:
@@ -102,15 +112,19 @@ def get(cache_key: str) -> Entry | None:
         if entry is None:
             return None
         _entries.move_to_end(cache_key)
-    restore(entry.model, entry.initial)
+    restore(entry.fitting, entry.initial)
     return entry
 
 
-def put(cache_key: str, model, settings: dict) -> None:
-    """Keep a freshly compiled model whose optimizer is built and whose weights are still initial."""
+def put(cache_key: str, model, settings: dict, fitted=None) -> None:
+    """Keep a freshly compiled model whose optimizer is built and whose weights are still initial.
+
+    ``fitted``: the compiled model that trains ``model``, when another one (see :class:`Entry`).
+    """
     if not enabled():
         return
-    entry = Entry(model, snapshot(model), dict(settings))
+    entry = Entry(model, [], dict(settings), fitted)
+    entry.initial = snapshot(entry.fitting)
     with _lock:
         _entries[cache_key] = entry
         _entries.move_to_end(cache_key)

@@ -30,7 +30,7 @@ from typing import Any
 from rnnlab.core.words import plural
 from rnnlab.evaluation import judge
 from rnnlab.evaluation.reference import reference
-from rnnlab.models import budget, build
+from rnnlab.models import budget, build, one_loop
 from rnnlab.task.weights import balanced_sample_weight
 from rnnlab.training import compiled, live, speed
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
@@ -51,6 +51,7 @@ class TrainResult:
         seconds: Wall time of the fit (without evaluation).
         evaluation: :func:`rnnlab.evaluation.judge.evaluate`'s dict, or ``None`` when training diverged.
         settings: The speed settings used (``steps_per_execution``, ``jit_compile``, ``calibrated``,
+            ``one_loop``: whether the recurrent layers trained as one loop (:mod:`rnnlab.models.one_loop`),
             ``reused``: whether a kept compiled model was reused).
         timings: ``time.time()`` stamps of the phases: ``begin``, ``compiled``, ``fitted``, ``evaluated``.
     """
@@ -147,7 +148,7 @@ def train(
     has_val = len(x_val) > 0
 
     with tf.device(train_config.device):
-        model, settings = _compiled_model(framed, model_config, train_config, steps)
+        model, fitted, settings = _compiled_model(framed, model_config, train_config, steps)
         timings["compiled"] = time.time()
         eta = live.Eta(train_config.epochs, steps, len(x_val) / n_train)
         callback = live.live_callback(
@@ -167,7 +168,7 @@ def train(
                 "type": "start",
                 "epochs": train_config.epochs,
                 "steps_per_epoch": steps,
-                "params": int(model.count_params()),
+                "params": int(model.count_params()),  # the same for ``fitted``, which shares every weight
                 "n_train": n_train,
                 "batch_size": train_config.batch_size,
                 "device": train_config.device,
@@ -180,7 +181,7 @@ def train(
         # The same seeded, reshuffled-every-epoch pipeline with and without the fast settings: the same
         # batches in the same order, so fast and default differ only by rounding (XLA).
         validation = make_dataset(x_val, y_val, w_val, train_config.batch_size, None) if has_val else None
-        history = model.fit(
+        history = fitted.fit(
             make_dataset(x_train, y_train, w_train, train_config.batch_size, train_config.seed),
             validation_data=validation, shuffle=False, epochs=train_config.epochs, verbose=0,
             callbacks=callbacks,
@@ -192,34 +193,45 @@ def train(
     emit({"type": "end", "status": status, "message": message})
     evaluation = None
     if status != "diverged":
-        model.steps_per_execution = 1  # tracing a several-batch prediction step costs more than it saves
-        evaluation = judge.evaluate(model, framed)
+        fitted.steps_per_execution = 1  # tracing a several-batch prediction step costs more than it saves
+        evaluation = judge.evaluate(
+            fitted, framed
+        )  # ``model``'s predictions (the same weights and arithmetic)
     timings["evaluated"] = time.time()
     return TrainResult(status, message, hist, model, seconds, evaluation, dict(settings), timings)
 
 
 def _compiled_model(framed, model_config, train_config, steps: int):
-    """A compiled model at its initial state and its speed settings: a kept one for a repeat, else a new one."""
+    """The model, the model that fits it, and the speed settings: a kept pair for a repeat, else a new one.
+
+    The model that fits is the model itself, or its one-loop twin (:mod:`rnnlab.models.one_loop`), which
+    shares its layers: both are compiled with the same optimizer, at their initial state.
+    """
     import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     keras.utils.set_random_seed(train_config.seed)  # seeds the shuffling too, also for a kept model
     cache_key = compiled.key(framed, model_config, train_config) if compiled.enabled() else None
     entry = compiled.get(cache_key) if cache_key else None
     if entry is not None:
-        entry.model.steps_per_execution = entry.settings["steps_per_execution"]  # evaluation set it to 1
-        return entry.model, {**entry.settings, "reused": True}
+        entry.fitting.steps_per_execution = entry.settings["steps_per_execution"]  # evaluation set it to 1
+        return entry.model, entry.fitting, {**entry.settings, "reused": True}
     model = build.build_model(model_config, framed)
+    settings = speed.fit_settings(model, train_config, framed.n_steps, steps)  # calibrated layer by layer
+    fitted = one_loop.twin(model) if one_loop.applies(model_config, train_config.device) else model
     loss, metrics = build.loss_and_metrics(framed)
-    settings = speed.fit_settings(model, train_config, framed.n_steps, steps)
-    model.compile(
+    fitted.compile(
         optimizer=make_optimizer(train_config), loss=loss, metrics=metrics,
         steps_per_execution=settings["steps_per_execution"], jit_compile=settings["jit_compile"],
     )  # fmt: skip
-    model.optimizer.build(model.trainable_variables)  # its slots exist now, so they can be reset
-    _build_state(model, framed)
+    fitted.optimizer.build(fitted.trainable_variables)  # its slots exist now, so they can be reset
+    if fitted is not model:  # the model that is saved holds the optimizer and its state too
+        loss, metrics = build.loss_and_metrics(framed)
+        model.compile(optimizer=fitted.optimizer, loss=loss, metrics=metrics)
+    _build_state(fitted, framed)
+    settings = {**settings, "one_loop": fitted is not model}
     if cache_key:
-        compiled.put(cache_key, model, settings)
-    return model, {**settings, "reused": False}
+        compiled.put(cache_key, model, settings, fitted=None if fitted is model else fitted)
+    return model, fitted, {**settings, "reused": False}
 
 
 def _build_state(model, framed) -> None:
