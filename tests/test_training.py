@@ -243,6 +243,37 @@ def test_eta_leaves_out_the_first_call_and_then_times_whole_epochs():
     assert setup.left(1, 0) is None
 
 
+def test_short_epochs_add_what_a_steady_epoch_spends_outside_its_training_calls():
+    # The race lesson's shape: 34 batches in two calls an epoch, 0.04 s of them, and 0.015 s of validation and
+    # events that the first epoch (tracing the validation step) cannot show.
+    eta = live.Eta(epochs=10, steps=34, val_share=0.1)
+    eta.executed(0.0, 0.4, 30)  # tracing
+    eta.executed(0.4, 0.405, 4)
+    eta.first_epoch(0.6, in_calls=0.59)
+    eta.epoch_done(0, 0.6)
+    assert eta.left(1, 0) == pytest.approx(9 * (34 * 0.005 / 4 * (1 + live.VALIDATION_COST * 0.1) + 0.01))
+    eta.executed(0.6, 0.6353, 30)
+    eta.executed(0.6353, 0.64, 4)  # 0.04 s of batches, 1.18 ms each so far
+    eta.epoch_done(1, 0.055)  # 0.015 s outside them
+    per_batch = (0.005 + 0.04) / 38
+    assert eta.rest_seconds == [pytest.approx(0.015)]
+    assert eta.left(2, 0) == pytest.approx(8 * (34 * per_batch + 0.015))
+
+
+def test_the_last_shorter_call_of_an_epoch_counts_the_batches_it_ran():
+    # 3 batches an epoch, 2 per call: Keras numbers the second call's last batch 3 (index), as if it ran 2
+    events = []
+    eta = live.Eta(epochs=2, steps=3, val_share=0.0)
+    callback = live.live_callback(events.append, None, epochs=2, steps=3, batch_size=4, n_train=12, eta=eta)
+    callback.on_train_begin()
+    callback.on_epoch_begin(0)
+    for begin, end in ((0, 1), (2, 3)):
+        callback.on_train_batch_begin(begin)
+        callback.on_train_batch_end(end, {"loss": 1.0})
+    assert eta.calls == 2 and eta.steady_batches == 1  # the first call traced; the second ran one batch
+    assert callback.step == 3 and all(e["step"] <= 3 for e in events)
+
+
 def test_an_epoch_is_timed_from_the_previous_epochs_end(monkeypatch):
     clock = iter([0.0, 0.0, 0.0, 1.0, 1.0, 1.5, 1.6, 1.65, 1.7])  # perf_counter, call by call
     monkeypatch.setattr(live.time, "perf_counter", lambda: next(clock))

@@ -7,7 +7,9 @@ whose first epoch still pays for new iterators and first-call set-up (measured: 
 epoch of a tiny fit). From the second epoch on, whole epochs are timed, from one epoch's end to the next:
 validation and what runs between epochs (events, callbacks) included — in a fit of millisecond epochs
 that is a good part of each epoch. Such epochs jitter by 2× from one to the next, so timed epochs set
-the ETA once there are :data:`MIN_EPOCHS` of them or :data:`MIN_TIMED_S` seconds' worth.
+the ETA once there are :data:`MIN_EPOCHS` of them or :data:`MIN_TIMED_S` seconds' worth; until then the
+estimate is the steady batch rate plus what the timed epochs spent outside their training calls (the first
+epoch's time outside them holds one-time set-up, and validation's share is only guessed from its size).
 """
 
 from __future__ import annotations
@@ -58,10 +60,13 @@ class Eta:
         self.steady_batches = 0
         self.epoch_seconds: list[float] = []  # whole epochs after the first
         self.between_s = 0.0  # per epoch, outside the training and validation calls (measured in the first)
+        self.rest_seconds: list[float] = []  # per whole epoch after the first, outside its training calls
+        self._calls_s = 0.0  # inside the training calls of the epoch running
 
     def executed(self, begin: float, end: float, batches: int) -> None:
         """One call of the training step ran ``batches`` batches from ``begin`` to ``end``."""
         self.calls += 1
+        self._calls_s += end - begin
         if self.calls > 1:
             self.steady_s += end - begin
             self.steady_batches += batches
@@ -70,6 +75,8 @@ class Eta:
         """Epoch ``epoch`` (from 0) took ``seconds`` since the previous epoch ended (validation included)."""
         if epoch > 0:
             self.epoch_seconds.append(seconds)
+            self.rest_seconds.append(max(seconds - self._calls_s, 0.0))
+        self._calls_s = 0.0
 
     def first_epoch(self, seconds: float, in_calls: float) -> None:
         """The first epoch took ``seconds``, of which ``in_calls`` inside training and validation calls.
@@ -80,6 +87,7 @@ class Eta:
         a timed epoch.
         """
         self.between_s = max(seconds - in_calls, 0.0)
+        self._calls_s = 0.0  # the first epoch is over
 
     def left(self, epoch: int, step: int) -> float | None:
         """Seconds left when ``step`` batches of epoch ``epoch`` (from 0) have run; ``None`` while unknown."""
@@ -96,6 +104,14 @@ class Eta:
             per_epoch = statistics.median(
                 self.epoch_seconds + ([] if from_batches is None else [from_batches])
             )
+            return in_epoch / self.steps * per_epoch + epochs_after * per_epoch
+        if per_batch is not None and self.rest_seconds:
+            # a few short epochs timed: the batch rate, plus what a steady epoch spends outside its training
+            # calls (validation, events, callbacks) — unless that is most of it, where epochs jitter most
+            rest = statistics.median(self.rest_seconds)
+            if rest > self.steps * per_batch:
+                return None
+            per_epoch = self.steps * per_batch + rest
             return in_epoch / self.steps * per_epoch + epochs_after * per_epoch
         if per_batch is None or self.between_s > from_batches - self.between_s:
             return None  # the first epoch's time outside its calls is mostly one-time set-up: wait for a timed epoch
@@ -139,9 +155,11 @@ def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train, eta:
 
         def on_train_batch_end(self, batch, logs=None):
             now = time.perf_counter()
-            eta.executed(self.call_t0, now, batch + 1 - self.step)
+            # Keras numbers the last, shorter call of an epoch as if it ran a whole ``steps_per_execution``
+            done = min(batch + 1, steps)
+            eta.executed(self.call_t0, now, done - self.step)
             self.in_calls += now - self.call_t0
-            step = self.step = batch + 1
+            step = self.step = done
             loss = (logs or {}).get("loss")
             if loss is not None and not finite(loss):
                 self.diverged = (
