@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rnnlab.training import speed
 
@@ -15,6 +16,19 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     """Wait until the Streamlit script has finished its current run."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     page.wait_for_timeout(300)
+
+
+def go_to(page, name: str, timeout: float = 120_000) -> None:
+    """Open the page ``name`` ("Model", "Train", …) from the sidebar and wait until its script has run.
+
+    The script state still reads "notRunning" from the previous page for a moment after the click, so the
+    URL is waited for first; values of inputs are then best read with ``expect(...).to_have_value``, which
+    waits for the widget to show the value the server sent.
+    """
+    page.get_by_test_id("stSidebarNav").get_by_text(name, exact=True).first.click()
+    path = "/" if name == "Home" else f"/{name.lower()}"
+    page.wait_for_url(lambda url: urlsplit(url).path == path, timeout=timeout)
+    wait_idle(page, timeout=timeout)
 
 
 def screenshot(page, name: str) -> Path:

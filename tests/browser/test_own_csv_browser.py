@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import screenshot, wait_idle
+from tests.helpers import go_to, screenshot, wait_idle
 from tests.test_own_csv_data import stores
 
 pytestmark = pytest.mark.browser
@@ -27,8 +27,7 @@ def test_upload_many_series_forecast_and_train_one_epoch(app_server, page, tmp_p
     page.wait_for_timeout(800)  # the expander's opening animation
     screenshot(page, "own_csv_data_stores")
 
-    page.get_by_test_id("stSidebarNav").get_by_text("Task").click()
-    wait_idle(page, timeout=120_000)
+    go_to(page, "Task")
     page.get_by_text("Timeline of each sequence").first.wait_for(timeout=60_000)
     assert page.get_by_text("Split by time inside each of 6 sequences", exact=False).first.is_visible()
     page.get_by_role("button", name="Predict the change").click()  # the sales trend upwards
@@ -37,8 +36,7 @@ def test_upload_many_series_forecast_and_train_one_epoch(app_server, page, tmp_p
     page.wait_for_timeout(500)
     screenshot(page, "own_csv_task_stores")
 
-    page.get_by_test_id("stSidebarNav").get_by_text("Train").click()
-    wait_idle(page, timeout=120_000)
+    go_to(page, "Train")
     epochs = page.get_by_label("Epochs", exact=True)
     epochs.fill("1")
     epochs.press("Enter")

@@ -8,7 +8,7 @@ import pytest
 
 from rnnlab.models.config import ModelConfig
 from rnnlab.training.config import TrainConfig
-from tests.helpers import screenshot, wait_idle
+from tests.helpers import go_to, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +34,7 @@ def test_train_ecg200_gru_live_curve_stop_and_verdict(app_server, page):
     # ECG200 and GRU(64) arrive through a configuration link, as a teacher would share them
     page.goto(f"{app_server}/?ds=ecg200&model={MODEL.to_token()}&train={TRAIN.to_token()}")
     wait_idle(page, timeout=120_000)
-    page.get_by_test_id("stSidebarNav").get_by_text("Train").click()
-    wait_idle(page, timeout=120_000)
+    go_to(page, "Train")
     page.get_by_text("ecg200").first.wait_for()
     # the copy-link box carries the whole configuration; advanced settings sit in an expander
     link = page.get_by_test_id("stCode").first.inner_text()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from rnnlab.data import catalog
-from tests.helpers import screenshot, wait_idle
+from tests.helpers import go_to, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +35,7 @@ def _open_and_go_to_train(page, url: str, key: str) -> None:
     page.locator(f'[class*="st-key-home-open-{key}"] button').click()
     page.get_by_text("What rnnlab understood").wait_for(timeout=120_000)  # on the Data page now
     wait_idle(page, timeout=120_000)
-    page.get_by_test_id("stSidebarNav").get_by_text("Train", exact=True).click()
-    wait_idle(page, timeout=120_000)
+    go_to(page, "Train")
     epochs = page.get_by_label("Epochs", exact=True)
     epochs.fill("1")
     epochs.press("Enter")
