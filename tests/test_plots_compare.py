@@ -90,6 +90,9 @@ def test_table_rows_and_labels():
     assert rows[0]["cell"] == "GRU" and rows[0]["units"] == "16·8" and rows[0]["layers"] == 2
     assert rows[0]["s/epoch"] == 2.0 and rows[0]["run"] == "GRU 16·8 · sunspots · 00ab"
     assert compare.run_label(_run("r-000001", label="team A")) == "team A"
+    # a run kept without its model configuration (saved by hand, or by an older version) reads as words
+    bare = {"id": "r-0000cd", "label": None, "model_config": None, "train_config": None, "dataset_name": None}
+    assert compare.run_label(bare) == "model · no dataset · 00cd"
 
 
 def test_seed_trains_and_race_models():

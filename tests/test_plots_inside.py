@@ -105,7 +105,10 @@ def test_race_and_padding_figures():
         ],
         "states": {"with_mask": np.zeros((6, 2)), "without_mask": np.ones((6, 2))},
     }
-    assert len(plots_padding.padding_metrics(lab).data[0].x) == 2
+    metrics = plots_padding.padding_metrics(lab)
+    assert list(metrics.data[0].x) == ["post_mask", "post_nomask"]
+    assert list(metrics.data[0].marker.color) == ["#2ca02c", "#7f7f7f"]  # the reference is the green one …
+    assert "green: post-padding with a Masking layer" in metrics.layout.title.subtitle.text  # … as it says
     assert len(plots_padding.padding_predictions(lab).data) == 3
     states = plots_padding.padding_states(lab)
     assert len([t for t in states.data if isinstance(t, go.Heatmap)]) == 2

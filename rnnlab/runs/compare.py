@@ -25,7 +25,8 @@ RACE_CELLS = ("simple_rnn", "lstm", "gru", "dense")
 
 
 def cell_name(cell: str | None) -> str:
-    return CELL_NAMES.get(cell or "", str(cell))
+    """``"GRU"`` for ``"gru"``; ``"model"`` for a run that recorded no model configuration."""
+    return CELL_NAMES.get(cell, cell) if cell else "model"
 
 
 def run_label(run: dict[str, Any]) -> str:
@@ -37,7 +38,8 @@ def run_label(run: dict[str, Any]) -> str:
     bi = " bi" if model.get("bidirectional") else ""
     seed = (run.get("train_config") or {}).get("seed")
     seed_txt = f" s{seed}" if seed else ""
-    return f"{cell_name(model.get('cell'))}{bi} {units}{seed_txt} · {run.get('dataset_name', '')} · {run['id'][-4:]}"
+    name = f"{cell_name(model.get('cell'))}{bi} {units}".strip()
+    return f"{name}{seed_txt} · {run.get('dataset_name') or 'no dataset'} · {run['id'][-4:]}"
 
 
 def seconds_per_epoch(run: dict[str, Any]) -> float | None:
