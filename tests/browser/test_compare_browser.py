@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import expect
 
 from rnnlab.runs import lessons
 from rnnlab.runs.store import RunStore, new_workspace_id
@@ -38,14 +39,14 @@ def test_runs_are_still_listed_after_a_reload(app_server, page, tmp_path_factory
                                       "scoreboard": [{"name": "last value", "test": {"mae": 13.0}}]})  # fmt: skip
     page.goto(f"{app_server}/compare?ws={ws}")
     wait_idle(page, timeout=120_000)
-    assert page.get_by_text("2 runs in this workspace").is_visible()
+    expect(page.get_by_text("2 runs in this workspace")).to_be_visible()
     _no_exception(page)
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
     page.wait_for_timeout(1500)
     screenshot(page, "compare_runs")
     page.reload()
     wait_idle(page, timeout=120_000)
-    assert page.get_by_text("2 runs in this workspace").is_visible()
+    expect(page.get_by_text("2 runs in this workspace")).to_be_visible()
     assert f"ws={ws}" in page.url
     _no_exception(page)
 
@@ -72,7 +73,7 @@ def test_lesson_link_restores_settings_and_trains_seed_runs(app_server, browser)
         screenshot(page, "compare_seed_runs")
         page.goto(f"{app_server}/compare?ws={ws}")
         wait_idle(page, timeout=120_000)
-        assert page.get_by_text("3 runs in this workspace").is_visible()
+        expect(page.get_by_text("3 runs in this workspace")).to_be_visible()
         _no_exception(page)
     finally:
         context.close()

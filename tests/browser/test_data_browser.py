@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers import screenshot, wait_idle
 
@@ -41,8 +42,8 @@ def test_pick_bundled_dataset_then_upload_csv(app_server, page, tmp_path):
     page.get_by_role("option", name="ECG5000 heartbeats").click()
     _summary_shown(page, "(n_sequences, n_observations, n_features) = (5000, 140, 1)")
     seconds = time.perf_counter() - start
-    assert page.locator(".js-plotly-plot").count() >= 3
-    assert page.get_by_text("Dau et al., 2018").first.is_visible()
+    page.locator(".js-plotly-plot").nth(2).wait_for()  # three charts at least
+    expect(page.get_by_text("Dau et al., 2018").first).to_be_visible()
     screenshot(page, "data_ecg5000")
     page.locator(".js-plotly-plot").nth(1).scroll_into_view_if_needed()
     page.wait_for_timeout(500)
@@ -55,9 +56,9 @@ def test_pick_bundled_dataset_then_upload_csv(app_server, page, tmp_path):
     path.write_text(CSV)
     page.locator('input[type="file"]').set_input_files(str(path))
     _summary_shown(page, "(n_sequences, n_observations, n_features) = (6, 5, 2)")
-    assert page.get_by_text("my_sequences.csv").first.is_visible()
+    expect(page.get_by_text("my_sequences.csv").first).to_be_visible()
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     screenshot(page, "data_upload")
     # the choice persists in the sidebar
-    assert page.locator('[data-testid="stSidebar"]').get_by_text("my_sequences.csv").is_visible()
+    expect(page.locator('[data-testid="stSidebar"]').get_by_text("my_sequences.csv")).to_be_visible()

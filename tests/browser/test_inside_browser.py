@@ -48,8 +48,9 @@ def test_inside_page_with_a_tiny_model(app_server, page, tmp_path_factory):
         _save_tiny_model(data_dir, workspace)
     page.goto(f"{app_server}/inside?ws={workspace}")
     wait_idle(page, timeout=120_000)
-    assert page.get_by_text("Inside the RNN").first.is_visible()
-    assert page.get_by_text("largest difference").first.is_visible()
+    page.get_by_text("Inside the RNN").first.wait_for()
+    page.get_by_text("largest difference").first.wait_for()
+    wait_idle(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "inside_weights")
     _shot_chart(page, "inside_weights_chart", 0)

@@ -60,7 +60,7 @@ def test_train_ecg200_gru_live_curve_stop_and_verdict(app_server, page):
     page.get_by_role("button", name="Stop").click()
     page.get_by_text("Verdict").first.wait_for(timeout=120_000)
     wait_idle(page)
-    assert page.get_by_text("Stopped by request").count() >= 1
+    page.get_by_text("Stopped by request").first.wait_for()
     assert _train_points(page) >= grown[-1]
     page.get_by_text("Verdict").first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)

@@ -63,7 +63,7 @@ def test_a_reload_reattaches_to_the_running_training_and_stop_works(app_server, 
     after = _wait_points(page, before)  # the curve starts from the epochs already done
     assert after >= before >= 2
     _wait_points(page, after + 1)  # … and continues
-    assert page.get_by_text("samples/s").count() >= 1
+    page.get_by_text("samples/s").first.wait_for()
     screenshot(page, "train_reattached_after_reload")
     page.get_by_role("button", name="Stop").click()
     page.get_by_text("Stopped by request").first.wait_for(timeout=120_000)
