@@ -66,7 +66,8 @@ with st.sidebar:
         )
     else:
         st.markdown("_none yet — pick one on the Data page_")
-    jobs = resources.started_job_manager()  # never starts the pool here: Home and Data stay light
+    resources.warm_workers()  # the workers import TensorFlow while the user reads; the server never does
+    jobs = resources.started_job_manager()
     if jobs is not None:
         devices = jobs.devices()
         st.caption("Devices")

@@ -62,7 +62,9 @@ else:
 selected = st.multiselect(
     "Runs to compare",
     options=list(by_id),
-    default=[r for r in session.compare_selected() if r in by_id] or list(by_id)[:3],
+    default=[r for r in session.compare_selected() if r in by_id] or compare.default_selection(
+        runs, [s.run_id for s in workspace_state.group_jobs(ws, "race:")]
+    ),
     format_func=lambda run_id: compare.run_label(by_id[run_id]),
     key=f"compare-select-{len(by_id)}",  # a new run refreshes the choice (newest three unless chosen)
 )
@@ -118,6 +120,8 @@ def _job_panel(statuses: list, title: str) -> None:
     if race_runs:
         hist = {r["id"]: store.history(r["id"]) for r in race_runs}
         widgets.chart(plots_compare.race_overlay(race_runs, hist, "val_loss"))
+    if race_runs and title.startswith("Race") and not any(status.active for status in statuses):
+        widgets.race_verdicts(race_runs)
 
 
 def _live_jobs(was_active: bool) -> None:

@@ -65,6 +65,10 @@ with right:
         "Head activation", HEAD_ACTIVATIONS, index=HEAD_ACTIVATIONS.index(stored.head_activation),
         key="model-head-activation",
     )  # fmt: skip
+    head_dropout = st.slider(
+        "Head dropout", 0.0, widgets.widget_max(0.9, stored.head_dropout), float(stored.head_dropout), 0.05,
+        key="model-head-dropout", help="A Dropout layer after each Dense layer of the head.",
+    )  # fmt: skip
 activation, unroll, reset_after = stored.activation, stored.unroll, stored.reset_after
 if not widgets.presenting():
     with st.expander("Advanced cell settings (these keep cuDNN off on a GPU)", expanded=False):
@@ -86,6 +90,7 @@ try:
         recurrent_dropout=recurrent_dropout,
         head_units=parse_units(head_text, "head units"),
         head_activation=head_activation,
+        head_dropout=head_dropout,
         normalization=normalization,
         activation=activation,
         unroll=unroll,

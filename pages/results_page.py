@@ -3,6 +3,7 @@
 import streamlit as st
 
 from rnnlab.evaluation import judge as evaluation
+from rnnlab.evaluation.verdict import verdict_of
 from rnnlab.jobs.protocol import latest_result
 from rnnlab.plots import results as plots_results
 from rnnlab.task.types import TaskConfig
@@ -12,10 +13,21 @@ session.init()
 st.title("🏁 Results — does the model beat the baselines?")
 
 manager = resources.started_job_manager()  # none started yet: no training to show, and none is started here
-job_ids = workspace_state.train_job_ids(actions.workspace(), manager) if manager is not None else []
+ws = actions.workspace()
+job_ids = workspace_state.train_job_ids(ws, manager) if manager is not None else []
+race = workspace_state.group_jobs(ws, "race:") if manager is not None else []
+if race:  # the workspace's newest race of the cells: a verdict per cell and the winner line
+    st.subheader("Race of the cells")
+    if any(status.active for status in race):
+        st.info("The race is still training; its verdicts appear here when every cell has finished.")
+    else:
+        widgets.race_verdicts(workspace_state.job_runs(race))
 if not job_ids:
-    st.info("Train a model on the Train page first; its results appear here.")
+    if not race:
+        st.info("Train a model on the Train page (or race the cells on Compare) first; its results appear here.")
     st.stop()
+if race:
+    st.subheader("Your latest training")
 status = latest_result(manager, job_ids)
 if status is None:
     st.info("No training of this session has finished yet — the latest one is still running or failed.")
@@ -29,17 +41,23 @@ if not result.get("test") or not result.get("best_baseline"):
     st.stop()
 
 skill = float(result.get("skill") or 0.0)
-(st.success if skill > 0 else st.warning)(f"The model {result['verdict']}.")
+widgets.verdict(result)
+run = current.job_run(status.run_id)
+step = widgets.next_step_offer(result, run)
+if step is not None and st.button(step["label"], key="results-next-step", type="primary"):
+    try:
+        actions.apply_next_step(run, step)
+    except ValueError as err:
+        widgets.error(err)
+    else:
+        st.switch_page("pages/train_page.py", query_params=workspace_state.page_params())
 cols = st.columns(3)
 main = evaluation.result_main_metric(result)
 cols[0].metric(f"Model test {main}", f"{result['test'][main]:.4g}")
 cols[1].metric(
-    f"{result['best_baseline']['name']} test {main}", f"{result['best_baseline']['test'][main]:.4g}"
+    f"{result['best_baseline']['name']} (chosen on val) test {main}", f"{result['best_baseline']['test'][main]:.4g}"
 )
 cols[2].metric("Skill (error reduction)", f"{skill * 100:.1f} %")
-st.caption(
-    "The best baseline is chosen on the validation split and compared on the test split, in original units."
-)
 st.dataframe(evaluation.comparison_rows(result), hide_index=True, width="stretch")
 
 st.subheader("Predictions on the test split")
@@ -55,5 +73,15 @@ try:
 except ValueError as err:
     widgets.info(f"No plots: {err}")
     st.stop()
-for fig in plots_results.result_figures(framed, predictions):
+sequence = None
+choices = evaluation.tested_sequences(framed)
+if choices:  # a collection forecast: pick the sequence to plot; every sequence's errors in a sortable table
+    sequence = st.selectbox("Sequence to plot", list(choices), format_func=choices.get, key="results-sequence")
+    judged = verdict_of(result)
+    names = [result["best_baseline"]["name"]] + [r.name for r in (judged.better if judged else ())]
+    names = list(dict.fromkeys(names))
+    rows = evaluation.per_sequence_rows(framed, predictions, current.baseline_test_predictions(framed.config), names)
+    st.markdown("**Test MAE per sequence** — click a column header to sort.")
+    st.dataframe(rows, hide_index=True, width="stretch", key="results-per-sequence")
+for fig in plots_results.result_figures(framed, predictions, sequence=sequence):
     widgets.chart(fig)

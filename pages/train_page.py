@@ -154,7 +154,8 @@ def _panel() -> None:
     else:
         widgets.success(status.message)
     if result.get("verdict"):
-        st.subheader(f"Verdict: the model {widgets.plain(result['verdict'])}")
+        st.subheader("Verdict")
+        widgets.verdict(result)
         st.table(result_rows(result))
         st.caption("The Results page shows predictions against truth and every baseline.")
     for finding in train_findings.final_findings(result, framed, run.get("model_config")) if result else []:

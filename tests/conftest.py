@@ -46,6 +46,8 @@ def _isolated_data_dir(tmp_path_factory, monkeypatch):
     seed_calibration(data_dir)
     monkeypatch.setenv("RNNLAB_DATA_DIR", str(data_dir))
     monkeypatch.setenv("RNNLAB_WORKERS", os.environ.get("RNNLAB_WORKERS", "1"))
+    # page tests start no worker pool unless they ask for one (the app warms it on the first page otherwise)
+    monkeypatch.setenv("RNNLAB_WARM_AT_START", os.environ.get("RNNLAB_WARM_AT_START", "0"))
 
 
 @pytest.fixture(scope="session")

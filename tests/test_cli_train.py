@@ -103,3 +103,27 @@ def test_dataset_ref_of_a_csv_file_is_its_name_and_hash(tmp_path):
         "sha256": hashlib.sha256(b"a,b\n1,2\n").hexdigest(),
         "read_options": {},
     }
+
+
+def test_a_lesson_is_reproducible_headless_and_any_option_overrides_its_preset(capsys):
+    code = _run(["train", "--lesson", "three_cities", "--epochs", "3", "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0
+    config = result["config"]
+    assert config["model"]["cell"] == "simple_rnn" and config["model"]["units"] == [2]  # the lesson's model
+    assert config["train"]["learning_rate"] == 0.01 and config["train"]["epochs"] == 3  # …with --epochs on top
+    assert config["task"]["val_share"] == 0.0 and config["task"]["split_mode"] == "random"
+    verdict = result["verdict"]
+    assert verdict["outcome"] in ("win", "mixed", "tie", "loss") and verdict["n_test"] == 1
+    assert "Judged on only 1 test sequence" in verdict["text"]
+    assert _run(["train", "--lesson", "three_cities", "--epochs", "1", "--units", "3", "--cell", "gru",
+                 "--json"]) == 0  # fmt: skip
+    config = json.loads(capsys.readouterr().out)["config"]
+    assert config["model"]["cell"] == "gru" and config["model"]["units"] == [3]
+
+
+def test_an_unknown_lesson_names_the_lessons():
+    with pytest.raises(ValueError, match="`lesson` must be one of"):
+        _run(["train", "--lesson", "nope", "--epochs", "1"])
+    with pytest.raises(ValueError, match="needs a dataset"):
+        _run(["train", "--epochs", "1"])

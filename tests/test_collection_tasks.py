@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rnnlab.cli import task as cli_task
 from rnnlab.data.dataset import DataError, SequenceDataset
 from rnnlab.data.reader import read_csv
-from rnnlab.evaluation import detectors, judge, scoreboard
+from rnnlab.evaluation import detectors, scoreboard, verdict
 from rnnlab.evaluation.metrics import class_confusion
 from rnnlab.task import trend
 from rnnlab.task.framing import default_task, frame
@@ -202,7 +202,7 @@ def test_imbalanced_classes_make_balanced_accuracy_the_main_metric_and_the_best_
     best = scoreboard.best(board, fd.main_metric)
     assert best["name"] != "most frequent class"  # its balanced accuracy is only 0.5
     majority = {"name": "most frequent class", "test": {"balanced_accuracy": 0.5, "accuracy": 0.9}}
-    _, text = judge.verdict(fd.main_metric, 0.5, majority)
+    text = verdict.judge(fd.main_metric, 0.45, [majority], majority, n_test=50).text
     assert text.startswith("does not beat") and "balanced accuracy" in text
     balanced = frame(SequenceDataset("b", "wide", seqs[:20] + seqs[90:], ["value"],
                                      labels=labels[np.r_[0:20, 90:100]], label_names=["label"], label_kind="class"),

@@ -19,20 +19,20 @@ def test_skill_is_relative_error_reduction():
 
 
 def test_verdict_texts():
-    best = {"name": "last value", "val": {"mae": 0.9}, "test": {"mae": 1.0}}
-    skill, text = evaluation.verdict("mae", 0.69, best)
-    assert skill == pytest.approx(0.31)
-    assert text == "beats last value, the best baseline, by 31 % in MAE"
-    skill, text = evaluation.verdict("mae", 1.2, best)
-    assert skill < 0
-    assert text == "does not beat the last value baseline (MAE 1.2 against 1)"
-    mf = {"name": "most frequent class", "test": {"accuracy": 0.6}}
-    assert evaluation.verdict("accuracy", 0.6, mf)[1].startswith(
-        "does not beat the most frequent class baseline"
-    )
-    skill, text = evaluation.verdict("accuracy", 0.8, mf)
-    assert text.startswith("beats most frequent class, the best baseline, by 50 % fewer errors")
-    assert evaluation.verdict("mae", float("nan"), best)[0] == -1.0
+    from rnnlab.evaluation.verdict import judge
+
+    board = [{"name": "last value", "val": {"mae": 0.9}, "test": {"mae": 1.0}}]
+    v = judge("mae", 0.69, board, board[0], n_test=100, unit="windows")
+    assert v.skill == pytest.approx(0.31)
+    assert v.text == "beats last value, the baseline chosen on validation, by 31 % in MAE (0.69 against 1)"
+    v = judge("mae", 1.2, board, board[0], n_test=100, unit="windows")
+    assert v.skill < 0 and v.outcome == "loss"
+    assert v.text == "does not beat last value, the baseline chosen on validation (MAE 1.2 against 1)"
+    mf = [{"name": "most frequent class", "test": {"accuracy": 0.6}}]
+    assert judge("accuracy", 0.6, mf, mf[0], n_test=50).outcome == "tie"
+    v = judge("accuracy", 0.8, mf, mf[0], n_test=50)
+    assert v.text.startswith("beats most frequent class, the baseline chosen on validation, by 50 % fewer errors")
+    assert judge("mae", float("nan"), board, board[0]).skill == -1.0
 
 
 class _ConstantModel:
@@ -68,7 +68,11 @@ def test_evaluate_unscales_predictions_and_uses_given_scoreboard(monkeypatch):
     assert result["verdict"].startswith("beats last value")
     rows = evaluation.comparison_rows(result)
     assert [r["model"] for r in rows] == ["your model", "last value", "train mean"]
-    assert [r["best on val"] for r in rows] == ["", "✓", ""]
+    assert [r["chosen on val"] for r in rows] == ["", "✓", ""]
+    # train mean (1.0 on test) does better than the model on the very same test samples: named, not a win
+    assert result["judgement"]["outcome"] == "mixed"
+    assert [r["better on test"] for r in rows] == ["", "", "✓"]
+    assert "but train mean (1) does better on these test windows" in result["verdict"]
 
 
 def _toy_classify():
@@ -102,8 +106,12 @@ def test_evaluate_a_trained_keras_model_on_real_framing():
     assert set(result["test"]) == {"accuracy", "balanced_accuracy", "macro_f1"}
     assert result["best_baseline"] == baselines.best(result["scoreboard"], metric="accuracy")
     assert result["main_metric"] == "accuracy"
-    skill, text = evaluation.verdict("accuracy", result["test"]["accuracy"], result["best_baseline"])
-    assert (result["skill"], result["verdict"]) == (skill, text)
+    from rnnlab.evaluation.verdict import Verdict
+
+    verdict = Verdict.from_dict(result["judgement"])
+    assert (result["skill"], result["verdict"]) == (verdict.skill, verdict.text)
+    assert verdict.model_value == result["test"]["accuracy"] and verdict.baseline == result["best_baseline"]["name"]
+    assert verdict.skill_low is not None and verdict.skill_low <= verdict.skill <= verdict.skill_high
 
 
 def test_tagging_end_to_end_on_flu_cases():

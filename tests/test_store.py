@@ -134,7 +134,7 @@ def test_migration_from_version_1_keeps_rows(tmp_path):
     con.commit()
     con.close()
     store = RunStore(tmp_path)
-    assert store.schema_version == schema.LATEST == 3
+    assert store.schema_version == schema.LATEST == 4
     run = store.get_run("run-old001")
     assert run["status"] == "finished" and run["test_metrics"] == {"mae": 12.5}
     assert run["main_metric"] == "mae" and run["epochs_done"] == 2 and run["shared"] is False

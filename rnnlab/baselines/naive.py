@@ -209,11 +209,32 @@ class ClassPrior(Baseline):
 
     def predict(self, X):
         self._check_fitted()
-        return (
-            np.random.default_rng(self.seed)
-            .choice(self.n_classes_, size=len(X), p=self.prior_)
-            .astype(np.int64)
-        )
+        return self.draw(len(X), np.random.default_rng(self.seed))
+
+    def draw(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` random classes with the training shares, from ``rng`` (one draw of many)."""
+        self._check_fitted()
+        return rng.choice(self.n_classes_, size=n, p=self.prior_).astype(np.int64)
+
+    def hit_probability(self, y_true) -> np.ndarray:
+        """For each true class, the probability that a draw hits it: ``p_train(y)`` (0 for a class unseen)."""
+        self._check_fitted()
+        y = np.asarray(y_true, dtype=np.int64)
+        prior = np.concatenate([self.prior_, [0.0]])
+        return prior[np.where((y >= 0) & (y < self.n_classes_), y, self.n_classes_)]
+
+    def expected_balanced_accuracy(self, y_true) -> float:
+        """The mean over the true classes present of ``p_train(k)``: each class's recall is its draw chance.
+
+        Example:
+            >>> est = ClassPrior().fit(np.zeros((4, 1, 1)), np.array([0, 0, 0, 1]))
+            >>> est.expected_balanced_accuracy(np.array([0, 1])), est.expected_accuracy(np.array([0, 1]))
+            (0.5, 0.5)
+        """
+        self._check_fitted()
+        present = np.unique(np.asarray(y_true, dtype=np.int64))
+        present = present[(present >= 0) & (present < self.n_classes_)]
+        return float(np.mean(self.prior_[present])) if present.size else float("nan")
 
     def expected_accuracy(self, y_true) -> float:
         """``Σ_k p_train(k) · p_true(k)`` — the accuracy the random draw scores on average."""

@@ -28,9 +28,12 @@ def load(data: str) -> tuple[SequenceDataset, str | None]:
     return reader.read_csv(Path(data), name=Path(data).name), None
 
 
-def task_config(args: argparse.Namespace, dataset, suggested_target: str | None) -> TaskConfig:
-    """The :class:`TaskConfig` the options describe, starting from the data's default task."""
-    base = framing.default_task(dataset, suggested_target)
+def task_config(
+    args: argparse.Namespace, dataset, suggested_target: str | None, base: TaskConfig | None = None
+) -> TaskConfig:
+    """The :class:`TaskConfig` the options describe, starting from ``base`` (a lesson's task) or the data's
+    default task."""
+    base = base or framing.default_task(dataset, suggested_target)
     kind = args.task or base.kind
     if kind != base.kind:
         base = TaskConfig(kind)

@@ -24,8 +24,10 @@ from rnnlab.cli.common import int_list_type, print_json
 from rnnlab.core import settings
 from rnnlab.core.values import to_json_value
 from rnnlab.evaluation import scoreboard
+from rnnlab.evaluation.verdict import race_line, verdict_of
 from rnnlab.jobs.types import ClusterUnreachable
-from rnnlab.models.config import CELLS, ModelConfig
+from rnnlab.models.config import CELLS, HEAD_ACTIVATIONS, ModelConfig
+from rnnlab.runs import lessons
 from rnnlab.runs.recorder import RunRecorder
 from rnnlab.task import framing
 from rnnlab.training import fit
@@ -56,19 +58,52 @@ def dataset_ref(data: str) -> dict:
     return {"source": "bundled", "name": data, "read_options": {}}
 
 
-def run(args: argparse.Namespace) -> int:
-    dataset, suggested = task.load(args.data)
+MODEL_DEFAULTS = {"cell": "gru", "units": (32,), "bidirectional": False, "dropout": 0.0, "head_units": (),
+                  "head_activation": "relu", "head_dropout": 0.0, "normalization": False}  # fmt: skip
+TRAIN_DEFAULTS = {"optimizer": "rmsprop", "learning_rate": 1e-3, "batch_size": 32, "epochs": 20, "patience": 5,
+                  "seed": 0, "device": "/CPU:0", "fast": True, "class_weight": None}  # fmt: skip
+
+
+def _given(args: argparse.Namespace, names: dict[str, str]) -> dict:
+    """``{config field: value}`` of the options given on the command line (``None`` = not given)."""
+    return {field: getattr(args, option) for field, option in names.items() if getattr(args, option) is not None}
+
+
+def configs(args: argparse.Namespace, dataset, suggested) -> tuple:
+    """``(TaskConfig, ModelConfig, TrainConfig)``: the lesson's (``--lesson``) or the defaults, then every
+    option given on the command line on top."""
     task_args = argparse.Namespace(**{**vars(args), "seed": args.split_seed})
-    framed = framing.frame(dataset, task.task_config(task_args, dataset, suggested))
-    model_config = ModelConfig(
-        cell=args.cell, units=args.units, bidirectional=args.bidirectional, dropout=args.dropout,
-        head_units=args.head_units or (),
-    )  # fmt: skip
-    train_config = fit.TrainConfig(
-        optimizer=args.optimizer, learning_rate=args.lr, batch_size=args.batch_size, epochs=args.epochs,
-        patience=None if args.patience < 0 else args.patience, seed=args.seed, device=args.device,
-        fast=not args.no_fast, class_weight=args.class_weight,
-    )  # fmt: skip
+    model_given = _given(args, {"cell": "cell", "units": "units", "bidirectional": "bidirectional",
+                                "dropout": "dropout", "head_units": "head_units",
+                                "head_activation": "head_activation", "head_dropout": "head_dropout",
+                                "normalization": "normalization"})  # fmt: skip
+    train_given = _given(args, {"optimizer": "optimizer", "learning_rate": "lr", "batch_size": "batch_size",
+                                "epochs": "epochs", "seed": "seed", "device": "device",
+                                "class_weight": "class_weight"})  # fmt: skip
+    if args.patience is not None:
+        train_given["patience"] = None if args.patience < 0 else args.patience
+    if args.no_fast:
+        train_given["fast"] = False
+    if args.lesson:
+        lesson_task, lesson_model, lesson_train = lessons.get_lesson(args.lesson).configs()
+        task_config = task.task_config(task_args, dataset, suggested, base=lesson_task)
+        return (task_config, lesson_model.replace(**model_given), lesson_train.replace(**train_given))
+    model_config = ModelConfig.from_dict({**MODEL_DEFAULTS, **model_given})
+    train_config = fit.TrainConfig.from_dict({**TRAIN_DEFAULTS, **train_given})
+    return task.task_config(task_args, dataset, suggested), model_config, train_config
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.lesson and args.data is None:
+        args.data = lessons.get_lesson(args.lesson).dataset
+    if args.data is None:
+        raise ValueError("`train` needs a dataset (a bundled key or a CSV path) or --lesson KEY. Received: neither")
+    dataset, suggested = task.load(args.data)
+    task_config, model_config, train_config = configs(args, dataset, suggested)
+    framed = framing.frame(dataset, task_config)
+    lesson = lessons.get_lesson(args.lesson) if args.lesson else None
+    if lesson is not None and lesson.race and args.cell is None:
+        return _race(args, framed, [model_config.replace(cell=c) for c in lessons.RACE_CELLS], train_config)
 
     address = args.ray or settings.ray_address()
     if address:
@@ -115,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
         "baselines": task.summary(framed, board)["baselines"],
         "best_baseline": (evaluation.get("best_baseline") or {}).get("name"),
         "skill": evaluation.get("skill"),
-        "verdict": evaluation.get("verdict"),
+        "verdict": evaluation.get("judgement"),
         "params": int(result.model.count_params()),
         "seconds": round(result.seconds, 3),
         "settings": result.settings,
@@ -131,11 +166,37 @@ def run(args: argparse.Namespace) -> int:
         print(f"{result.message} ({out['params']} weights, {out['seconds']:.1f} s)")
         if run_id:
             print(f"saved as run {run_id} (workspace {recorder.workspace})")
-        for name, value in (out["test"] or {}).items():
-            print(f"test {name}: {value:.4f}")
-        if out["verdict"]:
-            print(f"verdict: the model {out['verdict']}")
+        _print_test(out)
     return 0 if result.status != "diverged" else 1
+
+
+def _print_test(out: dict) -> None:
+    for name, value in (out["test"] or {}).items():
+        print(f"test {name}: {value:.4f}")
+    verdict = verdict_of({"judgement": out.get("verdict")})
+    if verdict is not None:
+        print(f"verdict: the model {verdict.text}")
+
+
+def _race(args: argparse.Namespace, framed, models: list, train_config) -> int:
+    """A race lesson: every cell trained on the same framing and budget, one verdict each, and the winner."""
+    runs = []
+    for model_config in models:
+        result = fit.train(framed, model_config, train_config)
+        evaluation = result.evaluation or {}
+        runs.append({"cell": model_config.cell, "status": result.status, "test": evaluation.get("test"),
+                     "verdict": evaluation.get("judgement"), "params": int(result.model.count_params()),
+                     "seconds": round(result.seconds, 3)})  # fmt: skip
+    verdicts = [verdict_of({"judgement": r["verdict"]}) for r in runs]
+    line = race_line([(r["cell"], v) for r, v in zip(runs, verdicts)])
+    out = {"race": runs, "winner": line}
+    if args.json:
+        print_json(to_json_value(out, nan_to_none=True))
+    else:
+        for r, v in zip(runs, verdicts):
+            print(f"{r['cell']}: {v.text if v else r['status']}")
+        print(line["text"])
+    return 0
 
 
 def _run_on_cluster(args, address, dataset, framed, model_config, train_config) -> int:
@@ -153,7 +214,7 @@ def _run_on_cluster(args, address, dataset, framed, model_config, train_config) 
         "history": summary.get("history"), "test": summary.get("test"),
         "baselines": task.summary(framed, board)["baselines"],
         "best_baseline": (summary.get("best_baseline") or {}).get("name"), "skill": summary.get("skill"),
-        "verdict": summary.get("verdict"), "params": summary.get("params"),
+        "verdict": summary.get("judgement"), "params": summary.get("params"),
         "seconds": round(float(summary.get("seconds") or 0.0), 3), "settings": summary.get("settings"),
         "config": {"task": framed.config.to_dict(), "model": model_config.to_dict(), "train": train_config.to_dict()},
         "node": summary.get("node"),
@@ -164,44 +225,34 @@ def _run_on_cluster(args, address, dataset, framed, model_config, train_config) 
         print(f"{out['message']} ({out['params']} weights, {out['seconds']:.1f} s, on {out['node']})")
         if out["run_id"]:
             print(f"saved as run {out['run_id']} (workspace {summary['workspace']})")
-        for name, value in (out["test"] or {}).items():
-            print(f"test {name}: {value:.4f}")
-        if out["verdict"]:
-            print(f"verdict: the model {out['verdict']}")
+        _print_test(out)
     return 0 if out["status"] != "diverged" else 1
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("train", help="train a model headless (in this process) and judge it")
-    p.add_argument("data", help="bundled dataset key (e.g. ecg200) or a CSV path")
+    p.add_argument("data", nargs="?", help="bundled dataset key (e.g. ecg200) or a CSV path (default: the lesson's)")
+    p.add_argument("--lesson", metavar="KEY", help="start from this lesson's preset (any other option overrides it)")
     task.add_task_options(p, seed_flag="--split-seed")
-    p.add_argument("--cell", choices=CELLS, default="gru")
-    p.add_argument(
-        "--units",
-        type=int_list_type("--units"),
-        default=(32,),
-        help="units per recurrent layer, e.g. 16,8 (stacked)",
-    )
-    p.add_argument("--bidirectional", action="store_true")
-    p.add_argument("--dropout", type=float, default=0.0)
-    p.add_argument(
-        "--head-units",
-        type=int_list_type("--head-units", example="16"),
-        help="Dense layers before the output, e.g. 16",
-    )
-    p.add_argument("--optimizer", choices=OPTIMIZERS, default="rmsprop")
-    p.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 0.001)")
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument(
-        "--class-weight",
-        choices=["balanced"],
-        default=None,
-        help="classes: rare classes weigh more in the loss",
-    )
-    p.add_argument("--epochs", type=int, default=20)
-    p.add_argument("--patience", type=int, default=5, help="early stopping patience; -1 = off")
-    p.add_argument("--seed", type=int, default=0, help="training seed (same seed → same curves on CPU)")
-    p.add_argument("--device", default="/CPU:0", help="e.g. /CPU:0 or /GPU:0")
+    # model and training options default to None: "not given", so that a lesson's preset stays as it is
+    p.add_argument("--cell", choices=CELLS, help="default gru (a race lesson without --cell: all four cells)")
+    p.add_argument("--units", type=int_list_type("--units"), help="units per recurrent layer, e.g. 16,8 (stacked; default 32)")
+    p.add_argument("--bidirectional", action="store_true", default=None)
+    p.add_argument("--dropout", type=float, help="default 0")
+    p.add_argument("--head-units", type=int_list_type("--head-units", example="16"),
+                   help="Dense layers before the output, e.g. 16")
+    p.add_argument("--head-activation", choices=HEAD_ACTIVATIONS, help="default relu")
+    p.add_argument("--head-dropout", type=float, help="Dropout after each head Dense layer (default 0)")
+    p.add_argument("--normalization", action="store_true", default=None,
+                   help="a Normalization layer adapted on the training split")
+    p.add_argument("--optimizer", choices=OPTIMIZERS, help="default rmsprop")
+    p.add_argument("--lr", type=float, help="learning rate (default 0.001)")
+    p.add_argument("--batch-size", type=int, help="default 32")
+    p.add_argument("--class-weight", choices=["balanced"], help="classes: rare classes weigh more in the loss")
+    p.add_argument("--epochs", type=int, help="default 20")
+    p.add_argument("--patience", type=int, help="early stopping patience; -1 = off (default 5)")
+    p.add_argument("--seed", type=int, help="training seed (same seed → same curves on CPU; default 0)")
+    p.add_argument("--device", help="e.g. /CPU:0 (default) or /GPU:0")
     p.add_argument("--no-fast", action="store_true", help="plain fit: one batch per step, no tf.data, no XLA")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.add_argument(

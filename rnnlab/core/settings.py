@@ -57,6 +57,12 @@ def ray_address() -> str | None:
     return os.environ.get("RNNLAB_RAY_ADDRESS", "").strip() or None
 
 
+def warm_at_start() -> bool:
+    """Start the training workers (they import TensorFlow) on the first page a browser opens, so the first
+    lesson's first curve point comes in a second or two: ``$RNNLAB_WARM_AT_START`` (default on; ``0`` off)."""
+    return os.environ.get("RNNLAB_WARM_AT_START", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 def max_queued_per_session() -> int:
     """Jobs one session may have waiting or running: ``$RNNLAB_MAX_QUEUED`` (default 4)."""
     return max(1, int(os.environ.get("RNNLAB_MAX_QUEUED", "4")))

@@ -15,6 +15,7 @@ import numpy as np
 LAYOUTS = ("long", "wide", "series")
 KINDS = ("classify", "regress", "forecast", "tag")  # the tasks a dataset can allow
 MIN_FORECAST_STEPS = 3  # a sequence needs a window and a target after it
+MIN_PER_CLASS = 5  # a collection with fewer sequences per class than this defaults to forecasting
 
 
 class DataError(ValueError):
@@ -126,7 +127,11 @@ class SequenceDataset:
         return {v: int(c) for v, c in zip(values, counts)}
 
     def allowed_tasks(self) -> list[str]:
-        """The task kinds this data supports, most natural first."""
+        """The task kinds this data supports, most natural first.
+
+        A collection with fewer than :data:`MIN_PER_CLASS` sequences per class of its label (12 stores in 4
+        regions) puts forecasting inside each sequence first: a classifier cannot learn from so few.
+        """
         tasks = []
         if self.label_kind == "class":
             tasks.append("classify")
@@ -136,6 +141,8 @@ class SequenceDataset:
             tasks.append("tag")
         if self.layout == "series" or int(self.lengths.max()) >= MIN_FORECAST_STEPS:
             tasks.append("forecast")
+            if tasks[0] == "classify" and self.n_sequences < MIN_PER_CLASS * len(self.classes or {}):
+                tasks.insert(0, tasks.pop())  # too few sequences per class: forecast inside each one first
         return tasks
 
     @property

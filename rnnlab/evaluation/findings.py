@@ -98,7 +98,7 @@ def _comparable(framed: Any, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return y_true, y_pred
 
 
-def _majority_only(result: Mapping[str, Any]) -> bool:
+def majority_only(result: Mapping[str, Any]) -> bool:
     """The test predictions (class probabilities) name a single class."""
     y_pred = result_predictions(dict(result))
     if y_pred is None or y_pred.ndim < 2 or y_pred.shape[-1] < 2 or not len(y_pred):
@@ -109,7 +109,7 @@ def _majority_only(result: Mapping[str, Any]) -> bool:
 def run_hint(result: Mapping[str, Any], framed: Any = None, model: Mapping | None = None) -> str:
     """The 'does not beat the baseline' advice from this run's own findings (cell, trend, majority class)."""
     trending = framed is not None and trend.is_trending(framed)
-    return detectors.baseline_hint((model or {}).get("cell"), trending, _majority_only(result))
+    return detectors.baseline_hint((model or {}).get("cell"), trending, majority_only(result))
 
 
 def final_findings(

@@ -1,7 +1,9 @@
 """Judge a trained model on the test split against the naive baselines, in original units.
 
 The best baseline is chosen on the validation split and compared on the test
-split. Skill is the relative error reduction against it:
+split; :mod:`rnnlab.evaluation.verdict` states the outcome (win, mixed, tie or
+loss, every baseline better on test named, the noise of the test set measured).
+Skill is the relative error reduction against the chosen baseline:
 ``1 − error_model / error_baseline`` (error = MAE for regression-type tasks,
 ``1 − accuracy`` for classification), so 0.31 means 31 % less error.
 """
@@ -14,67 +16,12 @@ from typing import Any
 import numpy as np
 
 from rnnlab.core import metric_registry
-from rnnlab.core.metric_registry import (
-    error_of,
-    format_metric,
-    higher_is_better,
-    metric_info,
-    metric_label,
-)
 from rnnlab.evaluation import metrics
 from rnnlab.evaluation import scoreboard as baselines
+from rnnlab.evaluation.verdict import Verdict, judge, score_parts, skill_score
 
-
-def skill_score(main_metric: str, model_value: float, baseline_value: float) -> float:
-    """Relative error reduction of the model against a baseline.
-
-    Example:
-        >>> round(skill_score("mae", 0.69, 1.0), 2)
-        0.31
-        >>> round(skill_score("accuracy", 0.9, 0.8), 2)  # error 0.1 against 0.2
-        0.5
-    """
-    metric_info(main_metric, what="main_metric")
-    model_error, base_error = error_of(main_metric, model_value), error_of(main_metric, baseline_value)
-    if base_error <= 0.0:
-        return 0.0 if model_error <= 0.0 else -1.0
-    return 1.0 - model_error / base_error
-
-
-def verdict(main_metric: str, model_value: float, best_baseline: dict) -> tuple[float, str]:
-    """Skill against the best baseline and a plain sentence saying whether the model beats it.
-
-    Args:
-        main_metric: ``"mae"`` or ``"accuracy"`` (``framed.main_metric``).
-        model_value: The model's test value of that metric.
-        best_baseline: A scoreboard row ``{"name", "val": {...}, "test": {...}}`` (chosen on val).
-
-    Returns:
-        ``(skill, text)``.
-
-    Example:
-        >>> verdict("mae", 0.69, {"name": "last value", "test": {"mae": 1.0}})[1]
-        'beats last value, the best baseline, by 31 % in MAE'
-        >>> verdict("accuracy", 0.5, {"name": "most frequent class", "test": {"accuracy": 0.6}})[1]
-        'does not beat the most frequent class baseline (accuracy 0.5 against 0.6)'
-    """
-    name = best_baseline["name"]
-    base_value = float(best_baseline["test"][main_metric])
-    skill = skill_score(main_metric, model_value, base_value)
-    label = metric_label(main_metric)
-    if not math.isfinite(float(model_value)):
-        return -1.0, f"does not beat the {name} baseline: the model's {label} is {model_value}"
-    if skill > 0.0:
-        pct = f"{skill * 100:.0f}" if skill >= 0.01 else f"{skill * 100:.1f}"
-        if higher_is_better(main_metric):
-            return skill, (
-                f"beats {name}, the best baseline, by {pct} % fewer errors "
-                f"({label} {format_metric(main_metric, model_value)} against "
-                f"{format_metric(main_metric, base_value)})"
-            )
-        return skill, f"beats {name}, the best baseline, by {pct} % in {label}"
-    model_text, base_text = format_metric(main_metric, model_value), format_metric(main_metric, base_value)
-    return skill, f"does not beat the {name} baseline ({label} {model_text} against {base_text})"
+__all__ = ["comparison_rows", "evaluate", "judge_test", "per_sequence_rows", "predict", "result_main_metric", "tested_sequences",
+           "result_predictions", "skill_score"]  # fmt: skip
 
 
 def predict(model, framed, split: str = "test", batch_size: int = 256) -> np.ndarray:
@@ -98,9 +45,33 @@ def _task_metrics(framed, y_true, y_pred) -> dict[str, float]:
     return {k: float(v) for k, v in metrics.task_metrics(framed, y_true, y_pred).items()}
 
 
-def _scoreboard(framed) -> tuple[list[dict], dict]:
-    board = baselines.scoreboard(framed)
-    return board, baselines.best(board, metric=framed.main_metric)
+def _resampling(framed) -> tuple[np.ndarray | None, int, str]:
+    """How the verdict's bootstrap draws test samples: ``(groups, block, unit)``.
+
+    Windows of a collection: whole sequences when there are 5 or more; windows of one series: blocks of
+    consecutive windows (``max(horizon, ⌈n^⅓⌉)``), since neighbouring windows share most of their steps;
+    sequences (classify, regress, tag): one at a time.
+    """
+    test = framed.split("test")
+    if framed.config.kind != "forecast":
+        return None, 1, "sequences"
+    if test.sequence is not None and len(np.unique(test.sequence)) >= 5:
+        return np.asarray(test.sequence), 1, "windows"
+    horizon = max(framed.offsets or (1,))
+    return None, max(int(horizon), math.ceil(len(test) ** (1 / 3))), "windows"
+
+
+def judge_test(framed, main: str, model_value: float, predictions, board, best, test_predictions) -> Verdict:
+    """The :class:`~rnnlab.evaluation.verdict.Verdict` of test ``predictions`` against the baselines'."""
+    y_true = framed.split("test").y
+    n_classes = framed.n_classes
+    model_parts = score_parts(y_true, predictions, main, n_classes) if len(y_true) else None
+    base_parts = {name: score_parts(y_true, pred, main, n_classes) for name, pred in test_predictions.items()}
+    groups, block, unit = _resampling(framed)
+    if framed.config.kind == "tag":
+        unit = "sequences"
+    return judge(main, model_value, board, best, model_parts=model_parts, baseline_parts=base_parts,
+                 groups=groups, block=block, n_test=len(y_true), unit=unit)  # fmt: skip
 
 
 def evaluate(
@@ -111,29 +82,32 @@ def evaluate(
     Args:
         model: A trained Keras model built by :func:`rnnlab.models.build.build_model`.
         framed: The framed data it was trained on.
-        scoreboard: ``baselines.scoreboard(framed)`` if already computed.
+        scoreboard: ``baselines.scoreboard(framed)`` if already computed (then no baseline is refitted and
+            the verdict has no bootstrap interval).
         best_baseline: The best scoreboard row (on validation) if already chosen.
 
     Returns:
         ``{"test": {metric: value}, "predictions": array (original units; probabilities for classify),
-        "scoreboard": [...], "best_baseline": {...}, "main_metric": str, "skill": float, "verdict": str}``.
+        "scoreboard": [...], "best_baseline": {...}, "main_metric": str, "skill": float, "verdict": str,
+        "judgement": Verdict.to_dict()}``.
     """
     predictions = predict(model, framed, "test")
     test = _task_metrics(framed, framed.split("test").y, predictions)
+    main = framed.main_metric
+    test_predictions: dict = {}
     if scoreboard is None:
-        scoreboard, best = _scoreboard(framed)
-        best_baseline = best_baseline or best
-    elif best_baseline is None:
-        best_baseline = baselines.best(scoreboard, metric=framed.main_metric)
-    skill, text = verdict(framed.main_metric, test[framed.main_metric], best_baseline)
+        scoreboard, test_predictions = baselines.judged_scoreboard(framed)
+    best_baseline = best_baseline or baselines.best(scoreboard, metric=main)
+    verdict = judge_test(framed, main, test[main], predictions, scoreboard, best_baseline, test_predictions)
     return {
         "test": test,
         "predictions": predictions,
         "scoreboard": scoreboard,
         "best_baseline": best_baseline,
-        "main_metric": framed.main_metric,
-        "skill": float(skill),
-        "verdict": text,
+        "main_metric": main,
+        "skill": float(verdict.skill),
+        "verdict": verdict.text,
+        "judgement": verdict.to_dict(),
     }
 
 
@@ -150,12 +124,56 @@ def comparison_rows(evaluation: dict) -> list[dict[str, Any]]:
     """The model's test metrics, then every baseline's, as table rows (original units).
 
     Returns:
-        ``[{"model": "your model", "mae": …, …}, {"model": "last value", "mae": …, "best on val": "✓"}, …]``.
+        ``[{"model": "your model", "mae": …, "chosen on val": "", "better on test": ""},
+        {"model": "last value", "mae": …, "chosen on val": "✓", "better on test": "✓"}, …]``.
     """
     best = (evaluation.get("best_baseline") or {}).get("name")
-    rows = [{"model": "your model", **evaluation["test"], "best on val": ""}]
+    judged = evaluation.get("judgement") or {}
+    better = {r.get("name") for r in judged.get("better") or [] if isinstance(r, dict)}
+    rows = [{"model": "your model", **evaluation["test"], "chosen on val": "", "better on test": ""}]
     for row in evaluation.get("scoreboard") or []:
-        rows.append({"model": row["name"], **row["test"], "best on val": "✓" if row["name"] == best else ""})
+        rows.append({"model": row["name"], **row["test"], "chosen on val": "✓" if row["name"] == best else "",
+                     "better on test": "✓" if row["name"] in better else ""})  # fmt: skip
+    return rows
+
+
+def tested_sequences(framed) -> dict[int, str]:
+    """``{index in the dataset: sequence id}`` of the sequences a collection forecast tests on (``{}`` else)."""
+    test = framed.split("test")
+    if framed.config.kind != "forecast" or test.sequence is None or not len(test):
+        return {}
+    return {int(i): str(framed.sequence_ids[int(i)]) for i in np.unique(test.sequence)}
+
+
+def per_sequence_rows(
+    framed, predictions: np.ndarray, baseline_predictions: dict[str, np.ndarray], names: list[str]
+) -> list[dict[str, Any]]:
+    """Test MAE per sequence of a collection forecast: the model beside the named baselines (a sortable table).
+
+    Args:
+        framed: A forecast of a collection (``test.sequence`` set).
+        predictions: The model's test predictions in original units.
+        baseline_predictions: ``{name: test predictions}`` (:func:`rnnlab.evaluation.scoreboard.predict_all`).
+        names: The baselines to show (the one chosen on validation, those better on test).
+
+    Returns:
+        ``[{"sequence": id, "test windows": n, "model MAE": …, "<name> MAE": …, "model better": "✓"}, …]``.
+    """
+    test = framed.split("test")
+    if test.sequence is None or not len(test):
+        return []
+    chosen = names[0] if names else None
+    rows = []
+    for seq in np.unique(test.sequence):
+        mine = test.sequence == seq
+        row: dict[str, Any] = {"sequence": str(framed.sequence_ids[int(seq)]), "test windows": int(mine.sum())}
+        row["model MAE"] = metrics.mae(test.y[mine], np.asarray(predictions)[mine])
+        for name in names:
+            if name in baseline_predictions:
+                row[f"{name} MAE"] = metrics.mae(test.y[mine], np.asarray(baseline_predictions[name])[mine])
+        if chosen is not None and f"{chosen} MAE" in row:
+            row[f"model better than {chosen}"] = "✓" if row["model MAE"] < row[f"{chosen} MAE"] else ""
+        rows.append(row)
     return rows
 
 

@@ -66,6 +66,8 @@ def reference(framed) -> dict | None:
     if not best:
         return None
     value = (best.get("val") or {}).get(metric)
+    if value is None or not np.isfinite(float(value)):
+        return None  # no validation split: no baseline was chosen on it, so no line to draw
     out = {
         "name": best.get("name"),
         "metric": metric,

@@ -50,7 +50,7 @@ from rnnlab.evaluation.metrics import task_metrics
 __all__ = [
     "Baseline", "ClassPrior", "Drift", "LastValue", "LinearAR", "MostFrequent", "NearestCentroid", "PreviousClass",
     "PreviousStep", "SeasonalNaive", "StepMostFrequent", "StepPrior", "TrainMean", "WindowMean", "best", "candidates", "drift", "last_value", "nearest_centroid",
-    "predict_all", "previous_step", "ridge_fit", "scoreboard", "seasonal_naive", "window_mean",
+    "judged_scoreboard", "predict_all", "previous_step", "ridge_fit", "scoreboard", "seasonal_naive", "window_mean",
 ]  # fmt: skip
 
 
@@ -138,32 +138,62 @@ def predict_all(framed, split: str) -> dict[str, np.ndarray]:
     return {name: est.predict(_inputs(framed, split, est)) for name, est in _fitted(framed)}
 
 
-def scoreboard(framed) -> list[dict]:
-    """Every baseline fitted on train and scored on val and test: ``[{"name", "val", "test"}, …]``.
+N_DRAWS = 200  # a random baseline's metrics other than accuracy are the mean over this many draws
+
+
+def _random_metrics(framed, est: ClassPrior, part) -> dict[str, float]:
+    """A random baseline scored by its expectation: accuracy and balanced accuracy exactly, the rest as the
+    mean over :data:`N_DRAWS` seeded draws — never by one lucky (or unlucky) draw."""
+    rng = np.random.default_rng(est.seed)
+    draws = [task_metrics(framed, part.y, est.draw(len(part), rng)) for _ in range(N_DRAWS)]
+    out = {k: float(np.mean([d[k] for d in draws])) for k in draws[0]}
+    out["accuracy"] = est.expected_accuracy(part.y)
+    out["balanced_accuracy"] = est.expected_balanced_accuracy(part.y)
+    return out
+
+
+def _row(framed, name: str, est: Baseline, split: str) -> tuple[dict[str, float], np.ndarray | None]:
+    part = framed.split(split)
+    if len(part) == 0:
+        return {k: float("nan") for k in metric_names(framed.config.kind, framed.is_class_task)}, None
+    if isinstance(est, ClassPrior):
+        return _random_metrics(framed, est, part), est.hit_probability(part.y)
+    pred = est.predict(_inputs(framed, split, est))
+    return task_metrics(framed, part.y, pred), pred
+
+
+def judged_scoreboard(framed) -> tuple[list[dict], dict[str, np.ndarray]]:
+    """Every baseline fitted on train and scored on val and test (``[{"name", "val", "test"}, …]``), and
+    each one's test predictions by name (original units; class ids; a random baseline: the probability that
+    its draw hits each true class), for the verdict's bootstrap.
 
     Rows may carry a ``"note"`` (e.g. the class prior's expected accuracy).
     """
-    rows = []
+    rows, test_predictions = [], {}
     for name, est in _fitted(framed):
         row: dict = {"name": name}
-        for split in ("val", "test"):
-            part = framed.split(split)
-            if len(part) == 0:
-                row[split] = {k: float("nan") for k in metric_names(framed.config.kind, framed.is_class_task)}
-                continue
-            row[split] = task_metrics(framed, part.y, est.predict(_inputs(framed, split, est)))
+        row["val"], _ = _row(framed, name, est, "val")
+        row["test"], pred = _row(framed, name, est, "test")
+        if pred is not None:
+            test_predictions[name] = pred
         if isinstance(est, ClassPrior):
-            row["note"] = "expected accuracy: val {:.3f}, test {:.3f}".format(
-                *(
-                    est.expected_accuracy(framed.split(s).y) if len(framed.split(s)) else float("nan")
-                    for s in ("val", "test")
-                )
+            row["note"] = (
+                "a random draw with the training class shares, scored by its expectation (accuracy "
+                f"and balanced accuracy exactly, the other metrics as the mean of {N_DRAWS} draws)"
             )
         if isinstance(est, PreviousClass):
             row["sees_targets"] = True
             row["note"] = "reads the true class of the previous step; a reference, not a baseline to beat"
         rows.append(row)
-    return rows
+    return rows, test_predictions
+
+
+def scoreboard(framed) -> list[dict]:
+    """Every baseline fitted on train and scored on val and test: ``[{"name", "val", "test"}, …]``.
+
+    Rows may carry a ``"note"`` (e.g. how the random class prior is scored).
+    """
+    return judged_scoreboard(framed)[0]
 
 
 def best(board: list[dict], metric: str = "mae") -> dict:

@@ -46,6 +46,7 @@ class _Judged(TypedDict, total=False):
     best_baseline: dict | None
     skill: float | None
     verdict: str | None
+    judgement: dict | None  # rnnlab.evaluation.verdict.Verdict.to_dict(): outcome, rivals, interval, …
     task: dict
     main_metric: str
     seconds: float
@@ -122,6 +123,7 @@ def summarize(result: Any, framed: Any, model_path: str | None, device: str) -> 
         "best_baseline": to_json_value(evaluation.get("best_baseline")),
         "skill": to_json_value(evaluation.get("skill")),
         "verdict": evaluation.get("verdict"),
+        "judgement": to_json_value(evaluation.get("judgement")),
         "predictions": samples,
         "task": framed.config.to_dict(),
         "main_metric": framed.main_metric,

@@ -236,21 +236,26 @@ def progress_line(status: JobStatus) -> str:
 
 
 def result_rows(summary: dict | None) -> list[dict]:
-    """Test metrics of the model beside the best baseline's, one row per metric (for a table)."""
+    """Test metrics of the model beside the baseline chosen on validation and every baseline that does
+    better than the model on test (the ones the verdict names), one row per metric (for a table)."""
     if not summary or not summary.get("test"):
         return []
-    best = (summary.get("best_baseline") or {}).get("test") or {}
-    name = (summary.get("best_baseline") or {}).get("name", "best baseline")
+    chosen = summary.get("best_baseline") or {}
+    rivals = {r.get("name") for r in (summary.get("judgement") or {}).get("better") or [] if isinstance(r, dict)}
+    columns = [(f"{chosen.get('name', 'best baseline')} (chosen on val)", chosen.get("test") or {})]
+    columns += [(row["name"], row.get("test") or {}) for row in summary.get("scoreboard") or []
+                if isinstance(row, dict) and row.get("name") in rivals and row.get("name") != chosen.get("name")]  # fmt: skip
     main = summary.get("main_metric")
 
     def value(v) -> float | str:  # a missing value shows as "—", never as a literal None
         return "—" if v is None or v != v else round(float(v), 4)
 
     rows = [
-        {"metric": f"{k} (main)" if k == main else k, "model": value(v), name: value(best.get(k))}
+        {"metric": f"{k} (main)" if k == main else k, "model": value(v),
+         **{name: value(test.get(k)) for name, test in columns}}
         for k, v in summary["test"].items()
-    ]
-    if any(isinstance(r["model"], str) or isinstance(r[name], str) for r in rows):  # one type per column
+    ]  # fmt: skip
+    if any(isinstance(v, str) for r in rows for k, v in r.items() if k != "metric"):  # one type per column
         rows = [
             {k: v if k == "metric" or isinstance(v, str) else f"{v:g}" for k, v in r.items()} for r in rows
         ]

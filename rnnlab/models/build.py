@@ -154,6 +154,8 @@ def build_model(config: ModelConfig, framed) -> Any:
 
     for i, units in enumerate(config.head_units, start=1):
         x = layers.Dense(units, activation=config.head_activation, name=f"head_{i}")(x)
+        if config.head_dropout:
+            x = layers.Dropout(config.head_dropout, name=f"head_dropout_{i}")(x)
 
     step_classes = kind == "tag" and framed.is_class_task
     if kind == "classify":

@@ -41,6 +41,7 @@ class ModelConfig(Config):
     head_activation: str = field(
         default="relu", metadata={"options": HEAD_ACTIVATIONS}
     )  # the head's activation
+    head_dropout: float = field(default=0.0, metadata=SHARE)  # Dropout after each head Dense layer
     normalization: bool = False  # input Normalization adapted on the train split's real steps (after Masking)
     activation: str = field(default="tanh", metadata={"options": CELL_ACTIVATIONS})  # not tanh: no cuDNN
     unroll: bool = False  # unroll the recurrent loop (keeps cuDNN off)

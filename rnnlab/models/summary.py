@@ -65,6 +65,8 @@ def formula_summary(config: ModelConfig, framed) -> list[dict]:
     for i, units in enumerate(config.head_units, start=1):
         add(f"head_{i}", "Dense", (*shape[:-1], units), dense_params(units, shape[-1]))
         shape = (*shape[:-1], units)
+        if config.head_dropout:
+            add(f"head_dropout_{i}", "Dropout", shape)
     n_classes = int(framed.n_classes) if framed.n_classes else None
     if kind == "classify" or (step_classes and config.recurrent):
         add("output", "Dense", (*shape[:-1], n_classes), dense_params(n_classes, shape[-1]))

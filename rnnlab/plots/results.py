@@ -30,7 +30,9 @@ def sample_indices(n: int, k: int = 4) -> np.ndarray:
 
 
 @inert_text
-def forecast_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0) -> go.Figure:
+def forecast_figure(
+    framed, predictions: np.ndarray, k: int = 4, target: int = 0, sequence: int | None = None
+) -> go.Figure:
     """The real series over the test period with the predicted points of ``k`` test windows.
 
     Args:
@@ -38,6 +40,7 @@ def forecast_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0
         predictions: ``(n_test,)``, ``(n_test, H)`` or ``(n_test, H, n_targets)`` in original units.
         k: Windows to draw (one-step forecasts draw every test prediction instead).
         target: Which target column to draw.
+        sequence: A collection: which sequence (index in the dataset) to draw; default its first.
     """
     test = framed.split("test")
     pred = np.asarray(predictions, dtype=float).reshape(len(test.y), -1, len(framed.target_names) or 1)
@@ -46,9 +49,10 @@ def forecast_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0
     name = framed.target_names[target] if framed.target_names else names[0]
     column = names.index(name) if name in names else 0
     series, index, where = framed.series, test.index, ""
-    sequence = getattr(test, "sequence", None)
+    which, sequence = sequence, getattr(test, "sequence", None)
     if sequence is not None and getattr(framed, "panel", None) is not None and len(sequence):
-        chosen = int(sequence[0])  # a collection: one sequence's test windows against its own values
+        # a collection: one sequence's test windows against its own values
+        chosen = int(sequence[0]) if which is None or which not in set(sequence.tolist()) else int(which)
         mine = sequence == chosen
         series, index, pred = framed.panel[chosen], index[mine], pred[mine]
         where = f" in sequence {framed.sequence_ids[chosen]}"
@@ -215,15 +219,16 @@ def probability_histograms(framed, proba: np.ndarray, max_classes: int = 6) -> g
     return fig
 
 
-def result_figures(framed, predictions: np.ndarray) -> list[go.Figure]:
-    """Every figure the Results page shows for this task, in order."""
+def result_figures(framed, predictions: np.ndarray, sequence: int | None = None) -> list[go.Figure]:
+    """Every figure the Results page shows for this task, in order (``sequence``: which one of a collection
+    forecast to draw)."""
     kind = framed.config.kind
     if kind == "classify":
         return [confusion_heatmap(framed, predictions), probability_histograms(framed, predictions)]
     if framed.is_class_task:  # a class per step
         return [confusion_heatmap(framed, predictions)]
     if kind == "forecast":
-        first = forecast_figure(framed, predictions)
+        first = forecast_figure(framed, predictions, sequence=sequence)
     elif kind == "tag":
         first = tag_figure(framed, predictions)
     else:

@@ -8,6 +8,7 @@ in the units of the curve it is drawn on (see :mod:`rnnlab.evaluation.reference`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import plotly.graph_objects as go
@@ -131,7 +132,7 @@ def training_figure(
     loss_ref, metric_ref = _baseline_values(main_metric, reference)
     name = (reference or {}).get("name") or "baseline"
     for col, value in ((1, loss_ref), (2, metric_ref)):
-        if value is None:
+        if value is None or not math.isfinite(float(value)):  # NaN would draw a stray diagonal
             continue
         fig.add_hline(
             y=value, line={"dash": "dash", "color": BASELINE_COLOR}, row=1, col=col,

@@ -16,6 +16,7 @@ import math
 import uuid
 from typing import Any
 
+from rnnlab.evaluation.verdict import race_line, verdict_of
 from rnnlab.jobs.types import JobSpec
 from rnnlab.models.config import CELL_LAYERS
 from rnnlab.runs.store import new_run_id
@@ -67,7 +68,7 @@ def table_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "metric": run.get("main_metric"),
                 "best val": run.get("best_val"),
                 "test": run.get("test_value"),
-                "verdict": run.get("verdict") or "",
+                "verdict": verdict_cell(run),
                 "seconds": None if run.get("seconds") is None else round(float(run["seconds"]), 1),
                 "s/epoch": None if (spe := seconds_per_epoch(run)) is None else round(spe, 2),
                 "status": run.get("status"),
@@ -75,6 +76,37 @@ def table_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def verdict_cell(run: dict[str, Any]) -> str:
+    """The verdict in a few words for a table (``win +31 % vs last value``, ``tie with …``), from the run's
+    :class:`~rnnlab.evaluation.verdict.Verdict`; a run judged before verdicts were objects keeps its sentence."""
+    judged = verdict_of(run)
+    if judged is None:
+        return str(run.get("verdict") or "")
+    return judged.short + (f" · {judged.n_test} test {judged.unit}" if judged.small_test else "")
+
+
+def default_selection(runs: list[dict[str, Any]], race_run_ids: list[str]) -> list[str]:
+    """The runs Compare selects by default: the newest race whole (every cell, SimpleRNN included) when
+    there is one, else the newest three runs.
+
+    Example:
+        >>> default_selection([{"id": "r4"}, {"id": "r3"}, {"id": "r2"}, {"id": "r1"}], ["r1", "r2", "r3", "r4"])
+        ['r1', 'r2', 'r3', 'r4']
+        >>> default_selection([{"id": "b"}, {"id": "a"}], [])
+        ['b', 'a']
+    """
+    ids = [run["id"] for run in runs]
+    race = [run_id for run_id in race_run_ids if run_id in ids]
+    return race or ids[:3]
+
+
+def race_verdicts(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """A race's verdicts: one per contestant (``[(cell name, Verdict | None)]``) and the winner line
+    (:func:`rnnlab.evaluation.verdict.race_line`)."""
+    entries = [(cell_name((run.get("model_config") or {}).get("cell")), verdict_of(run)) for run in runs]
+    return {"entries": entries, "winner": race_line(entries)}
 
 
 def race_models(model: Any) -> list[Any]:

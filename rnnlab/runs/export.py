@@ -98,7 +98,7 @@ def export_bytes(store: RunStore, run_id: str, workspace: str | None = None, dat
         format=FORMAT, task=run["task_config"], model=run["model_config"], train=run["train_config"]
     )
     metrics = {key: run.get(key) for key in ("main_metric", "best_val", "test_metrics", "scoreboard", "best_baseline",
-                                             "verdict", "skill", "seconds", "epochs_done")}  # fmt: skip
+                                             "verdict", "judgement", "skill", "seconds", "epochs_done")}  # fmt: skip
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("config.json", json.dumps(config, indent=2, default=str))

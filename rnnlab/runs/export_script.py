@@ -145,6 +145,8 @@ else:  # the dense reference: the whole window flattened
             x = layers.Dropout(MODEL["dropout"], name=f"dropout_{{i}}")(x)
 for i, units in enumerate(MODEL["head_units"], start=1):
     x = layers.Dense(units, activation=MODEL["head_activation"], name=f"head_{{i}}")(x)
+    if MODEL.get("head_dropout"):
+        x = layers.Dropout(MODEL["head_dropout"], name=f"head_dropout_{{i}}")(x)
 if TASK["kind"] == "classify":
     outputs = layers.Dense(len(DATA["class_names"]), activation="softmax", name="output")(x)
 else:

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from rnnlab.core import settings
+from rnnlab.evaluation.verdict import Verdict
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs.store import RunStore, new_run_id
 from rnnlab.task.types import TaskConfig
@@ -43,7 +44,7 @@ IMPORTED = ("config.json", "metrics.json", "history.csv", "model.keras")  # the 
 MAX_JSON_DEPTH = 32  # nested lists/dicts in config.json and metrics.json
 MAX_HISTORY_COLUMNS = 64
 _METRIC_TYPES = {"main_metric": (str,), "best_val": (int, float), "test_metrics": (dict,),
-                 "scoreboard": (list, dict), "best_baseline": (dict, str), "verdict": (str,),
+                 "scoreboard": (list, dict), "best_baseline": (dict, str), "verdict": (str,), "judgement": (dict,),
                  "skill": (int, float), "seconds": (int, float), "epochs_done": (int,)}  # fmt: skip
 
 
@@ -64,6 +65,16 @@ def model_file_intact(path: str | Path) -> bool:
             return zf.testzip() is None and "config.json" in zf.namelist()
     except (OSError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
         return False
+
+
+def _judgement(data: Any) -> dict | None:
+    """An imported verdict, re-read through :class:`Verdict` (a malformed one is dropped, not stored)."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        return Verdict.from_dict(data).to_dict()
+    except (ValueError, OverflowError):
+        return None
 
 
 def _one_line(err: BaseException) -> str:
@@ -279,7 +290,7 @@ def import_run(store: RunStore, source: bytes | str | Path, workspace: str) -> s
                             {"status": status, "message": _text(config.get("message"), 500),
                              "test": metrics.get("test_metrics"), "scoreboard": metrics.get("scoreboard"),
                              "best_baseline": metrics.get("best_baseline"), "verdict": metrics.get("verdict"),
-                             "skill": metrics.get("skill"), "seconds": metrics.get("seconds"),
+                             "judgement": _judgement(metrics.get("judgement")), "skill": metrics.get("skill"), "seconds": metrics.get("seconds"),
                              "model_path": model_path})  # fmt: skip
     except BaseException:
         if model_path is not None:

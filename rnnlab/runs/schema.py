@@ -87,6 +87,10 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX workspace_uploads_used ON workspace_uploads (last_used)",
     ],
+    # 4: the verdict as an object (outcome, the baselines better on test, the bootstrap interval)
+    [
+        "ALTER TABLE runs ADD COLUMN judgement TEXT",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

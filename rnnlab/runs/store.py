@@ -202,20 +202,24 @@ class RunStore:
             row = con.execute("SELECT main_metric FROM runs WHERE id=?", (run_id,)).fetchone()
             if row is None:
                 raise ValueError(f"No run with this id. Received: run_id={run_id!r}")
-            test_value = (test or {}).get(row["main_metric"])
+            main = outcome.get("main_metric") if (test or {}).get(outcome.get("main_metric")) is not None else None
+            main = main or row["main_metric"]  # the metric the verdict used (balanced accuracy, …)
+            test_value = (test or {}).get(main)
             model_path = outcome.get("model_path")
             con.execute(
-                """UPDATE runs SET status=?, message=?, test_metrics=?, test_value=?, scoreboard=?,
-                   best_baseline=?, verdict=?, skill=?, seconds=?, model_path=?, updated=?,
+                """UPDATE runs SET status=?, message=?, test_metrics=?, test_value=?, main_metric=?, scoreboard=?,
+                   best_baseline=?, verdict=?, judgement=?, skill=?, seconds=?, model_path=?, updated=?,
                    params=COALESCE(?, params) WHERE id=?""",
                 (
                     status,
                     outcome.get("message"),
                     to_json(test),
                     None if test_value is None else float(test_value),
+                    main,
                     to_json(outcome.get("scoreboard")),
                     to_json(outcome.get("best_baseline")),
                     outcome.get("verdict"),
+                    to_json(outcome.get("judgement")),
                     None if outcome.get("skill") is None else float(outcome["skill"]),
                     outcome.get("seconds"),
                     None if model_path is None else str(model_path),
@@ -255,8 +259,8 @@ class RunStore:
                 """INSERT INTO runs (id, workspace, created, updated, status, dataset_name, dataset_ref, task_kind,
                    task_config, model_config, train_config, params, device, versions, label, owner_pid,
                    owner_token, main_metric, epochs_done, best_val, message, test_metrics, test_value,
-                   scoreboard, best_baseline, verdict, skill, seconds, model_path)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   scoreboard, best_baseline, verdict, skill, seconds, model_path, judgement)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (run_id, workspace, now, now, status, info.get("dataset_name") or ref.get("name") or "",
                  to_json(ref), kind, to_json(task), to_json(info.get("model")), to_json(info.get("train")),
                  info.get("params"), info.get("device"), to_json(info.get("versions") or library_versions()),
@@ -265,7 +269,8 @@ class RunStore:
                  float(test_value) if isinstance(test_value, (int, float)) else None,
                  to_json(outcome.get("scoreboard")), to_json(outcome.get("best_baseline")), outcome.get("verdict"),
                  None if outcome.get("skill") is None else float(outcome["skill"]), outcome.get("seconds"),
-                 None if outcome.get("model_path") is None else str(outcome["model_path"])),
+                 None if outcome.get("model_path") is None else str(outcome["model_path"]),
+                 to_json(outcome.get("judgement"))),
             )  # fmt: skip
             con.executemany(
                 "INSERT OR REPLACE INTO epochs (run_id, epoch, logs) VALUES (?,?,?)",

@@ -26,6 +26,7 @@ JSON_COLUMNS = (
     "test_metrics",
     "scoreboard",
     "best_baseline",
+    "judgement",
 )
 
 

@@ -181,6 +181,19 @@ def load_run_settings(run: dict) -> None:
     session.set_train_config(TrainConfig.from_dict(run["train_config"]))
 
 
+def apply_next_step(run: dict, step: dict) -> None:
+    """Load a run's settings with its next step's changes (:func:`rnnlab.evaluation.next_step.next_step`).
+
+    Raises:
+        ValueError: the stored settings, or the changed ones, are not valid.
+    """
+    load_run_settings(run)
+    if step.get("task"):
+        current.store_task_config(TaskConfig.from_dict({**run["task_config"], **step["task"]}))
+    if step.get("train"):
+        session.set_train_config(TrainConfig.from_dict({**run["train_config"], **step["train"]}))
+
+
 # ---- jobs ------------------------------------------------------------------------
 def start_training(config: TrainConfig) -> str:
     """Queue a training of the session's data, task and model with ``config``; keep and return its job id.

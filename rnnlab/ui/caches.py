@@ -140,6 +140,12 @@ def scoreboard(source_json: str, config_json: str, _data: bytes | None = None) -
     return board, scoreboards.best(board, data.main_metric), scoreboards.candidates(data)[1]
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def baseline_test_predictions(source_json: str, config_json: str, _data: bytes | None = None) -> dict:
+    """``{baseline name: test predictions}`` for :func:`framed`'s framing (shared read-only)."""
+    return scoreboards.predict_all(framed(source_json, config_json, _data), "test")
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def peek_columns(source_json: str, _data: bytes | None = None) -> list[str]:
     """The column names of the source's file (before any read option applies).

@@ -181,6 +181,14 @@ def current_scoreboard(config: TaskConfig | None = None) -> tuple[list, dict, li
     return caches.scoreboard(source.to_json(), config.to_json(), _upload_data(source))
 
 
+def baseline_test_predictions(config: TaskConfig) -> dict:
+    """Every baseline's test predictions on :func:`current_framed` with ``config``, cached (``{}`` without data)."""
+    source = data_source()
+    if source is None or current_dataset() is None:
+        return {}
+    return caches.baseline_test_predictions(source.to_json(), config.to_json(), _upload_data(source))
+
+
 def model_tables(model_config, task: TaskConfig) -> tuple[list, int, list]:
     """Keras's summary rows, parameter count and formula check of ``model_config`` on the current data.
 

@@ -107,6 +107,13 @@ def started_job_manager() -> JobQueue | None:
     return _started_managers().get(str(settings.data_dir()))
 
 
+def warm_workers() -> None:
+    """Start the worker pool on the first page a browser opens (``RNNLAB_WARM_AT_START``, default on), so a
+    lesson opened in two clicks gets its first curve point in about a second, not after TensorFlow's import."""
+    if settings.warm_at_start() and data_dir_problem() is None and started_job_manager() is None:
+        job_manager()
+
+
 def session_id() -> str:
     """Streamlit's id of this browser session, as the job queue's per-session limit counts it."""
     ctx = get_script_run_ctx()

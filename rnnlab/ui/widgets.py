@@ -14,10 +14,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from rnnlab.core import settings, text
+from rnnlab.evaluation import findings
+from rnnlab.evaluation.next_step import next_step
+from rnnlab.evaluation.verdict import verdict_of
 from rnnlab.jobs.messages import Device
 from rnnlab.jobs.protocol import JobQueue
 from rnnlab.jobs.types import JobStatus, progress_line
 from rnnlab.plots.inert import make_inert
+from rnnlab.runs import compare
 from rnnlab.ui import caches, current, resources, workspace_state
 
 
@@ -60,6 +64,55 @@ def info(message: object) -> None:
 def success(message: object) -> None:
     """``st.success``, inert (see :func:`error`)."""
     st.success(text.message(message))
+
+
+def verdict(result: dict, *, subject: str = "The model") -> None:
+    """The run's verdict as a banner: green only for a plain win (beats the baseline chosen on validation
+    beyond the test set's noise, no baseline better on test, enough test samples); a tie is blue; a mixed
+    result, a loss or a tiny test split is a warning. A caption says how it was judged."""
+    judged = verdict_of(result)
+    if judged is None:  # a run judged before verdicts were objects: its sentence only
+        if result.get("verdict"):
+            st.info(f"{subject} {text.markdown(result['verdict'])}.")
+        return
+    banner = st.success if judged.wins else st.info if judged.outcome == "tie" and not judged.small_test else st.warning
+    banner(f"{subject} {text.markdown(judged.text)}.")
+    how = (
+        f"The baseline to beat is chosen on the validation split and judged on the same {judged.n_test} test "
+        f"{judged.unit} as the model."
+    )
+    if judged.skill_low is not None:
+        how += (
+            f" The {judged.level * 100:.0f} % interval comes from 1,000 bootstrap resamples of the test split "
+            f"({text.markdown(judged.resampled)}); a gain whose interval holds 0 is a tie."
+        )
+    for note in judged.notes:
+        how += f" {text.markdown(note)}."
+    st.caption(how)
+
+
+def next_step_offer(result: dict, run: dict) -> dict | None:
+    """Say what the next step of a run that does not win is, and why; return it (``None``: nothing to offer).
+    The page adds the one-click button that applies it."""
+    judged = verdict_of(result)
+    if judged is None or judged.wins or not run.get("task_config") or not run.get("train_config"):
+        return None
+    framed = current.job_framed(run.get("task_config"), run.get("dataset_ref"))
+    step = next_step(judged.outcome, framed, run["task_config"], run["train_config"], result.get("history"),
+                     majority_only=findings.majority_only(result))  # fmt: skip
+    if step is not None:
+        st.markdown(f"**Next step:** {text.markdown(step['why'])}")
+    return step
+
+
+def race_verdicts(runs: list[dict]) -> None:
+    """A race's winner line (green only when the winner plainly wins), then one verdict per contestant."""
+    judged = compare.race_verdicts(runs)
+    line = judged["winner"]
+    (st.success if line["outcome"] == "win" else st.warning)(text.markdown(line["text"]))
+    for (name, one), run in zip(judged["entries"], runs):
+        said = one.text if one is not None else (run.get("message") or run.get("status") or "no verdict")
+        st.markdown(f"- **{text.markdown(name)}**: {text.markdown(said)}")
 
 
 def finding(found: dict) -> None:

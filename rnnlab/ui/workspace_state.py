@@ -140,6 +140,12 @@ def group_jobs(workspace: str, prefix: str) -> list[JobStatus]:
     return ws_jobs.latest_group(resources.job_manager(), workspace, prefix)
 
 
+def job_runs(statuses: list[JobStatus]) -> list[dict]:
+    """The stored runs of these jobs (this workspace's), in the jobs' order; jobs not yet recorded are left out."""
+    stored = {r["id"]: r for r in resources.run_store().list_runs(session.workspace_id() or "", limit=200)}
+    return [stored[s.run_id] for s in statuses if s.run_id in stored]
+
+
 def lab_status(workspace: str, name: str) -> JobStatus | None:
     """The workspace's newest lab job calling ``name`` (``"k_steps_race"``, ``"padding_lab"``), whichever tab
     started it; ``None`` when there is none (looking never starts the worker pool)."""
