@@ -21,6 +21,7 @@ BENCHMARKS = {
     "render": "bench.bench_render",  # first render of home and Data pages in a real browser
     "load": "bench.bench_load",  # page reruns with 20 sessions and 2 trainings
     "lessons": "bench.bench_lessons",  # each lesson preset trains in under 60 s
+    "ecg_presets": "bench.bench_ecg_presets",  # the ECG5000 lesson's preset against its candidates, seeds 0–2
     "race": "bench.bench_race",  # the Inside page's k-steps race over three seeds
     "attacks": "bench.bench_attacks",  # each hostile or careless request against a capped server
     "ray": "bench.bench_ray overhead",  # Ray runner vs local pool on the same cores; first curve point

@@ -34,6 +34,8 @@ from rnnlab.runs import lessons
 from rnnlab.training import fit
 lesson = lessons.get_lesson(sys.argv[1])
 task, _, train = lesson.configs()
+if len(sys.argv) > 2:  # another training seed (the split stays the lesson's)
+    train = train.replace(seed=int(sys.argv[2]))
 t0 = time.perf_counter()
 framed = framing.frame(catalog.load_dataset(lesson.dataset), task)
 runs = []
@@ -42,32 +44,53 @@ for model in lesson.model_variants():
     result = fit.train(framed, model, train)
     ev = result.evaluation or {}
     runs.append({"cell": model.cell, "status": result.status, "seconds": time.perf_counter() - t,
-                 "epochs": len(result.history.get("loss", [])), "verdict": ev.get("verdict")})
-print(json.dumps({"key": lesson.key, "seconds": time.perf_counter() - t0, "runs": runs}))
+                 "epochs": len(result.history.get("loss", [])), "verdict": ev.get("verdict"),
+                 "judgement": ev.get("judgement"), "test": ev.get("test"),
+                 "baselines": {r["name"]: r["test"] for r in ev.get("scoreboard") or []}})
+seconds = time.perf_counter() - t0
+winner = None
+if lesson.race:
+    from rnnlab.evaluation.verdict import race_line, verdict_of
+    from rnnlab.runs.compare import cell_name
+    winner = race_line([(cell_name(r["cell"]), verdict_of(r)) for r in runs])
+print(json.dumps({"key": lesson.key, "seconds": seconds, "runs": runs, "winner": winner}, default=float))
 """
 
 
-def measure(key: str) -> dict:
+def measure(key: str, seed: int | None = None) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run([sys.executable, "-c", ONE, key], cwd=ROOT, env=env, capture_output=True, text=True,
-                          check=False)  # fmt: skip
+    argv = [sys.executable, "-c", ONE, key] + ([] if seed is None else [str(seed)])
+    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"lesson {key} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def outcome(res: dict) -> dict:
+    """What a lesson's text states: the verdict's outcome (a race: the winner's, and each cell's)."""
+    if res.get("winner"):
+        cells = {r["cell"]: (r.get("judgement") or {}).get("outcome") for r in res["runs"]}
+        return {"outcome": res["winner"]["outcome"], "winner": res["winner"]["winner"], "cells": cells}
+    judged = res["runs"][-1].get("judgement") or {}
+    return {"outcome": judged.get("outcome"), "model": judged.get("model_value"),
+            "baseline": judged.get("baseline"), "baseline_value": judged.get("baseline_value")}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="lesson keys (default: all)")
     parser.add_argument(
-        "--write", action="store_true", help="write train_seconds into sample_data/lessons.json"
-    )
+        "--write", action="store_true",
+        help="write train_seconds and the verdict at the lesson's seed (verdict) into sample_data/lessons.json",
+    )  # fmt: skip
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs per lesson; the fastest counts (default 1)"
     )
+    parser.add_argument("--seeds", default="", help="also train with these seeds, e.g. 0,1,2 (the verdict per seed)")
     args = parser.parse_args(argv)
     data = json.loads(LESSONS.read_text(encoding="utf-8"))
     keys = args.only or [lesson["key"] for lesson in data["lessons"]]
+    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     print(f"cores: {os.cpu_count()}  (the lesson promise is < {LIMIT_S:.0f} s on 2 CPU cores)")
     results = {}
     for key in keys:
@@ -78,13 +101,21 @@ def main(argv: list[str] | None = None) -> int:
         )
         flag = "OK " if res["seconds"] < LIMIT_S else "SLOW"
         print(f"{flag} {key:<18} {res['seconds']:6.1f} s   {detail}")
-        print(f"     verdict: {res['runs'][-1]['verdict']}")
+        for r in res["runs"]:
+            print(f"     {r['cell']}: the model {r['verdict']}")
+        if res.get("winner"):
+            print(f"     race: {res['winner']['text']}")
+        for seed in seeds:
+            other = measure(key, seed)
+            said = other["winner"]["text"] if other.get("winner") else other["runs"][-1]["verdict"]
+            print(f"     seed {seed} ({other['seconds']:.1f} s): {said}")
     if args.write:
         for lesson in data["lessons"]:
             if lesson["key"] in results:
                 lesson["train_seconds"] = math.ceil(results[lesson["key"]]["seconds"])
+                lesson["verdict"] = outcome(results[lesson["key"]])
         LESSONS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"wrote train_seconds to {LESSONS.relative_to(ROOT)}")
+        print(f"wrote train_seconds and verdict to {LESSONS.relative_to(ROOT)}")
     return 0 if all(r["seconds"] < LIMIT_S for r in results.values()) else 1
 
 

@@ -24,6 +24,8 @@ KEYS = [
     "three_cities",
     "flu_cases",
     "us_unemployment",
+    "salary",
+    "mitbih_beats",
 ]
 
 

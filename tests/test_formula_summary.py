@@ -19,7 +19,7 @@ TASKS = {
     "regress": (tiny_datasets.regress, TaskConfig("regress", split_mode="random")),
 }  # fmt: skip
 MODELS = [
-    ModelConfig(cell="gru", units=(5, 3), head_units=(4,)),
+    ModelConfig(cell="gru", units=(5, 3), head_units=(4,), head_dropout=0.2),
     ModelConfig(cell="lstm", units=(4,), bidirectional=True, normalization=True),
     ModelConfig(cell="simple_rnn", units=(3,), reset_after=False),
     ModelConfig(cell="gru", units=(3,), reset_after=False),

@@ -12,7 +12,8 @@ from rnnlab.runs import lessons as presets
 from rnnlab.runs import share_link
 from rnnlab.task import framing
 
-KEYS = ["three_cities", "flu_cases", "stacked", "race_sunspots", "padding_masking", "ecg5000", "many_series"]
+KEYS = ["three_cities", "flu_cases", "stacked", "race_sunspots", "padding_masking", "ecg5000", "many_series", "salary",
+        "mitbih"]
 
 
 def test_the_lessons_in_course_order():
@@ -60,7 +61,16 @@ def test_lesson_shapes():
     vowels_task = by_key["padding_masking"].configs()[0]
     assert vowels_task.padding.side == "post" and vowels_task.padding.mask
     ecg_task, ecg_model, _ = by_key["ecg5000"].configs()
-    assert ecg_task.kind == "classify" and ecg_model.cell == "gru" and len(ecg_model.units) == 2
+    assert ecg_task.kind == "classify" and ecg_model.cell == "gru" and ecg_model.units == (32,)
+    assert by_key["ecg5000"].configs()[2].class_weight == "balanced"
+    # the course's ECG model, exactly: −1 post padding with a mask, GRU(20) → GRU(20) → Dense(50, relu) → Dropout(0.2)
+    beats_task, beats_model, _ = by_key["mitbih"].configs()
+    assert (beats_task.padding.side, beats_task.padding.value, beats_task.padding.mask) == ("post", -1.0, True)
+    assert (beats_model.cell, beats_model.units, beats_model.head_units) == ("gru", (20, 20), (50,))
+    assert (beats_model.head_activation, beats_model.head_dropout) == ("relu", 0.2)
+    salary_model = by_key["salary"].configs()[1]
+    assert (salary_model.cell, salary_model.units, salary_model.head_units, salary_model.normalization) == (
+        "simple_rnn", (20,), (10,), True)
 
 
 def test_padding_lesson_really_pads_and_masks():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import time
 
 import numpy as np
 import pytest
@@ -323,3 +325,34 @@ def test_a_stack_trains_as_one_loop_to_exactly_the_result_of_its_layers(monkeypa
     X = framed.scaled("test")[0]
     np.testing.assert_array_equal(loaded.predict(X, verbose=0), fast.evaluation["predictions"])
     assert len(loaded.optimizer.variables) == len(fast.model.optimizer.variables) > 2
+
+
+def test_one_worker_measures_the_calibration_while_the_others_wait_for_its_file(tmp_path, monkeypatch):
+    import threading
+
+    measured = []
+
+    def slow_measure():
+        measured.append(threading.get_ident())
+        time.sleep(0.5)
+        return Calibration(step_s=2e-3, measured=True, machine=speed.machine_id())
+
+    monkeypatch.setattr(speed, "measure", slow_measure)
+    results = []
+    workers = [threading.Thread(target=lambda: results.append(speed.calibrate(tmp_path))) for _ in range(3)]
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(10)
+        assert len(measured) == 1  # one measurement, not three at once on the same cores
+        assert [r.step_s for r in results] == [2e-3] * 3
+        assert not (tmp_path / f"{speed.CALIBRATION_FILE}.lock").exists()
+        # a lock left by a worker that died long ago is ignored
+        (tmp_path / speed.CALIBRATION_FILE).unlink()
+        lock = tmp_path / f"{speed.CALIBRATION_FILE}.lock"
+        lock.write_text("")
+        os.utime(lock, (time.time() - 2 * speed.LOCK_STALE_S,) * 2)
+        assert speed.calibrate(tmp_path).step_s == 2e-3 and len(measured) == 2
+    finally:
+        speed.use(None)

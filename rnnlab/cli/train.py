@@ -28,6 +28,7 @@ from rnnlab.evaluation.verdict import race_line, verdict_of
 from rnnlab.jobs.types import ClusterUnreachable
 from rnnlab.models.config import CELLS, HEAD_ACTIVATIONS, ModelConfig
 from rnnlab.runs import lessons
+from rnnlab.runs.compare import cell_name
 from rnnlab.runs.recorder import RunRecorder
 from rnnlab.task import framing
 from rnnlab.training import fit
@@ -188,13 +189,13 @@ def _race(args: argparse.Namespace, framed, models: list, train_config) -> int:
                      "verdict": evaluation.get("judgement"), "params": int(result.model.count_params()),
                      "seconds": round(result.seconds, 3)})  # fmt: skip
     verdicts = [verdict_of({"judgement": r["verdict"]}) for r in runs]
-    line = race_line([(r["cell"], v) for r, v in zip(runs, verdicts)])
+    line = race_line([(cell_name(r["cell"]), v) for r, v in zip(runs, verdicts)])
     out = {"race": runs, "winner": line}
     if args.json:
         print_json(to_json_value(out, nan_to_none=True))
     else:
         for r, v in zip(runs, verdicts):
-            print(f"{r['cell']}: {v.text if v else r['status']}")
+            print(f"{cell_name(r['cell'])}: the model {v.text if v else r['status']}")
         print(line["text"])
     return 0
 

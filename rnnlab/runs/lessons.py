@@ -42,6 +42,7 @@ class Lesson:
     train: dict[str, Any] = field(default_factory=dict)  # TrainConfig fields
     race: bool = False  # train SimpleRNN, LSTM, GRU and the dense reference side by side
     train_seconds: float | None = None  # measured wall time on 2 CPU cores (all trainings of a race)
+    verdict: dict[str, Any] = field(default_factory=dict)  # what the text states, measured: {"outcome", …}
 
     def configs(self) -> tuple[Any, Any, Any]:
         """``(TaskConfig, ModelConfig, TrainConfig)`` built (and validated) from the lesson.

@@ -158,14 +158,62 @@ def calibrate(data_dir: str | Path) -> Calibration:
     """
     calibration = load(data_dir)
     if calibration is None:
-        calibration = measure()
-        path = Path(data_dir) / CALIBRATION_FILE
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with contextlib.suppress(OSError):
-            tmp.write_text(json.dumps(asdict(calibration), indent=1), encoding="utf-8")
-            tmp.replace(path)  # atomic: two workers measuring at once leave one whole file
+        with _measuring(Path(data_dir)) as mine:
+            calibration = None if mine else _wait_for(data_dir)
+            if calibration is None:
+                calibration = measure()
+                path = Path(data_dir) / CALIBRATION_FILE
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                with contextlib.suppress(OSError):
+                    tmp.write_text(json.dumps(asdict(calibration), indent=1), encoding="utf-8")
+                    tmp.replace(path)  # atomic: two workers measuring at once leave one whole file
     use(calibration)
     return calibration
+
+
+LOCK_STALE_S = 120.0  # a measuring worker that died leaves its lock; after this long it is ignored
+
+
+@contextlib.contextmanager
+def _measuring(data_dir: Path):
+    """Yield whether this process measures: one worker of a pool measures while the others wait for its
+    file, instead of all of them timing at once on the same cores (each measurement slower for it)."""
+    lock = data_dir / f"{CALIBRATION_FILE}.lock"
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        stale = time.time() - _mtime(lock) > LOCK_STALE_S
+        yield stale
+        return
+    except OSError:  # a read-only data directory: measure here, as before
+        yield True
+        return
+    os.close(fd)
+    try:
+        yield True
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _wait_for(data_dir: str | Path, timeout: float = LOCK_STALE_S) -> Calibration | None:
+    """The calibration another worker is measuring, once its file is written (``None`` after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    lock = Path(data_dir) / f"{CALIBRATION_FILE}.lock"
+    while time.monotonic() < deadline:
+        calibration = load(data_dir)
+        if calibration is not None or not lock.exists():
+            return calibration
+        time.sleep(0.1)
+    return None
 
 
 def batch_seconds(
