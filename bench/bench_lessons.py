@@ -66,6 +66,16 @@ def measure(key: str, seed: int | None = None) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def last_value_ratio(run: dict) -> str:
+    """``last value MAE / model MAE = 2.71×`` for a forecast with a last-value baseline (the course's
+    salary figure), else ``""``."""
+    last = (run.get("baselines") or {}).get("last value") or {}
+    model = (run.get("test") or {}).get("mae")
+    if not last.get("mae") or not model:
+        return ""
+    return f"last value MAE {last['mae']:.3f} / model MAE {model:.3f} = {last['mae'] / model:.2f}×"
+
+
 def outcome(res: dict) -> dict:
     """What a lesson's text states: the verdict's outcome (a race: the winner's, and each cell's)."""
     if res.get("winner"):
@@ -103,12 +113,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{flag} {key:<18} {res['seconds']:6.1f} s   {detail}")
         for r in res["runs"]:
             print(f"     {r['cell']}: the model {r['verdict']}")
+            if last_value_ratio(r):
+                print(f"     {r['cell']}: {last_value_ratio(r)}")
         if res.get("winner"):
             print(f"     race: {res['winner']['text']}")
         for seed in seeds:
             other = measure(key, seed)
             said = other["winner"]["text"] if other.get("winner") else other["runs"][-1]["verdict"]
-            print(f"     seed {seed} ({other['seconds']:.1f} s): {said}")
+            ratio = last_value_ratio(other["runs"][-1])
+            print(f"     seed {seed} ({other['seconds']:.1f} s): {said}" + (f"; {ratio}" if ratio else ""))
     if args.write:
         for lesson in data["lessons"]:
             if lesson["key"] in results:

@@ -87,7 +87,8 @@ else:
     )
     entry = models[choice]
     try:
-        model = caches.saved_model(str(entry["path"]), entry["mtime"])
+        with st.spinner("Loading the model — the first visit also loads TensorFlow here, a few seconds…"):
+            model = caches.saved_model(str(entry["path"]), entry["mtime"])
     except (ValueError, OSError) as err:
         widgets.error(f"Could not load {entry['path'].name}: {err}")
     if model is not None:

@@ -241,7 +241,14 @@ def test_progress_line_and_result_rows():
     assert progress_line(job) == "epoch 2/5 · step 3/10 · 812 samples/s · 1 min 15 s left"
     assert progress_line(JobStatus("j", "r", "s", queue_position=3)) == "waiting in the queue (position 3)"
     summary = {"test": {"mae": 1.23456}, "best_baseline": {"name": "last value", "test": {"mae": 2.0}}}
-    assert result_rows(summary) == [{"metric": "mae", "model": 1.2346, "last value": 2.0}]
+    assert result_rows(summary) == [{"metric": "mae", "model": 1.2346, "last value (chosen on val)": 2.0}]
+    # the baselines the verdict names as better on test get a column too
+    summary["scoreboard"] = [{"name": "last value", "test": {"mae": 2.0}}, {"name": "drift", "test": {"mae": 1.1}},
+                             {"name": "train mean", "test": {"mae": 9.0}}]  # fmt: skip
+    summary["judgement"] = {"better": [{"name": "drift", "value": 1.1}]}
+    assert result_rows(summary) == [
+        {"metric": "mae", "model": 1.2346, "last value (chosen on val)": 2.0, "drift": 1.1}
+    ]
     assert result_rows(None) == []
 
 

@@ -204,3 +204,37 @@ def test_an_unreachable_cluster_is_said_and_disables_the_race_and_seed_bands(mon
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == [f"Nothing can train now. {reason}"]
     assert at.button(key="compare-race").disabled and at.button(key="compare-seeds").disabled
+
+
+def test_a_finished_race_has_a_winner_line_a_verdict_per_cell_and_every_cell_selected(fake_manager):
+    from rnnlab.evaluation.verdict import judge
+
+    ws = new_workspace_id()
+    at = _app(ws)
+    at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": "sunspots", "title": "Sunspots"}
+    at.session_state[session.TASK_CONFIG] = TaskConfig("forecast", window=6)
+    at.session_state[session.MODEL_CONFIG] = ModelConfig(cell="gru", units=(5,))
+    at.session_state[session.TRAIN_CONFIG] = TrainConfig(epochs=2, seed=7)
+    at.run()
+    at.button(key="compare-race").click().run()
+    store = RunStore()
+    board = [{"name": "linear AR (ridge)", "val": {"mae": 1.0}, "test": {"mae": 12.9}}]
+    for job_id, mae in zip(list(fake_manager.statuses), (13.5, 13.0, 13.3, 13.9)):
+        status, spec = fake_manager.statuses[job_id], fake_manager.specs[job_id]
+        store.start_run(status.run_id, {"workspace": ws, "dataset_ref": {"source": "bundled", "name": "sunspots"},
+                                        "task": spec.task, "model": spec.model, "train": spec.train})  # fmt: skip
+        verdict = judge("mae", mae, board, board[0], n_test=465, unit="windows")
+        store.finish_run(status.run_id, {"status": "finished", "test": {"mae": mae}, "main_metric": "mae",
+                                         "scoreboard": board, "verdict": verdict.text,
+                                         "judgement": verdict.to_dict()})  # fmt: skip
+        fake_manager.queue.remove(job_id) if job_id in fake_manager.queue else None
+        status.state = "finished"
+    again = _app(ws).run()
+    assert not again.exception, again.exception
+    assert "No cell beats linear AR (ridge), the baseline chosen on validation: the best, LSTM, scores MAE 13 " \
+           "against 12.9." in [w.value for w in again.warning]  # fmt: skip
+    cells = [m.value for m in again.markdown if m.value.startswith("- **")]
+    assert [c.split("**")[1] for c in cells] == ["SimpleRNN", "LSTM", "GRU", "Dense (flattened)"]
+    assert len(again.multiselect[0].value) == 4  # the whole race, SimpleRNN included
+    table = again.dataframe[0].value
+    assert set(table["verdict"]) == {f"loss {p} vs linear AR (ridge)" for p in ("−5 %", "−0.8 %", "−3 %", "−8 %")}

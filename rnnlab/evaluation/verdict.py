@@ -419,7 +419,7 @@ def _better(main_metric: str, model_value: float, scoreboard: list[dict]) -> tup
 
 def _how(groups: np.ndarray | None, block: int, unit: str) -> str:
     if groups is not None:
-        return f"whole sequences resampled ({len(np.unique(groups))} in the test split)"
+        return f"whole sequences resampled, {len(np.unique(groups))} in the test split"
     if block > 1:
         return f"blocks of {block} consecutive {unit} resampled (neighbouring windows share their errors)"
     return f"single test {unit} resampled"

@@ -76,7 +76,7 @@ def verdict(result: dict, *, subject: str = "The model") -> None:
             st.info(f"{subject} {text.markdown(result['verdict'])}.")
         return
     banner = st.success if judged.wins else st.info if judged.outcome == "tie" and not judged.small_test else st.warning
-    banner(f"{subject} {text.markdown(judged.text)}.")
+    banner(f"{subject} {judged.text}.")  # the verdict's words are rnnlab's own: names of baselines, numbers
     how = (
         f"The baseline to beat is chosen on the validation split and judged on the same {judged.n_test} test "
         f"{judged.unit} as the model."
@@ -84,7 +84,7 @@ def verdict(result: dict, *, subject: str = "The model") -> None:
     if judged.skill_low is not None:
         how += (
             f" The {judged.level * 100:.0f} % interval comes from 1,000 bootstrap resamples of the test split "
-            f"({text.markdown(judged.resampled)}); a gain whose interval holds 0 is a tie."
+            f"({judged.resampled}); a gain whose interval holds 0 is a tie."
         )
     for note in judged.notes:
         how += f" {text.markdown(note)}."
@@ -109,10 +109,10 @@ def race_verdicts(runs: list[dict]) -> None:
     """A race's winner line (green only when the winner plainly wins), then one verdict per contestant."""
     judged = compare.race_verdicts(runs)
     line = judged["winner"]
-    (st.success if line["outcome"] == "win" else st.warning)(text.markdown(line["text"]))
+    (st.success if line["outcome"] == "win" else st.warning)(line["text"])  # rnnlab's words: cells, numbers
     for (name, one), run in zip(judged["entries"], runs):
-        said = one.text if one is not None else (run.get("message") or run.get("status") or "no verdict")
-        st.markdown(f"- **{text.markdown(name)}**: {text.markdown(said)}")
+        said = one.text if one is not None else text.markdown(run.get("message") or run.get("status") or "")
+        st.markdown(f"- **{name}**: {said or 'no verdict'}")
 
 
 def finding(found: dict) -> None:
