@@ -4,7 +4,7 @@
 
 Starts the app on a loopback port with a fresh data directory, opens a configuration link (sunspots,
 window 24, GRU(32), learning rate 0.003, batch 32, 25 epochs), presses Start in Debian's Chromium and
-saves the page once the verdict is shown.
+saves the page (curves, verdict and its table) once the verdict is shown.
 """
 
 from __future__ import annotations
@@ -35,14 +35,13 @@ def main(out: str = str(ROOT / "docs" / "screenshot.png")) -> None:
 
     with streamlit_server(workers=2) as (url, _proc), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1250})
+        page = browser.new_page(viewport={"width": 1400, "height": 1560})
         page.goto(url)  # the root first: Streamlit then knows the app's pages
         wait_idle(page)
         page.goto(f"{url}/?{urlencode(LINK)}")
         wait_idle(page, 120_000)
         page.get_by_test_id("stSidebarNav").get_by_text("Train").click()
-        page.get_by_text("Copy this link").wait_for(timeout=120_000)
-        page.get_by_role("button", name="Start training").click()
+        page.get_by_role("button", name="Start training").click(timeout=120_000)
         page.get_by_text("Verdict").first.wait_for(timeout=600_000)
         wait_idle(page)
         page.wait_for_timeout(2000)  # Plotly's last redraw
