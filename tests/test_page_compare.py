@@ -33,6 +33,18 @@ def _runs(ws: str, n: int = 2) -> RunStore:
     return store
 
 
+def _raced(ws: str) -> AppTest:
+    """The page of workspace ``ws`` with sunspots, a forecast, GRU(5) and 2 epochs (seed 7), after "Race the cells"."""
+    at = _app(ws)
+    at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": "sunspots", "title": "Sunspots"}
+    at.session_state[session.TASK_CONFIG] = TaskConfig("forecast", window=6)
+    at.session_state[session.MODEL_CONFIG] = ModelConfig(cell="gru", units=(5,))
+    at.session_state[session.TRAIN_CONFIG] = TrainConfig(epochs=2, seed=7)
+    at.run()
+    at.button(key="compare-race").click().run()
+    return at
+
+
 def _app(ws: str | None = None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=60)
     if ws:
@@ -117,13 +129,7 @@ def fake_manager(monkeypatch):
 
 
 def test_race_submits_four_cells_with_the_same_budget(fake_manager):
-    at = _app(new_workspace_id())
-    at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": "sunspots", "title": "Sunspots"}
-    at.session_state[session.TASK_CONFIG] = TaskConfig("forecast", window=6)
-    at.session_state[session.MODEL_CONFIG] = ModelConfig(cell="gru", units=(5,))
-    at.session_state[session.TRAIN_CONFIG] = TrainConfig(epochs=2, seed=7)
-    at.run()
-    at.button(key="compare-race").click().run()
+    at = _raced(new_workspace_id())
     assert not at.exception, at.exception
     specs = list(fake_manager.specs.values())
     assert [s.model.cell for s in specs] == ["simple_rnn", "lstm", "gru", "dense"]
@@ -210,13 +216,7 @@ def test_a_finished_race_has_a_winner_line_a_verdict_per_cell_and_every_cell_sel
     from rnnlab.evaluation.verdict import judge
 
     ws = new_workspace_id()
-    at = _app(ws)
-    at.session_state[session.DATASET_CHOICE] = {"source": "bundled", "name": "sunspots", "title": "Sunspots"}
-    at.session_state[session.TASK_CONFIG] = TaskConfig("forecast", window=6)
-    at.session_state[session.MODEL_CONFIG] = ModelConfig(cell="gru", units=(5,))
-    at.session_state[session.TRAIN_CONFIG] = TrainConfig(epochs=2, seed=7)
-    at.run()
-    at.button(key="compare-race").click().run()
+    _raced(ws)
     store = RunStore()
     board = [{"name": "linear AR (ridge)", "val": {"mae": 1.0}, "test": {"mae": 12.9}}]
     for job_id, mae in zip(list(fake_manager.statuses), (13.5, 13.0, 13.3, 13.9)):
@@ -227,7 +227,8 @@ def test_a_finished_race_has_a_winner_line_a_verdict_per_cell_and_every_cell_sel
         store.finish_run(status.run_id, {"status": "finished", "test": {"mae": mae}, "main_metric": "mae",
                                          "scoreboard": board, "verdict": verdict.text,
                                          "judgement": verdict.to_dict()})  # fmt: skip
-        fake_manager.queue.remove(job_id) if job_id in fake_manager.queue else None
+        if job_id in fake_manager.queue:
+            fake_manager.queue.remove(job_id)
         status.state = "finished"
     again = _app(ws).run()
     assert not again.exception, again.exception

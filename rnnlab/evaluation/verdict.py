@@ -310,8 +310,9 @@ def skill_interval(
         return None
     rng = np.random.default_rng(seed)
     skills = []
-    for start in range(0, n_resamples, 100):  # in chunks: (100, n) counts at a time
-        counts = resample_counts(n, rng, min(100, n_resamples - start), groups, block).astype(np.float64)
+    chunk = max(1, min(100, 2_000_000 // n))  # (chunk, n) counts at a time: at most 2 M cells in memory
+    for start in range(0, n_resamples, chunk):
+        counts = resample_counts(n, rng, min(chunk, n_resamples - start), groups, block).astype(np.float64)
         m = metric_from_parts(counts @ model_parts[0], counts @ model_parts[1], metric)
         b = metric_from_parts(counts @ base_parts[0], counts @ base_parts[1], metric)
         me, be = _errors(metric, m), _errors(metric, b)
