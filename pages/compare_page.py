@@ -18,28 +18,18 @@ try:
 except ValueError:  # the data directory cannot be written: app.py's banner says so
     st.stop()
 
-box = widgets.advanced(
-    f"Workspace `{ws}` — bookmark this page's URL to come back to these runs"
-)  # hidden in presentation mode
+box = widgets.advanced("Your workspace — its bookmark link and a share link")  # hidden in presentation mode
 if box is not None:
     with box:
         st.caption(
             "Runs belong to a workspace; other workspaces see them only when shared to the class board."
         )
-        left, right = st.columns(2)
-        if left.button("New workspace", key="compare-new-ws"):
+        if st.button("New workspace", key="compare-new-ws"):
             actions.open_workspace(None)
             st.rerun()
-        other = right.text_input("Open a workspace by id", key="compare-open-ws-id")
-        if right.button("Open", key="compare-open-ws") and other:
-            try:
-                actions.open_workspace(other)
-                st.rerun()
-            except ValueError as err:
-                widgets.error(err)
-
-        st.markdown("**Bookmark my workspace** — this link brings back these runs and settings; keep it to "
-                    "yourself: whoever opens it can change and delete them.")  # fmt: skip
+        st.markdown("**Bookmark my workspace** — this link brings back these runs and settings. It is the only "
+                    "key to them: whoever has it can see, change and delete them, so keep it to yourself "
+                    "(it is never in an export or a share link).")  # fmt: skip
         st.code(actions.bookmark_url(), language=None)
         st.markdown("**Share the current configuration** (no workspace: each person gets a fresh one):")
         st.code(actions.share_url(), language=None)

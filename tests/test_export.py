@@ -192,3 +192,34 @@ def test_bad_history_leaves_no_half_imported_run(tmp_path):
     with pytest.raises(ValueError, match="must hold numbers"):
         export.import_run(store, buf.getvalue(), ws)
     assert store.list_runs(ws) == []
+
+
+def test_an_export_carries_no_workspace_key_and_opens_safely_in_a_spreadsheet(tmp_path, monkeypatch):
+    import numpy as np
+
+    from rnnlab.data.dataset import SequenceDataset
+
+    def hostile():
+        rng = np.random.default_rng(0)
+        seqs = [rng.normal(size=(4, 2)) for _ in range(24)]
+        labels = np.array(['=HYPERLINK("http://x","click")', "@SUM(1+1)"] * 12)
+        return SequenceDataset("evil\u202etxt.csv", "long", seqs, ["+cmd|calc", "x2"], labels=labels,
+                               label_names=["label"], label_kind="class", ids=list(range(24)))  # fmt: skip
+
+    monkeypatch.setitem(CASES, "hostile", (hostile, TaskConfig("classify"), ModelConfig(cell="gru", units=(2,))))
+    store, ws = RunStore(tmp_path), new_workspace_id()
+    dataset, framed, _ = _saved_run(store, ws, "hostile")
+    store.share_run("run-export01", True)  # even a shared run's zip names no workspace
+    zf = zipfile.ZipFile(io.BytesIO(export.export_bytes(store, "run-export01", workspace=ws, dataset=dataset)))
+    for name in zf.namelist():
+        if name != "model.keras":
+            assert ws not in zf.read(name).decode("utf-8", "replace"), name
+    assert "workspace" not in json.loads(zf.read("config.json"))
+    preds = zf.read("predictions.csv").decode()
+    assert "'=HYPERLINK" in preds and "'@SUM(1+1)" in preds  # neutralised: a spreadsheet shows them as text
+    assert not any(line.startswith(("=", "@", "+")) for cell in preds.splitlines() for line in cell.split(","))
+    data_csv = zf.read("data.csv").decode()
+    assert "+cmd|calc" in data_csv.splitlines()[0]  # the data keeps its values (train_again.py reads them)…
+    readme = zf.read("README.txt").decode()
+    assert "Careful:" in readme and "spreadsheet may run them" in readme  # …and README.txt warns
+    assert "\u202e" not in readme and "evil" in readme

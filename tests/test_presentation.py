@@ -30,7 +30,7 @@ CASES = [
     ("task_page", _bundled("sunspots"), "task-season", "task-horizon"),
     ("model_page", {}, "model-activation", "model-units"),
     ("compare_page", {}, "compare-import-file", "compare-race"),
-    ("compare_page", {}, "compare-open-ws-id", "compare-race"),
+    ("compare_page", {}, "compare-new-ws", "compare-race"),
     ("inside_page", {}, "inside_race_epochs", "inside_k"),
 ]
 

@@ -55,6 +55,25 @@ def clean(text: object, limit: int = MAX_CHARS) -> str:
     return out if len(out) <= limit else out[: limit - 1] + "…"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: a spreadsheet reads such a cell as a formula
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text starting with ``= + - @``, tab or CR that is not a number
+    gets a leading ``'`` (OWASP's rule for CSV injection); numbers and other values pass unchanged.
+
+    Example:
+        >>> print(spreadsheet_cell('=HYPERLINK("http://x","click")'))
+        '=HYPERLINK("http://x","click")
+        >>> spreadsheet_cell("-1.5e3"), spreadsheet_cell("@SUM(1+1)"), spreadsheet_cell(3)
+        ('-1.5e3', "'@SUM(1+1)", 3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.match(value.strip()):
+        return "'" + value
+    return value
+
+
 def markdown(text: object, limit: int = MAX_CHARS) -> str:
     """``text`` for Markdown: shown exactly as its characters, never as a link, image, tag or style.
 

@@ -17,9 +17,16 @@ from typing import Any
 
 import pandas as pd
 
+from rnnlab.core import text
 from rnnlab.data import catalog, reader
 from rnnlab.runs import export_script
-from rnnlab.runs.export_tables import data_frame, data_info, predictions_frame
+from rnnlab.runs.export_tables import (
+    data_frame,
+    data_info,
+    formula_cells,
+    predictions_frame,
+    spreadsheet_safe,
+)
 from rnnlab.runs.run_import import check_model, import_run, model_file_intact
 from rnnlab.runs.store import RunStore
 from rnnlab.runs.uploads import UploadStore
@@ -92,7 +99,8 @@ def export_bytes(store: RunStore, run_id: str, workspace: str | None = None, dat
     """
     run = store.get_run(run_id, workspace=workspace)
     dataset, framed = _framing(run, dataset, store)
-    config = {key: run.get(key) for key in ("id", "workspace", "label", "status", "created", "dataset_name",
+    # never the workspace id (a bearer secret: whoever has it can see and delete its runs) or a server path
+    config = {key: run.get(key) for key in ("id", "label", "status", "created", "dataset_name",
                                             "dataset_ref", "params", "device", "versions", "message")}  # fmt: skip
     config.update(
         format=FORMAT, task=run["task_config"], model=run["model_config"], train=run["train_config"]
@@ -103,10 +111,10 @@ def export_bytes(store: RunStore, run_id: str, workspace: str | None = None, dat
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("config.json", json.dumps(config, indent=2, default=str))
         zf.writestr("metrics.json", json.dumps(metrics, indent=2, default=str))
-        zf.writestr("history.csv", pd.DataFrame(store.history(run_id)).to_csv(index=False))
+        zf.writestr("history.csv", spreadsheet_safe(pd.DataFrame(store.history(run_id))).to_csv(index=False))
         preds = predictions_frame(run, store.predictions(run_id), framed)
-        if preds is not None:
-            zf.writestr("predictions.csv", preds.to_csv(index=False))
+        if preds is not None:  # class names are the user's: none may run as a spreadsheet formula
+            zf.writestr("predictions.csv", spreadsheet_safe(preds).to_csv(index=False))
         model_file = Path(run["model_path"]) if run.get("model_path") else store.model_path(run_id)
         if model_file.is_file():
             if not model_file_intact(model_file):  # never shipped as if it were fine
@@ -115,12 +123,15 @@ def export_bytes(store: RunStore, run_id: str, workspace: str | None = None, dat
                     "readable .keras file. Train the run again. Received: run_id=" + repr(run_id)
                 )
             zf.write(model_file, "model.keras")
+        risky = 0
         if framed is not None:
-            zf.writestr("data.csv", data_frame(dataset, framed).to_csv(index=False))
+            data = data_frame(dataset, framed)
+            risky = formula_cells(data)  # the data keeps its values; README.txt says how many cells to mind
+            zf.writestr("data.csv", data.to_csv(index=False))
             script = export_script.render(run_id, run["task_config"], run["model_config"], run["train_config"],
                                           data_info(framed))  # fmt: skip
             zf.writestr("train_again.py", script)
-        zf.writestr("README.txt", _readme(run, framed is not None))
+        zf.writestr("README.txt", _readme(run, framed is not None, risky))
     return buf.getvalue()
 
 
@@ -133,8 +144,9 @@ def export_run(
     return out
 
 
-def _readme(run: dict[str, Any], with_script: bool) -> str:
-    lines = [f"rnnlab run {run['id']} on {run.get('dataset_name')} ({run.get('task_kind')}), status {run.get('status')}.",
+def _readme(run: dict[str, Any], with_script: bool, formula_cells: int = 0) -> str:
+    name = text.clean(run.get("dataset_name"), 200)  # no bidi override or control character from a file name
+    lines = [f"rnnlab run {run['id']} on {name} ({run.get('task_kind')}), status {run.get('status')}.",
              "", "model.keras       the trained model (keras.saving.load_model)",
              "config.json       dataset, task, model and training settings, library versions",
              "metrics.json      test metrics, the naive baselines' scoreboard, verdict",
@@ -147,6 +159,11 @@ def _readme(run: dict[str, Any], with_script: bool) -> str:
             "The data could not be framed again here (the uploaded file is no longer kept, or it no longer "
             "reads as it did), so data.csv and train_again.py are missing.",
         ]
+    if formula_cells:
+        lines += ["", f"Careful: {formula_cells} cell(s) of data.csv (values or column names from the original "
+                      "file) start with = + - @ or a tab and are not numbers; a spreadsheet may run them as "
+                      "formulas. data.csv keeps them as they were (train_again.py reads them); open it as text, "
+                      "or import it with every column as text."]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

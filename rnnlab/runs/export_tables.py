@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rnnlab.core.text import spreadsheet_cell
 from rnnlab.task.collection import encode_labels
 
-__all__ = ["data_info", "data_frame", "predictions_frame"]
+__all__ = ["data_info", "data_frame", "formula_cells", "predictions_frame", "spreadsheet_safe"]
 
 
 def data_info(framed) -> dict[str, Any]:
@@ -68,6 +69,23 @@ def data_frame(dataset, framed) -> pd.DataFrame:
                     part[name_] = steps[:, j]
             frames.append(part)
     return pd.concat(frames, ignore_index=True)
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose header and text cells cannot run as spreadsheet formulas (:func:`spreadsheet_cell`)."""
+    out = df.copy()
+    out.columns = [spreadsheet_cell(str(c)) for c in out.columns]
+    for column in out.select_dtypes(include=["object", "string"]).columns:
+        out[column] = out[column].map(spreadsheet_cell)
+    return out
+
+
+def formula_cells(df: pd.DataFrame) -> int:
+    """How many header and text cells of ``df`` a spreadsheet would read as formulas."""
+    cells = [str(c) for c in df.columns]
+    for column in df.select_dtypes(include=["object", "string"]).columns:
+        cells += [v for v in df[column].tolist() if isinstance(v, str)]
+    return sum(spreadsheet_cell(v) != v for v in cells)
 
 
 def predictions_frame(run: dict[str, Any], preds: dict[str, Any] | None, framed) -> pd.DataFrame | None:
