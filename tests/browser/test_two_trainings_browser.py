@@ -53,7 +53,8 @@ def test_two_sessions_train_at_once_each_with_its_own_curves(app_server, browser
         for page in pages:  # press Start in both sessions, back to back
             page.get_by_role("button", name="Start training").click()
         for page in pages:
-            page.get_by_text("Verdict: the model").first.wait_for(timeout=300_000)
+            page.get_by_role("heading", name="Verdict").wait_for(timeout=300_000)
+            page.get_by_text("the baseline chosen on").first.wait_for()  # the verdict's banner
             wait_idle(page, timeout=60_000)
         titles = [catalog.get_entry(key).title for key in DATASETS]
         for i, (page, key) in enumerate(zip(pages, DATASETS)):
@@ -65,7 +66,7 @@ def test_two_sessions_train_at_once_each_with_its_own_curves(app_server, browser
             body = page.locator("body").inner_text()
             assert key in body  # the Train caption names this session's data …
             assert DATASETS[1 - i] not in body and other not in body  # … and nothing shows the other's
-            page.get_by_text("Verdict: the model").first.scroll_into_view_if_needed()
+            page.get_by_role("heading", name="Verdict").scroll_into_view_if_needed()
             page.wait_for_timeout(500)
             assert screenshot(page, f"two_trainings_{key}").exists()
     finally:
