@@ -143,6 +143,8 @@ if runs:
     shared = share_col.toggle(
         "Shared to the class board", value=target["shared"], key=f"compare-share-{target_id}"
     )
+    if target.get("imported"):
+        share_col.caption("Imported: its numbers were not made on this server, so it is never ranked on the board.")
     if shared != target["shared"] or (shared and label and label != target.get("label")):
         store.share_run(target_id, shared, label=label or None)
         st.rerun()

@@ -223,3 +223,47 @@ def test_an_export_carries_no_workspace_key_and_opens_safely_in_a_spreadsheet(tm
     readme = zf.read("README.txt").decode()
     assert "Careful:" in readme and "spreadsheet may run them" in readme  # …and README.txt warns
     assert "\u202e" not in readme and "evil" in readme
+
+
+def _zip_with(data: bytes, **changes: bytes) -> bytes:
+    """The zip ``data`` with some members replaced."""
+    src, buf = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for name in src.namelist():
+            out.writestr(name, changes.get(name, src.read(name)))
+    return buf.getvalue()
+
+
+def test_an_imported_run_is_never_ranked_on_the_class_board(tmp_path):
+    store, ws = RunStore(tmp_path), new_workspace_id()
+    dataset, _, _ = _saved_run(store, ws, "forecast")
+    store.share_run("run-export01", True)
+    data = export.export_bytes(store, "run-export01", dataset=dataset)
+    metrics = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("metrics.json"))
+    metrics["test_metrics"] = {"mae": 0.0}  # a made-up perfect score
+    other = new_workspace_id()
+    new_id = export.import_run(store, _zip_with(data, **{"metrics.json": json.dumps(metrics).encode()}), other)
+    store.share_run(new_id, True)
+    assert store.get_run(new_id)["imported"] and not store.get_run("run-export01")["imported"]
+    name = store.get_run("run-export01")["dataset_name"]
+    assert store.get_run(new_id)["dataset_name"] == name and store.get_run(new_id)["shared"]
+    assert [r["id"] for r in store.class_board(name, "forecast")] == ["run-export01"]
+
+
+@pytest.mark.parametrize(
+    "metrics, message",
+    [
+        ({"scoreboard": [0.1, 0.2]}, "baselines must each be"),  # crashed the importer's Compare page
+        ({"scoreboard": {"name": "x"}}, "must be a list"),
+        ({"best_baseline": {"name": "x", "test": {"mae": "0"}}}, "baselines must each be"),
+        ({"verdict": "x" * 70_000}, "at most 64 KB"),  # a 20 MB verdict downloaded by every student
+    ],
+)
+def test_import_refuses_malformed_or_oversized_metadata_in_one_line(tmp_path, metrics, message):
+    store, ws = RunStore(tmp_path), new_workspace_id()
+    dataset, _, _ = _saved_run(store, ws, "forecast")
+    data = export.export_bytes(store, "run-export01", dataset=dataset)
+    with pytest.raises(ValueError, match=message) as err:
+        export.import_run(store, _zip_with(data, **{"metrics.json": json.dumps(metrics).encode()}), ws)
+    assert "\n" not in str(err.value)
+    assert len(store.list_runs(ws)) == 1  # nothing half-imported

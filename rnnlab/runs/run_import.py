@@ -43,6 +43,7 @@ except Exception as err:
 IMPORTED = ("config.json", "metrics.json", "history.csv", "model.keras")  # the only members import reads
 MAX_JSON_DEPTH = 32  # nested lists/dicts in config.json and metrics.json
 MAX_HISTORY_COLUMNS = 64
+MAX_METADATA_BYTES = 64 * 1024  # config.json and metrics.json together: settings, metrics, baselines, verdict
 _METRIC_TYPES = {"main_metric": (str,), "best_val": (int, float), "test_metrics": (dict,),
                  "scoreboard": (list, dict), "best_baseline": (dict, str), "verdict": (str,), "judgement": (dict,),
                  "skill": (int, float), "seconds": (int, float), "epochs_done": (int,)}  # fmt: skip
@@ -219,7 +220,31 @@ def _metrics(metrics: dict[str, Any]) -> dict[str, Any]:
         ):
             raise ValueError("The zip's `metrics.json` test metrics must be numbers. Received: another type")
         out[key] = value
+    _check_board_rows(out)
     return out
+
+
+def _numbers(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in value.values()
+    )
+
+
+def _check_board_rows(metrics: dict[str, Any]) -> None:
+    """The scoreboard is a list of ``{"name": text, "val": {metric: number}, "test": {…}}`` and the best
+    baseline one such row (or its name): anything else is refused here, never met by a page."""
+    board = metrics.get("scoreboard")
+    rows = board if isinstance(board, list) else None
+    best = metrics.get("best_baseline")
+    if isinstance(best, dict):
+        rows = [*(rows or []), best]
+    for row in rows or []:
+        if not (isinstance(row, dict) and isinstance(row.get("name"), str) and len(row["name"]) <= 200
+                and _numbers(row.get("test", {})) and _numbers(row.get("val", {}))):  # fmt: skip
+            raise ValueError("The zip's `metrics.json` baselines must each be {name, val, test} with numbers. "
+                             "Received: another shape")  # fmt: skip
+    if isinstance(board, dict):
+        raise ValueError("The zip's `metrics.json` scoreboard must be a list of baselines. Received: an object")
 
 
 def _configs(config: dict[str, Any]):
@@ -254,6 +279,10 @@ def import_run(store: RunStore, source: bytes | str | Path, workspace: str) -> s
             a ``Lambda`` layer carrying Python code).
     """
     members = _read_members(source if isinstance(source, bytes) else Path(source).read_bytes())
+    metadata = len(members.get("config.json", b"")) + len(members.get("metrics.json", b""))
+    if metadata > MAX_METADATA_BYTES:
+        raise ValueError(f"A run zip's config.json and metrics.json must be at most {MAX_METADATA_BYTES >> 10} KB "
+                         f"together. Received: {metadata:,} bytes")  # fmt: skip
     config = _json(members, "config.json")
     metrics = _metrics(_json(members, "metrics.json"))
     task, model, train = _configs(config)

@@ -87,9 +87,11 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX workspace_uploads_used ON workspace_uploads (last_used)",
     ],
-    # 4: the verdict as an object (outcome, the baselines better on test, the bootstrap interval)
+    # 4: the verdict as an object (outcome, the baselines better on test, the bootstrap interval); imported runs
     [
         "ALTER TABLE runs ADD COLUMN judgement TEXT",
+        "ALTER TABLE runs ADD COLUMN imported INTEGER NOT NULL DEFAULT 0",
+        "UPDATE runs SET imported = 1 WHERE label LIKE 'imported:%'",
     ],
 ]
 

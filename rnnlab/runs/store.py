@@ -237,7 +237,8 @@ class RunStore:
     def add_whole_run(
         self, run_id: str, info: dict[str, Any], epochs: list[tuple[int, dict]], outcome: dict[str, Any]
     ) -> None:
-        """Add a finished run with all its epochs in one transaction on one connection (an import).
+        """Add a finished run with all its epochs in one transaction on one connection (an import: it is marked
+        ``imported`` and never ranked on the class board, which shows only what was trained on this server).
 
         Either all of it is written or, on any error, nothing. ``info`` as for :meth:`start_run`,
         ``outcome`` as for :meth:`finish_run` (a status of ``running`` becomes ``interrupted``).
@@ -259,8 +260,8 @@ class RunStore:
                 """INSERT INTO runs (id, workspace, created, updated, status, dataset_name, dataset_ref, task_kind,
                    task_config, model_config, train_config, params, device, versions, label, owner_pid,
                    owner_token, main_metric, epochs_done, best_val, message, test_metrics, test_value,
-                   scoreboard, best_baseline, verdict, skill, seconds, model_path, judgement)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   scoreboard, best_baseline, verdict, skill, seconds, model_path, judgement, imported)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)""",
                 (run_id, workspace, now, now, status, info.get("dataset_name") or ref.get("name") or "",
                  to_json(ref), kind, to_json(task), to_json(info.get("model")), to_json(info.get("train")),
                  info.get("params"), info.get("device"), to_json(info.get("versions") or library_versions()),
@@ -308,6 +309,7 @@ class RunStore:
             if run.get(col) is not None:
                 run[col] = json.loads(run[col])
         run["shared"] = bool(run.get("shared"))
+        run["imported"] = bool(run.get("imported"))
         return run
 
     def list_runs(
@@ -435,11 +437,12 @@ class RunStore:
             con.execute("UPDATE runs SET label=? WHERE id=?", (str(label)[:80], run_id))
 
     def class_board(self, dataset: str, task_kind: str, limit: int = 100) -> list[dict[str, Any]]:
-        """Shared runs of every workspace on one dataset and task kind, best test metric first."""
+        """Shared runs of every workspace on one dataset and task kind, best test metric first — only runs trained
+        on this server: an imported run's numbers were made elsewhere (or made up), so it is never ranked."""
         order = "DESC" if higher_is_better(main_metric(task_kind)) else "ASC"
         with self._connect() as con:
             rows = con.execute(
-                f"""SELECT * FROM runs WHERE shared=1 AND dataset_name=? AND task_kind=?
+                f"""SELECT * FROM runs WHERE shared=1 AND imported=0 AND dataset_name=? AND task_kind=?
                     AND test_value IS NOT NULL ORDER BY test_value {order}, created LIMIT ?""",
                 (dataset, task_kind, int(limit)),
             ).fetchall()
