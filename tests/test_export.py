@@ -267,3 +267,27 @@ def test_import_refuses_malformed_or_oversized_metadata_in_one_line(tmp_path, me
         export.import_run(store, _zip_with(data, **{"metrics.json": json.dumps(metrics).encode()}), ws)
     assert "\n" not in str(err.value)
     assert len(store.list_runs(ws)) == 1  # nothing half-imported
+
+
+def test_a_model_file_whose_config_unpacks_too_large_is_never_loaded(tmp_path, monkeypatch):
+    from rnnlab.runs import run_import
+
+    bomb = tmp_path / "bomb.keras"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("config.json", "{" + " " * (5 << 20) + "}")  # 5 MB of spaces: a few KB compressed
+        zf.writestr("metadata.json", "{}")
+    assert bomb.stat().st_size < 50_000
+    assert "config.json unpacks to 5,242,882 bytes" in run_import.model_members_problem(bomb)
+    spawned = []
+    monkeypatch.setattr(run_import.subprocess, "run", lambda *a, **k: spawned.append(a))
+    assert run_import.check_model(bomb)["ok"] is False and not spawned  # refused before any process loads it
+    from rnnlab.ui import caches
+
+    with pytest.raises(ValueError, match="cannot be opened here"):  # nor does the Inside page load it
+        caches.saved_model(str(bomb), bomb.stat().st_mtime)
+    ws = new_workspace_id()
+    store = RunStore(tmp_path / "store")
+    dataset, _, _ = _saved_run(store, ws, "forecast")
+    data = export.export_bytes(store, "run-export01", dataset=dataset)
+    with pytest.raises(ValueError, match="model"):
+        export.import_run(store, _zip_with(data, **{"model.keras": bomb.read_bytes()}), ws)

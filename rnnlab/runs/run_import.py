@@ -26,6 +26,7 @@ import pandas as pd
 
 from rnnlab.core import settings
 from rnnlab.evaluation.verdict import Verdict
+from rnnlab.jobs.worker import limit_memory
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs.store import RunStore, new_run_id
 from rnnlab.task.types import TaskConfig
@@ -49,11 +50,34 @@ _METRIC_TYPES = {"main_metric": (str,), "best_val": (int, float), "test_metrics"
                  "skill": (int, float), "seconds": (int, float), "epochs_done": (int,)}  # fmt: skip
 
 
+MODEL_MEMBER_CAPS = {"config.json": 4 << 20, "metadata.json": 64 << 10}  # a .keras file's text members
+
+
+def model_members_problem(path: str | Path) -> str | None:
+    """Why a ``.keras`` file must not be loaded (a member larger than it may be, as the zip declares it and
+    reads it: a lying size fails its CRC), or ``None``. Nothing is decompressed here."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (OSError, zipfile.BadZipFile, ValueError) as err:
+        return f"not a readable .keras file ({_one_line(err)})"
+    weights_cap = settings.max_import_member_mb() << 20
+    for info in infos:
+        cap = MODEL_MEMBER_CAPS.get(info.filename, weights_cap)
+        if info.file_size > cap:
+            return f"its {info.filename[:60]} unpacks to {info.file_size:,} bytes, more than the {cap:,} allowed"
+    return None
+
+
 def check_model(path: str | Path, timeout: float = 120.0) -> dict[str, Any]:
-    """Load a ``.keras`` file with ``safe_mode=True`` in a fresh process; ``{"ok", "params" | "error"}``."""
+    """Load a ``.keras`` file with ``safe_mode=True`` in a fresh process whose memory is capped like a training
+    worker's (``RNNLAB_WORKER_MEMORY_MB``), after its members' sizes were checked; ``{"ok", "params" | "error"}``."""
+    problem = model_members_problem(path)
+    if problem is not None:
+        return {"ok": False, "error": problem}
     try:
         done = subprocess.run([sys.executable, "-c", CHECK_MODEL, str(path)], capture_output=True, text=True,
-                              timeout=timeout, check=False)  # fmt: skip
+                              timeout=timeout, check=False, preexec_fn=limit_memory)  # fmt: skip
         return json.loads(done.stdout.strip().splitlines()[-1])
     except (subprocess.TimeoutExpired, IndexError, json.JSONDecodeError):
         return {"ok": False, "error": "the model file could not be loaded"}

@@ -25,6 +25,7 @@ from rnnlab.models import budget as model_budget
 from rnnlab.models import build as models
 from rnnlab.models import params, summary
 from rnnlab.models.config import ModelConfig
+from rnnlab.runs.run_import import model_members_problem
 from rnnlab.runs.uploads import UploadStore
 from rnnlab.task import framing
 from rnnlab.task.types import FramedData, TaskConfig
@@ -177,7 +178,14 @@ def figure(name: str, dataset_key: str | None, parts: Any, build) -> Any:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def saved_model(path: str, mtime: float) -> Any:
-    """A saved ``.keras`` model, loaded once per file version (``mtime`` keys the cache); used read-only."""
+    """A saved ``.keras`` model, loaded once per file version (``mtime`` keys the cache); used read-only.
+
+    Raises:
+        ValueError: a member of the file is larger than a model's may be (nothing of it is read then).
+    """
+    problem = model_members_problem(path)
+    if problem is not None:
+        raise ValueError(f"This model file cannot be opened here: {problem}")
     import keras  # only the Inside page loads models; Data and Task pages must not pull in TensorFlow
 
     return keras.saving.load_model(path, safe_mode=True)
