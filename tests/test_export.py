@@ -281,6 +281,7 @@ def test_a_model_file_whose_config_unpacks_too_large_is_never_loaded(tmp_path, m
     spawned = []
     monkeypatch.setattr(run_import.subprocess, "run", lambda *a, **k: spawned.append(a))
     assert run_import.check_model(bomb)["ok"] is False and not spawned  # refused before any process loads it
+    monkeypatch.undo()
     from rnnlab.ui import caches
 
     with pytest.raises(ValueError, match="cannot be opened here"):  # nor does the Inside page load it
