@@ -54,7 +54,7 @@ def test_two_sessions_train_at_once_each_with_its_own_curves(app_server, browser
             page.get_by_role("button", name="Start training").click()
         for page in pages:
             page.get_by_role("heading", name="Verdict").wait_for(timeout=300_000)
-            page.get_by_text("the baseline chosen on").first.wait_for()  # the verdict's banner
+            page.get_by_text("judged on the same").first.wait_for()  # the verdict's caption, under its banner
             wait_idle(page, timeout=60_000)
         titles = [catalog.get_entry(key).title for key in DATASETS]
         for i, (page, key) in enumerate(zip(pages, DATASETS)):
