@@ -77,10 +77,8 @@ def verdict(result: dict, *, subject: str = "The model") -> None:
         return
     banner = st.success if judged.wins else st.info if judged.outcome == "tie" and not judged.small_test else st.warning
     banner(f"{subject} {judged.text}.")  # the verdict's words are rnnlab's own: names of baselines, numbers
-    how = (
-        f"The baseline to beat is chosen on the validation split and judged on the same {judged.n_test} test "
-        f"{judged.unit} as the model."
-    )
+    where = "the validation split" if judged.chosen_on == "validation" else "the test split (there is no validation split)"
+    how = f"The baseline to beat is chosen on {where} and judged on the same {judged.n_test} test {judged.unit} as the model."
     if judged.skill_low is not None:
         how += (
             f" The {judged.level * 100:.0f} % interval comes from 1,000 bootstrap resamples of the test split "
