@@ -30,7 +30,9 @@ def _submit(slot: str, kwargs: dict) -> None:
     """Queue the lab job whose result goes to ``slot`` in the worker pool, for the workspace (training never
     runs in this server process; any tab of the workspace finds the job again)."""
     try:
-        resources.job_manager().submit_call(session.LAB_CALLS[slot], kwargs, resources.session_id(), ws)
+        resources.job_manager().submit_call(
+            session.LAB_CALLS[slot], kwargs, resources.session_id(), ws, resources.client_address()
+        )
     except ValueError as err:
         widgets.error(err)
 

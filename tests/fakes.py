@@ -58,8 +58,10 @@ class FakeJobManager:
             self.recorder.start_run(spec.run_id, _run_info(spec))
         return job_id
 
-    def submit_call(self, name: str, kwargs: dict, session_id: str, workspace: str | None = None) -> str:
-        spec = CallSpec(name, dict(kwargs), session_id, workspace)
+    def submit_call(
+        self, name: str, kwargs: dict, session_id: str, workspace: str | None = None, client: str = ""
+    ) -> str:
+        spec = CallSpec(name, dict(kwargs), session_id, workspace, client)
         self.calls.append((name, kwargs))
         job_id = self._add(spec, "call")
         if self.run_calls:

@@ -39,14 +39,14 @@ class ListRecorder:
         self.calls.append(("finish_run", run_id, outcome))
 
 
-def spec(run_id: str, session: str = "s1", epochs: int = 2, n: int = 24) -> JobSpec:
+def spec(run_id: str, session: str = "s1", epochs: int = 2, n: int = 24, workspace: str = "ws-test") -> JobSpec:
     return JobSpec(
         dataset=tiny_dataset(n=n),
         dataset_ref={"source": "test", "name": "tiny"},
         task=TaskConfig("regress"),
         model=SMALL,
         train=TrainConfig(epochs=epochs, batch_size=4, patience=None),
-        workspace="ws-test",
+        workspace=workspace,
         session_id=session,
         run_id=run_id,
     )
@@ -252,27 +252,28 @@ def test_progress_line_and_result_rows():
     assert result_rows(None) == []
 
 
-def test_jobs_of_all_sessions_start_first_come_first_served(manager):
+def test_jobs_of_all_workspaces_start_round_robin(manager):
     busy = manager.submit(long_spec("run-fifo-busy", session="x"))
     wait_for(lambda: manager.status(busy).state == "running")
     order = [("y", "run-fifo-1"), ("z", "run-fifo-2"), ("y", "run-fifo-3"), ("w", "run-fifo-4")]
-    ids = [manager.submit(spec(run_id, session=s, epochs=1)) for s, run_id in order]
+    # each session in a workspace of its own (one student each): y's second job waits behind w's first
+    ids = [manager.submit(spec(run_id, session=s, epochs=1, workspace=f"ws-{s}")) for s, run_id in order]
     # each session sees where its own jobs wait in the one shared queue, and only its own
-    assert [j.queue_position for j in manager.jobs(session_id="y")] == [1, 3]
+    assert [j.queue_position for j in manager.jobs(session_id="y")] == [1, 4]
     assert [j.queue_position for j in manager.jobs(session_id="z")] == [2]
-    assert progress_line(manager.jobs(session_id="w")[0]) == "waiting in the queue (position 4)"
+    assert progress_line(manager.jobs(session_id="w")[0]) == "waiting in the queue (position 3)"
     # the per-session limit names the limit and what was received, as a ValueError pages can show
-    manager.submit(spec("run-fifo-5", session="y", epochs=1))
+    manager.submit(spec("run-fifo-5", session="y", epochs=1, workspace="ws-y"))
     with pytest.raises(ValueError) as info:
-        manager.submit(spec("run-fifo-6", session="y", epochs=1))
+        manager.submit(spec("run-fifo-6", session="y", epochs=1, workspace="ws-y"))
     assert isinstance(info.value, QueueFull)
     assert str(info.value).startswith("A session may have at most 3 trainings queued or running. Received:")
-    assert manager.status(ids[-1]).queue_position == 4  # a refused job takes no place in the queue
+    assert manager.status(ids[-1]).queue_position == 3  # a refused job takes no place in the queue
     manager.stop(busy)
     done = [manager.wait(job_id, timeout=240) for job_id in ids]
     assert [s.state for s in done] == ["finished"] * 4
     starts = [s.started for s in done]
-    assert starts == sorted(starts), "jobs must start in the order they were submitted, whatever the session"
+    assert [starts[i] for i in (0, 1, 3, 2)] == sorted(starts), "round-robin: y, z, w, then y's second"
     for job in manager.jobs(session_id="y"):
         manager.wait(job.job_id, timeout=240)
 

@@ -68,6 +68,24 @@ def max_queued_per_session() -> int:
     return max(1, int(os.environ.get("RNNLAB_MAX_QUEUED", "4")))
 
 
+def max_per_workspace() -> int:
+    """Jobs one workspace may have queued or running, whichever tab or reload asked:
+    ``$RNNLAB_MAX_PER_WORKSPACE`` (default: the per-session limit, ``$RNNLAB_MAX_QUEUED``)."""
+    return max(1, int(os.environ.get("RNNLAB_MAX_PER_WORKSPACE") or max_queued_per_session()))
+
+
+def max_per_client() -> int:
+    """Jobs one computer (client address) may have queued or running, however many workspaces it opens:
+    ``$RNNLAB_MAX_PER_CLIENT`` (default 8; 0 = no such limit, for a class behind one address)."""
+    return max(0, int(os.environ.get("RNNLAB_MAX_PER_CLIENT", "8")))
+
+
+def trust_forwarded_for() -> bool:
+    """Take the client address from the first ``X-Forwarded-For`` entry (behind a reverse proxy that sets it):
+    ``$RNNLAB_TRUST_FORWARDED_FOR`` (default off: the connection's own address)."""
+    return os.environ.get("RNNLAB_TRUST_FORWARDED_FOR", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def max_waiting_jobs() -> int:
     """Jobs waiting at most, all sessions together: ``$RNNLAB_MAX_WAITING_JOBS`` (default 64)."""
     return max(1, int(os.environ.get("RNNLAB_MAX_WAITING_JOBS", "64")))

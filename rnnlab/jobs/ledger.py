@@ -1,5 +1,11 @@
-"""The job ledger — the queue's bookkeeping: first come first served across sessions, per-session and total limits,
-and every job's :class:`~rnnlab.jobs.types.JobStatus` (no processes, no threads: plain state under a lock).
+"""The job ledger — the queue's bookkeeping: a fair share of the trainers, limits, and every job's
+:class:`~rnnlab.jobs.types.JobStatus` (no processes, no threads: plain state under a lock).
+
+Fair share: the queue serves *owners* round-robin — an owner is the computer that asked (its client
+address), else the workspace — so one student's ten jobs, or ten fresh workspaces opened from one machine,
+never wait in front of another student's first: the next job to start is the oldest of the owner with the
+fewest jobs running (:meth:`JobLedger.fair_queue`). Limits: jobs queued or running per browser session, per
+workspace (a reload does not reset it) and per client address, and jobs waiting in all.
 
 :class:`rnnlab.jobs.manager.JobManager` adds the runner that hosts the jobs and the thread that hears from it.
 """
@@ -20,11 +26,18 @@ class JobLedger:
     Args:
         max_queued: Jobs waiting at most, all sessions together.
         max_per_session: Jobs one session may have queued or running.
+        max_per_workspace: Jobs one workspace may have queued or running (default: ``max_per_session``).
+        max_per_client: Jobs one client address may have queued or running (0: no such limit, for a class
+            behind one address).
     """
 
-    def __init__(self, max_queued: int, max_per_session: int):
+    def __init__(
+        self, max_queued: int, max_per_session: int, max_per_workspace: int | None = None, max_per_client: int = 0
+    ):
         self.max_queued = max_queued
         self.max_per_session = max_per_session
+        self.max_per_workspace = max_per_workspace or max_per_session
+        self.max_per_client = max_per_client
         self._lock = threading.RLock()
         self._jobs: dict[str, JobStatus] = {}
         self._specs: dict[str, JobSpec | CallSpec] = {}
@@ -44,12 +57,7 @@ class JobLedger:
         with self._lock:
             if self.broken:
                 raise ValueError(f"Training workers cannot start: {self.broken}")
-            mine = sum(1 for j in self._jobs.values() if j.session_id == spec.session_id and j.active)
-            if mine >= self.max_per_session:
-                raise QueueFull(
-                    f"A session may have at most {self.max_per_session} trainings queued or running. "
-                    f"Received: one more while {mine} are — wait for one to end or cancel it"
-                )
+            self._check_limits(spec)
             if len(self._queue) >= self.max_queued:
                 raise QueueFull(
                     f"The training queue is full ({self.max_queued} waiting); try again in a moment"
@@ -57,13 +65,52 @@ class JobLedger:
             job_id = uuid.uuid4().hex[:12]
             self._jobs[job_id] = JobStatus(
                 job_id, spec.run_id, spec.session_id, submitted=time.time(), kind=kind,
-                workspace=spec.workspace, group=getattr(spec, "group", ""),
+                workspace=spec.workspace, group=getattr(spec, "group", ""), client=spec.client,
             )  # fmt: skip
             self._specs[job_id] = spec
             self._queue.append(job_id)
             self._queued(self._jobs[job_id], spec)
             self._dispatch()
             return job_id
+
+    def _check_limits(self, spec: JobSpec | CallSpec) -> None:
+        """Refuse a job over the session's, the workspace's or the client's share (``QueueFull``)."""
+        active = [j for j in self._jobs.values() if j.active]
+        for who, count, limit in (
+            ("A session", sum(j.session_id == spec.session_id for j in active), self.max_per_session),
+            ("A workspace", sum(bool(spec.workspace) and j.workspace == spec.workspace for j in active),
+             self.max_per_workspace),
+            ("One computer", sum(bool(spec.client) and j.client == spec.client for j in active),
+             self.max_per_client if spec.client else 0),
+        ):  # fmt: skip
+            if limit and count >= limit:
+                raise QueueFull(
+                    f"{who} may have at most {limit} trainings queued or running. "
+                    f"Received: one more while {count} are — wait for one to end or cancel it"
+                )
+
+    @staticmethod
+    def owner(job: JobStatus) -> str:
+        """Who a job counts for in the round-robin: its client address, else its workspace, else its session."""
+        return job.client or job.workspace or job.session_id
+
+    def fair_queue(self) -> list[str]:
+        """The queued jobs in the order they will start: each next one is the oldest job of the owner served
+        least so far — jobs running, or started since the oldest waiting job was submitted, or ahead in this
+        order (round-robin between owners while anyone waits; first come first served within one)."""
+        waiting_since = min((self._jobs[j].submitted or 0.0 for j in self._queue), default=0.0)
+        served: dict[str, int] = {}
+        for job in self._jobs.values():
+            if job.state == "running" or (job.started is not None and job.started >= waiting_since):
+                served[self.owner(job)] = served.get(self.owner(job), 0) + 1
+        waiting, order = list(self._queue), []
+        while waiting:
+            pick = min(waiting, key=lambda j: (served.get(self.owner(self._jobs[j]), 0), waiting.index(j)))
+            waiting.remove(pick)
+            order.append(pick)
+            owner = self.owner(self._jobs[pick])
+            served[owner] = served.get(owner, 0) + 1
+        return order
 
     def status(self, job_id: str) -> JobStatus:
         """A snapshot of the job (``ValueError`` for an unknown id)."""
@@ -72,7 +119,7 @@ class JobLedger:
             if job is None:
                 raise ValueError(f"No training job with this id. Received: job_id={job_id!r}")
             out = job.snapshot()
-            out.queue_position = self._queue.index(job_id) + 1 if job.state == "queued" else None
+            out.queue_position = self.fair_queue().index(job_id) + 1 if job.state == "queued" else None
             return out
 
     def cancel(self, job_id: str) -> bool:

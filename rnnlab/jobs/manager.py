@@ -82,8 +82,9 @@ class JobManager(JobLedger):
         runner: Runner | None = None,
     ):  # fmt: skip
         super().__init__(
-            max_queued or settings.max_waiting_jobs(), max_per_session or settings.max_queued_per_session()
-        )
+            max_queued or settings.max_waiting_jobs(), max_per_session or settings.max_queued_per_session(),
+            settings.max_per_workspace(), settings.max_per_client(),
+        )  # fmt: skip
         self.n_workers = n_workers or settings.n_workers()
         self.jobs_per_worker = jobs_per_worker or settings.jobs_per_worker()
         self.recorder = recorder
@@ -109,7 +110,9 @@ class JobManager(JobLedger):
         """
         return self._enqueue(spec, "train")
 
-    def submit_call(self, name: str, kwargs: dict, session_id: str, workspace: str | None = None) -> str:
+    def submit_call(
+        self, name: str, kwargs: dict, session_id: str, workspace: str | None = None, client: str = ""
+    ) -> str:
         """Queue a lab job: the function registered as ``name`` in :data:`rnnlab.jobs.worker.CALLS`.
 
         Args:
@@ -135,7 +138,7 @@ class JobManager(JobLedger):
             pickle.dumps(kwargs)
         except Exception as err:  # noqa: BLE001 - any pickling failure means the worker cannot get it
             raise ValueError(f"`kwargs` must be picklable. Received: {type(err).__name__}: {err}") from None
-        return self._enqueue(CallSpec(name, dict(kwargs), session_id, workspace), "call")
+        return self._enqueue(CallSpec(name, dict(kwargs), session_id, workspace, client), "call")
 
     def stop(self, job_id: str) -> None:
         """End a running job at its next execution of batches (keeping its weights), or cancel it while queued."""
@@ -219,7 +222,7 @@ class JobManager(JobLedger):
     def _dispatch(self) -> None:
         if self.runner is None or self.broken:
             return
-        for job_id in list(self._queue):
+        for job_id in self.fair_queue():  # round-robin between the computers (or workspaces) that asked
             spec = self._specs[job_id]
             if not self.runner.can_take(spec):
                 continue  # another job may fit a free worker of another kind (a CPU job while GPUs are busy)

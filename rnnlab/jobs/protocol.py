@@ -27,7 +27,9 @@ class JobQueue(Protocol):
         """Queue a training; return its job id (``QueueFull``, a ``ValueError``, when full)."""
         ...
 
-    def submit_call(self, name: str, kwargs: dict, session_id: str, workspace: str | None = None) -> str:
+    def submit_call(
+        self, name: str, kwargs: dict, session_id: str, workspace: str | None = None, client: str = ""
+    ) -> str:
         """Queue a whitelisted lab function by name (for ``workspace``); return its job id."""
         ...
 

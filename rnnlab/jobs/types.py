@@ -49,6 +49,7 @@ class JobSpec:
         run_id: The run's id in the store and the model file's name.
         group: Which request it belongs to (``"race:…"``, ``"seeds:…"`` for one race or seed band of the
             Compare page; ``""`` for a Train page training), so any tab of the workspace finds the request.
+        client: The address of the computer that asked (per-client limit, round-robin; ``""``: unknown).
     """
 
     dataset: Any
@@ -60,6 +61,7 @@ class JobSpec:
     session_id: str
     run_id: str
     group: str = ""
+    client: str = ""
 
 
 @dataclass
@@ -77,6 +79,7 @@ class CallSpec:
     kwargs: dict
     session_id: str
     workspace: str | None = None
+    client: str = ""  # the address of the computer that asked (see JobSpec.client)
 
     @property
     def run_id(self) -> str:
@@ -134,6 +137,7 @@ class JobStatus:
     kind: str = "train"
     workspace: str | None = None  # the workspace the job belongs to (None: no workspace's)
     group: str = ""
+    client: str = ""  # the address of the computer that asked ("": unknown)
 
     @property
     def active(self) -> bool:

@@ -185,6 +185,7 @@ def variant_specs(
     session_id: str,
     mode: str = "race",
     n_seeds: int = 3,
+    client: str = "",
 ) -> list[Any]:
     """The :class:`~rnnlab.jobs.types.JobSpec` list for a race (4 cells) or a seed band (``n_seeds`` seeds).
 
@@ -212,6 +213,7 @@ def variant_specs(
             session_id=session_id,
             run_id=new_run_id(),
             group=group,
+            client=client,
         )  # fmt: skip
         for m, t in pairs
     ]

@@ -212,7 +212,7 @@ def start_training(config: TrainConfig) -> str:
     spec = JobSpec(
         dataset=dataset, dataset_ref=current.dataset_ref() or {}, task=task,
         model=model, train=config, workspace=workspace(),
-        session_id=resources.session_id(), run_id=new_run_id(),
+        session_id=resources.session_id(), run_id=new_run_id(), client=resources.client_address(),
     )  # fmt: skip
     job_id = resources.job_manager().submit(spec)
     session.set_job_ids([*session.job_ids(), job_id])
@@ -235,6 +235,6 @@ def submit_variants(mode: str, n_seeds: int = 3) -> list[str]:
             "Choose the data, the task, the model and the training settings first (Data → Train)."
         )
     specs = compare.variant_specs(dataset, current.dataset_ref(), task, model, train, workspace(),
-                                  resources.session_id(), mode, n_seeds)  # fmt: skip
+                                  resources.session_id(), mode, n_seeds, client=resources.client_address())  # fmt: skip
     manager = resources.job_manager()
     return [manager.submit(spec) for spec in specs]

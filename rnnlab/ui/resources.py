@@ -107,6 +107,19 @@ def started_job_manager() -> JobQueue | None:
     return _started_managers().get(str(settings.data_dir()))
 
 
+def client_address() -> str:
+    """The address of the computer this browser session connects from, as the job queue's fair share counts
+    it: the connection's own (``""`` over localhost), or the first ``X-Forwarded-For`` entry behind a proxy
+    when ``RNNLAB_TRUST_FORWARDED_FOR`` is on."""
+    if settings.trust_forwarded_for():
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        first = forwarded.split(",")[0].strip() if isinstance(forwarded, str) else ""
+        if first:
+            return first[:64]
+    address = st.context.ip_address
+    return address[:64] if isinstance(address, str) else ""  # a test harness may hand back a stand-in
+
+
 def warm_workers() -> None:
     """Start the worker pool on the first page a browser opens (``RNNLAB_WARM_AT_START``, default on), so a
     lesson opened in two clicks gets its first curve point in about a second, not after TensorFlow's import."""
