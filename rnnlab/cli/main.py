@@ -8,11 +8,13 @@ message on stderr and exits with status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sqlite3
 import sys
 from collections.abc import Sequence
 
 from rnnlab.cli import cluster, data, model, runs, task, train
+from rnnlab.cli.quiet import quiet_stderr
 from rnnlab.core import settings
 from rnnlab.runs.values import ID_RE
 
@@ -56,7 +58,14 @@ def join_id_options(argv: Sequence[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's start-up lines on stderr")
     args = parser.parse_args(join_id_options(sys.argv[1:] if argv is None else argv))
+    quiet = quiet_stderr() if not args.verbose and argv is None else contextlib.nullcontext()
+    with quiet:
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
     except ValueError as err:
