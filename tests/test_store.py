@@ -134,7 +134,7 @@ def test_migration_from_version_1_keeps_rows(tmp_path):
     con.commit()
     con.close()
     store = RunStore(tmp_path)
-    assert store.schema_version == schema.LATEST == 4
+    assert store.schema_version == schema.LATEST == 5
     run = store.get_run("run-old001")
     assert run["status"] == "finished" and run["test_metrics"] == {"mae": 12.5}
     assert run["main_metric"] == "mae" and run["epochs_done"] == 2 and run["shared"] is False
@@ -229,3 +229,18 @@ def test_concurrent_writers_from_threads(tmp_path):
     for t in threads:
         t.join()
     assert all(len(store.history(f"run-th{i:04d}")["loss"]) == 15 for i in range(4))
+
+
+def test_group_and_uncertainty_are_kept(tmp_path):
+    store = RunStore(tmp_path)
+    ws = "wgroupandunc0001"
+    store.start_run("run-grp001", {"workspace": ws, "task": {"kind": "forecast"}, "group": "backtest:abc"})
+    store.finish_run(
+        "run-grp001",
+        {"status": "finished", "test": {"mae": 1.0}, "uncertainty": {"level": 0.9, "coverage_test": 0.875}},
+    )
+    run = store.get_run("run-grp001")
+    assert run["run_group"] == "backtest:abc"
+    assert run["uncertainty"] == {"level": 0.9, "coverage_test": 0.875}
+    store.start_run("run-grp002", {"workspace": ws, "task": {"kind": "forecast"}})
+    assert store.get_run("run-grp002")["run_group"] is None

@@ -57,6 +57,7 @@ def _run_info(spec: JobSpec) -> dict:
         "train": spec.train,
         "device": spec.train.device,
         "owner_pid": os.getpid(),
+        "group": spec.group,
     }
 
 

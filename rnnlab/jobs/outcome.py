@@ -47,6 +47,7 @@ class _Judged(TypedDict, total=False):
     skill: float | None
     verdict: str | None
     judgement: dict | None  # rnnlab.evaluation.verdict.Verdict.to_dict(): outcome, rivals, interval, …
+    uncertainty: dict | None  # prediction intervals (forecast, regress) or calibration (classes)
     task: dict
     main_metric: str
     seconds: float
@@ -124,6 +125,7 @@ def summarize(result: Any, framed: Any, model_path: str | None, device: str) -> 
         "skill": to_json_value(evaluation.get("skill")),
         "verdict": evaluation.get("verdict"),
         "judgement": to_json_value(evaluation.get("judgement")),
+        "uncertainty": to_json_value(evaluation.get("uncertainty")),
         "predictions": samples,
         "task": framed.config.to_dict(),
         "main_metric": framed.main_metric,

@@ -93,6 +93,13 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE runs ADD COLUMN imported INTEGER NOT NULL DEFAULT 0",
         "UPDATE runs SET imported = 1 WHERE label LIKE 'imported:%'",
     ],
+    # 5: the request a run belongs to (a backtest's origins, a race), and its uncertainty (prediction intervals
+    #    or calibration)
+    [
+        "ALTER TABLE runs ADD COLUMN run_group TEXT",
+        "ALTER TABLE runs ADD COLUMN uncertainty TEXT",
+        "CREATE INDEX runs_group ON runs (workspace, run_group)",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

@@ -118,8 +118,8 @@ class RunStore:
             con.execute(
                 """INSERT OR REPLACE INTO runs (id, workspace, created, updated, status, dataset_name, dataset_ref,
                    task_kind, task_config, model_config, train_config, params, device, versions, label,
-                   owner_pid, owner_token, main_metric, epochs_done)
-                   VALUES (?,?,?,?, 'running', ?,?,?,?,?,?,?,?,?,?,?,?,?, 0)""",
+                   owner_pid, owner_token, main_metric, epochs_done, run_group)
+                   VALUES (?,?,?,?, 'running', ?,?,?,?,?,?,?,?,?,?,?,?,?, 0, ?)""",
                 (
                     run_id,
                     workspace,
@@ -138,6 +138,7 @@ class RunStore:
                     int(info.get("owner_pid") or os.getpid()),
                     info.get("owner_token") or process_token(int(info.get("owner_pid") or os.getpid())),
                     main_metric(kind),
+                    info.get("group") or None,
                 ),
             )
 
@@ -208,8 +209,8 @@ class RunStore:
             model_path = outcome.get("model_path")
             con.execute(
                 """UPDATE runs SET status=?, message=?, test_metrics=?, test_value=?, main_metric=?, scoreboard=?,
-                   best_baseline=?, verdict=?, judgement=?, skill=?, seconds=?, model_path=?, updated=?,
-                   params=COALESCE(?, params) WHERE id=?""",
+                   best_baseline=?, verdict=?, judgement=?, uncertainty=?, skill=?, seconds=?, model_path=?,
+                   updated=?, params=COALESCE(?, params) WHERE id=?""",
                 (
                     status,
                     outcome.get("message"),
@@ -220,6 +221,7 @@ class RunStore:
                     to_json(outcome.get("best_baseline")),
                     outcome.get("verdict"),
                     to_json(outcome.get("judgement")),
+                    to_json(outcome.get("uncertainty")),
                     None if outcome.get("skill") is None else float(outcome["skill"]),
                     outcome.get("seconds"),
                     None if model_path is None else str(model_path),
@@ -260,8 +262,8 @@ class RunStore:
                 """INSERT INTO runs (id, workspace, created, updated, status, dataset_name, dataset_ref, task_kind,
                    task_config, model_config, train_config, params, device, versions, label, owner_pid,
                    owner_token, main_metric, epochs_done, best_val, message, test_metrics, test_value,
-                   scoreboard, best_baseline, verdict, skill, seconds, model_path, judgement, imported)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)""",
+                   scoreboard, best_baseline, verdict, skill, seconds, model_path, judgement, uncertainty, imported)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)""",
                 (run_id, workspace, now, now, status, info.get("dataset_name") or ref.get("name") or "",
                  to_json(ref), kind, to_json(task), to_json(info.get("model")), to_json(info.get("train")),
                  info.get("params"), info.get("device"), to_json(info.get("versions") or library_versions()),
@@ -271,7 +273,7 @@ class RunStore:
                  to_json(outcome.get("scoreboard")), to_json(outcome.get("best_baseline")), outcome.get("verdict"),
                  None if outcome.get("skill") is None else float(outcome["skill"]), outcome.get("seconds"),
                  None if outcome.get("model_path") is None else str(outcome["model_path"]),
-                 to_json(outcome.get("judgement"))),
+                 to_json(outcome.get("judgement")), to_json(outcome.get("uncertainty"))),
             )  # fmt: skip
             con.executemany(
                 "INSERT OR REPLACE INTO epochs (run_id, epoch, logs) VALUES (?,?,?)",

@@ -27,6 +27,7 @@ JSON_COLUMNS = (
     "scoreboard",
     "best_baseline",
     "judgement",
+    "uncertainty",
 )
 
 
