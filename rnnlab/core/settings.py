@@ -86,6 +86,40 @@ def trust_forwarded_for() -> bool:
     return os.environ.get("RNNLAB_TRUST_FORWARDED_FOR", "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _non_negative(name: str, default: str) -> int:
+    """``$name`` as a whole number ≥ 0 (0: no such limit), else ``ValueError`` naming the variable and the value."""
+    raw = os.environ.get(name) or default
+    try:
+        value = int(float(raw))
+    except ValueError:
+        raise ValueError(f"`{name}` must be a number ≥ 0. Received: {name}={raw!r}") from None
+    if value < 0:
+        raise ValueError(f"`{name}` must be a number ≥ 0. Received: {name}={raw!r}")
+    return value
+
+
+def max_job_work() -> int:
+    """The teacher's work budget for one training, in sample passes (epochs × training samples), above which it
+    needs early stopping: ``$RNNLAB_MAX_JOB_WORK`` (default 1,000,000; 0 = none).
+
+    The lesson presets ask for 100 to 168,000 (the salary lesson); ECG5000's archive split trained for the
+    widget's 1,000 epochs would be 425,000, a random split of it 3,500,000.
+    """
+    return _non_negative("RNNLAB_MAX_JOB_WORK", "1000000")
+
+
+def max_queued_work() -> int:
+    """Sample passes one workspace, and one computer (where ``$RNNLAB_MAX_PER_CLIENT`` is not 0), may have
+    queued or running — a running training counts its epochs still to go: ``$RNNLAB_MAX_QUEUED_WORK``
+    (default 4,000,000; 0 = no such limit)."""
+    return _non_negative("RNNLAB_MAX_QUEUED_WORK", "4000000")
+
+
+def admin_token() -> str | None:
+    """The teacher's token for the queue's admin page: ``$RNNLAB_ADMIN_TOKEN`` (unset or empty: no admin page)."""
+    return os.environ.get("RNNLAB_ADMIN_TOKEN", "").strip() or None
+
+
 def max_waiting_jobs() -> int:
     """Jobs waiting at most, all sessions together: ``$RNNLAB_MAX_WAITING_JOBS`` (default 64)."""
     return max(1, int(os.environ.get("RNNLAB_MAX_WAITING_JOBS", "64")))

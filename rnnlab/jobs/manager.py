@@ -84,7 +84,8 @@ class JobManager(JobLedger):
     ):  # fmt: skip
         super().__init__(
             max_queued or settings.max_waiting_jobs(), max_per_session or settings.max_queued_per_session(),
-            settings.max_per_workspace(), settings.max_per_client(),
+            settings.max_per_workspace(), settings.max_per_client(), settings.max_job_work(),
+            settings.max_queued_work(),
         )  # fmt: skip
         self.n_workers = n_workers or settings.n_workers()
         self.jobs_per_worker = jobs_per_worker or settings.jobs_per_worker()
@@ -219,6 +220,10 @@ class JobManager(JobLedger):
     def _cancelled(self, job: JobStatus) -> None:
         if job.kind == "train":
             self._record("drop_queued", job.run_id)
+
+    def _stop_running(self, job_id: str) -> None:
+        if self.runner is not None:
+            self.runner.stop(job_id)
 
     def _dispatch(self) -> None:
         if self.runner is None or self.broken:
