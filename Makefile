@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make run   — create .venv if needed, install requirements.txt, start the app on http://localhost:8501
+#                (serve.py: app.py behind security headers, see rnnlab/ui/security_headers.py)
 #   make test  — same set-up, then the whole test suite (ruff + import contracts + pytest, then the Ray tests)
 PYTHON ?= python3
 VENV := .venv
@@ -15,7 +16,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port 8501 --server.maxUploadSize $$($(BIN)/python -c "from rnnlab.core import settings; print(settings.max_upload_mb())")
+	$(BIN)/streamlit run serve.py --server.port 8501 --server.maxUploadSize $$($(BIN)/python -c "from rnnlab.core import settings; print(settings.max_upload_mb())")
 
 test: $(STAMP)
 	$(BIN)/ruff check .
