@@ -6,8 +6,18 @@ page never import TensorFlow.
 
 import streamlit as st
 
+from rnnlab.jobs import admin
 from rnnlab.jobs.types import progress_line
-from rnnlab.ui import actions, current, resources, session, streamlit_patch, widgets, workspace_state
+from rnnlab.ui import (
+    actions,
+    current,
+    resources,
+    security_headers,
+    session,
+    streamlit_patch,
+    widgets,
+    workspace_state,
+)
 
 SIDEBAR_POLL_SECONDS = 1.0  # the sidebar's training lines follow the job as the Train panel does
 
@@ -19,6 +29,7 @@ def _training_lines(jobs) -> None:
 
 st.set_page_config(page_title="rnnlab", page_icon="🔁", layout="wide")
 streamlit_patch.keep_keras_state()  # no keras.backend.clear_session() after every rerun of every session
+security_headers.warn_if_unprotected()  # logged once when served by `streamlit run app.py`, not serve.py
 session.init()
 
 if workspace_state.sync_presenting():  # ?present=1 sticks to every page until switched off
@@ -41,6 +52,8 @@ PAGES = [
     ),
     st.Page("pages/inside_page.py", title="Inside the RNN", icon=":material/biotech:", url_path="inside"),
 ]
+if admin.enabled():  # only while RNNLAB_ADMIN_TOKEN is set: not in the menu, the teacher opens /admin
+    PAGES.append(st.Page("pages/admin_page.py", title="Teacher", url_path="admin", visibility="hidden"))
 resources.apply_upload_limit()  # Streamlit refuses a larger upload before its bytes are in memory
 if problem := resources.data_dir_problem():  # one clear banner instead of every page failing its own way
     widgets.error(problem)
