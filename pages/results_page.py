@@ -7,7 +7,7 @@ from rnnlab.evaluation.verdict import verdict_of
 from rnnlab.jobs.protocol import latest_result
 from rnnlab.plots import results as plots_results
 from rnnlab.task.types import TaskConfig
-from rnnlab.ui import actions, current, resources, session, widgets, workspace_state
+from rnnlab.ui import actions, backtest_view, current, resources, session, widgets, workspace_state
 
 session.init()
 st.title("🏁 Results — does the model beat the baselines?")
@@ -22,6 +22,7 @@ if race:  # the workspace's newest race of the cells: a verdict per cell and the
         st.info("The race is still training; its verdicts appear here when every cell has finished.")
     else:
         widgets.race_verdicts(workspace_state.job_runs(race))
+backtest_view.show(ws, manager)  # the newest backtest's verdict over its origins, or the button to start one
 if not job_ids:
     if not race:
         st.info("Train a model on the Train page (or race the cells on Compare) first; its results appear here.")
@@ -59,6 +60,7 @@ cols[1].metric(
 )
 cols[2].metric("Skill (error reduction)", f"{skill * 100:.1f} %")
 st.dataframe(evaluation.comparison_rows(result), hide_index=True, width="stretch")
+widgets.uncertainty(result)  # prediction intervals (values) or calibration (classes)
 
 st.subheader("Predictions on the test split")
 predictions = evaluation.result_predictions(result)
@@ -83,5 +85,7 @@ if choices:  # a collection forecast: pick the sequence to plot; every sequence'
     rows = evaluation.per_sequence_rows(framed, predictions, current.baseline_test_predictions(framed.config), names)
     st.markdown("**Test MAE per sequence** — click a column header to sort.")
     st.dataframe(rows, hide_index=True, width="stretch", key="results-per-sequence")
-for fig in plots_results.result_figures(framed, predictions, sequence=sequence):
+for fig in plots_results.result_figures(
+    framed, predictions, sequence=sequence, uncertainty=result.get("uncertainty")
+):
     widgets.chart(fig)

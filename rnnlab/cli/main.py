@@ -13,14 +13,14 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
-from rnnlab.cli import cluster, data, model, runs, task, train
+from rnnlab.cli import backtest, cluster, data, model, runs, task, train
 from rnnlab.cli.quiet import quiet_stderr
 from rnnlab.core import settings
 from rnnlab.runs.values import ID_RE
 
 # Modules that add sub-commands: each defines ``register(subparsers)``, and every
 # parser it adds sets ``func=callable(args) -> int``.
-COMMAND_MODULES = [cluster, data, model, runs, task, train]
+COMMAND_MODULES = [backtest, cluster, data, model, runs, task, train]
 
 
 def build_parser() -> argparse.ArgumentParser:

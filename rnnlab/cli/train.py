@@ -1,7 +1,10 @@
 """``python -m rnnlab train DATA …``: frame a task, train a model in this process, judge it against the baselines.
 
 One line per epoch goes to stderr; ``--json`` prints one object on stdout with ``history``,
-``test``, ``baselines``, ``verdict``, ``params`` and ``seconds``. ``--save`` records the run in the
+``test``, ``baselines`` (a forecast's last one the classical reference, ETS), ``verdict``, ``intervals``
+(values: the conformal intervals at ``--intervals LEVEL``, their coverage on test and mean width) or
+``calibration`` (classes: the expected calibration error and reliability bins), ``params`` and
+``seconds``. ``--save`` records the run in the
 run store (``$RNNLAB_DATA_DIR``) as the dashboard does — every epoch as it ends, then the summary and
 the ``.keras`` model — in workspace ``--workspace`` (default ``cli-runs``), and adds ``run_id``.
 ``--ray ADDRESS`` (or ``$RNNLAB_RAY_ADDRESS``) runs the training as a job on that Ray cluster instead
@@ -24,6 +27,7 @@ from rnnlab.cli.common import int_list_type, print_json
 from rnnlab.core import settings
 from rnnlab.core.values import to_json_value
 from rnnlab.evaluation import scoreboard
+from rnnlab.evaluation import uncertainty as uncertainties
 from rnnlab.evaluation.verdict import race_line, verdict_of
 from rnnlab.jobs.types import ClusterUnreachable
 from rnnlab.models.config import CELLS, HEAD_ACTIVATIONS, ModelConfig
@@ -67,7 +71,9 @@ TRAIN_DEFAULTS = {"optimizer": "rmsprop", "learning_rate": 1e-3, "batch_size": 3
 
 def _given(args: argparse.Namespace, names: dict[str, str]) -> dict:
     """``{config field: value}`` of the options given on the command line (``None`` = not given)."""
-    return {field: getattr(args, option) for field, option in names.items() if getattr(args, option) is not None}
+    return {
+        field: getattr(args, option) for field, option in names.items() if getattr(args, option) is not None
+    }
 
 
 def configs(args: argparse.Namespace, dataset, suggested) -> tuple:
@@ -85,6 +91,8 @@ def configs(args: argparse.Namespace, dataset, suggested) -> tuple:
         train_given["patience"] = None if args.patience < 0 else args.patience
     if args.no_fast:
         train_given["fast"] = False
+    if getattr(args, "intervals", None) is not None:
+        train_given["intervals"] = args.intervals
     if args.lesson:
         lesson_task, lesson_model, lesson_train = lessons.get_lesson(args.lesson).configs()
         task_config = task.task_config(task_args, dataset, suggested, base=lesson_task)
@@ -98,7 +106,9 @@ def run(args: argparse.Namespace) -> int:
     if args.lesson and args.data is None:
         args.data = lessons.get_lesson(args.lesson).dataset
     if args.data is None:
-        raise ValueError("`train` needs a dataset (a bundled key or a CSV path) or --lesson KEY. Received: neither")
+        raise ValueError(
+            "`train` needs a dataset (a bundled key or a CSV path) or --lesson KEY. Received: neither"
+        )
     dataset, suggested = task.load(args.data)
     task_config, model_config, train_config = configs(args, dataset, suggested)
     framed = framing.frame(dataset, task_config)
@@ -152,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
         "best_baseline": (evaluation.get("best_baseline") or {}).get("name"),
         "skill": evaluation.get("skill"),
         "verdict": evaluation.get("judgement"),
+        **uncertainty_json(evaluation.get("uncertainty")),
         "params": int(result.model.count_params()),
         "seconds": round(result.seconds, 3),
         "settings": result.settings,
@@ -177,6 +188,23 @@ def _print_test(out: dict) -> None:
     verdict = verdict_of({"judgement": out.get("verdict")})
     if verdict is not None:
         print(f"verdict: the model {verdict.text}")
+    said = uncertainties.sentence(out.get("intervals") or out.get("calibration"))
+    if said:
+        print(f"{'intervals' if out.get('intervals') else 'calibration'}: {said}")
+
+
+def uncertainty_json(found: dict | None) -> dict:
+    """``{"intervals": {"level", "coverage_test", "width_mean", …}}`` of a value task, ``{"calibration":
+    {"ece", "bins", …}}`` of a class task, ``{}`` when the run has neither.
+
+    Example:
+        >>> uncertainty_json({"kind": "intervals", "level": 0.9, "coverage_test": 0.88})
+        {'intervals': {'level': 0.9, 'coverage_test': 0.88}}
+    """
+    if not isinstance(found, dict) or found.get("kind") not in ("intervals", "calibration"):
+        return {}
+    part = {k: v for k, v in found.items() if k != "kind"}
+    return {"intervals": part} if found["kind"] == "intervals" else {"calibration": part}
 
 
 def _race(args: argparse.Namespace, framed, models: list, train_config) -> int:
@@ -215,7 +243,8 @@ def _run_on_cluster(args, address, dataset, framed, model_config, train_config) 
         "history": summary.get("history"), "test": summary.get("test"),
         "baselines": task.summary(framed, board)["baselines"],
         "best_baseline": (summary.get("best_baseline") or {}).get("name"), "skill": summary.get("skill"),
-        "verdict": summary.get("judgement"), "params": summary.get("params"),
+        "verdict": summary.get("judgement"), **uncertainty_json(summary.get("uncertainty")),
+        "params": summary.get("params"),
         "seconds": round(float(summary.get("seconds") or 0.0), 3), "settings": summary.get("settings"),
         "config": {"task": framed.config.to_dict(), "model": model_config.to_dict(), "train": train_config.to_dict()},
         "node": summary.get("node"),
@@ -232,29 +261,7 @@ def _run_on_cluster(args, address, dataset, framed, model_config, train_config) 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("train", help="train a model headless (in this process) and judge it")
-    p.add_argument("data", nargs="?", help="bundled dataset key (e.g. ecg200) or a CSV path (default: the lesson's)")
-    p.add_argument("--lesson", metavar="KEY", help="start from this lesson's preset (any other option overrides it)")
-    task.add_task_options(p, seed_flag="--split-seed")
-    # model and training options default to None: "not given", so that a lesson's preset stays as it is
-    p.add_argument("--cell", choices=CELLS, help="default gru (a race lesson without --cell: all four cells)")
-    p.add_argument("--units", type=int_list_type("--units"), help="units per recurrent layer, e.g. 16,8 (stacked; default 32)")
-    p.add_argument("--bidirectional", action="store_true", default=None)
-    p.add_argument("--dropout", type=float, help="default 0")
-    p.add_argument("--head-units", type=int_list_type("--head-units", example="16"),
-                   help="Dense layers before the output, e.g. 16")
-    p.add_argument("--head-activation", choices=HEAD_ACTIVATIONS, help="default relu")
-    p.add_argument("--head-dropout", type=float, help="Dropout after each head Dense layer (default 0)")
-    p.add_argument("--normalization", action="store_true", default=None,
-                   help="a Normalization layer adapted on the training split")
-    p.add_argument("--optimizer", choices=OPTIMIZERS, help="default rmsprop")
-    p.add_argument("--lr", type=float, help="learning rate (default 0.001)")
-    p.add_argument("--batch-size", type=int, help="default 32")
-    p.add_argument("--class-weight", choices=["balanced"], help="classes: rare classes weigh more in the loss")
-    p.add_argument("--epochs", type=int, help="default 20")
-    p.add_argument("--patience", type=int, help="early stopping patience; -1 = off (default 5)")
-    p.add_argument("--seed", type=int, help="training seed (same seed → same curves on CPU; default 0)")
-    p.add_argument("--device", help="e.g. /CPU:0 (default) or /GPU:0")
-    p.add_argument("--no-fast", action="store_true", help="plain fit: one batch per step, no tf.data, no XLA")
+    add_training_options(p)
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.add_argument(
         "--ray", metavar="ADDRESS",
@@ -266,4 +273,52 @@ def register(subparsers) -> None:
     p.add_argument(
         "--workspace", help="the workspace id the run is saved to (implies --save; default: cli-runs)"
     )
+    p.add_argument(
+        "--intervals", type=float, metavar="LEVEL",
+        help="nominal coverage of the conformal prediction intervals, 0.5 to 0.99 (default 0.9)",
+    )  # fmt: skip
     p.set_defaults(func=run)
+
+
+def add_training_options(p) -> None:
+    """The data, lesson, task, model and training options (``train`` and ``backtest`` read them alike)."""
+    p.add_argument(
+        "data", nargs="?", help="bundled dataset key (e.g. ecg200) or a CSV path (default: the lesson's)"
+    )
+    p.add_argument(
+        "--lesson", metavar="KEY", help="start from this lesson's preset (any other option overrides it)"
+    )
+    task.add_task_options(p, seed_flag="--split-seed")
+    # model and training options default to None: "not given", so that a lesson's preset stays as it is
+    p.add_argument("--cell", choices=CELLS, help="default gru (a race lesson without --cell: all four cells)")
+    p.add_argument(
+        "--units",
+        type=int_list_type("--units"),
+        help="units per recurrent layer, e.g. 16,8 (stacked; default 32)",
+    )
+    p.add_argument("--bidirectional", action="store_true", default=None)
+    p.add_argument("--dropout", type=float, help="default 0")
+    p.add_argument(
+        "--head-units",
+        type=int_list_type("--head-units", example="16"),
+        help="Dense layers before the output, e.g. 16",
+    )
+    p.add_argument("--head-activation", choices=HEAD_ACTIVATIONS, help="default relu")
+    p.add_argument("--head-dropout", type=float, help="Dropout after each head Dense layer (default 0)")
+    p.add_argument(
+        "--normalization",
+        action="store_true",
+        default=None,
+        help="a Normalization layer adapted on the training split",
+    )
+    p.add_argument("--optimizer", choices=OPTIMIZERS, help="default rmsprop")
+    p.add_argument("--lr", type=float, help="learning rate (default 0.001)")
+    p.add_argument("--batch-size", type=int, help="default 32")
+    p.add_argument(
+        "--class-weight", choices=["balanced"], help="classes: rare classes weigh more in the loss"
+    )
+    p.add_argument("--epochs", type=int, help="default 20")
+    p.add_argument("--patience", type=int, help="early stopping patience; -1 = off (default 5)")
+    p.add_argument("--seed", type=int, help="training seed (same seed → same curves on CPU; default 0)")
+    p.add_argument("--device", help="e.g. /CPU:0 (default) or /GPU:0")
+    p.add_argument("--no-fast", action="store_true", help="plain fit: one batch per step, no tf.data, no XLA")

@@ -64,8 +64,8 @@ def warm_at_start() -> bool:
 
 
 def max_queued_per_session() -> int:
-    """Jobs one session may have waiting or running: ``$RNNLAB_MAX_QUEUED`` (default 4)."""
-    return max(1, int(os.environ.get("RNNLAB_MAX_QUEUED", "4")))
+    """Jobs one session may have waiting or running: ``$RNNLAB_MAX_QUEUED`` (default 5: a backtest of five origins)."""
+    return max(1, int(os.environ.get("RNNLAB_MAX_QUEUED", "5")))
 
 
 def max_per_workspace() -> int:
@@ -235,10 +235,27 @@ def upload_quota_bytes() -> int:
     return int(float(os.environ.get("RNNLAB_UPLOAD_QUOTA_MB", "500")) * 1024 * 1024)
 
 
+def upload_client_quota_bytes() -> int:
+    """Uploaded files one computer (client address) may keep, all its workspaces together:
+    ``$RNNLAB_UPLOAD_CLIENT_QUOTA_MB`` (default 500 MB; 0 = no such limit, for a class behind one address).
+
+    Fresh workspaces opened from one computer share it, as they share the job queue's per-client limit.
+    """
+    raw = os.environ.get("RNNLAB_UPLOAD_CLIENT_QUOTA_MB") or "500"
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"`RNNLAB_UPLOAD_CLIENT_QUOTA_MB` must be a number ≥ 0. Received: {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"`RNNLAB_UPLOAD_CLIENT_QUOTA_MB` must be a number ≥ 0. Received: {raw!r}")
+    return int(value * 1024 * 1024)
+
+
 def uploads_total_bytes() -> int:
     """Uploaded files the server keeps in all: ``$RNNLAB_UPLOADS_TOTAL_MB`` (default 5000 MB).
 
-    Over the cap, files that no run and no saved setup of any workspace uses are removed, the least
-    recently used first.
+    Over the cap, files that no run and no saved setup uses are removed, the largest first; then, for a
+    computer within its fair share (the cap over the computers keeping uploads), files that no run uses
+    of computers above theirs (:mod:`rnnlab.runs.upload_room`).
     """
     return int(float(os.environ.get("RNNLAB_UPLOADS_TOTAL_MB", "5000")) * 1024 * 1024)

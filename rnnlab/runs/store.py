@@ -203,7 +203,11 @@ class RunStore:
             row = con.execute("SELECT main_metric FROM runs WHERE id=?", (run_id,)).fetchone()
             if row is None:
                 raise ValueError(f"No run with this id. Received: run_id={run_id!r}")
-            main = outcome.get("main_metric") if (test or {}).get(outcome.get("main_metric")) is not None else None
+            main = (
+                outcome.get("main_metric")
+                if (test or {}).get(outcome.get("main_metric")) is not None
+                else None
+            )
             main = main or row["main_metric"]  # the metric the verdict used (balanced accuracy, …)
             test_value = (test or {}).get(main)
             model_path = outcome.get("model_path")
@@ -336,6 +340,24 @@ class RunStore:
         with self._connect() as con:
             rows = con.execute(sql + " ORDER BY created DESC LIMIT ?", [*args, int(limit)]).fetchall()
         return [self._decode(r) for r in rows]
+
+    def group_runs(self, workspace: str, group: str) -> list[dict[str, Any]]:
+        """The runs of one request of the workspace (``"backtest:…"``, ``"race:…"``), oldest first."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT * FROM runs WHERE workspace=? AND run_group=? ORDER BY created, id",
+                (check_id(workspace, "workspace"), str(group)),
+            ).fetchall()
+        return [self._decode(r) for r in rows]
+
+    def latest_group(self, workspace: str, prefix: str) -> str | None:
+        """The workspace's newest request whose group starts with ``prefix`` (``"backtest:"``), or ``None``."""
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT run_group FROM runs WHERE workspace=? AND run_group LIKE ? ORDER BY created DESC LIMIT 1",
+                (check_id(workspace, "workspace"), prefix.replace("%", "") + "%"),
+            ).fetchone()
+        return None if row is None else str(row[0])
 
     def count_runs(self, workspace: str | None) -> int:
         """How many runs the workspace has (``None``: every workspace), exactly."""

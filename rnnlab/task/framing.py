@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnlab.data.dataset import DataError, SequenceDataset
-from rnnlab.task import budget, collection, panel, windows
+from rnnlab.task import budget, collection, origins, panel, windows
 from rnnlab.task.splits import NAMES
 from rnnlab.task.types import FramedData, TaskConfig
 
@@ -43,6 +43,7 @@ def frame(dataset: SequenceDataset, config: TaskConfig) -> FramedData:
     if config.kind not in allowed:
         raise DataError(f"This dataset allows the tasks {allowed or 'none'}. Received: kind={config.kind!r}")
     budget.check_task(dataset, config)
+    dataset = origins.truncated(dataset, config.cutoff, config.history)  # a backtest's earlier origin
     if config.kind == "forecast":
         if dataset.is_collection_forecast:
             return panel.frame_panel(dataset, config)

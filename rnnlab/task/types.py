@@ -58,6 +58,10 @@ class TaskConfig(Config):
     padding: PaddingConfig = PaddingConfig()  # ragged collections only
     season_length: int | None = field(default=None, metadata={"bounds": (1, 100_000)})  # None = suggested
     predict: str = field(default="level", metadata={"options": PREDICTS})  # forecast: "level" | "change"
+    # a backtest's earlier origin (rnnlab.task.origins): steps left out at the end of every sequence, and
+    # how many steps before that cut are kept (0 = all of them; else a sliding training window)
+    cutoff: int = field(default=0, metadata={"bounds": (0, 10_000_000)})
+    history: int = field(default=0, metadata={"bounds": (0, 10_000_000)})
 
     def check_together(self) -> None:
         offsets = list(self.offsets)
@@ -66,6 +70,11 @@ class TaskConfig(Config):
                 f"`offsets` must be distinct positive steps after the window, increasing. Received: offsets={self.offsets}"
             )
         check_shares(self.val_share, self.test_share)
+        if (self.cutoff or self.history) and self.kind != "forecast":
+            raise ValueError(
+                "`cutoff` and `history` move a forecast's origin back in time; only a forecast has one. "
+                f"Received: kind={self.kind!r}, cutoff={self.cutoff}, history={self.history}"
+            )
 
 
 @dataclass
