@@ -10,17 +10,19 @@ Skill is the relative error reduction against the chosen baseline:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
 import numpy as np
 
 from rnnlab.core import metric_registry
-from rnnlab.evaluation import metrics
+from rnnlab.evaluation import metrics, uncertainty
 from rnnlab.evaluation import scoreboard as baselines
+from rnnlab.evaluation.classical_reference import classical_rows
 from rnnlab.evaluation.verdict import Verdict, judge, score_parts, skill_score
 
-__all__ = ["comparison_rows", "evaluate", "judge_test", "per_sequence_rows", "predict", "result_main_metric", "tested_sequences",
+__all__ = ["comparison_rows", "evaluate", "judge_test", "judge_uncertainty", "per_sequence_rows", "predict", "result_main_metric", "tested_sequences",
            "result_predictions", "skill_score"]  # fmt: skip
 
 
@@ -75,30 +77,44 @@ def judge_test(framed, main: str, model_value: float, predictions, board, best, 
 
 
 def evaluate(
-    model, framed, *, scoreboard: list[dict] | None = None, best_baseline: dict | None = None
+    model,
+    framed,
+    *,
+    scoreboard: list[dict] | None = None,
+    best_baseline: dict | None = None,
+    level: float = uncertainty.LEVEL,
 ) -> dict:
-    """Test metrics of ``model`` beside every baseline, the skill and the verdict.
+    """Test metrics of ``model`` beside every baseline, the skill, the verdict and how far to trust it.
 
     Args:
         model: A trained Keras model built by :func:`rnnlab.models.build.build_model`.
         framed: The framed data it was trained on.
-        scoreboard: ``baselines.scoreboard(framed)`` if already computed (then no baseline is refitted and
-            the verdict has no bootstrap interval).
+        scoreboard: ``baselines.scoreboard(framed)`` if already computed (then no baseline is refitted,
+            no classical reference is added and the verdict has no bootstrap interval).
         best_baseline: The best scoreboard row (on validation) if already chosen.
+        level: The nominal coverage of the prediction intervals (values; classes get calibration instead).
 
     Returns:
         ``{"test": {metric: value}, "predictions": array (original units; probabilities for classify),
         "scoreboard": [...], "best_baseline": {...}, "main_metric": str, "skill": float, "verdict": str,
-        "judgement": Verdict.to_dict()}``.
+        "judgement": Verdict.to_dict(), "uncertainty": {...}}``. A forecast's scoreboard ends with the
+        classical reference (``"reference": True``), which is never chosen nor a rival (the verdict's notes
+        say why when it was skipped); ``uncertainty`` is :func:`rnnlab.evaluation.uncertainty.intervals` or ``.calibration``.
     """
     predictions = predict(model, framed, "test")
     test = _task_metrics(framed, framed.split("test").y, predictions)
     main = framed.main_metric
     test_predictions: dict = {}
+    notes: list[str] = []
     if scoreboard is None:
         scoreboard, test_predictions = baselines.judged_scoreboard(framed)
+        if framed.config.kind == "forecast":
+            reference_rows, notes = classical_rows(framed)
+            scoreboard = scoreboard + reference_rows
     best_baseline = best_baseline or baselines.best(scoreboard, metric=main)
     verdict = judge_test(framed, main, test[main], predictions, scoreboard, best_baseline, test_predictions)
+    if notes:  # why the classical reference is missing, said where the verdict says how it was judged
+        verdict = dataclasses.replace(verdict, notes=verdict.notes + tuple(notes))
     return {
         "test": test,
         "predictions": predictions,
@@ -108,7 +124,16 @@ def evaluate(
         "skill": float(verdict.skill),
         "verdict": verdict.text,
         "judgement": verdict.to_dict(),
+        "uncertainty": judge_uncertainty(model, framed, predictions, level),
     }
+
+
+def judge_uncertainty(model, framed, predictions, level: float = uncertainty.LEVEL) -> dict:
+    """Classes: the calibration of the test probabilities; values: conformal intervals from validation."""
+    if framed.is_class_task:
+        return uncertainty.calibration(framed, predictions)
+    val = predict(model, framed, "val") if len(framed.split("val")) else np.zeros((0, *framed.y_shape))
+    return uncertainty.intervals(framed, val, predictions, level)
 
 
 def result_predictions(result: dict) -> np.ndarray | None:
@@ -125,16 +150,28 @@ def comparison_rows(evaluation: dict) -> list[dict[str, Any]]:
 
     Returns:
         ``[{"model": "your model", "mae": …, "chosen on val": "", "better on test": ""},
-        {"model": "last value", "mae": …, "chosen on val": "✓", "better on test": "✓"}, …]``.
+        {"model": "last value", "mae": …, "chosen on val": "✓", "better on test": "✓"}, …]``; the classical
+        reference's row says "✓ (a reference)" when it does better on test (it is never a rival).
     """
     best = (evaluation.get("best_baseline") or {}).get("name")
     judged = evaluation.get("judgement") or {}
     better = {r.get("name") for r in judged.get("better") or [] if isinstance(r, dict)}
     rows = [{"model": "your model", **evaluation["test"], "chosen on val": "", "better on test": ""}]
     for row in evaluation.get("scoreboard") or []:
+        mark = "✓" if row["name"] in better else ""
+        if row.get("reference"):  # the classical reference: shown, never chosen, never a rival
+            mark = "✓ (a reference)" if _beats_model(evaluation, row) else ""
         rows.append({"model": row["name"], **row["test"], "chosen on val": "✓" if row["name"] == best else "",
-                     "better on test": "✓" if row["name"] in better else ""})  # fmt: skip
+                     "better on test": mark})  # fmt: skip
     return rows
+
+
+def _beats_model(evaluation: dict, row: dict) -> bool:
+    main = result_main_metric(evaluation)
+    mine, theirs = (evaluation.get("test") or {}).get(main), (row.get("test") or {}).get(main)
+    if mine is None or theirs is None or not (math.isfinite(mine) and math.isfinite(theirs)):
+        return False
+    return metric_registry.error_of(main, float(theirs)) < metric_registry.error_of(main, float(mine))
 
 
 def tested_sequences(framed) -> dict[int, str]:

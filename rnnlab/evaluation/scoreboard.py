@@ -199,7 +199,8 @@ def scoreboard(framed) -> list[dict]:
 def best(board: list[dict], metric: str = "mae") -> dict:
     """The row with the lowest error (highest for accuracy-like metrics) on VAL — test if val is empty.
 
-    Rows marked ``sees_targets`` (a reference that reads the true targets) are never chosen.
+    Rows marked ``sees_targets`` (a reference that reads the true targets) or ``reference`` (the classical
+    reference, :mod:`rnnlab.evaluation.classical_reference`) are never chosen.
     """
 
     def score(row: dict) -> float:
@@ -210,5 +211,5 @@ def best(board: list[dict], metric: str = "mae") -> dict:
 
     if not board:
         raise ValueError("`board` must hold at least one baseline. Received: an empty scoreboard")
-    fair = [row for row in board if not row.get("sees_targets")] or board
+    fair = [row for row in board if not (row.get("sees_targets") or row.get("reference"))] or board
     return min(fair, key=score)

@@ -352,7 +352,7 @@ def judge(
         main_metric: The metric the verdict compares on.
         model_value: The model's test value of it.
         scoreboard: Every baseline's row ``{"name", "val", "test"}`` (rows that read the true targets,
-            ``sees_targets``, are references and never rivals).
+            ``sees_targets``, and the classical reference, ``reference``, are references and never rivals).
         chosen: The row chosen on validation.
         model_parts, baseline_parts: :func:`score_parts` of the model and of each baseline (by name) on
             the test samples, for the bootstrap; without them there is no interval and no tie.
@@ -411,7 +411,9 @@ def _better(main_metric: str, model_value: float, scoreboard: list[dict]) -> tup
     out = []
     for row in scoreboard:
         value = (row.get("test") or {}).get(main_metric)
-        if row.get("sees_targets") or value is None or not math.isfinite(float(value)):
+        if row.get("sees_targets") or row.get("reference"):  # references, never rivals
+            continue
+        if value is None or not math.isfinite(float(value)):
             continue
         if error_of(main_metric, float(value)) < model_error:
             out.append(Rival(str(row["name"]), float(value)))

@@ -37,3 +37,4 @@ class TrainConfig(Config):
     class_weight: str | None = field(
         default=None, metadata={"options": CLASS_WEIGHTS}
     )  # "balanced": n / (K · n_k)
+    intervals: float = field(default=0.9, metadata={"bounds": (0.5, 0.99)})  # prediction intervals' coverage

@@ -195,7 +195,7 @@ def train(
     if status != "diverged":
         fitted.steps_per_execution = 1  # tracing a several-batch prediction step costs more than it saves
         evaluation = judge.evaluate(
-            fitted, framed
+            fitted, framed, level=train_config.intervals
         )  # ``model``'s predictions (the same weights and arithmetic)
     timings["evaluated"] = time.time()
     return TrainResult(status, message, hist, model, seconds, evaluation, dict(settings), timings)
