@@ -188,9 +188,10 @@ def _print_test(out: dict) -> None:
     verdict = verdict_of({"judgement": out.get("verdict")})
     if verdict is not None:
         print(f"verdict: the model {verdict.text}")
-    said = uncertainties.sentence(out.get("intervals") or out.get("calibration"))
-    if said:
-        print(f"{'intervals' if out.get('intervals') else 'calibration'}: {said}")
+    for kind in ("intervals", "calibration"):
+        said = uncertainties.sentence({"kind": kind, **out[kind]}) if out.get(kind) else ""
+        if said:
+            print(f"{kind}: {said}")
 
 
 def uncertainty_json(found: dict | None) -> dict:

@@ -3,6 +3,9 @@
 Forecast: the real series with the predicted points; tag: truth and prediction per
 step; regress: predicted against true; classify: confusion matrix and predicted
 probabilities per true class; every regression-type task: residual histogram.
+With the run's conformal intervals (:mod:`rnnlab.evaluation.uncertainty`) the
+forecast, tag and regression charts draw them as a band; a classifier's
+calibration is drawn as a reliability diagram.
 """
 
 from __future__ import annotations
@@ -15,6 +18,36 @@ from rnnlab.plots.inert import inert_text
 
 TRUTH = "#444444"
 PRED = "#d62728"
+BAND = "rgba(214, 39, 40, 0.15)"
+
+
+def interval_halfwidths(uncertainty: dict | None, n_steps: int, n_targets: int) -> np.ndarray | None:
+    """The intervals' half-widths as ``(n_steps, n_targets)`` (horizon steps; one row for a tag or a
+    regression), or ``None`` when the run has none that fit these shapes.
+
+    Example:
+        >>> interval_halfwidths({"kind": "intervals", "q": [1.0, 2.0]}, 2, 1).tolist()
+        [[1.0], [2.0]]
+        >>> interval_halfwidths({"kind": "intervals", "q": None}, 1, 1) is None
+        True
+    """
+    q = (uncertainty or {}).get("q") if (uncertainty or {}).get("kind") == "intervals" else None
+    if q is None:
+        return None
+    q = np.asarray(q, dtype=float)
+    if q.size != n_steps * n_targets or not np.all(np.isfinite(q)):
+        return None
+    return q.reshape(n_steps, n_targets)
+
+
+def _band(fig: go.Figure, x, low, high, *, first: bool, level: float | None, **where) -> None:
+    """A filled band between ``low`` and ``high`` over ``x`` (one legend entry for all of a figure's bands)."""
+    name = f"{level * 100:.0f} % interval" if level else "interval"
+    common = {"legendgroup": "interval", "mode": "lines", "line": {"width": 0}, "hoverinfo": "skip"}
+    fig.add_trace(go.Scatter(x=x, y=high, showlegend=False, name=name, **common), **where)
+    fig.add_trace(
+        go.Scatter(x=x, y=low, fill="tonexty", fillcolor=BAND, showlegend=first, name=name, **common), **where
+    )
 
 
 def sample_indices(n: int, k: int = 4) -> np.ndarray:
@@ -31,9 +64,15 @@ def sample_indices(n: int, k: int = 4) -> np.ndarray:
 
 @inert_text
 def forecast_figure(
-    framed, predictions: np.ndarray, k: int = 4, target: int = 0, sequence: int | None = None
+    framed,
+    predictions: np.ndarray,
+    k: int = 4,
+    target: int = 0,
+    sequence: int | None = None,
+    uncertainty: dict | None = None,
 ) -> go.Figure:
-    """The real series over the test period with the predicted points of ``k`` test windows.
+    """The real series over the test period with the predicted points of ``k`` test windows (and their
+    intervals as a band when ``uncertainty`` holds them).
 
     Args:
         framed: Forecast :class:`~rnnlab.task.types.FramedData` (``series``, ``test.index``, ``offsets``).
@@ -41,6 +80,7 @@ def forecast_figure(
         k: Windows to draw (one-step forecasts draw every test prediction instead).
         target: Which target column to draw.
         sequence: A collection: which sequence (index in the dataset) to draw; default its first.
+        uncertainty: The run's ``uncertainty`` (:func:`rnnlab.evaluation.uncertainty.intervals`).
     """
     test = framed.split("test")
     pred = np.asarray(predictions, dtype=float).reshape(len(test.y), -1, len(framed.target_names) or 1)
@@ -82,6 +122,17 @@ def forecast_figure(
                     line={"color": PRED, "dash": "dot"},
                 )
             )
+    q = interval_halfwidths(uncertainty, pred.shape[1], pred.shape[2])
+    if q is not None:
+        level = uncertainty.get("level")
+        if pred.shape[1] == 1:
+            order = np.argsort(index, kind="stable")
+            mid = pred[order, 0, target]
+            _band(fig, index[order], mid - q[0, target], mid + q[0, target], first=True, level=level)
+        else:
+            for n, i in enumerate(sample_indices(len(index), k)):
+                mid, half = pred[i, :, target], q[:, target]
+                _band(fig, index[i] + steps, mid - half, mid + half, first=n == 0, level=level)
     fig.add_vline(x=first, line={"dash": "dash", "color": "#999999"})
     fig.update_layout(
         title=f"Test forecasts of {name}{where}",
@@ -92,8 +143,10 @@ def forecast_figure(
 
 
 @inert_text
-def tag_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0) -> go.Figure:
-    """Truth and prediction per step on ``k`` test sequences (real steps only)."""
+def tag_figure(
+    framed, predictions: np.ndarray, k: int = 4, target: int = 0, uncertainty: dict | None = None
+) -> go.Figure:
+    """Truth and prediction per step on ``k`` test sequences (real steps only), with the intervals as a band."""
     test = framed.split("test")
     idx = sample_indices(len(test.y), k)
     fig = make_subplots(
@@ -118,13 +171,21 @@ def tag_figure(framed, predictions: np.ndarray, k: int = 4, target: int = 0) -> 
                 row=row,
                 col=1,
             )
+    q = interval_halfwidths(uncertainty, 1, truth.shape[2])
+    if q is not None:
+        for row, i in enumerate(idx, start=1):
+            steps = np.flatnonzero(real[i])
+            mid = pred[i, steps, target]
+            _band(fig, steps, mid - q[0, target], mid + q[0, target], first=row == 1,
+                  level=uncertainty.get("level"), row=row, col=1)  # fmt: skip
     fig.update_layout(title="Per-step predictions on test sequences", height=max(300, 220 * len(idx)))
     return fig
 
 
 @inert_text
-def regression_figure(framed, predictions: np.ndarray) -> go.Figure:
-    """Predicted against true on the whole test split, with the identity line."""
+def regression_figure(framed, predictions: np.ndarray, uncertainty: dict | None = None) -> go.Figure:
+    """Predicted against true on the whole test split, with the identity line; with one target and its
+    interval ``ŷ ± q``, the band ``true ± q`` around that line holds exactly the covered samples."""
     truth = np.asarray(framed.split("test").y, dtype=float).ravel()
     pred = np.asarray(predictions, dtype=float).ravel()
     ok = np.isfinite(truth) & np.isfinite(pred)
@@ -137,6 +198,10 @@ def regression_figure(framed, predictions: np.ndarray) -> go.Figure:
             ),
         ]
     )
+    q = interval_halfwidths(uncertainty, 1, 1)
+    if q is not None:
+        _band(fig, [lo, hi], [lo - q[0, 0], hi - q[0, 0]], [lo + q[0, 0], hi + q[0, 0]], first=True,
+              level=uncertainty.get("level"))  # fmt: skip
     fig.update_layout(title="Predicted against true (test)", xaxis_title="true", yaxis_title="predicted")
     return fig
 
@@ -219,18 +284,57 @@ def probability_histograms(framed, proba: np.ndarray, max_classes: int = 6) -> g
     return fig
 
 
-def result_figures(framed, predictions: np.ndarray, sequence: int | None = None) -> list[go.Figure]:
+def result_figures(
+    framed, predictions: np.ndarray, sequence: int | None = None, uncertainty: dict | None = None
+) -> list[go.Figure]:
     """Every figure the Results page shows for this task, in order (``sequence``: which one of a collection
-    forecast to draw)."""
+    forecast to draw; ``uncertainty``: the run's intervals, drawn as a band)."""
     kind = framed.config.kind
     if kind == "classify":
         return [confusion_heatmap(framed, predictions), probability_histograms(framed, predictions)]
     if framed.is_class_task:  # a class per step
         return [confusion_heatmap(framed, predictions)]
     if kind == "forecast":
-        first = forecast_figure(framed, predictions, sequence=sequence)
+        first = forecast_figure(framed, predictions, sequence=sequence, uncertainty=uncertainty)
     elif kind == "tag":
-        first = tag_figure(framed, predictions)
+        first = tag_figure(framed, predictions, uncertainty=uncertainty)
     else:
-        first = regression_figure(framed, predictions)
+        first = regression_figure(framed, predictions, uncertainty=uncertainty)
     return [first, residual_histogram(framed, predictions)]
+
+
+@inert_text
+def reliability_figure(uncertainty: dict) -> go.Figure:
+    """The reliability diagram of a classifier: accuracy against mean confidence per confidence bin (the
+    diagonal is perfect calibration), and below it how many test predictions fell in each bin."""
+    bins = [b for b in uncertainty.get("bins") or [] if b.get("count")]
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.08)
+    fig.add_trace(
+        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfectly calibrated",
+                   line={"dash": "dash", "color": TRUTH}),
+        row=1, col=1,
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(x=[b["confidence"] for b in bins], y=[b["accuracy"] for b in bins], mode="lines+markers",
+                   name="the model", marker={"color": PRED, "size": 8}, line={"color": PRED},
+                   customdata=[[b["low"], b["high"], b["count"]] for b in bins],
+                   hovertemplate="confidence %{customdata[0]:.1f}–%{customdata[1]:.1f}: mean %{x:.2f}, "
+                   "accuracy %{y:.2f} (%{customdata[2]} predictions)<extra></extra>"),
+        row=1, col=1,
+    )  # fmt: skip
+    fig.add_trace(
+        go.Bar(x=[(b["low"] + b["high"]) / 2 for b in bins], y=[b["count"] for b in bins],
+               width=[b["high"] - b["low"] for b in bins], name="predictions per bin",
+               marker={"color": TRUTH}, opacity=0.5),
+        row=2, col=1,
+    )  # fmt: skip
+    ece = uncertainty.get("ece")
+    title = "Reliability of the predicted probabilities (test)"
+    if ece is not None and np.isfinite(ece):
+        title += f": expected calibration error {ece:.3f}"
+    fig.update_layout(title=title, height=460)
+    fig.update_xaxes(range=[0, 1], row=1, col=1)
+    fig.update_xaxes(range=[0, 1], title_text="confidence (the top predicted probability)", row=2, col=1)
+    fig.update_yaxes(range=[0, 1.02], title_text="accuracy", row=1, col=1)
+    fig.update_yaxes(title_text="count", row=2, col=1)
+    return fig

@@ -15,11 +15,13 @@ import streamlit as st
 
 from rnnlab.core import settings, text
 from rnnlab.evaluation import findings
+from rnnlab.evaluation import uncertainty as uncertainties
 from rnnlab.evaluation.next_step import next_step
 from rnnlab.evaluation.verdict import verdict_of
 from rnnlab.jobs.messages import Device
 from rnnlab.jobs.protocol import JobQueue
 from rnnlab.jobs.types import JobStatus, progress_line
+from rnnlab.plots import results as plots_results
 from rnnlab.plots.inert import make_inert
 from rnnlab.runs import compare
 from rnnlab.ui import caches, current, resources, workspace_state
@@ -101,6 +103,54 @@ def next_step_offer(result: dict, run: dict) -> dict | None:
     if step is not None:
         st.markdown(f"**Next step:** {text.markdown(step['why'])}")
     return step
+
+
+def uncertainty(result: dict) -> None:
+    """How far to trust the run's predictions: its conformal intervals' coverage on test beside their nominal
+    level (and per horizon step), or a classifier's expected calibration error and reliability diagram.
+    Shows nothing for a run judged before these were measured."""
+    found = result.get("uncertainty")
+    if not isinstance(found, dict) or found.get("kind") not in ("intervals", "calibration"):
+        return
+    said = uncertainties.sentence(found)
+    if found["kind"] == "calibration":
+        st.subheader("Calibration of the predicted probabilities")
+        if not said:
+            st.info("No test predictions to measure the calibration on.")
+            return
+        st.markdown(f"**{said}**")
+        chart(plots_results.reliability_figure(found))
+        st.caption(
+            "Test predictions grouped by their confidence (the top probability) in ten bins: a point below "
+            "the diagonal is a bin where the model is more sure than it is right. The expected calibration "
+            "error is the mean gap between confidence and accuracy, weighted by each bin's predictions."
+        )
+        return
+    st.subheader("Prediction intervals")
+    if found.get("q") is None or found.get("coverage_test") is None:
+        st.info(said or "This run has no prediction intervals.")
+        return
+    st.markdown(f"**{said}**")
+    level, n = found["level"], found.get("n_calibration")
+    st.caption(
+        f"Split-conformal: each interval is the prediction ± the ⌈(n+1)·{level:g}⌉-th smallest of the n = {n} "
+        "absolute errors on the validation split (per horizon step and target), drawn as a band on the chart "
+        "below. It holds the truth that often if the test errors are like the validation ones; a coverage "
+        "well below the level says they are not (the series changed after validation)."
+    )
+    per_output = found.get("coverage_per_output") or []
+    if len(per_output) > 1:
+        q = [float(v) for v in _flat(found["q"])]
+        names = found.get("outputs") or [str(j + 1) for j in range(len(per_output))]
+        st.dataframe(
+            [{"output": name, "half-width": round(w, 4), "coverage on test": f"{c * 100:.0f} %"}
+             for name, w, c in zip(names, q, per_output)],
+            hide_index=True, width="stretch", key="results-intervals",
+        )  # fmt: skip
+
+
+def _flat(values) -> list:
+    return [x for v in values for x in _flat(v)] if isinstance(values, list) else [values]
 
 
 def race_verdicts(runs: list[dict]) -> None:
