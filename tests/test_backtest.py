@@ -246,3 +246,17 @@ def test_cli_backtest_prints_one_entry_per_origin(capsys):
     summary = out["summary"]
     assert summary["n_scored"] == 2 and summary["outcome"] in ("win", "mixed", "tie", "loss")
     assert set(summary["wins"]) >= {"last value"} and len(out["spans"]) == 2
+
+
+def test_an_origins_export_holds_only_the_data_it_was_framed_from():
+    from rnnlab.runs import export_tables
+
+    ds = _series(300)
+    for sliding in (False, True):
+        task = origins.plan_origins(ds, TaskConfig("forecast", window=6), 3, sliding)[0]
+        framed = framing.frame(ds, task)
+        data = export_tables.data_frame(ds, framed)
+        kept = task.history if sliding else 300 - task.cutoff
+        assert len(data) == kept and data["v"].iloc[-1] == ds.sequences[0][299 - task.cutoff, 0]
+        ranges = export_tables.data_info(framed)["split_first_target"]
+        assert ranges["test"][1] < kept  # train_again.py finds every test window inside data.csv

@@ -77,6 +77,32 @@ def test_ray_training_gives_the_local_pools_metrics_and_the_model_comes_back_as_
     assert run["status"] == "finished" and run["epochs_done"] == 2 and run["model_path"] == path
 
 
+def test_a_backtest_spreads_its_origins_over_both_nodes(ray_manager):
+    from rnnlab.data import catalog
+    from rnnlab.models.config import ModelConfig
+    from rnnlab.runs import backtest
+    from rnnlab.task.types import TaskConfig
+    from rnnlab.training.config import TrainConfig
+
+    workspace = "wraybacktest0001"
+    specs = backtest.backtest_specs(
+        catalog.load_dataset("sunspots"), {"source": "bundled", "name": "sunspots", "read_options": {}},
+        TaskConfig("forecast", window=12), ModelConfig(cell="gru", units=(4,)), TrainConfig(epochs=12, patience=None),
+        workspace, "ray-backtest", 3,
+    )  # fmt: skip
+    job_ids = [ray_manager.submit(s) for s in specs]  # all three wait at once
+    statuses = [ray_manager.wait(j, timeout=300) for j in job_ids]
+    assert [s.state for s in statuses] == ["finished"] * 3, [s.message for s in statuses]
+    # three origins at once on three CPU slots: the head's two and the other node's one
+    assert len({s.result["node_id"] for s in statuses}) == 2
+    wait_for(
+        lambda: all(ray_manager.store.get_run(s.run_id)["status"] == "finished" for s in specs), timeout=30
+    )
+    report = backtest.report(ray_manager.store.group_runs(workspace, specs[0].group))
+    assert [o["cutoff"] for o in report["origins"]] == [s.task.cutoff for s in specs]
+    assert report["summary"]["n_scored"] == 3 and report["summary"]["outcome"] is not None
+
+
 def test_an_actor_is_calibrated_and_keeps_a_compiled_model_for_the_same_configuration(ray_manager):
     first = ray_manager.wait(ray_manager.submit(spec("ray-kept-1", n=28)), timeout=180)  # data no test used
     again = ray_manager.wait(ray_manager.submit(spec("ray-kept-2", n=28)), timeout=180)

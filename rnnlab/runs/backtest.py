@@ -67,6 +67,7 @@ def _origin(record: dict[str, Any]) -> dict[str, Any]:
         "test": record.get("test_metrics") or record.get("test") or {},
         "scoreboard": record.get("scoreboard") or [],
         "message": record.get("message"),
+        **{key: record[key] for key in ("node", "node_id") if record.get(key)},  # where it ran (Ray)
     }
 
 
@@ -96,6 +97,7 @@ def report(records: list[dict[str, Any]], metric: str | None = None) -> dict[str
             baselines.append(entry)
         origins.append({"origin": k, "cutoff": o["cutoff"], "history": o["history"], "status": o["status"],
                         "model": o["test"], "baselines": baselines, "run_id": o["run_id"],
+                        **{key: o[key] for key in ("node", "node_id") if key in o},
                         **({"message": o["message"]} if o["status"] not in ("finished", "early_stopped") else {})})  # fmt: skip
     return {"origins": origins, "summary": backtest.summarize(rows, metric)}
 

@@ -40,7 +40,9 @@ def run_label(run: dict[str, Any]) -> str:
     seed = (run.get("train_config") or {}).get("seed")
     seed_txt = f" s{seed}" if seed else ""
     name = f"{cell_name(model.get('cell'))}{bi} {units}".strip()
-    return f"{name}{seed_txt} · {run.get('dataset_name') or 'no dataset'} · {run['id'][-4:]}"
+    cutoff = int((run.get("task_config") or {}).get("cutoff") or 0)
+    origin = f" · origin −{cutoff} steps" if cutoff else ""  # a backtest's earlier origin
+    return f"{name}{seed_txt} · {run.get('dataset_name') or 'no dataset'}{origin} · {run['id'][-4:]}"
 
 
 def seconds_per_epoch(run: dict[str, Any]) -> float | None:
