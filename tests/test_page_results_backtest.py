@@ -46,6 +46,9 @@ def test_backtest_button_queues_one_training_per_origin_as_one_request(monkeypat
     assert specs[-1].task.cutoff == 0 and {s.workspace for s in specs} == {WS}
     assert any("backtest is training" in i.value for i in at.info)  # the origins' progress, not a verdict yet
     assert sum("origin" in p.proto.text for p in at.get("progress")) == 5
+    _button(at, "⏹ Stop every origin").click().run()  # Stop stops them all
+    assert not at.exception, at.exception
+    assert not any(manager.status(j).active for j in manager.specs)
 
 
 def _store_backtest(store: RunStore, maes: list[float]) -> list[TaskConfig]:

@@ -143,6 +143,13 @@ def _live(workspace: str, was_active: bool) -> None:
         st.info(
             "The backtest is training; its verdict over the origins appears here when every origin has ended."
         )
+        if st.button("⏹ Stop every origin", key="backtest-stop-all"):
+            for status in statuses:
+                if status.active:
+                    workspace_state.stop(
+                        status
+                    )  # a queued origin is cancelled, a running one stops at its next batch
+            st.rerun(scope="app")
         _progress(statuses)
     if was_active and not active:
         st.rerun(scope="app")
