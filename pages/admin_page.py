@@ -27,7 +27,7 @@ st.caption(admin.summary(rows))
 st.button("Refresh", key="admin-refresh")
 if not rows:
     st.markdown("_Nothing is queued or running._")
-widths = [2, 2, 4, 1, 2, 2, 1]
+widths = [2, 2, 4, 1, 2, 3, 2]
 for header, column in zip(
     ("workspace", "computer", "what", "epochs", "sample passes", "state", ""), st.columns(widths)
 ):
