@@ -3,6 +3,7 @@ straight line, its place on the scoreboard (shown, never chosen, never a rival) 
 
 from __future__ import annotations
 
+import doctest
 import subprocess
 import sys
 
@@ -204,3 +205,10 @@ def test_the_scoreboard_and_the_data_pages_never_load_statsmodels():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_doctests():
+    from rnnlab.baselines import classical
+    from rnnlab.evaluation import classical_reference
+
+    assert doctest.testmod(classical).failed == 0 and doctest.testmod(classical_reference).failed == 0

@@ -4,6 +4,7 @@ classical reference as a row of ``baselines`` that never picks the verdict."""
 from __future__ import annotations
 
 import argparse
+import doctest
 import json
 
 import pytest
@@ -65,3 +66,7 @@ def test_a_level_out_of_bounds_is_refused_before_training():
 def test_uncertainty_json_shapes():
     assert cli_train.uncertainty_json(None) == {}
     assert cli_train.uncertainty_json({"kind": "calibration", "ece": 0.1}) == {"calibration": {"ece": 0.1}}
+
+
+def test_doctests():
+    assert doctest.testmod(cli_train).failed == 0

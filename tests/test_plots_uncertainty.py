@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+
 import numpy as np
 
 from rnnlab.data.dataset import SequenceDataset
@@ -82,3 +84,7 @@ def test_reliability_figure_draws_accuracy_against_confidence():
     assert list(model.x) == [0.55, 0.65, 0.85, 0.95] and list(model.y) == [1.0, 0.0, 1.0, 1.0]
     assert list(counts.y) == [1, 1, 1, 1]
     assert "expected calibration error 0.325" in fig.layout.title.text
+
+
+def test_doctests():
+    assert doctest.testmod(plots_results).failed == 0

@@ -3,6 +3,7 @@ noise is known."""
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -156,3 +157,7 @@ def test_train_config_carries_the_level_through_json_and_links():
     assert TrainConfig.from_dict({"epochs": 3}).intervals == 0.9
     with pytest.raises(ValueError, match="`intervals` must be a finite number from 0.5 to 0.99"):
         TrainConfig(intervals=1.0)
+
+
+def test_doctests():
+    assert doctest.testmod(unc).failed == 0

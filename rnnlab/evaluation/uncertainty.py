@@ -117,7 +117,8 @@ def reliability_bins(confidence, correct, n_bins: int = N_BINS) -> list[dict]:
 
     Example:
         >>> bins = reliability_bins([0.95, 0.9, 0.55], [1, 0, 1], n_bins=2)
-        >>> [(b["count"], round(b["confidence"], 3), round(b["accuracy"], 3)) for b in bins]
+        >>> [(b["count"], b["confidence"] and round(b["confidence"], 3), b["accuracy"] and round(b["accuracy"], 3))
+        ...  for b in bins]
         [(0, None, None), (3, 0.8, 0.667)]
     """
     conf = np.asarray(confidence, dtype=np.float64)
@@ -137,8 +138,8 @@ def expected_calibration_error(bins: list[dict]) -> float:
     """``Σ_b (n_b/n)·|accuracy_b − confidence_b|`` over :func:`reliability_bins` (NaN without samples).
 
     Example:
-        >>> expected_calibration_error(reliability_bins([0.95, 0.9, 0.55], [1, 0, 1], n_bins=2))  # |2/3 − 0.8|
-        0.1333333333333333
+        >>> round(expected_calibration_error(reliability_bins([0.95, 0.9, 0.55], [1, 0, 1], n_bins=2)), 6)  # |⅔ − 0.8|
+        0.133333
     """
     n = sum(b["count"] for b in bins)
     if n == 0:
