@@ -2,8 +2,9 @@
 
 This module knows about files, not about sequences: size limit, gzip, binary
 and spreadsheet content, UTF-16, UTF-8 (with or without BOM) or Latin-1,
-the separator (``,`` ``;`` tab ``|``), a missing header row, duplicate
-column names and missing-value spellings. :mod:`rnnlab.data.layouts` takes it from there.
+the separator (``,`` ``;`` tab ``|``), a missing header row, header names (a logger's leading ``#``,
+surrounding spaces and quotes), duplicate column names, missing-value spellings, and numbers as people
+export them (:mod:`rnnlab.data.numbers`). :mod:`rnnlab.data.layouts` takes it from there.
 
 It is a little over 300 lines on purpose: each step above is a few lines, and the order of the steps (size,
 then compression, then encoding, then separator, then header) is the logic, best read in one file.
@@ -22,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from rnnlab.core import settings
+from rnnlab.data import numbers
 from rnnlab.data.dataset import DataError
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -35,7 +37,7 @@ SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _CONTROL = (
     bytes(range(0, 32)).replace(b"\t", b"").replace(b"\n", b"").replace(b"\r", b"").replace(b"\x0c", b"")
 )
-_DECIMAL_COMMA = re.compile(r"(^|;)\s*-?\d+,\d+\s*(;|$)", re.M)
+_DECIMAL_COMMA = re.compile(r"(^|;)\s*-?(\d{1,3}(\.\d{3})+|\d+),\d+\s*(;|$)", re.M)  # 1,5 or 1.234,5
 _PARSER_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
@@ -195,11 +197,34 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _header_names(first: list[str]) -> list[str]:
-    names = []
-    for i, raw in enumerate(first):
-        name = raw.replace("\ufeff", "").strip()
-        names.append(name or f"column_{i + 1}")
+def clean_name(raw: str, first: bool = False) -> str:
+    """A header cell without byte-order mark, surrounding spaces and quotes, and (first column) a leading ``#``.
+
+    Loggers start their header line with ``#`` (a comment mark); ``a, "b"`` leaves quotes after the comma.
+
+    Example:
+        >>> clean_name("#RSS_anchor1", first=True), clean_name(' "b" '), clean_name("# of items")
+        ('RSS_anchor1', 'b', '# of items')
+    """
+    name = raw.replace("\ufeff", "").strip()
+    while len(name) >= 2 and name[0] == name[-1] and name[0] in "\"'":
+        name = name[1:-1].strip()
+    if first and name.startswith("#"):
+        name = name.lstrip("#").strip()
+    return name
+
+
+def _header_names(first: list[str], notes: list[str] | None = None) -> list[str]:
+    names = [clean_name(raw, i == 0) or f"column_{i + 1}" for i, raw in enumerate(first)]
+    marked = [
+        (raw.strip(), name) for raw, name in zip(first, names) if raw.replace("\ufeff", "").strip() != name
+    ]
+    spaced = sum(raw.replace("\ufeff", "") != raw.replace("\ufeff", "").strip() for raw in first)
+    if notes is not None and (marked or spaced):
+        shown = ", ".join(f"{raw!r} → {name!r}" for raw, name in marked[:5] if raw)
+        shown += f" and {len(marked) - 5} more" if len(marked) > 5 else ""
+        spaces = f"surrounding spaces removed from {spaced} name{'s' if spaced > 1 else ''}" if spaced else ""
+        notes.append(f"Column names were cleaned: {'; '.join(p for p in (shown, spaces) if p)}.")
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         if name in seen:
@@ -248,7 +273,7 @@ def read_table(source: bytes | str | Path, *, header: str | bool = "auto") -> Ra
     if str(header).lower() == "auto":
         has_header = not all(_is_number(cell) for cell in first)
     if has_header:
-        names = _header_names(first)
+        names = _header_names(first, notes)
     else:
         names = [f"column_{i + 1}" for i in range(len(first))]
         notes.append("The first row holds only numbers, so the file was read as having no header row.")
@@ -286,6 +311,7 @@ def read_table(source: bytes | str | Path, *, header: str | bool = "auto") -> Ra
             "A CSV file must have data rows below its header. Received: a header row only "
             f"(columns: {', '.join(names[:10])})"
         )
+    frame = numbers.clean_numbers(frame, decimal, notes)
     return RawTable(frame, has_header, sep, encoding.replace("-sig", ""), 2 if has_header else 1, notes)
 
 
@@ -311,4 +337,4 @@ def peek_columns(source: bytes | str | Path) -> list[str]:
     first = _fields(lines[0], sniff_separator(lines))[:MAX_COLUMNS]
     if all(_is_number(cell) for cell in first):
         return [f"column_{i + 1}" for i in range(len(first))]
-    return [name.replace("\ufeff", "").strip() or f"column_{i + 1}" for i, name in enumerate(first)]
+    return [clean_name(name, i == 0) or f"column_{i + 1}" for i, name in enumerate(first)]
