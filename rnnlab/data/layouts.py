@@ -3,9 +3,10 @@
 Detection looks at column names and values only; every guess can be
 overridden. The result is a :class:`Plan` that :mod:`rnnlab.data.reader` executes.
 
-It is ~360 lines on purpose: each role (id, time, label, counter, padding) is guessed from what the
+It is ~420 lines on purpose: each role (id, time, label, counter, padding) is guessed from what the
 others left, so the guesses are read in order in one module (time stamps are in
-:mod:`rnnlab.data.timeparse`, the reading itself in :mod:`rnnlab.data.reader`).
+:mod:`rnnlab.data.timeparse`, the per-column checks in :mod:`rnnlab.data.roles`, the reading itself in
+:mod:`rnnlab.data.reader`). ``label_column=NO_LABEL`` turns every label guess off.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from rnnlab.data import roles
+from rnnlab.data import roles, timeparse, unixtime
 from rnnlab.data.dataset import LAYOUTS, DataError
 from rnnlab.data.timeparse import parse_times
 
@@ -33,6 +34,8 @@ TIME_NAMES = re.compile(
     r"timestep|time_step|frame|hour|minute|second|seconds|obs|observation)$",
     re.I,
 )
+UNIX_HINT = re.compile(r"time|stamp|epoch|unix|date|^ts$|_ts$|^ts_|_at$", re.I)  # may hold Unix time
+NO_LABEL = "(none)"  # label_column=NO_LABEL: the file has no label; nothing is detected as one
 LABEL_PRIORITY = ("label", "labels", "class", "classes", "target", "category", "outcome", "y")
 SPLIT_NAMES = re.compile(r"^(split|fold|subset|set)$", re.I)
 STEP_NAME = re.compile(r"^([A-Za-z_]{0,8}?)_?(\d+)$")
@@ -49,14 +52,23 @@ class Plan:
     reason: str
     id_column: str | None = None
     time_column: str | None = None
+    clock_column: str | None = None  # a time-of-day column joined to the date in time_column
     date_parts: list[str] = field(default_factory=list)
     label_column: str | None = None
+    label_why: str | None = None  # why a column was taken as the label, when it was detected
     split_column: str | None = None
     feature_columns: list[str] = field(default_factory=list)
     text_columns: list[str] = field(default_factory=list)  # non-numeric, not used (dropped or one-hot)
     ignored: list[str] = field(default_factory=list)  # index-like columns left out
     ignored_why: dict[str, str] = field(default_factory=dict)  # column → why it is not a feature
     kept_counters: list[str] = field(default_factory=list)  # counters kept: no other numeric column
+
+    @property
+    def time_name(self) -> str | None:
+        """What orders the steps, in words: ``date``, ``Date+Time``, ``year+month``, or ``None``."""
+        if self.time_column and self.clock_column:
+            return f"{self.time_column}+{self.clock_column}"
+        return self.time_column or "+".join(self.date_parts) or None
 
 
 def is_numeric(frame: pd.DataFrame, column: str) -> bool:
@@ -157,12 +169,35 @@ def _time_guess(frame: pd.DataFrame, time_column: str | None, exclude: set) -> s
     named = _first(frame, TIME_NAMES, exclude)
     if named is not None:
         return named
-    return next(
+    dates = next(
         (
             c
             for c in frame.columns
             if c not in exclude and not is_numeric(frame, c) and _looks_like_dates(frame[c])
         ),
+        None,
+    )
+    return dates or _unix_column(frame, exclude)
+
+
+def _unix_column(frame: pd.DataFrame, exclude: set) -> str | None:
+    """A number column named like a time stamp (``time_ms``, ``epoch``) whose values are in Unix range."""
+    return next(
+        (
+            c
+            for c in frame.columns
+            if c not in exclude and UNIX_HINT.search(str(c)) and unixtime.unix_unit(frame[c]) is not None
+        ),
+        None,
+    )
+
+
+def _clock_column(frame: pd.DataFrame, time_column: str | None, exclude: set) -> str | None:
+    """A time-of-day text column to join to ``time_column`` when that holds dates only (``Date;Time``)."""
+    if time_column is None or not timeparse.is_date_only(frame[time_column]):
+        return None
+    return next(
+        (c for c in frame.columns if c not in exclude and c != time_column and timeparse.is_clock(frame[c])),
         None,
     )
 
@@ -184,6 +219,23 @@ def _find_id(frame: pd.DataFrame, taken: set, time_guess: str | None) -> str | N
         if roles.id_candidate(frame[column], times, first=column == columns[0]):
             return column
     return named
+
+
+def _label_of_sequences(
+    frame: pd.DataFrame, codes: np.ndarray, exclude: set
+) -> tuple[str | None, str | None]:
+    """The label of a long file when none is named ``label``: by name, then text classes, then few integers."""
+    exclude = exclude | {c for c in frame.columns if str(c).lower() in DATE_PARTS or TIME_NAMES.match(str(c))}
+    found = roles.sequence_label(frame, codes, exclude, looks_like_class, by="name")
+    if found is not None:
+        return found
+    text = _categorical_label(frame, exclude)
+    if text is not None and roles.varies_within(frame[text], codes):
+        return text, None  # a class per step: the tagging note says so
+    if text is not None:
+        return text, "it is text with few values, the same on every row of a sequence"
+    found = roles.sequence_label(frame, codes, exclude, looks_like_class, by="values")
+    return found if found is not None else (None, None)
 
 
 def _categorical_label(frame: pd.DataFrame, exclude: set) -> str | None:
@@ -244,7 +296,8 @@ def plan_layout(
     layout = None if layout in (None, "", "auto") else layout
     id_column = _check_column(frame, id_column, "id_column")
     time_column = _check_column(frame, time_column, "time_column")
-    label_column = _check_column(frame, label_column, "label_column")
+    no_label = label_column == NO_LABEL and NO_LABEL not in frame.columns
+    label_column = None if no_label else _check_column(frame, label_column, "label_column")
     for name in [*(feature_columns or []), *(keep_columns or [])]:
         _check_column(frame, name, "feature_columns")
     keep = set(keep_columns or [])
@@ -258,12 +311,13 @@ def plan_layout(
         id_column = _find_id(frame, taken, time_guess)
         if id_column:
             taken.add(id_column)
-    if label_column is None:
+    if label_column is None and not no_label:
         by_name = {str(c).lower(): c for c in columns if c not in taken and LABEL_NAMES.match(str(c))}
         label_column = next((by_name[n] for n in LABEL_PRIORITY if n in by_name), None)
     others = [c for c in columns if c not in taken and c != label_column]
     steps = _step_columns([c for c in others if c in numeric], header)
-    if label_column is None and not header and len(steps) >= MIN_WIDE_STEPS and layout in (None, "wide"):
+    wide_rows = not header and len(steps) >= MIN_WIDE_STEPS and layout in (None, "wide")
+    if label_column is None and not no_label and wide_rows:
         for candidate in (columns[-1], columns[0]):  # MIT-BIH: label last; UCR: label first
             if looks_like_class(frame[candidate]):
                 label_column = candidate
@@ -300,8 +354,8 @@ def plan_layout(
             )
         plan.id_column = id_column
         codes = pd.factorize(frame[id_column])[0]
-        if plan.label_column is None:
-            plan.label_column = _categorical_label(frame, taken | {time_guess})
+        if plan.label_column is None and not no_label:
+            plan.label_column, plan.label_why = _label_of_sequences(frame, codes, taken | {time_guess})
         plan.time_column = time_column
         guess_is_text = time_guess is not None and not is_numeric(frame, time_guess)
         if plan.time_column is None and guess_is_text and time_guess != plan.label_column:
@@ -335,11 +389,14 @@ def plan_layout(
         if plan.time_column is None and not plan.date_parts:
             plan.time_column = next(
                 (c for c in columns if c != split_column and _looks_like_dates(frame[c])), None
-            )
+            ) or _unix_column(frame, {split_column})
         else:
             plan.date_parts = [c for c in _date_parts(frame, {plan.time_column}) if c != plan.time_column]
-    used = {plan.id_column, plan.time_column, plan.label_column, plan.split_column, *plan.date_parts} - {None}
-    rest = [c for c in columns if c not in used]
+    plan.clock_column = _clock_column(
+        frame, plan.time_column, {plan.id_column, plan.label_column, plan.split_column}
+    )
+    used = {plan.id_column, plan.time_column, plan.clock_column, plan.label_column, plan.split_column}
+    rest = [c for c in columns if c not in used - {None} and c not in plan.date_parts]
     if feature_columns:
         plan.feature_columns = list(feature_columns)
         chosen = set(plan.feature_columns)

@@ -13,6 +13,7 @@ from typing import Any
 
 from rnnlab.core.config import check_value
 from rnnlab.data.dataset import LAYOUTS  # "auto" / None: detected
+from rnnlab.data.layouts import NO_LABEL as NO_LABEL  # label_column=NO_LABEL: no label, none detected
 from rnnlab.data.reader import LABEL_KINDS
 
 FILLS = ("interpolate", "ffill", "drop")  # gaps inside a sequence; the first is the reader's default
@@ -51,7 +52,8 @@ def read_options(
 
     Args:
         layout: One of :data:`LAYOUTS`, or ``None``/``"auto"`` to detect it.
-        id_column, time_column, label_column: Column roles; ``None`` detects them.
+        id_column, time_column, label_column: Column roles; ``None`` detects them; ``label_column=NO_LABEL``
+            (``"(none)"``) turns the label detection off.
         fill: One of :data:`FILLS`.
         one_hot: Non-numeric columns to one-hot encode.
         trailing_zeros_as_padding: Wide rows: ``True`` trailing zeros are padding, ``False`` no padding,

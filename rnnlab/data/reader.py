@@ -89,6 +89,16 @@ def _features(frame: pd.DataFrame, plan: layouts.Plan, one_hot: tuple, table, no
     return values, names
 
 
+def _label_note(plan: layouts.Plan, labels: np.ndarray) -> str:
+    """Why a detected column became the sequence label, and how to undo it."""
+    values = pd.unique(pd.Series(labels).astype(str))
+    shown = ", ".join(sorted(values)[:6]) + (" …" if len(values) > 6 else "")
+    return (
+        f"Column {plan.label_column!r} was taken as the label of each sequence ({shown}), not as a feature: "
+        f"{plan.label_why}. The reading options can choose another label column, or {layouts.NO_LABEL}."
+    )
+
+
 def _roles(frame: pd.DataFrame, plan: layouts.Plan) -> dict[str, list[str]]:
     """Which role each column can play (for the reading options); for a long file, judged per sequence."""
     codes = pd.factorize(frame[plan.id_column])[0] if plan.layout == "long" and plan.id_column else None
@@ -126,7 +136,8 @@ def read_csv(
         source: CSV bytes (plain or gzip), a path, or CSV text.
         name: Display name (defaults to the file name).
         layout: ``"long"``, ``"wide"``, ``"series"``; ``None``/``"auto"`` detects it.
-        id_column, time_column, label_column: Column roles; ``None`` detects them.
+        id_column, time_column, label_column: Column roles; ``None`` detects them; ``label_column="(none)"``
+            (:data:`~rnnlab.data.layouts.NO_LABEL`) says the file has no label, so none is detected.
         feature_columns: Columns to use as features (wide: the step columns); ``None`` = every numeric one.
         step_column: Alias of ``time_column`` (the order of steps in a long file).
         header: ``"auto"``, ``True`` or ``False``.
@@ -182,10 +193,9 @@ def read_csv(
     extra: dict = {}
     if plan.layout == "long":
         parts, out = sequences.read_long(frame, plan, values, table, fill, label_kind, notes)
-        extra = {
-            "frequency": out["frequency"],
-            "time_name": plan.time_column or "+".join(plan.date_parts) or None,
-        }
+        extra = {"frequency": out["frequency"], "time_name": plan.time_name}
+        if out["labels"] is not None and plan.label_why:
+            notes.append(_label_note(plan, out["labels"]))
     elif plan.layout == "wide":
         parts, out = sequences.read_wide(
             frame, plan, values, table, fill, label_kind, notes, pad_value, trailing_zeros_as_padding
@@ -193,13 +203,9 @@ def read_csv(
         names = ["value"]
     else:
         parts, out = sequences.read_series(frame, plan, values, table, fill, notes)
-        if extra_time := plan.time_column or "+".join(plan.date_parts):
-            plan.reason += f", in the order of {extra_time!r}"
-        extra = {
-            "time_index": out["time_index"],
-            "time_name": plan.time_column or "+".join(plan.date_parts) or None,
-            "frequency": out["frequency"],
-        }
+        if plan.time_name:
+            plan.reason += f", in the order of {plan.time_name!r}"
+        extra = {"time_index": out["time_index"], "time_name": plan.time_name, "frequency": out["frequency"]}
     return SequenceDataset(
         name=name,
         layout=plan.layout,

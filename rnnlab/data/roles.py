@@ -8,7 +8,9 @@ Pure checks on a parsed table, used by :mod:`rnnlab.data.layouts`:
 - a *step counter* (1, 2, 3, … restarting in every sequence of a long file) only says where in the
   sequence a row is;
 - a *sequence id* is a text or integer column that repeats in runs (each value one block of rows) or
-  in groups (the same time stamps again for every value: stores × weeks), never a date or a label.
+  in groups (the same time stamps again for every value: stores × weeks), never a date or a label;
+- a *sequence label* is the same on every row of a sequence, like an id, but takes few values (or its
+  name says label, class, target or y): :func:`sequence_label`.
 
 :func:`column_roles` says which column can play which role, for the reading options.
 """
@@ -20,6 +22,7 @@ import re
 import numpy as np
 import pandas as pd
 
+LABEL_WORDS = {"label", "labels", "class", "classes", "target", "targets", "y", "category", "outcome"}
 INDEX_NAMES = re.compile(r"^(index|idx|no|nr|num|row|rownum|row_id|row_no|sample|unnamed: ?\d+|id)$", re.I)
 ROLE_NAMES = ("id", "time", "label", "tag target", "feature")
 
@@ -124,6 +127,106 @@ def id_candidate(values: pd.Series, times: pd.Series | None, first: bool) -> boo
     if n_ids < 2 or n_ids > len(values) // 2:
         return False
     return contiguous_runs(values) or panel_groups(values, times)
+
+
+def name_says_label(name: object) -> bool:
+    """A column name with the word label, class, target or y in it (``class_label``, ``activityLabel``).
+
+    Example:
+        >>> name_says_label("class_label"), name_says_label("activityLabel"), name_says_label("yaw")
+        (True, True, False)
+    """
+    words = re.split(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])", str(name))
+    return any(word.lower() in LABEL_WORDS for word in words)
+
+
+HEAD_ROWS = 5_000  # rows looked at first: a feature varies within its first sequence, so most stop here
+
+
+def _codes_of(values: pd.Series) -> np.ndarray:
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        return values.to_numpy()
+    return pd.factorize(values)[0]
+
+
+def constant_within(values: pd.Series, codes: np.ndarray, firsts: np.ndarray) -> bool:
+    """Whether a column has a value on every row and the same one on every row of each sequence.
+
+    Args:
+        values: The column.
+        codes: Sequence number per row.
+        firsts: Row of each sequence's first appearance (``firsts[codes]`` is that row for every row).
+
+    Example:
+        >>> codes = np.array([0, 0, 1, 1])
+        >>> constant_within(pd.Series([1, 1, -1, -1]), codes, np.array([0, 2]))
+        True
+    """
+    if values.isna().to_numpy().any():
+        return False
+    head = min(len(values), HEAD_ROWS)
+    if head < len(values):  # a sequence's first row always comes before its other rows
+        small = _codes_of(values.iloc[:head])
+        if np.any(small != small[firsts[codes[:head]]]):
+            return False
+    every = _codes_of(values)
+    return bool(np.all(every == every[firsts[codes]]))
+
+
+def first_rows(codes: np.ndarray) -> np.ndarray:
+    """Row of each code's first appearance, indexed by code.
+
+    Example:
+        >>> first_rows(np.array([1, 1, 0, 0])).tolist()
+        [2, 0]
+    """
+    firsts = np.empty(int(codes.max()) + 1, dtype=np.int64)
+    firsts[codes[::-1]] = np.arange(len(codes))[::-1]
+    return firsts
+
+
+def sequence_label(
+    frame: pd.DataFrame, codes: np.ndarray, exclude: set, is_class, by: str = "name"
+) -> tuple[str, str] | None:
+    """A column that labels whole sequences, with the reason in words, else ``None``.
+
+    ``by="name"``: a column whose name says label (``class_label``) and that is the same on every row of a
+    sequence. ``by="values"``: a column of whole numbers, the same on every row of a sequence, taking few
+    values across the sequences (``is_class`` of one value per sequence: ≤ 20 values, each on 2 or more
+    sequences on average).
+
+    Args:
+        frame: The parsed table.
+        codes: Sequence number per row (``0 … n_sequences - 1``).
+        exclude: Columns that play another role (id, time, split, date parts).
+        is_class: ``looks_like_class(values) -> bool``.
+        by: ``"name"`` or ``"values"``.
+
+    Example:
+        >>> df = pd.DataFrame({"x": [0.1, 0.2, 0.3, 0.4], "kind": [1, 1, 2, 2]})
+        >>> sequence_label(df, np.array([0, 0, 1, 1]), set(), lambda v: True, by="values")[0]
+        'kind'
+    """
+    if len(codes) == 0 or codes.min() < 0:
+        return None
+    firsts = first_rows(codes)
+    for column in [c for c in frame.columns if c not in exclude]:
+        values = frame[column]
+        if by == "name":
+            named = name_says_label(column) and constant_within(values, codes, firsts)
+            if named and values.iloc[firsts].nunique() > 1:
+                return column, "its name says so and it is the same on every row of a sequence"
+            continue
+        if not pd.api.types.is_numeric_dtype(values.dtype) or not constant_within(values, codes, firsts):
+            continue
+        per_sequence = values.iloc[firsts]
+        n_values = per_sequence.nunique()
+        if n_values > 1 and integer_values(per_sequence) is not None and is_class(per_sequence):
+            return column, (
+                f"it is the same on every row of a sequence and takes only {n_values} values across "
+                f"{len(firsts)} sequences"
+            )
+    return None
 
 
 def varies_within(values: pd.Series, codes: np.ndarray) -> bool:

@@ -97,13 +97,21 @@ def _time_order(codes: np.ndarray, times: np.ndarray | None) -> np.ndarray | Non
     return np.lexsort((keys, codes))
 
 
-def _long_times(frame, plan, table, notes) -> tuple[np.ndarray | None, str | None]:
+def time_values(frame: pd.DataFrame, plan, notes: list) -> pd.Series:
+    """The time column, joined with its clock column (``Date`` + ``Time``) when there is one."""
+    if not plan.clock_column:
+        return frame[plan.time_column]
+    notes.append(f"Columns {plan.time_column!r} and {plan.clock_column!r} were joined into one time stamp.")
+    return timeparse.join_date_clock(frame[plan.time_column], frame[plan.clock_column])
+
+
+def _long_times(frame, plan, table, notes, codes) -> tuple[np.ndarray | None, str | None]:
     if plan.time_column:
-        return timeparse.read_time(frame[plan.time_column], table.first_line, notes)
+        return timeparse.read_time(time_values(frame, plan, notes), table.first_line, notes, codes)
     if plan.date_parts:
         notes.append(f"Columns {', '.join(plan.date_parts)} were combined into one time stamp.")
         times = timeparse.combine_date_parts(frame, plan.date_parts)
-        return times, timeparse.infer_frequency(np.unique(times))
+        return times, timeparse.infer_frequency(timeparse.sorted_unique(times))
     return None, None
 
 
@@ -147,7 +155,7 @@ def read_long(frame, plan, values, table, fill, label_kind, notes) -> tuple[dict
             f"cell on line {table.line_of(row)}"
         )
     codes, uniques = pd.factorize(ids, sort=False)
-    times, frequency = _long_times(frame, plan, table, notes)
+    times, frequency = _long_times(frame, plan, table, notes, codes)
     order = _time_order(codes, times)
     if order is not None and times is not None and not np.all(np.diff(codes) >= 0):
         notes.append(
@@ -264,7 +272,7 @@ def read_wide(frame, plan, values, table, fill, label_kind, notes, pad_value, tr
 def read_series(frame, plan, values, table, fill, notes):
     times = frequency = None
     if plan.time_column:
-        times, frequency = timeparse.read_time(frame[plan.time_column], table.first_line, notes)
+        times, frequency = timeparse.read_time(time_values(frame, plan, notes), table.first_line, notes)
     elif plan.date_parts:
         times = timeparse.combine_date_parts(frame, plan.date_parts)
         notes.append(f"Columns {', '.join(plan.date_parts)} were combined into one time stamp.")
