@@ -94,7 +94,7 @@ def origin_errors_figure(report: dict) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=x, y=values, mode="lines+markers", name=name + (" (chosen on validation)" if chosen else ""),
             line={"color": BASELINE_COLOURS[i % len(BASELINE_COLOURS)], "width": 3 if chosen else 1.5,
-                  "dash": "dot" if any(b.get("classical") for o in origins for b in o["baselines"] if b["name"] == name) else "solid"},
+                  "dash": "dot" if any(b.get("reference") or b.get("classical") for o in origins for b in o["baselines"] if b["name"] == name) else "solid"},
         ))  # fmt: skip
     fig.add_trace(go.Scatter(
         x=x, y=[(o.get("model") or {}).get(metric) for o in origins], mode="lines+markers", name="model",

@@ -93,7 +93,7 @@ def report(records: list[dict[str, Any]], metric: str | None = None) -> dict[str
         baselines = []
         for row in o["scoreboard"]:
             entry = {"name": row.get("name"), **(row.get("test") or {})}
-            entry.update({flag: True for flag in ("classical", "sees_targets") if row.get(flag)})
+            entry.update({flag: True for flag in ("reference", "classical", "sees_targets") if row.get(flag)})
             baselines.append(entry)
         origins.append({"origin": k, "cutoff": o["cutoff"], "history": o["history"], "status": o["status"],
                         "model": o["test"], "baselines": baselines, "run_id": o["run_id"],
