@@ -9,7 +9,8 @@ through the same warm job manager: *back to back* submits each origin's training
 ended (what a person does by hand, origin after origin); *backtest* submits the five at once as one request
 (what the Results page and ``python -m rnnlab backtest`` do). The wall time runs from the first submit to
 the last result. Rounds alternate the order; the figure is the ratio of the medians, with every round
-printed. Targets: local pool ≤ 1.3 × back to back; two-node Ray ≤ 0.6 × back to back on the same cluster.
+printed. Targets: on the local pool ≤ 1.3 × back to back; on a two-node Ray cluster ≤ 0.6 × back to back on
+the local pool (both measured in the same run, rounds alternating).
 
 ``ray`` re-runs itself inside ``unshare -n`` with only loopback up (as :mod:`bench.bench_ray` does); the
 nodes are ``ray start --block`` processes ended by their own PIDs.
