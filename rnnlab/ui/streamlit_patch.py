@@ -8,9 +8,10 @@ function with one that only closes Matplotlib's figures, as Streamlit's does. (S
 ``gc.collect`` after every run is turned off in ``.streamlit/config.toml`` with ``runner.postScriptGC``;
 that is a public option and needs no patch.)
 
-The patch relies on private names of ``streamlit==1.67.0`` (pinned in ``requirements.txt``). Any other
-version, or a script runner that no longer calls the function, is refused loudly: a warning in the log and
-a :class:`StreamlitPatchError` naming what changed, so whoever bumps Streamlit re-checks the patch.
+The patch relies on private names of Streamlit's script runner, read against ``streamlit==1.67.0`` (pinned
+in ``requirements.txt``). It is applied whenever those internals are still there, on any version; when
+they moved, the app starts without it and says once in the log what that costs (:data:`COST`), so whoever
+bumps Streamlit knows what to re-read. Nothing else depends on it.
 """
 
 from __future__ import annotations
@@ -29,40 +30,35 @@ WRITTEN_FOR = "1.67.0"  # the Streamlit version whose script runner this patch w
 _CALL_SITE = "_log_if_error(_clean_problem_modules)"  # where ScriptRunner calls the replaced function
 
 
-class StreamlitPatchError(RuntimeError):
-    """Streamlit is not the version the patch was written for, or its internals moved."""
+COST = (
+    "Streamlit then calls keras.backend.clear_session() after every script run once Keras is imported in the "
+    "server (the Model and Inside pages): about 60 ms of held GIL per rerun of any page, and a model another "
+    "session is building at that moment loses Keras's global state. Everything else works."
+)
 
 
 @functools.cache
 def _problem(version: str) -> str | None:
-    """What changed in Streamlit since the patch was written (``None``: nothing); read once per version."""
-    if version != WRITTEN_FOR:
-        return f"Streamlit is {version}, but the patch was written for {WRITTEN_FOR}"
+    """Why the patch cannot be applied (``None``: the internals it replaces are there); read once per version."""
     if not callable(getattr(script_runner, "_clean_problem_modules", None)):
-        return "streamlit's script_runner has no _clean_problem_modules any more"
+        return f"Streamlit {version}'s script_runner has no _clean_problem_modules any more"
     if _CALL_SITE not in inspect.getsource(script_runner.ScriptRunner):
-        return f"ScriptRunner no longer calls {_CALL_SITE}"
+        return f"Streamlit {version}'s ScriptRunner no longer calls {_CALL_SITE}"
     return None
 
 
-def check_streamlit(version: str | None = None) -> None:
-    """Check that the patched internals are the ones this module was written for.
+def check_streamlit(version: str | None = None) -> str | None:
+    """What keeps the patch from applying to this Streamlit (``None``: it applies).
 
     Args:
-        version: The Streamlit version to check (default: the installed one).
-
-    Raises:
-        StreamlitPatchError: for another version, or when ``_clean_problem_modules`` or its call site
-            in ``ScriptRunner`` is gone. The same message is logged as a warning first.
+        version: The Streamlit version to name in the message (default: the installed one).
     """
-    problem = _problem(streamlit.__version__ if version is None else version)
-    if problem is not None:
-        message = (
-            f"rnnlab.ui.streamlit_patch must be re-checked: {problem}. Read the new "
-            "streamlit/runtime/scriptrunner/script_runner.py, then update keep_keras_state and WRITTEN_FOR."
-        )
-        log.warning(message)
-        raise StreamlitPatchError(message)
+    return _problem(streamlit.__version__ if version is None else version)
+
+
+@functools.cache
+def _say_once(message: str, level: int) -> None:
+    log.log(level, message)
 
 
 def _close_figures_only() -> None:
@@ -71,14 +67,22 @@ def _close_figures_only() -> None:
         sys.modules["matplotlib.pyplot"].close("all")
 
 
-def keep_keras_state() -> None:
-    """Stop Streamlit from calling ``keras.backend.clear_session()`` after every script run.
+def keep_keras_state() -> bool:
+    """Stop Streamlit from calling ``keras.backend.clear_session()`` after every script run; return whether
+    the patch is applied.
 
     The server never trains (workers do); what it builds (the Model page's summary, the Inside page's
-    loaded models) is cached and named explicitly, so little accumulates. Safe to call on every rerun.
-
-    Raises:
-        StreamlitPatchError: see :func:`check_streamlit`; nothing is patched then.
+    loaded models) is cached and named explicitly, so little accumulates. Safe to call on every rerun. When
+    Streamlit's internals moved, nothing is patched and one warning says what that costs; on another version
+    whose internals are unchanged, the patch applies and one line says so.
     """
-    check_streamlit()
+    version = streamlit.__version__
+    problem = check_streamlit(version)
+    if problem is not None:
+        _say_once(f"rnnlab.ui.streamlit_patch is not applied: {problem}. {COST}", logging.WARNING)
+        return False
+    if version != WRITTEN_FOR:
+        _say_once(f"rnnlab.ui.streamlit_patch was read against Streamlit {WRITTEN_FOR}; Streamlit {version} has "
+                  "the same internals, so it is applied.", logging.INFO)  # fmt: skip
     script_runner._clean_problem_modules = _close_figures_only
+    return True
