@@ -80,6 +80,15 @@ def test_a_straight_line_is_continued():
     assert np.abs(pred - y[141:191]).max() < 0.01  # last value is off by the slope, 0.5, every step
 
 
+def test_the_fit_leaves_the_blas_thread_pools_as_they_were():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import statsmodels.tsa.holtwinters  # noqa: F401  SciPy's BLAS loaded before counting the pools
+
+    before = [(p["filepath"], p["num_threads"]) for p in threadpoolctl.threadpool_info()]
+    ETSReference(12).fit(20 + np.sin(np.arange(60.0)))
+    assert [(p["filepath"], p["num_threads"]) for p in threadpoolctl.threadpool_info()] == before
+
+
 def test_forecast_before_fit_and_too_short_history_raise():
     with pytest.raises(ValueError, match="not fitted yet"):
         ETSReference().forecast(np.zeros(5), np.array([2]), (1,))
