@@ -230,9 +230,17 @@ def sequence_label(
 
 
 def varies_within(values: pd.Series, codes: np.ndarray) -> bool:
-    """Whether a column takes more than one value inside at least one sequence."""
-    pairs = pd.DataFrame({"g": codes, "v": values.astype(str).to_numpy()}).drop_duplicates()
-    return bool(pairs["g"].duplicated().any())
+    """Whether a column takes more than one value inside at least one sequence (an empty cell is a value).
+
+    Example:
+        >>> varies_within(pd.Series([1.0, 1.0, 2.0, np.nan]), np.array([0, 0, 1, 1]))
+        True
+    """
+    if len(values) == 0 or len(codes) == 0:
+        return False
+    codes = codes - min(0, int(np.min(codes)))  # a missing id (-1) is one more group
+    value_codes = pd.factorize(values, use_na_sentinel=False)[0]
+    return bool(np.any(value_codes != value_codes[first_rows(codes)[codes]]))
 
 
 def column_roles(
