@@ -21,6 +21,8 @@ from typing import TypedDict
 from rnnlab.core import settings
 from rnnlab.jobs.types import ClusterUnreachable
 
+log = logging.getLogger(__name__)
+
 DIAL_TIMEOUT_S = 3.0
 HEAD_CHECKS = 3  # the Ray runner gives the cluster up after this many failed dials of its head in a row
 # Ray ends a process connected to the cluster (here: the web server or the CLI) when its head has not
@@ -156,11 +158,59 @@ def cluster_problem(address: str | None = None) -> str | None:
     return None
 
 
-def _free_per_node() -> dict[str, dict[str, float]]:
-    """Each live node's free resources (Ray's state API; in a process connected to the cluster)."""
-    from ray._private import state  # noqa: PLC0415 - Ray's per-node availability (a developer API)
+def _private_per_node():
+    """Ray's per-node availability (``ray._private.state``, a developer API), or ``None`` where it moved."""
+    try:
+        from ray._private import state  # noqa: PLC0415 - the one use of Ray's private state API
+    except ImportError:
+        return None
+    return getattr(state, "available_resources_per_node", None)
 
-    return state.available_resources_per_node()
+
+def spread_free(nodes: list[dict], available: dict[str, float]) -> dict[str, dict[str, float]]:
+    """Each live node's share of the cluster's free resources, in proportion to what it has: the estimate
+    when Ray's per-node figures are out of reach (exact for one node, and for an idle or a full cluster).
+
+    Example:
+        >>> nodes = [{"NodeID": "a", "Alive": True, "Resources": {"CPU": 2.0}},
+        ...          {"NodeID": "b", "Alive": True, "Resources": {"CPU": 1.0}}]
+        >>> spread_free(nodes, {"CPU": 1.5})
+        {'a': {'CPU': 1.0}, 'b': {'CPU': 0.5}}
+    """
+    alive = [n for n in nodes if n.get("Alive")]
+    totals: dict[str, float] = {}
+    for node in alive:
+        for name, value in (node.get("Resources") or {}).items():
+            totals[name] = totals.get(name, 0.0) + float(value)
+    return {
+        node["NodeID"]: {
+            name: float(value) * min(1.0, float(available.get(name, 0.0)) / totals[name])
+            for name, value in (node.get("Resources") or {}).items() if totals.get(name)
+        }
+        for node in alive
+    }  # fmt: skip
+
+
+_warned_spread = []  # the fallback is said once per process
+
+
+def _free_per_node() -> dict[str, dict[str, float]]:
+    """Each live node's free resources, in a process connected to the cluster: Ray's own per-node figures, or
+    (when Ray moved that private API) the cluster's free resources spread over the nodes, said once in the log."""
+    import ray  # noqa: PLC0415 - loaded only once a cluster is configured
+
+    per_node = _private_per_node()
+    if per_node is not None:
+        return per_node()
+    if not _warned_spread:
+        _warned_spread.append(True)
+        log.warning(
+            "ray._private.state.available_resources_per_node is gone in Ray %s: the free CPUs and GPUs of each "
+            "node are estimated from the cluster's total (the Devices list and `cluster --json` may be off by "
+            "a slot per node; where trainings run is unaffected).",
+            getattr(ray, "__version__", "?"),
+        )
+    return spread_free(ray.nodes(), ray.available_resources())
 
 
 def cluster_info(address: str | None = None) -> ClusterInfo:
