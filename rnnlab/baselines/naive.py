@@ -67,11 +67,59 @@ def previous_step(values: np.ndarray, first: np.ndarray) -> np.ndarray:
     return out
 
 
+# ---- checking an estimator's own settings (scikit-learn's ``_param_validation`` way) --------------
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def check_int(name: str, value, low: int, high: int | None = None) -> None:
+    """Raise ``ValueError`` unless ``value`` is a whole number in ``[low, high]``.
+
+    Example:
+        >>> check_int("season_length", 0, 1)
+        Traceback (most recent call last):
+        ...
+        ValueError: `season_length` must be an integer of at least 1. Received: season_length=0
+    """
+    if not _is_int(value) or value < low or (high is not None and value > high):
+        bound = f"from {low} to {high}" if high is not None else f"of at least {low}"
+        raise ValueError(f"`{name}` must be an integer {bound}. Received: {name}={value!r}")
+
+
+def check_steps(name: str, value, *, increasing: bool, low: int) -> None:
+    """Raise ``ValueError`` unless ``value`` is a non-empty tuple of whole numbers ``≥ low`` (strictly
+    increasing when ``increasing``)."""
+    values = tuple(value) if isinstance(value, (tuple, list)) else None
+    ok = bool(values) and all(_is_int(v) and v >= low for v in values)
+    if ok and increasing:
+        ok = all(a < b for a, b in zip(values, values[1:]))
+    if not ok:
+        what = "increasing " if increasing else ""
+        raise ValueError(
+            f"`{name}` must be a non-empty tuple of {what}integers ≥ {low}. Received: {name}={value!r}"
+        )
+
+
+def check_columns(name: str, value, n_features: int) -> None:
+    """Raise ``ValueError`` unless every index of ``value`` is a column of the ``n_features`` inputs."""
+    check_steps(name, value, increasing=False, low=0)
+    if max(value) >= n_features:
+        raise ValueError(
+            f"`{name}` must index the {n_features} input column(s). Received: {name}={tuple(value)!r}"
+        )
+
+
 # ---- the estimators ---------------------------------------------------------
 
 
 class Baseline:
-    """Base: ``fit(X, y)`` returns self; ``predict(X)`` gives the y shape seen in ``fit``."""
+    """Base: ``fit(X, y)`` checks the estimator's settings against the data, then learns and returns self;
+    ``predict(X)`` gives the y shape seen in ``fit``."""
+
+    def _check_params(self, X: np.ndarray) -> None:
+        """Refuse settings that do not fit ``X`` (``(n, T, F)``), in one line naming the setting."""
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "y_shape_"):
@@ -83,6 +131,7 @@ class Baseline:
         X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
         if X.ndim != 3 or len(X) != len(y):
             raise ValueError(f"`X` must be (n, T, F) with one row per y. Received: X{X.shape}, y{y.shape}")
+        self._check_params(X)
         self.y_shape_ = tuple(y.shape[1:])
         return X, y
 
@@ -97,6 +146,10 @@ class _TargetWindow(Baseline):
     def __init__(self, target_index: tuple[int, ...] = (0,), offsets: tuple[int, ...] = (1,)):
         self.target_index = target_index
         self.offsets = offsets
+
+    def _check_params(self, X: np.ndarray) -> None:
+        check_columns("target_index", self.target_index, X.shape[2])
+        check_steps("offsets", self.offsets, increasing=True, low=1)
 
     def fit(self, X, y, sample_weight=None):
         self._remember(X, y)
@@ -133,12 +186,30 @@ class SeasonalNaive(_TargetWindow):
         super().__init__(target_index, offsets)
         self.season_length = season_length
 
+    def _check_params(self, X: np.ndarray) -> None:
+        super()._check_params(X)
+        check_int("season_length", self.season_length, 1)
+        m, W = self.season_length, X.shape[1]
+        reach = max(m * math.ceil(h / m) - h for h in self.offsets) + 1  # steps back from the window's end
+        if reach > W:
+            raise ValueError(
+                f"`season_length` must fit in the window: {m} steps back from each target needs a window of "
+                f"{reach} steps. Received: season_length={m}, a window of {W} steps"
+            )
+
     def predict(self, X):
         return self._as_y(seasonal_naive(self._window(X), tuple(self.offsets), self.season_length))
 
 
 class Drift(_TargetWindow):
     """The straight line through the window's first and last target values, extended."""
+
+    def _check_params(self, X: np.ndarray) -> None:
+        super()._check_params(X)
+        if X.shape[1] < 2:
+            raise ValueError(
+                f"A drift needs a window of at least 2 steps (a slope). Received: a window of {X.shape[1]}"
+            )
 
     def predict(self, X):
         return self._as_y(drift(self._window(X), tuple(self.offsets)))
@@ -162,6 +233,13 @@ class LinearAR(Baseline):
 
     def __init__(self, alpha: float = 1e-3):
         self.alpha = alpha
+
+    def _check_params(self, X: np.ndarray) -> None:
+        ok = isinstance(self.alpha, (int, float, np.floating)) and not isinstance(self.alpha, bool)
+        if not ok or not math.isfinite(self.alpha) or self.alpha <= 0:
+            raise ValueError(
+                f"`alpha` must be a positive finite number (the ridge). Received: alpha={self.alpha!r}"
+            )
 
     def _features(self, X) -> np.ndarray:
         Z = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
@@ -200,6 +278,9 @@ class ClassPrior(Baseline):
 
     def __init__(self, seed: int = 0):
         self.seed = seed
+
+    def _check_params(self, X: np.ndarray) -> None:
+        check_int("seed", self.seed, 0, 2**32 - 1)
 
     def fit(self, X, y, sample_weight=None):
         _, y = self._remember(X, y)
@@ -266,6 +347,9 @@ class PreviousStep(Baseline):
 
     def __init__(self, target_index: tuple[int, ...] = (0,)):
         self.target_index = target_index
+
+    def _check_params(self, X: np.ndarray) -> None:
+        check_columns("target_index", self.target_index, X.shape[2])
 
     def fit(self, X, y, sample_weight=None):
         _, y = self._remember(X, y)
