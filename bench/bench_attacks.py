@@ -11,6 +11,9 @@ files. Every attack file is generated here.
     python -m bench.bench_attacks                      # every attack
     python -m bench.bench_attacks csv-10m model-4096x8 # a selection
     python -m bench.bench_attacks worker-vm            # TensorFlow's address space in a worker
+
+The class attacks (queue flood, class-board bomb, .keras config bomb, upload crowding, formula cells) are in
+:mod:`bench.class_attacks`; each also says what another student saw.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import psutil
 
+from bench import class_attacks
 from bench.common import ROOT, chromium_path, free_port, row, wait_idle
 
 FAR = "http://127.0.0.2:9"  # an "outside" host: any request to it is counted
@@ -284,6 +288,7 @@ def attacks(tmp: Path) -> dict:
         "zip-nested-json": ("deeply nested config.json", lambda: run_zip(tmp / "nest.zip", config__json="[" * 200_000 + "]" * 200_000), imported),
         "zip-epochs-1e18": ("imported config with epochs=10**18", lambda: run_zip(tmp / "ep.zip", config__json=epochs), imported),
         "hostile-links": ("share links with Markdown, HTML and out-of-range values", lambda: HOSTILE_LINKS, open_links),
+        **class_attacks.attacks(tmp),
     }  # fmt: skip
 
 
@@ -293,7 +298,7 @@ def replay(name: str, cap_mb: float, tmp: Path) -> dict:
 
     what, make, action = attacks(tmp)[name]
     arg = make()  # the attack file is made before the server starts and the clock runs
-    server = CappedServer(cap_mb)
+    server = CappedServer(cap_mb, class_attacks.ENV.get(name))
     outside, dialogs = [], []
     try:
         with sync_playwright() as pw:
@@ -316,9 +321,11 @@ def replay(name: str, cap_mb: float, tmp: Path) -> dict:
             start = time.monotonic()
             error = ""
             try:
-                refusal = action(page, server.url, arg)
+                refusal, note = action(page, server.url, arg), ""
+                if isinstance(refusal, tuple):  # a class attack also says what the others saw
+                    refusal, note = refusal
             except Exception as err:  # noqa: BLE001 - a dead server shows up here; reported, not raised
-                refusal, error = "", f"{type(err).__name__}: {str(err)[:120]}"
+                refusal, note, error = "", "", f"{type(err).__name__}: {str(err)[:120]}"
             seconds = time.monotonic() - start
             time.sleep(2)
             links = page.locator(f'a[href^="{FAR}"], img[src^="{FAR}"]').count()
@@ -328,7 +335,7 @@ def replay(name: str, cap_mb: float, tmp: Path) -> dict:
         return {"name": name, "what": what, "survived": alive and not server.killed, "killed": server.killed,
                 "refusal": refusal, "seconds": seconds, "peak_mb": server.peak_mb, "p95_s": bystander.p95(start),
                 "bystander_failures": bystander.failures, "outside_requests": len(outside),
-                "dialogs": len(dialogs), "outside_links": links, "error": error}  # fmt: skip
+                "dialogs": len(dialogs), "outside_links": links, "error": error, "note": note}  # fmt: skip
     finally:
         server.close()
 
@@ -389,7 +396,7 @@ def main(argv=None) -> int:
             figure = (f"{'survived' if r['survived'] else 'KILLED' if r['killed'] else 'DOWN'}; outcome in {r['seconds']:.1f} s: "
                       f"\"{r['refusal'][:90]}\"; peak {r['peak_mb']:,.0f} MB; other session p95 {p95}; "
                       f"outside requests {r['outside_requests']}, dialogs {r['dialogs']}, links {r['outside_links']}"
-                      + (f"; {r['error']}" if r["error"] else ""))  # fmt: skip
+                      + (f"; {r['note']}" if r["note"] else "") + (f"; {r['error']}" if r["error"] else ""))  # fmt: skip
             target = f"survives, p95 < {TARGET_P95_S:g} s" + (
                 f", peak < {TARGET_PEAK_MB:,.0f} MB" if big else ""
             )
