@@ -106,10 +106,11 @@ def panel_groups(values: pd.Series, times: pd.Series | None) -> bool:
     codes, uniques = pd.factorize(values)
     if len(uniques) < 2 or (codes < 0).any():
         return False
-    pairs = pd.DataFrame({"g": codes, "t": times.astype(str).to_numpy()})
-    if pairs.duplicated().any():
+    stamps = pd.factorize(times, use_na_sentinel=False)[0].astype(np.int64)
+    pairs = codes.astype(np.int64) * (int(stamps.max()) + 1) + stamps  # one number per (sequence, stamp)
+    if len(pd.unique(pairs)) < len(pairs):
         return False
-    return bool(pairs["t"].duplicated().any())
+    return len(pd.unique(stamps)) < len(stamps)
 
 
 def id_candidate(values: pd.Series, times: pd.Series | None, first: bool) -> bool:
@@ -258,7 +259,7 @@ def column_roles(
     Example:
         >>> df = pd.DataFrame({"u": ["a", "a", "b", "b"], "t": [1, 2, 1, 2], "s": ["ok", "x", "ok", "ok"]})
         >>> column_roles(df, np.array([0, 0, 1, 1]), lambda s: True, lambda s: s.name == "t")["s"]
-        ['tag target']
+        ['id', 'tag target']
     """
     roles: dict[str, list[str]] = {}
     for column in frame.columns:

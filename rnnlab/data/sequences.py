@@ -199,7 +199,8 @@ def trailing_pad_value(values: np.ndarray, min_share: float = 0.5, min_run: int 
     ``min_run`` times at the end in the median such row — real measurements do not end that way.
 
     Example:
-        >>> rows = np.array([[1.0, 2.0, 0.0, 0.0, 0.0], [3.0, 0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0, 5.0]])
+        >>> rows = np.array([[1.0, 2.0, 3.0, 0.0, 0.0, 0.0], [3.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        ...                  [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]])  # the narrowest rows it looks at: 2 × min_run
         >>> trailing_pad_value(rows)
         0.0
     """
