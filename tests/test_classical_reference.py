@@ -6,6 +6,7 @@ from __future__ import annotations
 import doctest
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -199,7 +200,18 @@ def test_a_collection_that_would_take_too_long_is_skipped():
     ds = SequenceDataset("many", "long", seqs, ["v"], ids=list(range(5)))
     framed = frame(ds, TaskConfig("forecast", window=4, target_columns=("v",)))
     rows, notes = classical_rows(framed, budget_s=0.0)
-    assert rows == [] and "the limit is 0 s" in notes[0]
+    assert rows == [] and "the limit is 0 s; 1 fitted in" in notes[0]
+
+
+def test_a_collection_of_many_sequences_stops_after_a_few_fits():
+    seqs = [np.arange(60.0)[:, None] * (1 + k / 100) for k in range(200)]
+    ds = SequenceDataset("many", "long", seqs, ["v"], ids=list(range(200)))
+    framed = frame(ds, TaskConfig("forecast", window=4, target_columns=("v",)))
+    t0 = time.perf_counter()
+    rows, notes = classical_rows(framed, budget_s=0.05)
+    assert rows == [] and "fitting 200 series would take about" in notes[0]
+    assert any(f"; {n} fitted in" in notes[0] for n in (1, 2, 3))  # the spent time alone, or the projection
+    assert time.perf_counter() - t0 < 10
 
 
 def test_the_scoreboard_and_the_data_pages_never_load_statsmodels():
