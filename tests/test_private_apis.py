@@ -46,10 +46,9 @@ def test_training_works_without_keras_symbolic_build(monkeypatch):
     from rnnlab.data.dataset import SequenceDataset
     from rnnlab.models.config import ModelConfig
     from rnnlab.task.framing import TaskConfig, frame
-    from rnnlab.training import compiled, fit
+    from rnnlab.training import fit
     from rnnlab.training.config import TrainConfig
 
-    monkeypatch.setattr(compiled, "enabled", lambda: False)  # a fresh model, so the build step runs
     built = []
     real = fit._build_state
 

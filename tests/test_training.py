@@ -179,13 +179,11 @@ def test_a_kept_compiled_model_trains_again_to_the_same_result_faster_to_start()
     framed = tiny_framed()
     config = TrainConfig(epochs=2, batch_size=4, patience=None)
     fresh = train(framed, SMALL, config)
-    compiled.enable(2)
-    try:
-        first = train(framed, SMALL, config)
-        events = []
-        again = train(framed, SMALL, config.replace(epochs=3), on_event=events.append)
-    finally:
-        compiled.enable(0)
+    cache = compiled.CompiledCache(2)
+    first = train(framed, SMALL, config, cache=cache)
+    events = []
+    again = train(framed, SMALL, config.replace(epochs=3), on_event=events.append, cache=cache)
+    assert not train(framed, SMALL, config).settings["reused"]  # without the cache: a fresh build
     assert not first.settings["reused"] and again.settings["reused"] and again.model is first.model
     assert first.history == fresh.history
     assert again.history["loss"][:2] == fresh.history["loss"]  # same initial weights, same shuffling
@@ -206,14 +204,11 @@ def test_a_new_model_traces_its_training_step_once_and_a_kept_one_never(monkeypa
     monkeypatch.setattr(TensorFlowTrainer, "train_step", counted)
     framed = tiny_framed(n=12)  # three full batches of 4: no smaller last batch to trace again
     config = TrainConfig(epochs=2, batch_size=4, patience=None, fast=False)
-    compiled.enable(2)
-    try:
-        train(framed, SMALL, config)
-        assert len(traced) == 1  # the metric and loss variables exist before the first call
-        train(framed, SMALL, config)
-        assert len(traced) == 1  # the kept model's traced step is reused
-    finally:
-        compiled.enable(0)
+    cache = compiled.CompiledCache(2)
+    train(framed, SMALL, config, cache=cache)
+    assert len(traced) == 1  # the metric and loss variables exist before the first call
+    train(framed, SMALL, config, cache=cache)
+    assert len(traced) == 1  # the kept model's traced step is reused
 
 
 def test_eta_leaves_out_the_first_call_and_then_times_whole_epochs():

@@ -118,10 +118,10 @@ class TrainingActor:
     def __init__(self) -> None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         node = node_dir()
-        os.environ["RNNLAB_DATA_DIR"] = str(node)
-        xla_cache.configure()  # the node's XLA cache, before TensorFlow reads its flags
-        self._dir = Path(tempfile.mkdtemp(prefix="rnnlab-actor-"))
-        os.environ["RNNLAB_DATA_DIR"] = str(self._dir)  # run_job saves the model here, then it travels back
+        xla_cache.configure(node)  # the node's XLA cache, before TensorFlow reads its flags
+        self._dir = Path(
+            tempfile.mkdtemp(prefix="rnnlab-actor-")
+        )  # run_job saves the model here, then it travels back
         worker.share_cores(os.cpu_count() or 1)  # the actor holds one CPU: one thread within an operation
         self.devices: list[Device] = worker.discover_devices()
         import keras  # imported once here, before the first job
@@ -131,7 +131,9 @@ class TrainingActor:
         speed.calibrate(
             node
         )  # measured once per node, then read by every actor there, as a local worker does
-        compiled.enable()  # a configuration trained again on this actor skips building and tracing
+        self._cache = (
+            compiled.CompiledCache()
+        )  # a configuration trained again on this actor skips building and tracing
         self._keras = keras
         self._box = EventBox()
         self._stop_lock = threading.Lock()
@@ -153,9 +155,15 @@ class TrainingActor:
         """Run one job; return ``{"events": the events not drained yet, "summary": its summary}``."""
         self._stop.clear()
         self._box.start()
-        run = worker.run_call if isinstance(spec, CallSpec) else worker.run_job
         try:
-            summary = dict(run(spec, self._box.put, self._stop.is_set))
+            if isinstance(spec, CallSpec):
+                summary = dict(worker.run_call(spec, self._box.put, self._stop.is_set))
+            else:
+                summary = dict(
+                    worker.run_job(
+                        spec, self._box.put, self._stop.is_set, models_dir=self._dir, cache=self._cache
+                    )
+                )
         finally:
             self._box.end()  # no Stop acknowledgement after the job's end; a waiting drain returns
         path = summary.get("model_path")

@@ -27,6 +27,7 @@ import os
 import threading
 import time
 import traceback
+from pathlib import Path
 
 import numpy as np
 
@@ -109,8 +110,20 @@ def discover_devices() -> list[dict]:
         return out
 
 
-def run_job(spec, emit, should_stop, received: float | None = None) -> TrainSummary:
+def run_job(
+    spec,
+    emit,
+    should_stop,
+    received: float | None = None,
+    *,
+    models_dir: str | Path | None = None,
+    cache=None,
+) -> TrainSummary:
     """Frame the data, train, save the model and summarise; a failure becomes a ``failed`` summary.
+
+    The model is saved as ``<models_dir>/<run_id>.keras`` (default: the ``models`` folder of this process's
+    data dir); ``cache`` is the caller's :class:`~rnnlab.training.compiled.CompiledCache`. Nothing of the
+    process (its environment, module state) is changed for the next job.
 
     The summary's ``timings`` holds ``time.time()`` stamps of each phase (``received``, ``framed``, then
     :attr:`~rnnlab.training.fit.TrainResult.timings`, ``saved``), so a benchmark times the worker's own path.
@@ -124,11 +137,13 @@ def run_job(spec, emit, should_stop, received: float | None = None) -> TrainSumm
     try:
         framed = framing.frame(spec.dataset, spec.task)
         timings["framed"] = time.time()
-        result = fit.train(framed, spec.model, spec.train, on_event=emit, should_stop=should_stop)
+        result = fit.train(
+            framed, spec.model, spec.train, on_event=emit, should_stop=should_stop, cache=cache
+        )
         timings.update(result.timings)
         model_path = None
         if result.status != "diverged":
-            path = settings.data_dir() / "models" / f"{spec.run_id}.keras"
+            path = Path(models_dir or settings.data_dir() / "models") / f"{spec.run_id}.keras"
             path.parent.mkdir(parents=True, exist_ok=True)
             result.model.save(path)
             model_path = str(path)
@@ -245,7 +260,7 @@ def main(worker_id: int, conn, stop_event, max_jobs: int, n_workers: int = 1) ->
         from rnnlab.training import fit, speed  # noqa: F401
 
         speed.calibrate(xla_cache.data_dir())  # measured once per machine, then read from the data dir
-        compiled.enable()
+        cache = compiled.CompiledCache()  # this worker's own: a configuration trained again reuses its model
     except Exception as err:  # noqa: BLE001
         broken: Broken = {"type": "broken", "worker": worker_id, "message": f"{type(err).__name__}: {err}"}
         conn.send(broken)
@@ -267,8 +282,7 @@ def main(worker_id: int, conn, stop_event, max_jobs: int, n_workers: int = 1) ->
         if message is None:
             return
         received = time.time()
-        job_id, spec, data_dir = message
-        os.environ["RNNLAB_DATA_DIR"] = data_dir  # settings.data_dir() of the server that sent the job
+        job_id, spec, data_dir = message  # data_dir: settings.data_dir() of the server that sent the job
         channel.begin(job_id)
 
         def emit(event: dict, job_id=job_id) -> None:
@@ -277,7 +291,9 @@ def main(worker_id: int, conn, stop_event, max_jobs: int, n_workers: int = 1) ->
         if isinstance(spec, CallSpec):
             summary = run_call(spec, emit, stop_event.is_set)
         else:
-            summary = run_job(spec, emit, stop_event.is_set, received)
+            summary = run_job(
+                spec, emit, stop_event.is_set, received, models_dir=Path(data_dir) / "models", cache=cache
+            )
         channel.finish(
             {"type": "result", "worker": worker_id, "job_id": job_id, "summary": summary}, stop_event
         )

@@ -6,8 +6,9 @@ keeps the last few compiled models with their initial state (weights, optimizer 
 generator states) and, for the same data and configuration, restores that state and fits again.
 Same initial weights, same seeded shuffling, same compiled step: the same result as a fresh build.
 
-Off unless :func:`enable` was called (the training workers call it); an in-process caller keeps the
-model it gets back untouched by a later training.
+The cache is an object its owner passes to :func:`rnnlab.training.fit.train` (each training worker and
+Ray actor owns one; no module state is shared): a training without one builds afresh, so an in-process
+caller keeps the model it gets back untouched by a later training.
 """
 
 from __future__ import annotations
@@ -19,10 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
-_lock = threading.Lock()
-_entries: OrderedDict[str, Entry] = OrderedDict()
-_capacity = 0
 
 
 @dataclass
@@ -42,21 +39,6 @@ class Entry:
     def fitting(self) -> Any:
         """The model that fits: ``fitted``, or ``model`` itself."""
         return self.model if self.fitted is None else self.fitted
-
-
-def enable(capacity: int = 8) -> None:
-    """Keep up to ``capacity`` compiled models in this process (0 turns keeping off and drops them)."""
-    global _capacity
-    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0:
-        raise ValueError(f"`capacity` must be an integer ≥ 0. Received: capacity={capacity!r}")
-    with _lock:
-        _capacity = capacity
-        while len(_entries) > capacity:
-            _entries.popitem(last=False)
-
-
-def enabled() -> bool:
-    return _capacity > 0
 
 
 def _digest(*arrays) -> str:
@@ -105,34 +87,51 @@ def restore(model, state: list[np.ndarray]) -> None:
         variable.assign(value)
 
 
-def get(cache_key: str) -> Entry | None:
-    """The kept entry for this key (its model restored to the initial state), or ``None``."""
-    with _lock:
-        entry = _entries.get(cache_key)
-        if entry is None:
-            return None
-        _entries.move_to_end(cache_key)
-    restore(entry.fitting, entry.initial)
-    return entry
+class CompiledCache:
+    """The last ``capacity`` compiled models of one process, each with its initial state (least recently
+    used dropped first); thread-safe.
 
-
-def put(cache_key: str, model, settings: dict, fitted=None) -> None:
-    """Keep a freshly compiled model whose optimizer is built and whose weights are still initial.
-
-    ``fitted``: the compiled model that trains ``model``, when another one (see :class:`Entry`).
+    Example:
+        >>> cache = CompiledCache(2)
+        >>> len(cache), cache.get("no such key") is None
+        (0, True)
     """
-    if not enabled():
-        return
-    entry = Entry(model, [], dict(settings), fitted)
-    entry.initial = snapshot(entry.fitting)
-    with _lock:
-        _entries[cache_key] = entry
-        _entries.move_to_end(cache_key)
-        while len(_entries) > _capacity:
-            _entries.popitem(last=False)
 
+    def __init__(self, capacity: int = 8):
+        if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
+            raise ValueError(f"`capacity` must be an integer ≥ 1. Received: capacity={capacity!r}")
+        self.capacity = capacity
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
 
-def clear() -> None:
-    """Drop every kept model."""
-    with _lock:
-        _entries.clear()
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def get(self, cache_key: str) -> Entry | None:
+        """The kept entry for this key (its model restored to the initial state), or ``None``."""
+        with self._lock:
+            entry = self._entries.get(cache_key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(cache_key)
+        restore(entry.fitting, entry.initial)
+        return entry
+
+    def put(self, cache_key: str, model, settings: dict, fitted=None) -> None:
+        """Keep a freshly compiled model whose optimizer is built and whose weights are still initial.
+
+        ``fitted``: the compiled model that trains ``model``, when another one (see :class:`Entry`).
+        """
+        entry = Entry(model, [], dict(settings), fitted)
+        entry.initial = snapshot(entry.fitting)
+        with self._lock:
+            self._entries[cache_key] = entry
+            self._entries.move_to_end(cache_key)
+            while len(self._entries) > self.capacity:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Drop every kept model."""
+        with self._lock:
+            self._entries.clear()

@@ -97,6 +97,7 @@ def train(
     train_config: TrainConfig,
     on_event: Callable[[dict], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    cache: compiled.CompiledCache | None = None,
 ) -> TrainResult:
     """Build, compile and fit a model on ``framed``, then evaluate it against the baselines.
 
@@ -108,6 +109,8 @@ def train(
         on_event: Called with each progress event (see the module docstring).
         should_stop: Polled after every execution of ``steps_per_execution`` batches; ``True`` ends
             training there, keeping the weights trained so far.
+        cache: The caller's :class:`~rnnlab.training.compiled.CompiledCache` (a worker's): the same
+            configuration trained again reuses its compiled model. ``None``: a fresh build, kept nowhere.
 
     Returns:
         A :class:`TrainResult`.
@@ -148,7 +151,7 @@ def train(
     has_val = len(x_val) > 0
 
     with tf.device(train_config.device):
-        model, fitted, settings = _compiled_model(framed, model_config, train_config, steps)
+        model, fitted, settings = _compiled_model(framed, model_config, train_config, steps, cache)
         timings["compiled"] = time.time()
         eta = live.Eta(train_config.epochs, steps, len(x_val) / n_train)
         callback = live.live_callback(
@@ -201,7 +204,7 @@ def train(
     return TrainResult(status, message, hist, model, seconds, evaluation, dict(settings), timings)
 
 
-def _compiled_model(framed, model_config, train_config, steps: int):
+def _compiled_model(framed, model_config, train_config, steps: int, cache=None):
     """The model, the model that fits it, and the speed settings: a kept pair for a repeat, else a new one.
 
     The model that fits is the model itself, or its one-loop twin (:mod:`rnnlab.models.one_loop`), which
@@ -210,8 +213,8 @@ def _compiled_model(framed, model_config, train_config, steps: int):
     import keras  # lazy: the Data and Task pages must not load TensorFlow
 
     keras.utils.set_random_seed(train_config.seed)  # seeds the shuffling too, also for a kept model
-    cache_key = compiled.key(framed, model_config, train_config) if compiled.enabled() else None
-    entry = compiled.get(cache_key) if cache_key else None
+    cache_key = compiled.key(framed, model_config, train_config) if cache is not None else None
+    entry = cache.get(cache_key) if cache_key else None
     if entry is not None:
         entry.fitting.steps_per_execution = entry.settings["steps_per_execution"]  # evaluation set it to 1
         return entry.model, entry.fitting, {**entry.settings, "reused": True}
@@ -230,7 +233,7 @@ def _compiled_model(framed, model_config, train_config, steps: int):
     _build_state(fitted, framed)
     settings = {**settings, "one_loop": fitted is not model}
     if cache_key:
-        compiled.put(cache_key, model, settings, fitted=None if fitted is model else fitted)
+        cache.put(cache_key, model, settings, fitted=None if fitted is model else fitted)
     return model, fitted, {**settings, "reused": False}
 
 

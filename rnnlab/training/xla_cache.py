@@ -23,20 +23,21 @@ def data_dir() -> Path:
     return settings.data_dir()
 
 
-def cache_dir() -> Path:
-    """``RNNLAB_DATA_DIR/xla_cache`` (created)."""
-    path = data_dir() / "xla_cache"
+def cache_dir(root: str | Path | None = None) -> Path:
+    """``<root>/xla_cache`` (default root: ``RNNLAB_DATA_DIR``), created."""
+    path = Path(root if root is not None else data_dir()) / "xla_cache"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def configure() -> str:
+def configure(root: str | Path | None = None) -> str:
     """Point ``TF_XLA_FLAGS`` at :func:`cache_dir` unless it names a cache directory already.
 
-    Call it before TensorFlow compiles anything with XLA (it reads the flags once). Returns the flags.
+    Call it once when a worker process starts, before TensorFlow compiles anything with XLA (it reads the
+    flags once; this is the process's own start-up, never a job's). Returns the flags.
     """
     flags = os.environ.get("TF_XLA_FLAGS", "")
     if FLAG not in flags:
-        flags = f"{flags} {FLAG}={cache_dir()}".strip()
+        flags = f"{flags} {FLAG}={cache_dir(root)}".strip()
         os.environ["TF_XLA_FLAGS"] = flags
     return flags
