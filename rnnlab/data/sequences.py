@@ -215,8 +215,9 @@ def trailing_pad_value(values: np.ndarray, min_share: float = 0.5, min_run: int 
     ends = last == value
     if ends.mean() < min_share:
         return None
+    if np.any(np.all(values[ends] == value, axis=1)):
+        return None  # a row made only of the value is data: padding leaves every row something
     runs = np.argmax(values[ends][:, ::-1] != value, axis=1)
-    runs[np.all(values[ends] == value, axis=1)] = values.shape[1]
     return value if float(np.median(runs)) >= min_run else None
 
 
