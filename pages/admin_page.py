@@ -27,9 +27,9 @@ st.caption(admin.summary(rows))
 st.button("Refresh", key="admin-refresh")
 if not rows:
     st.markdown("_Nothing is queued or running._")
-widths = [2, 2, 4, 1, 2, 3, 2]
+widths = [2, 2, 4, 1.4, 2, 3, 1.6]
 for header, column in zip(
-    ("workspace", "computer", "what", "epochs", "sample passes", "state", ""), st.columns(widths)
+    ("workspace", "computer", "what", "epochs", "sample passes", "state"), st.columns(widths)
 ):
     column.markdown(f"**{header}**")
 for row in rows:  # workspace, address and a file name are user text: shown as plain text
