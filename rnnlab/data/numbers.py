@@ -7,6 +7,7 @@ conversion. A column is read one way only, and the ambiguous case follows the fi
 
 - ``1,5`` and ``2,25`` (a comma not followed by three digits) are decimals, never thousands;
 - ``1,234`` alone is a decimal in a file whose decimal separator is a comma, thousands otherwise;
+- ``0,904`` is a decimal (a grouped number never starts with 0);
 - ``1.234,5`` (a dot, then a comma) is German thousands and decimal comma, ``1,234.5`` the English ones.
 
 Only text columns are looked at, and only those whose first values look like numbers are scanned in
@@ -27,10 +28,10 @@ _PARTS = (
     rf"^(?P<sign>[-+\u2212]?)\s*(?P<before>[{CURRENCY}]?)\s*(?P<sign2>[-+\u2212]?)\s*"
     rf"(?P<body>\d[\d.,{_SPACES}]*?)\s*(?P<after>[%{CURRENCY}]?)$"
 )
-_GROUPED = rf"\d{{1,3}}(?:[{_SPACES}]\d{{3}})+"
+_GROUPED = rf"[1-9]\d{{0,2}}(?:[{_SPACES}]\d{{3}})+"  # a grouped number never starts with 0
 STYLES = {  # body spellings each style accepts: (English) comma thousands, (German) dot thousands
-    "point": rf"^(?:\d+|\d+\.\d+|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{_GROUPED}(?:\.\d+)?)$",
-    "comma": rf"^(?:\d+|\d+,\d+|\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|{_GROUPED}(?:,\d+)?)$",
+    "point": rf"^(?:\d+|\d+\.\d+|[1-9]\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?|{_GROUPED}(?:\.\d+)?)$",
+    "comma": rf"^(?:\d+|\d+,\d+|[1-9]\d{{0,2}}(?:\.\d{{3}})+(?:,\d+)?|{_GROUPED}(?:,\d+)?)$",
 }
 SAMPLE = 200  # values looked at before a column is scanned in full
 
