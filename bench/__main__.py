@@ -27,6 +27,9 @@ BENCHMARKS = {
     "ray": "bench.bench_ray overhead",  # Ray runner vs local pool on the same cores; first curve point
     "ray-spread": "bench.bench_ray spread",  # a burst of 8 over two 1-CPU Ray nodes: where each ran
     "ray-faults": "bench.bench_ray faults",  # a Ray node removed mid-training: only its run fails
+    "backtest": "bench.bench_backtest local",  # 5 origins at once vs back to back on the worker pool
+    "backtest-ray": "bench.bench_backtest ray",  # 5 origins on two Ray nodes vs back to back on the pool
+    "intervals": "bench.bench_intervals",  # conformal coverage per dataset; the classical reference's time
 }
 
 

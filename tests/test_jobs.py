@@ -249,6 +249,9 @@ def test_progress_line_and_result_rows():
     assert result_rows(summary) == [
         {"metric": "mae", "model": 1.2346, "last value (chosen on val)": 2.0, "drift": 1.1}
     ]
+    # the classical reference is shown beside them, better or not, never as a rival
+    summary["scoreboard"].append({"name": "ETS (classical reference)", "reference": True, "test": {"mae": 1.5}})
+    assert result_rows(summary)[0]["ETS (classical reference)"] == 1.5
     assert result_rows(None) == []
 
 

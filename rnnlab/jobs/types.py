@@ -240,15 +240,20 @@ def progress_line(status: JobStatus) -> str:
 
 
 def result_rows(summary: dict | None) -> list[dict]:
-    """Test metrics of the model beside the baseline chosen on validation and every baseline that does
-    better than the model on test (the ones the verdict names), one row per metric (for a table)."""
+    """Test metrics of the model beside the baseline chosen on validation, every baseline that does better
+    than the model on test (the ones the verdict names) and the classical reference (a forecast's ETS,
+    shown beside them, never a rival), one row per metric (for a table)."""
     if not summary or not summary.get("test"):
         return []
     chosen = summary.get("best_baseline") or {}
-    rivals = {r.get("name") for r in (summary.get("judgement") or {}).get("better") or [] if isinstance(r, dict)}
+    rivals = {
+        r.get("name") for r in (summary.get("judgement") or {}).get("better") or [] if isinstance(r, dict)
+    }
     columns = [(f"{chosen.get('name', 'best baseline')} (chosen on val)", chosen.get("test") or {})]
     columns += [(row["name"], row.get("test") or {}) for row in summary.get("scoreboard") or []
                 if isinstance(row, dict) and row.get("name") in rivals and row.get("name") != chosen.get("name")]  # fmt: skip
+    columns += [(row["name"], row.get("test") or {}) for row in summary.get("scoreboard") or []
+                if isinstance(row, dict) and row.get("reference") and not row.get("sees_targets")]  # the classical reference  # fmt: skip
     main = summary.get("main_metric")
 
     def value(v) -> float | str:  # a missing value shows as "—", never as a literal None

@@ -63,7 +63,7 @@ def key(framed, model_config, train_config) -> str:
         _digest(*framed.scaled("train"), *framed.scaled("val")),
         repr(sorted(framed.config.to_dict().items())),
         repr(sorted(model_config.to_dict().items())),
-        repr(sorted((k, v) for k, v in train_config.to_dict().items() if k not in ("epochs", "patience"))),
+        repr(sorted((k, v) for k, v in train_config.to_dict().items() if k not in ("epochs", "patience", "intervals"))),
     ]
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
