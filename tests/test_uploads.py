@@ -14,6 +14,7 @@ from rnnlab.models.config import ModelConfig
 from rnnlab.runs import export
 from rnnlab.runs.setups import load_setup, save_setup
 from rnnlab.runs.store import RunStore
+from rnnlab.runs.upload_shares import UploadShares
 from rnnlab.runs.uploads import UploadStore
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
@@ -137,3 +138,112 @@ def test_sessions_with_the_same_upload_share_one_copy_of_its_bytes(monkeypatch):
     assert first == data and first is second and len(reads) == 1  # read once, held once
     with pytest.raises(ValueError, match="No upload with this hash in this workspace"):
         caches.upload_bytes(hashlib.sha256(b"other").hexdigest(), WS_A)
+
+
+# ---- per computer, the server's fair share, refusals that keep nothing, sharing by link ------------------
+WS_C, WS_D = "wCCCCCCCCCCCCCCCC", "wDDDDDDDDDDDDDDDD"
+PC_1, PC_2 = "10.0.0.5", "10.0.0.6"
+
+
+def _in_setup(uploads, workspace, sha):
+    save_setup(uploads.store, workspace, {"dataset": {"source": "upload", "name": "f.csv", "sha256": sha}})
+
+
+def _trained_on(uploads, workspace, sha, run_id):
+    uploads.store.start_run(run_id, {"workspace": workspace, "task": {"kind": "forecast"},
+                                     "dataset_ref": {"source": "upload", "name": "f.csv", "sha256": sha}})  # fmt: skip
+
+
+def test_one_computers_workspaces_share_one_quota(tmp_path):
+    uploads = UploadStore(RunStore(tmp_path), quota_bytes=1000, total_bytes=10_000, client_quota_bytes=250)
+    first = uploads.put(WS_A, "a.csv", b"A" * 100, client=PC_1)
+    _in_setup(uploads, WS_A, first)
+    assert uploads.put(WS_B, "a-again.csv", b"A" * 100, client=PC_1) == first  # the same file: counted once
+    second = uploads.put(WS_B, "b.csv", b"B" * 100, client=PC_1)  # 100 + 100 = 200 ≤ 250
+    _in_setup(uploads, WS_B, second)
+    with pytest.raises(ValueError, match=r"One computer's uploads, all its workspaces together, must fit in 250 "
+                                         r"bytes\. Received: 100 bytes more while its workspaces' runs and setups "
+                                         r"use 200 bytes"):  # fmt: skip
+        uploads.put(WS_C, "c.csv", b"C" * 100, client=PC_1)  # a third fresh workspace: 300 > 250
+    assert uploads.entries(WS_C) == [] and not uploads.path(hashlib.sha256(b"C" * 100).hexdigest()).exists()
+    assert uploads.put(WS_D, "d.csv", b"D" * 100, client=PC_2)  # another computer is not held back
+    unknown = uploads.put(WS_C, "c.csv", b"C" * 100)  # address unknown: the workspace's own quota only
+    assert uploads.get(WS_C, unknown) == b"C" * 100
+
+
+def test_over_the_computers_quota_its_unused_copies_go_first(tmp_path):
+    uploads = UploadStore(RunStore(tmp_path), quota_bytes=1000, total_bytes=10_000, client_quota_bytes=250)
+    old = uploads.put(WS_A, "old.csv", b"O" * 100, client=PC_1)  # nothing uses it
+    kept = uploads.put(WS_B, "kept.csv", b"K" * 100, client=PC_1)
+    _in_setup(uploads, WS_B, kept)
+    new = uploads.put(WS_C, "new.csv", b"N" * 100, client=PC_1)  # 300 > 250: the unused one goes
+    assert [e["sha256"] for e in uploads.entries(WS_A)] == [] and not uploads.path(old).exists()
+    assert uploads.has(WS_B, kept) and uploads.has(WS_C, new)
+
+
+def test_the_total_keeps_room_for_the_next_student(tmp_path):
+    """The issue's finding: three fresh workspaces filled the total, after which nobody's upload was kept."""
+    uploads = UploadStore(RunStore(tmp_path), quota_bytes=1000, total_bytes=300, client_quota_bytes=0)
+    shas = []
+    for ws, byte in ((WS_A, b"1"), (WS_B, b"2"), (WS_C, b"3")):  # one computer, three workspaces: 300 of 300
+        shas.append(uploads.put(ws, "big.csv", byte * 100, client=PC_1))
+        _in_setup(uploads, ws, shas[-1])
+    # the next student brings 100: fair share 300 // 2 = 150 each; PC_1 holds 300 > 150, so its largest
+    # file that no run uses goes (all are 100 bytes: the least recently used, WS_A's)
+    mine = uploads.put(WS_D, "mine.csv", b"M" * 100, client=PC_2)
+    assert uploads.get(WS_D, mine) == b"M" * 100
+    assert not uploads.has(WS_A, shas[0]) and uploads.has(WS_B, shas[1]) and uploads.has(WS_C, shas[2])
+    with pytest.raises(ValueError, match=r"must fit in 300 bytes\. Received: 151 bytes more"):  # over a share
+        uploads.put(WS_D, "more.csv", b"X" * 151, client=PC_2)
+
+
+def test_files_runs_use_are_never_removed_for_room(tmp_path):
+    uploads = UploadStore(RunStore(tmp_path), quota_bytes=1000, total_bytes=300, client_quota_bytes=0)
+    for i, ws in enumerate((WS_A, WS_B, WS_C)):
+        _trained_on(
+            uploads, ws, uploads.put(ws, "big.csv", bytes([65 + i]) * 100, client=PC_1), f"run-used{i:04d}"
+        )
+    with pytest.raises(ValueError, match="in use by runs or within their computers' fair share"):
+        uploads.put(WS_D, "mine.csv", b"M" * 100, client=PC_2)
+    assert len(list(uploads.dir.glob("*.csv"))) == 3  # the refused file was never written
+
+
+def test_unused_files_go_largest_first(tmp_path):
+    uploads = UploadStore(RunStore(tmp_path), quota_bytes=1000, total_bytes=300)
+    small = uploads.put(WS_A, "small.csv", b"s" * 50)  # older, but smaller
+    large = uploads.put(WS_B, "large.csv", b"L" * 200)
+    # 250 + 100 = 350 > 300: removing the 200-byte file is enough; the 50-byte one stays
+    new = uploads.put(WS_C, "new.csv", b"n" * 100)
+    assert uploads.has(WS_A, small) and not uploads.has(WS_B, large) and uploads.has(WS_C, new)
+
+
+def test_a_hash_named_by_an_imported_run_opens_nothing(tmp_path):
+    uploads = _uploads(tmp_path)
+    sha = uploads.put(WS_A, "secret.csv", b"private,data\n1,2\n")
+    uploads.store.add_whole_run("run-import01", {"workspace": WS_B, "task": {"kind": "forecast"}, "label": "x",
+                                                 "dataset_ref": {"source": "upload", "sha256": sha}},
+                                [], {"status": "finished"})  # fmt: skip
+    assert uploads.store.get_run("run-import01")["imported"]
+    assert not uploads.has(WS_B, sha)
+    with pytest.raises(ValueError, match="No upload with this hash in this workspace"):
+        uploads.get(WS_B, sha)
+
+
+def test_a_shared_upload_is_one_file_for_both_workspaces_until_unshared(tmp_path):
+    uploads = _uploads(tmp_path)
+    data = SERIES.encode()
+    sha = uploads.put(WS_A, "mine.csv", data, client=PC_1)
+    shares = UploadShares(uploads)
+    assert shares.token(WS_A, sha) is None
+    token = shares.share(WS_A, sha)
+    assert shares.share(WS_A, sha) == token == shares.token(WS_A, sha) and len(token) >= 20
+    assert shares.open(token, WS_B, client=PC_2) == (sha, "mine.csv")
+    assert uploads.get(WS_B, sha) == data and list(uploads.dir.glob("*.csv")) == [uploads.path(sha)]
+    shares.unshare(WS_A, sha)
+    with pytest.raises(ValueError, match="no longer shared"):
+        shares.open(token, WS_C)
+    assert uploads.has(WS_B, sha)  # who opened the link before keeps the copy
+    with pytest.raises(ValueError, match="20–64 URL-safe characters"):
+        shares.open("../x", WS_C)
+    with pytest.raises(ValueError, match="Only an upload this workspace keeps can be shared"):
+        shares.share(WS_C, sha)
