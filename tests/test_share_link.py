@@ -221,3 +221,39 @@ def test_every_reader_option_has_a_declared_type():
     from rnnlab.data.read_options import OPTION_TYPES
 
     assert tuple(OPTION_TYPES) == share_link.READ_OPTION_KEYS
+
+
+UPLOAD = {"name": "my readings.csv", "size": 2048, "sha256": "0f" * 32}
+
+
+def test_an_uploaded_file_travels_as_its_description_and_only_a_chosen_share_as_a_token():
+    task = TaskConfig("forecast", window=5)
+    asked = share_link.to_query(task=task, read_options={"layout": "series"}, upload=UPLOAD)
+    assert set(asked) == {"task", "ro", "uf"}  # the opener is told which file to upload
+    back = share_link.from_query(asked)
+    assert back.upload == UPLOAD and back.upload_token is None and back.dataset is None
+    assert back.task == task and back.read_options == {"layout": "series"} and not back.empty
+    token = "T" * 24
+    shared = share_link.SharedConfig(None, {}, task, None, None, upload=UPLOAD, upload_token=token)
+    url = share_link.link("http://localhost:8501/train", shared)
+    params = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+    assert params["up"] == token and "ws" not in params and UPLOAD["sha256"] not in url  # inside the token
+    assert share_link.from_query(params) == shared
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"up": "T" * 24}, "must come with its file"),
+        ({"uf": share_link._b64(UPLOAD), "up": "../../etc"}, "20–64 URL-safe characters"),
+        ({"uf": share_link._b64({**UPLOAD, "sha256": "../x"})}, "hash must be 64 hex digits"),
+        ({"uf": share_link._b64({**UPLOAD, "name": "a\u202eb.csv"})}, "printable characters"),
+        ({"uf": share_link._b64({**UPLOAD, "size": -1})}, "whole number"),
+        ({"uf": share_link._b64(["x"])}, "described by name, size and sha256"),
+        ({"uf": "bm90IGpzb24"}, "uploaded file could not be read"),
+        ({"uf": share_link._b64(UPLOAD), "ds": "sunspots"}, "one dataset"),
+    ],
+)
+def test_bad_upload_parts_of_a_link_give_clear_messages(params, message):
+    with pytest.raises(ValueError, match=message):
+        share_link.from_query(params)

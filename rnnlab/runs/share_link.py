@@ -5,6 +5,11 @@ bundled dataset as its catalog key, read options as a token of their JSON:
 ``?ds=sunspots&task=eyJr…&model=eyJj…&train=eyJv…``. Opening such a link restores every
 setting, ready to press Start. No TensorFlow is imported.
 
+An uploaded file travels as its description (``uf``: name, size and content hash, so whoever opens the link
+sees which file to upload) and, only when its owner chose to share it, a token (``up``) by which the
+opener's workspace gets its own reference to the same kept file (:meth:`rnnlab.runs.uploads.UploadStore.share`).
+The hash alone never opens a file.
+
 Example:
     >>> from rnnlab.models.config import ModelConfig
     >>> params = to_query(dataset="sunspots", model=ModelConfig(cell="lstm"))
@@ -32,7 +37,7 @@ from rnnlab.runs.values import check_id
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
 
-CONFIG_PARAMS = ("ds", "ro", "task", "model", "train")
+CONFIG_PARAMS = ("ds", "ro", "task", "model", "train", "uf", "up")
 WORKSPACE_PARAM = "ws"  # only in a bookmark link, never in a share link
 READ_OPTION_KEYS = tuple(
     name
@@ -40,6 +45,9 @@ READ_OPTION_KEYS = tuple(
     if p.kind is p.KEYWORD_ONLY and name != "name"  # the reader's keyword options, not the display name
 )
 _KEY_RE = re.compile(r"^[a-z0-9_]{1,40}$")
+_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+MAX_FILE_NAME = 200
 MAX_TOKEN = 4000
 
 
@@ -50,15 +58,18 @@ CONFIG_CLASSES: dict[str, type] = {"task": TaskConfig, "model": ModelConfig, "tr
 class SharedConfig:
     """What a link carries; every part is optional (``None`` = keep the current setting)."""
 
-    dataset: str | None = None  # a bundled catalog key (uploaded files cannot travel in a link)
-    read_options: dict[str, Any] = field(default_factory=dict)  # reader overrides for the bundled file
+    dataset: str | None = None  # a bundled catalog key
+    read_options: dict[str, Any] = field(default_factory=dict)  # reader overrides for the file
     task: Any = None  # rnnlab.task.types.TaskConfig
     model: Any = None  # rnnlab.models.config.ModelConfig
     train: Any = None  # rnnlab.training.config.TrainConfig
+    upload: dict[str, Any] | None = None  # the uploaded file the link was made from: name, size, sha256
+    upload_token: str | None = None  # present when its owner shares the file itself with the link
 
     @property
     def empty(self) -> bool:
-        return self.dataset is None and self.task is None and self.model is None and self.train is None
+        parts = (self.dataset, self.task, self.model, self.train, self.upload)
+        return all(part is None for part in parts)
 
 
 def _b64(obj: Any) -> str:
@@ -70,25 +81,65 @@ def _unb64(token: str) -> Any:
     return json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode())
 
 
+def check_upload(value: Any) -> dict[str, Any]:
+    """An uploaded file's description as a link carries it, checked: ``{"name", "size", "sha256"}``.
+
+    Raises:
+        ValueError: not such a description (the message says which part).
+
+    Example:
+        >>> check_upload({"name": "mine.csv", "size": 12, "sha256": "ab" * 32})["name"]
+        'mine.csv'
+    """
+    if not isinstance(value, dict) or set(value) != {"name", "size", "sha256"}:
+        raise ValueError(
+            f"The link's file must be described by name, size and sha256. Received: {str(value)[:80]!r}"
+        )
+    name, size, sha = value["name"], value["size"], value["sha256"]
+    if not isinstance(name, str) or not 0 < len(name) <= MAX_FILE_NAME or not name.isprintable():
+        raise ValueError(
+            f"The link's file name must be 1–{MAX_FILE_NAME} printable characters. Received: {str(name)[:80]!r}"
+        )
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise ValueError(f"The link's file size must be a whole number ≥ 0. Received: {str(size)[:40]!r}")
+    if not isinstance(sha, str) or not _SHA_RE.match(sha):
+        raise ValueError(f"The link's file hash must be 64 hex digits. Received: {str(sha)[:80]!r}")
+    return {"name": name, "size": size, "sha256": sha}
+
+
 def to_query(
     dataset: str | None = None,
     task: Any = None,
     model: Any = None,
     train: Any = None,
     read_options: Mapping[str, Any] | None = None,
+    upload: Mapping[str, Any] | None = None,
+    upload_token: str | None = None,
 ) -> dict[str, str]:
-    """Query parameters for a configuration (only the parts given).
+    """Query parameters for a configuration (only the parts given): a bundled ``dataset`` or an ``upload``
+    (its description, see :func:`check_upload`, with the ``upload_token`` that shares it, if any).
 
     Raises:
-        ValueError: ``dataset`` is not a catalog-style key.
+        ValueError: ``dataset`` is not a catalog-style key, both a dataset and an upload are given, or the
+            upload's description or token is malformed.
     """
     out: dict[str, str] = {}
     if dataset is not None:
         if not _KEY_RE.match(str(dataset)):
             raise ValueError(
-                f"Only a bundled dataset can travel in a link. Received: dataset={str(dataset)[:60]!r}"
+                f"Only a bundled dataset can travel in a link by its name. Received: dataset={str(dataset)[:60]!r}"
             )
         out["ds"] = dataset
+    if upload is not None:
+        if dataset is not None:
+            raise ValueError(f"A link carries one dataset. Received: dataset={dataset!r} and an upload")
+        out["uf"] = _b64(check_upload(dict(upload)))
+        if upload_token is not None:
+            if not _TOKEN_RE.match(str(upload_token)):
+                raise ValueError(
+                    f"An upload's share token must be 20–64 URL-safe characters. Received: {str(upload_token)[:80]!r}"
+                )
+            out["up"] = str(upload_token)
     if read_options:
         out["ro"] = _b64(dict(read_options))
     for name, cfg in (("task", task), ("model", model), ("train", train)):
@@ -135,6 +186,17 @@ def from_query(params: Mapping[str, Any]) -> SharedConfig:
             read_options = check_read_options(raw)
         except ValueError as err:
             raise ValueError(f"The link's read options are not valid: {err}") from None
+    upload, upload_token = None, one("up")
+    if (uf := one("uf")) is not None:
+        try:
+            upload = check_upload(_unb64(uf))
+        except (ValueError, UnicodeDecodeError, RecursionError) as err:
+            raise ValueError(f"The link's uploaded file could not be read: {err}") from None
+        if dataset is not None:
+            raise ValueError(f"A link carries one dataset. Received: ds={dataset!r} and an uploaded file")
+    if upload_token is not None and (upload is None or not _TOKEN_RE.match(upload_token)):
+        raise ValueError(f"The link's upload token must come with its file and be 20–64 URL-safe characters. "
+                         f"Received: up={upload_token[:80]!r}")  # fmt: skip
     configs: dict[str, Any] = {}
     classes = CONFIG_CLASSES
     for name, cls in classes.items():
@@ -147,7 +209,9 @@ def from_query(params: Mapping[str, Any]) -> SharedConfig:
                 ValueError,
             ) as err:  # from_token wraps decoding; __post_init__ raises ValueError
                 raise ValueError(f"The link's {name} settings are not valid: {err}") from err
-    return SharedConfig(dataset=dataset, read_options=read_options, **configs)
+    return SharedConfig(
+        dataset=dataset, read_options=read_options, upload=upload, upload_token=upload_token, **configs
+    )
 
 
 def link(base_url: str, shared: SharedConfig, **extra: str) -> str:
@@ -162,7 +226,8 @@ def link(base_url: str, shared: SharedConfig, **extra: str) -> str:
     refused = sorted(set(extra) & {WORKSPACE_PARAM, *CONFIG_PARAMS})
     if refused:
         raise ValueError(f"A share link must not carry {', '.join(refused)}. Received: {refused}")
-    params = to_query(shared.dataset, shared.task, shared.model, shared.train, shared.read_options)
+    params = to_query(shared.dataset, shared.task, shared.model, shared.train, shared.read_options,
+                      shared.upload, shared.upload_token)  # fmt: skip
     params.update({k: v for k, v in extra.items() if v})
     return f"{base_url.rstrip('?')}?{urlencode(params)}" if params else base_url
 
