@@ -15,6 +15,8 @@ st.caption("Pick a bundled real dataset or upload your own CSV (long, wide or on
 
 entries = {e.key: e for e in catalog.list_datasets()}
 choice = session.dataset_choice()
+if note := current.link_upload_note():  # a link made from an uploaded file: which file to upload
+    st.info(note)
 
 
 def _choose_bundled() -> None:
@@ -28,10 +30,11 @@ def _choose_upload(key: str) -> None:
     upload = st.session_state[key]
     if upload is not None:
         problem = actions.choose_upload(upload.name, upload.getvalue())
-        session.release_upload(upload)  # the uploader starts empty; the page below names the loaded file
-        if problem:
-            widgets.warning(f"This file is used in this session but not kept for the workspace: {problem}")
-        session.clear_data_option_widgets()
+        session.release_upload(upload, key)  # the uploader starts empty; the page below names the kept file
+        if problem:  # refused: nothing of the file stays in this session or the server's memory
+            widgets.error(f"This file was not used: {problem}")
+        else:
+            session.clear_data_option_widgets()
 
 
 sources = ["Bundled dataset", "Upload a CSV"]
@@ -74,10 +77,9 @@ if choice["source"] == "bundled" and choice["name"] in entries:
     with st.container(border=True):
         st.markdown(f"**{entry.title}** — {entry.description}")
         st.caption(f"Citation: {entry.citation}  \nLicence: {entry.licence}  \nSource: {entry.source}")
-elif session.upload_bytes() is not None:
-    st.warning(
-        f"Using the uploaded file **{widgets.plain(choice['name'])}**, held in this session's memory only: the "
-        "server could not keep it for the workspace, so a reload or another tab will not find it."
+elif session.upload_bytes() is not None:  # handed to the session directly (a test's or a script's file)
+    st.caption(
+        f"Using the file **{widgets.plain(choice['name'])}** handed to this session (not kept on the server)."
     )
 else:
     st.caption(

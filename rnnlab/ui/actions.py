@@ -21,7 +21,7 @@ from rnnlab.runs.lessons import Lesson
 from rnnlab.runs.store import check_id, new_run_id, new_workspace_id
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
-from rnnlab.ui import caches, current, resources, session, workspace_state
+from rnnlab.ui import current, resources, session, workspace_state
 
 
 # ---- data ----------------------------------------------------------------------
@@ -37,20 +37,24 @@ def choose_bundled(key: str, read_options: dict | None = None) -> None:
 
 
 def choose_upload(name: str, data: bytes) -> str | None:
-    """Make an uploaded file this session's data, and keep it for the workspace (once per content), so a
-    reload, a restart or an export finds it again; return why it could not be kept, or ``None``.
+    """Keep an uploaded file for the workspace (once per content) and make it this session's data, so a
+    reload, a restart or an export finds it again; return why it was refused, or ``None``.
 
     A kept file is held by the session as its SHA-256 only (the bytes: one shared copy for the server,
-    :func:`rnnlab.ui.caches.upload_bytes`); a file the server refuses (quota full) stays in this session's
-    memory, and the Data page says so.
+    :func:`rnnlab.ui.caches.upload_bytes`). A file the server refuses (a quota or the total is full) is not
+    used: the session keeps its data as it was and holds nothing of the file — no bytes, no parsed copy in
+    a cache — so a refused upload costs no memory once its request is over. The file a link asked for
+    (:func:`rnnlab.ui.session.link_upload`) gets the link's read options when its content matches.
     """
-    session.set_dataset_choice({"source": "upload", "name": name, "title": name})
-    session.set_read_options({})
     try:
-        session.set_upload(workspace_state.keep_upload(workspace(), name, data))
-    except ValueError as err:  # over the quota: usable in this session, not kept
-        session.set_upload(caches.sha256(data), data)
+        sha = workspace_state.keep_upload(workspace(), name, data)
+    except ValueError as err:
         return str(err)
+    wanted = session.link_upload() or {}
+    session.set_upload(sha)
+    session.set_dataset_choice({"source": "upload", "name": name, "title": name})
+    session.set_read_options((wanted.get("read_options") or {}) if wanted.get("sha256") == sha else {})
+    session.set_link_upload(None)
     return None
 
 
@@ -92,11 +96,42 @@ def open_workspace(workspace_id: str | None = None) -> str:
 
 # ---- links, lessons and stored runs ----------------------------------------------
 def share_query() -> dict[str, str]:
-    """Query parameters for the current configuration (a bundled dataset only), never the workspace."""
+    """Query parameters for the current configuration, never the workspace: a bundled dataset by its key; a
+    kept upload by its description (so whoever opens the link sees which file to upload) and, when the
+    workspace shares it (:func:`share_upload`), the token that gives the opener's workspace the same file."""
     choice = session.dataset_choice() or {}
     dataset = choice.get("name") if choice.get("source") == "bundled" else None
     configs = (session.task_config(), session.model_config(), session.train_config())
-    return share_link.to_query(dataset, *configs, session.read_options())
+    upload = token = None
+    sha = session.upload_sha256() if choice.get("source") == "upload" else None
+    if sha and session.upload_bytes() is None:
+        size, token = workspace_state.upload_link_parts(workspace(), sha)
+        upload = None if size is None else {"name": str(choice["name"])[: share_link.MAX_FILE_NAME] or "upload.csv",
+                                            "size": size, "sha256": sha}  # fmt: skip
+    return share_link.to_query(dataset, *configs, session.read_options(), upload, token if upload else None)
+
+
+def upload_shared() -> bool | None:
+    """Whether the session's uploaded file goes with its links; ``None`` when the data is no kept upload."""
+    choice = session.dataset_choice() or {}
+    sha = session.upload_sha256() if choice.get("source") == "upload" else None
+    if not sha or session.upload_bytes() is not None:
+        return None
+    size, token = workspace_state.upload_link_parts(workspace(), sha)
+    return None if size is None else token is not None
+
+
+def share_upload(on: bool) -> None:
+    """Share the session's uploaded file with its links (``on``: whoever opens one gets it in their own
+    workspace, the same file kept once), or stop: links made before then only say which file to upload.
+
+    Raises:
+        ValueError: the session's data is no upload this workspace keeps.
+    """
+    sha = session.upload_sha256()
+    if not sha:
+        raise ValueError("Only an uploaded file kept for this workspace can be shared. Received: no upload")
+    workspace_state.share_upload(workspace(), sha, on)
 
 
 def _page_url() -> str:
@@ -136,6 +171,8 @@ def apply_link() -> bool:
     shared = share_link.from_query(params)
     if shared.dataset is not None:
         choose_bundled(shared.dataset, shared.read_options)
+    elif shared.upload is not None:
+        _open_link_upload(shared)
     if shared.task is not None:
         current.store_task_config(shared.task)  # made for the dataset just chosen
     if shared.model is not None:
@@ -143,6 +180,30 @@ def apply_link() -> bool:
     if shared.train is not None:
         session.set_train_config(shared.train)
     return True
+
+
+def _open_link_upload(shared: share_link.SharedConfig) -> None:
+    """The data of a link made from an uploaded file: the workspace's own copy when it has one (already, or
+    from the link's share token); else no data, and the file to upload is remembered (the Data and Train
+    pages name it) with why the link's copy could not be opened."""
+    upload = shared.upload or {}
+    ws, sha, name = workspace(), upload["sha256"], upload["name"]
+    problem = None
+    if workspace_state.kept_upload(ws, {"sha256": sha}) is None and shared.upload_token:
+        try:
+            sha, name = workspace_state.open_shared_upload(shared.upload_token, ws)
+        except ValueError as err:
+            problem = str(err)
+    if workspace_state.kept_upload(ws, {"sha256": sha}) is not None:
+        session.set_upload(sha)
+        session.set_dataset_choice({"source": "upload", "name": name, "title": name})
+        session.set_read_options(shared.read_options)
+        session.set_link_upload(None)
+        return
+    session.set_upload(None)
+    session.set_dataset_choice(None)  # the link's task is kept for the file still to come
+    session.set_read_options({})
+    session.set_link_upload({**upload, "read_options": dict(shared.read_options), "problem": problem})
 
 
 def open_lesson(key: str) -> Lesson:
@@ -217,6 +278,23 @@ def start_training(config: TrainConfig) -> str:
     job_id = resources.job_manager().submit(spec)
     session.set_job_ids([*session.job_ids(), job_id])
     return job_id
+
+
+def train_again(run: dict) -> str:
+    """Load a stored run's settings (and its data, when the workspace still has it) and queue the same
+    training anew; return the job id (the Train page's "Train again" for an interrupted run).
+
+    Raises:
+        ValueError: the stored settings are no longer valid, the data is gone, or the queue is full.
+    """
+    load_run_settings(run)
+    ref = run.get("dataset_ref") or {}
+    if ref.get("source") == "upload" and (current.dataset_ref() or {}).get("sha256") != ref.get("sha256"):
+        raise ValueError(
+            f"To train again, the run's uploaded file must still be kept. Received: "
+            f"{str(ref.get('name') or 'the file')[:80]!r} is no longer kept — upload it again on the Data page"
+        )
+    return start_training(TrainConfig.from_dict(run["train_config"]))
 
 
 def submit_variants(mode: str, n_seeds: int = 3) -> list[str]:

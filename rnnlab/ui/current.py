@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import json
 
+from rnnlab.core import text
+from rnnlab.core.words import plural
 from rnnlab.data import catalog
 from rnnlab.data.dataset import SequenceDataset
 from rnnlab.evaluation import findings
 from rnnlab.plots import train as plots_train
+from rnnlab.runs import compare
+from rnnlab.runs.uploads import size_text
 from rnnlab.task import framing
 from rnnlab.task.types import FramedData, TaskConfig
 from rnnlab.ui import caches, resources, session
@@ -26,6 +30,22 @@ def upload_sha256() -> str:
         known = caches.sha256(unkept)
         session.set_upload(known, unkept)
     return known or ""
+
+
+def link_upload_note() -> str | None:
+    """Markdown naming the uploaded file a link was made from, when this session has still to upload it
+    (the Data and Train pages show it), with why the link's own copy could not be opened; else ``None``."""
+    wanted = session.link_upload()
+    if not wanted:
+        return None
+    note = (
+        f"This link was made from the uploaded file **{text.markdown(wanted.get('name'))}** "
+        f"({size_text(int(wanted.get('size') or 0))}). Upload that file on the Data page: the task, model and "
+        "training settings of the link are ready for it."
+    )
+    if wanted.get("problem"):
+        note += f"  \n_{text.markdown(wanted['problem'])}._"
+    return note
 
 
 def data_source() -> DataSource | None:
@@ -208,6 +228,33 @@ def job_run(run_id: str) -> dict:
         return resources.run_store().get_run(run_id, session.workspace_id())
     except (ValueError, OSError):
         return {}
+
+
+def run_history(run_id: str) -> dict[str, list]:
+    """A stored run's recorded epochs (``{"epoch": [...], "loss": [...], …}``), ``{}`` when none."""
+    try:
+        return resources.run_store().history(run_id)
+    except (ValueError, OSError):
+        return {}
+
+
+def interrupted_caption(run: dict) -> str:
+    """One line of Markdown on an interrupted run (its label inert): the epochs it kept of those asked, and
+    what "Train again" does.
+
+    Example:
+        >>> interrupted_caption({"label": "GRU 8", "epochs_done": 5, "train_config": {"epochs": 40}})[:45]
+        'GRU 8 — 5 of 40 epochs were done and are kept'
+    """
+    asked = (run.get("train_config") or {}).get("epochs")
+    done = int(run.get("epochs_done") or 0)
+    of = (
+        f"{done} of {asked} epochs were"
+        if asked
+        else f"{plural(done, 'epoch')} {'was' if done == 1 else 'were'}"
+    )
+    return (f"{text.markdown(compare.run_label(run))} — {of} done and are kept (Compare lists the run). Train again starts it "
+            "anew with the same settings and data.")  # fmt: skip
 
 
 def earlier_histories(run: dict, run_id: str) -> list[dict]:

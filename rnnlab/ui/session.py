@@ -24,7 +24,9 @@ DATASET_CHOICE = (
     "rnnlab.dataset_choice"  # dict: {"source": "bundled"|"upload", "name": key or file name, "title"}
 )
 UPLOAD_SHA = "rnnlab.upload_sha256"  # str | None: the chosen upload's SHA-256 (bytes: caches.upload_bytes)
-UPLOAD_BYTES = "rnnlab.upload_bytes"  # bytes | None: only an upload the server could not keep (quota full)
+UPLOAD_BYTES = "rnnlab.upload_bytes"  # bytes | None: a file handed to the session directly (tests, scripts);
+# the Data page never puts an upload here: a file the server cannot keep is refused, and nothing of it stays
+LINK_UPLOAD = "rnnlab.link_upload"  # dict | None: the uploaded file a link was made from, still to upload
 UPLOADER_ROUND = "rnnlab.uploader_round"  # int: turns the Data page's uploader key once a file is read
 READ_OPTIONS = "rnnlab.read_options"  # dict of reader overrides chosen on the Data page
 TASK_CONFIG = "rnnlab.task_config"  # TaskConfig | None
@@ -53,6 +55,7 @@ _DEFAULTS: dict[str, Any] = {
     UPLOAD_SHA: None,
     UPLOAD_BYTES: None,
     UPLOADER_ROUND: 0,
+    LINK_UPLOAD: None,
     OPTIONS_FOR: None,
     UNREADABLE: None,
     READ_OPTIONS: {},
@@ -106,14 +109,27 @@ def upload_sha256() -> str | None:
 
 
 def upload_bytes() -> bytes | None:
-    """An upload's bytes held in this session's memory: only when the server could not keep the file."""
+    """Bytes handed to the session directly (a test's or a script's file); ``None`` for an upload, which the
+    server keeps (the session holds its hash) or refuses (then nothing of it is held)."""
     return _get(UPLOAD_BYTES)
 
 
 def set_upload(sha256: str | None, unkept: bytes | None = None) -> None:
-    """Make the upload ``sha256`` the session's; ``unkept`` holds its bytes only when the server refused it."""
+    """Make the kept upload ``sha256`` the session's (``unkept``: bytes handed over directly, see
+    :func:`upload_bytes`)."""
     _set(UPLOAD_SHA, sha256)
     _set(UPLOAD_BYTES, unkept)
+
+
+def link_upload() -> dict | None:
+    """The uploaded file a configuration link was made from and this session has still to upload:
+    ``{"name", "size", "sha256", "read_options", "problem"}`` (``problem``: why the link's copy could not be
+    opened, or ``None``), or ``None``."""
+    return _get(LINK_UPLOAD)
+
+
+def set_link_upload(wanted: dict | None) -> None:
+    _set(LINK_UPLOAD, None if wanted is None else dict(wanted))
 
 
 def uploader_key() -> str:
@@ -121,12 +137,15 @@ def uploader_key() -> str:
     return f"data-upload-{int(_get(UPLOADER_ROUND))}"
 
 
-def release_upload(uploaded: UploadedFile) -> None:
-    """Drop Streamlit's own copy of a file read from the uploader: its record in the uploaded-file manager
-    (as ``st.chat_input`` does) and, with a new uploader key, the widget's ``UploadedFile`` on the next run."""
+def release_upload(uploaded: UploadedFile, widget_key: str | None = None) -> None:
+    """Drop Streamlit's own copy of a file read from the uploader — kept or refused alike: its record in the
+    uploaded-file manager (as ``st.chat_input`` does), the widget's state under ``widget_key`` (its
+    ``UploadedFile``), and, with a new uploader key, the widget itself on the next run."""
     ctx = get_script_run_ctx()
     if ctx is not None and isinstance(ctx.uploaded_file_mgr, MemoryUploadedFileManager):
         ctx.uploaded_file_mgr.remove_file(session_id=ctx.session_id, file_id=uploaded.file_id)
+    if widget_key is not None and widget_key in st.session_state:
+        del st.session_state[widget_key]
     _set(UPLOADER_ROUND, int(_get(UPLOADER_ROUND)) + 1)
 
 

@@ -20,6 +20,7 @@ from rnnlab.data import catalog
 from rnnlab.jobs import workspace as ws_jobs
 from rnnlab.jobs.types import JobStatus
 from rnnlab.runs import compare, setups
+from rnnlab.runs.upload_shares import UploadShares
 from rnnlab.runs.uploads import UploadStore
 from rnnlab.ui import current, resources, session
 
@@ -109,12 +110,44 @@ def save_setup(workspace: str | None) -> None:
 
 
 def keep_upload(workspace: str, name: str, data: bytes) -> str:
-    """Keep an uploaded file for the workspace (once per content); return its SHA-256.
+    """Keep an uploaded file for the workspace (once per content), counted for this session's computer;
+    return its SHA-256.
 
     Raises:
-        ValueError: the file does not fit the workspace's quota or the server's total.
+        ValueError: the file does not fit the workspace's or the computer's quota or the server's total.
     """
-    return UploadStore(resources.run_store()).put(workspace, name, data)
+    return UploadStore(resources.run_store()).put(workspace, name, data, client=resources.client_address())
+
+
+def upload_link_parts(workspace: str, sha256: str) -> tuple[int | None, str | None]:
+    """``(size, share token)`` of the workspace's kept upload: its size for a link's description (``None``:
+    not kept) and the token when the workspace shares it with links (else ``None``)."""
+    uploads = UploadStore(resources.run_store())
+    size = next((e["size"] for e in uploads.entries(workspace) if e["sha256"] == sha256), None)
+    return size, (UploadShares(uploads).token(workspace, sha256) if size is not None else None)
+
+
+def share_upload(workspace: str, sha256: str, on: bool) -> None:
+    """Share the workspace's kept upload with its configuration links (``on``), or stop sharing it.
+
+    Raises:
+        ValueError: ``on`` for an upload the workspace does not keep.
+    """
+    shares = UploadShares(UploadStore(resources.run_store()))
+    if on:
+        shares.share(workspace, sha256)
+    else:
+        shares.unshare(workspace, sha256)
+
+
+def open_shared_upload(token: str, workspace: str) -> tuple[str, str]:
+    """Give the workspace its copy of the file a link shares (the same kept file, counted for this session's
+    computer); return ``(sha256, file name)``.
+
+    Raises:
+        ValueError: the link no longer shares a file, or the copy does not fit a quota.
+    """
+    return UploadShares(UploadStore(resources.run_store())).open(token, workspace, resources.client_address())
 
 
 def kept_upload(workspace: str, ref: dict) -> str | None:
@@ -124,6 +157,18 @@ def kept_upload(workspace: str, ref: dict) -> str | None:
 
 
 # ---- jobs ------------------------------------------------------------------------------------
+def interrupted_run(workspace: str) -> dict | None:
+    """The workspace's newest training when a server stop interrupted it (status ``interrupted``), for the
+    Train page to show with "Train again"; ``None`` when its newest run ended otherwise (or it has none).
+    Runs of a race, a seed band or another request are left out where the store records their group."""
+    try:
+        runs = resources.run_store().list_runs(workspace, limit=20)
+    except (ValueError, OSError, sqlite3.Error):
+        return None
+    own = [r for r in runs if not r.get("run_group") and not r.get("imported")]  # the Train page's own
+    return own[0] if own and own[0]["status"] == "interrupted" else None
+
+
 def train_job_ids(workspace: str, manager=None) -> list[str]:
     """The workspace's trainings the server knows, oldest first, whichever tab started them: a reload or a
     second tab re-attaches to the running one; jobs of another workspace never appear. Kept in the session."""
