@@ -51,9 +51,10 @@ def seed_calibration(data_dir: Path) -> None:
     (path / speed.CALIBRATION_FILE).write_text(json.dumps(dataclasses.asdict(calibration)), encoding="utf-8")
 
 
-def start_server(data_dir: Path, log_path: Path, workers: int = 1):
-    """Start ``streamlit run app.py`` headless on a free loopback port over ``data_dir``; return
-    ``(process, url)`` once it answers ``/_stcore/health`` (end it by its PID: ``process.kill()``)."""
+def start_server(data_dir: Path, log_path: Path, workers: int = 1, port: int | None = None):
+    """Start ``streamlit run app.py`` headless on a free loopback port (or ``port``, to restart a server where
+    open tabs reconnect) over ``data_dir``; return ``(process, url)`` once it answers ``/_stcore/health``
+    (end it by its PID: ``process.kill()``)."""
     import os
     import socket
     import subprocess
@@ -61,9 +62,10 @@ def start_server(data_dir: Path, log_path: Path, workers: int = 1):
     import time
     import urllib.request
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    if port is None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
     root = Path(__file__).resolve().parent.parent
     seed_calibration(data_dir)
     env = {**os.environ, "RNNLAB_DATA_DIR": str(data_dir), "RNNLAB_WORKERS": str(workers)}
