@@ -318,10 +318,11 @@ def import_run(store: RunStore, source: bytes | str | Path, workspace: str) -> s
         with tempfile.TemporaryDirectory() as tmp:
             tmp_file = Path(tmp) / "model.keras"
             tmp_file.write_bytes(members["model.keras"])
-            if not model_file_intact(tmp_file):
+            problem = model_members_problem(tmp_file)  # sizes first: a bomb is refused before any unpacking
+            if problem is None and not model_file_intact(tmp_file):
                 raise ValueError("The zip's model.keras is damaged (not a readable .keras file). Received: a "
                                  "corrupt model file")  # fmt: skip
-            check = check_model(tmp_file)
+            check = {"ok": False, "error": problem} if problem else check_model(tmp_file)
             if not check["ok"]:
                 raise ValueError(
                     "The model in this zip was refused: Keras's safe mode will not load a model that carries "
