@@ -30,6 +30,7 @@ from rnnlab.jobs.types import ClusterUnreachable
 from rnnlab.runs import backtest, lessons
 from rnnlab.runs.recorder import CLI_WORKSPACE
 from rnnlab.runs.store import RunStore
+from rnnlab.task import framing
 from rnnlab.task import origins as task_origins
 
 POLL_SECONDS = 0.2
@@ -84,6 +85,9 @@ def run(args: argparse.Namespace) -> int:
     workspace = args.workspace or CLI_WORKSPACE
     specs = backtest.backtest_specs(dataset, train.dataset_ref(args.data), task_config, model_config, train_config,
                                     workspace, "cli", args.origins, args.sliding)  # fmt: skip
+    train.check_budgets(
+        framing.frame(dataset, specs[-1].task), model_config, train_config
+    )  # the largest origin
     if store is not None and Path(args.data).is_file():
         _keep_upload(store, workspace, args.data)
     address = args.ray or settings.ray_address()

@@ -1,4 +1,8 @@
-"""``python -m rnnlab params``: parameter counts per recurrent layer, with the formula, checked by Keras."""
+"""``python -m rnnlab params``: parameter counts per recurrent layer, with the formula, checked by Keras.
+
+A model over the server's budget (``RNNLAB_MAX_PARAMS``, ``RNNLAB_MAX_LAYERS``) is refused from the formulas
+before Keras builds anything, as the pages refuse it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import argparse
 import sys
 
 from rnnlab.cli.common import int_list_type, print_json
-from rnnlab.models import params
+from rnnlab.models import budget, params
 from rnnlab.models.config import CELL_LAYERS, ModelConfig
 
 
@@ -39,8 +43,9 @@ def run_params(args: argparse.Namespace) -> int:
         bidirectional=args.bidirectional,
         reset_after=not args.no_reset_after,
     )
+    budget.check_model(config, args.features, 1, args.outputs or 1)  # the server's budget, from the formulas
     rows = params.layer_table(config, args.features, n_outputs=args.outputs or None)
-    total = keras_count(config, args.features, args.outputs or None)
+    total = keras_count(config, args.features, args.outputs or None)  # built only within the budget
     formula_total = params.total_params(rows)
     if total != formula_total:  # a formula that disagrees with Keras is a bug, never printed as fact
         raise AssertionError(f"formula total {formula_total} != Keras count_params() {total}")

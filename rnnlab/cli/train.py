@@ -30,13 +30,17 @@ from rnnlab.evaluation import scoreboard
 from rnnlab.evaluation import uncertainty as uncertainties
 from rnnlab.evaluation.verdict import race_line, verdict_of
 from rnnlab.jobs.types import ClusterUnreachable
+from rnnlab.jobs.work import JobWork, check_job
+from rnnlab.models import budget as model_budget
+from rnnlab.models.build import output_units
 from rnnlab.models.config import CELLS, HEAD_ACTIVATIONS, ModelConfig
 from rnnlab.runs import lessons
 from rnnlab.runs.compare import cell_name
 from rnnlab.runs.recorder import RunRecorder
 from rnnlab.task import framing
-from rnnlab.training import fit
+from rnnlab.training import fit, speed
 from rnnlab.training.config import OPTIMIZERS
+from rnnlab.training.estimate import framed_estimate, shorter
 
 
 def epoch_line(event: dict) -> str:
@@ -116,6 +120,13 @@ def run(args: argparse.Namespace) -> int:
     if lesson is not None and lesson.race and args.cell is None:
         return _race(args, framed, [model_config.replace(cell=c) for c in lessons.RACE_CELLS], train_config)
 
+    check_budgets(framed, model_config, train_config)
+    estimate = framed_estimate(
+        framed, model_config, train_config, speed.load(settings.data_dir()) or speed.DEFAULT
+    )
+    print(f"expected: {estimate.text}", file=sys.stderr, flush=True)
+    for tip in shorter(estimate, framed.config, framed.n_steps):
+        print(f"  to shorten it: {tip}", file=sys.stderr, flush=True)
     address = args.ray or settings.ray_address()
     if address:
         return _run_on_cluster(args, address, dataset, framed, model_config, train_config)
@@ -165,6 +176,7 @@ def run(args: argparse.Namespace) -> int:
         **uncertainty_json(evaluation.get("uncertainty")),
         "params": int(result.model.count_params()),
         "seconds": round(result.seconds, 3),
+        "expected_seconds": round(estimate.seconds, 3),
         "settings": result.settings,
         "config": {
             "task": framed.config.to_dict(),
@@ -180,6 +192,23 @@ def run(args: argparse.Namespace) -> int:
             print(f"saved as run {run_id} (workspace {recorder.workspace})")
         _print_test(out)
     return 0 if result.status != "diverged" else 1
+
+
+def check_budgets(framed, model_config, train_config) -> None:
+    """Refuse, before anything is built, what the server would refuse: the model's parameters and layers and
+    the training's memory (from the formulas), and a training over the teacher's work budget without early
+    stopping (``RNNLAB_MAX_JOB_WORK``; the framing's own budget was checked when it was framed).
+
+    Raises:
+        ValueError: one line saying what was asked, the limit and what to change.
+    """
+    model_budget.check_training(model_config, framed.n_features, framed.n_steps, output_units(framed, model_config),
+                                train_config.batch_size, model_budget.framed_values(framed))  # fmt: skip
+    patience = train_config.patience is not None
+    check_job(
+        JobWork(int(train_config.epochs), len(framed.train), patience, "this training"),
+        settings.max_job_work(),
+    )
 
 
 def _print_test(out: dict) -> None:
@@ -210,6 +239,8 @@ def uncertainty_json(found: dict | None) -> dict:
 
 def _race(args: argparse.Namespace, framed, models: list, train_config) -> int:
     """A race lesson: every cell trained on the same framing and budget, one verdict each, and the winner."""
+    for model_config in models:  # every cell within the budgets before the first one trains
+        check_budgets(framed, model_config, train_config)
     runs = []
     for model_config in models:
         result = fit.train(framed, model_config, train_config)
