@@ -114,7 +114,7 @@ def connect(address: str | None = None):
 
 
 def failure_reason(err: BaseException) -> str:
-    """One line saying why ``ray.init`` failed: the error's first line, and when that only announces more
+    r"""One line saying why ``ray.init`` failed: the error's first line, and when that only announces more
     (Ray Client's ``Initialization failure from server:`` followed by the head's traceback), also the last
     line of what follows, which names the cause.
 
