@@ -13,7 +13,6 @@ then compression, then encoding, then separator, then header) is the logic, best
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 import zlib
@@ -313,11 +312,6 @@ def read_table(source: bytes | str | Path, *, header: str | bool = "auto") -> Ra
         )
     frame = numbers.clean_numbers(frame, decimal, notes)
     return RawTable(frame, has_header, sep, encoding.replace("-sig", ""), 2 if has_header else 1, notes)
-
-
-def gzip_bytes(data: bytes) -> bytes:
-    """``data`` gzip-compressed (handy for tests and for saving uploads)."""
-    return gzip.compress(data)
 
 
 def peek_columns(source: bytes | str | Path) -> list[str]:
