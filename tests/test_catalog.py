@@ -115,7 +115,7 @@ def test_adding_a_dataset_is_a_catalog_entry_only():
         ]
     }
     (entry,) = catalog.parse_catalog(json.dumps(raw))
-    assert entry.key == "k" and entry.read_options == {} and entry.reader_options() == {}
+    assert entry.key == "k" and entry.read_options == {} and entry.reader_options().to_dict() == {}
 
 
 def test_catalog_rejects_missing_fields_and_duplicates():

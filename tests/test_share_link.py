@@ -199,7 +199,7 @@ def test_any_json_as_read_options_is_checked_or_refused_with_a_value_error(optio
         ({"trailing_zeros_as_padding": "yes"}, "`trailing_zeros_as_padding` must be True or False"),
         ({"fill": 3}, r"`fill` must be one of \('interpolate', 'ffill', 'drop'\). Received: fill=3"),
         ({"one_hot": "city"}, "`one_hot` must be a list"),
-        ({"header": 0}, "`header` must be 'auto', True or False. Received: header='0'"),
+        ({"header": 0}, "`header` must be True or False, 'auto' or None. Received: header=0"),
         ({"id_column": ["a"]}, "`id_column` must be a string or None"),
         ([1, 2], "must be a dict. Received: list"),
     ],
@@ -218,9 +218,11 @@ def test_read_options_nested_too_deep_give_a_value_error():
 
 
 def test_every_reader_option_has_a_declared_type():
-    from rnnlab.data.read_options import OPTION_TYPES
+    import dataclasses
 
-    assert tuple(OPTION_TYPES) == share_link.READ_OPTION_KEYS
+    from rnnlab.data.read_options import ReadOptions
+
+    assert tuple(f.name for f in dataclasses.fields(ReadOptions)) == share_link.READ_OPTION_KEYS
 
 
 UPLOAD = {"name": "my readings.csv", "size": 2048, "sha256": "0f" * 32}

@@ -74,10 +74,10 @@ def test_setup_round_trip_and_invalid_parts_are_dropped(tmp_path):
     assert load_setup(store, WS_A) is None
     task, model, train = TaskConfig("forecast", window=7), ModelConfig(cell="lstm"), TrainConfig(epochs=3)
     save_setup(store, WS_A, {"dataset": {"source": "bundled", "name": "sunspots", "title": "Sunspots"},
-                             "read_options": {"sep": ";"}, "task": task, "model": model, "train": train})  # fmt: skip
+                             "read_options": {"fill": "drop"}, "task": task, "model": model, "train": train})  # fmt: skip
     setup = load_setup(store, WS_A)
     assert (setup.task, setup.model, setup.train) == (task, model, train)
-    assert setup.read_options == {"sep": ";"} and setup.dataset["name"] == "sunspots"
+    assert setup.read_options == {"fill": "drop"} and setup.dataset["name"] == "sunspots"
     assert load_setup(store, WS_B) is None  # another workspace's setup is its own
     with store.connect() as con:  # a setup edited by hand: a truthy string where a boolean belongs
         con.execute("UPDATE workspace_setup SET setup=? WHERE workspace=?",

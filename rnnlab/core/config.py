@@ -14,6 +14,8 @@ Metadata keys (all optional):
 - ``"options": (...)`` — the only values allowed.
 - ``"length": (low, high)`` — how many items a tuple may hold.
 - ``"pattern": "regex"`` — a string must match it in full.
+- ``"none_as": "auto"`` — a text that also stands for ``None`` in an optional field (the reading options'
+  ``layout="auto"``): it is kept as ``None``, so each setting has one spelling.
 
 Python callers must pass real types (``True``, ``3``, ``0.5``). Values from outside go through
 :meth:`Config.from_dict` (JSON files), :meth:`Config.from_token` (links), and are parsed strictly:
@@ -89,7 +91,8 @@ def _describe(tp: Any, meta: dict) -> str:
 
 def _fail(name: str, tp: Any, meta: dict, optional: bool, value: Any) -> ValueError:
     shown = value if not isinstance(value, str) or len(value) <= 80 else value[:80] + "…"
-    what = _describe(tp, meta) + (" or None" if optional else "")
+    none = f", {meta['none_as']!r} or None" if optional and "none_as" in meta else " or None"
+    what = _describe(tp, meta) + (none if optional else "")
     return ValueError(f"`{name}` must be {what}. Received: {name}={shown!r}")
 
 
@@ -139,7 +142,7 @@ def check_value(name: str, tp: Any, meta: dict, value: Any, *, outside: bool = F
     Args:
         name: The field's name (for the message).
         tp: Its annotation (``int``, ``float | None``, ``tuple[int, ...]``, a Config class …).
-        meta: Its metadata (``bounds``, ``below``, ``options``, ``length``, ``pattern``).
+        meta: Its metadata (``bounds``, ``below``, ``options``, ``length``, ``pattern``, ``none_as``).
         value: What was given.
         outside: True for values from a link, a JSON file or the command line: booleans may then come as
             ``"true"``/``"false"``/``"1"``/``"0"`` and nested configs as dicts.
@@ -159,6 +162,8 @@ def check_value(name: str, tp: Any, meta: dict, value: Any, *, outside: bool = F
         ValueError: `epochs` must be an integer from 1 to 1000. Received: epochs=True
     """
     tp, optional = _split_optional(tp)
+    if optional and isinstance(value, str) and value == meta.get("none_as"):
+        value = None
     if value is None:
         if optional:
             return None

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from rnnlab.core import settings
-from rnnlab.data import read_options, reader
+from rnnlab.data import reader
 from rnnlab.data.dataset import KINDS, LAYOUTS, DataError, SequenceDataset
+from rnnlab.data.read_options import ReadOptions, as_read_options
 
 CATALOG_FILE = "catalog.json"
 _REQUIRED = ("key", "title", "description", "file", "layout", "task", "citation", "licence")
@@ -36,7 +37,8 @@ class CatalogEntry:
         citation: How to cite the data.
         licence: Its licence.
         source: Where the file was taken from.
-        read_options: Extra keyword arguments for :func:`rnnlab.data.reader.read_csv`.
+        read_options: How the file is read besides ``label`` and ``time``: the dict of a
+            :class:`~rnnlab.data.read_options.ReadOptions` (checked when the catalog is read).
     """
 
     key: str
@@ -59,14 +61,18 @@ class CatalogEntry:
             )
         if self.task not in KINDS:
             raise ValueError(f"`task` must be one of {KINDS}. Received: task={self.task!r} ({self.key})")
+        try:
+            self.reader_options()
+        except ValueError as err:
+            raise ValueError(f"Catalog entry {self.key!r} has bad read options: {err}") from None
 
     @property
     def path(self) -> Path:
         """Absolute path of the data file."""
         return settings.SAMPLE_DATA_DIR / self.file
 
-    def reader_options(self) -> dict[str, Any]:
-        """The keyword arguments :func:`~rnnlab.data.reader.read_csv` gets for this entry."""
+    def reader_options(self) -> ReadOptions:
+        """How :func:`~rnnlab.data.reader.read_csv` reads this entry's file (before a person's own options)."""
         options: dict[str, Any] = {}
         if self.time:
             options["time_column"] = self.time
@@ -74,8 +80,7 @@ class CatalogEntry:
             self.label and self.layout != "series" and self.task != "forecast"
         ):  # a forecast's label is its target
             options["label_column"] = self.label
-        options.update(self.read_options)
-        return options
+        return ReadOptions.from_dict({**options, **self.read_options})
 
 
 def parse_catalog(text: str) -> list[CatalogEntry]:
@@ -132,8 +137,16 @@ def get_entry(key: str) -> CatalogEntry:
     raise DataError(f"`key` must name a bundled dataset ({keys}). Received: key={key!r}")
 
 
-def load_dataset(key: str, **overrides: Any) -> SequenceDataset:
-    """Read a bundled dataset with its catalog options, overridden by ``overrides``.
+def load_dataset(
+    key: str, options: ReadOptions | dict[str, Any] | None = None, **overrides: Any
+) -> SequenceDataset:
+    """Read a bundled dataset with its catalog options, and every option ``options`` (or a keyword) sets on top.
+
+    Args:
+        key: The catalog key.
+        options: A person's reading options (a :class:`~rnnlab.data.read_options.ReadOptions` or its dict,
+            as a run or a link keeps it); what they leave at the default keeps the catalog's choice.
+        **overrides: Single options as keywords (``fill="drop"``), on top of ``options``.
 
     Example:
         >>> ds = load_dataset("three_cities")
@@ -141,9 +154,9 @@ def load_dataset(key: str, **overrides: Any) -> SequenceDataset:
         (3, 4, 3)
 
     Raises:
+        ValueError: an option :class:`~rnnlab.data.read_options.ReadOptions` does not take.
         DataError: unknown key, or options the file cannot satisfy.
     """
     entry = get_entry(key)
-    options = entry.reader_options()
-    options.update({k: v for k, v in read_options.check_read_options(overrides).items() if v is not None})
-    return reader.read_csv(entry.path, name=key, **options)
+    chosen = entry.reader_options().merged(as_read_options(options, **overrides))
+    return reader.read_csv(entry.path, chosen, name=key)

@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 
 from rnnlab.data import roles, timeparse, unixtime
-from rnnlab.data.dataset import LAYOUTS, DataError
+from rnnlab.data.dataset import DataError
+from rnnlab.data.read_options import NO_LABEL as NO_LABEL  # label_column=NO_LABEL: no label, none detected
+from rnnlab.data.read_options import ReadOptions
 from rnnlab.data.timeparse import parse_times
 
 ID_NAMES = re.compile(
@@ -35,7 +37,6 @@ TIME_NAMES = re.compile(
     re.I,
 )
 UNIX_HINT = re.compile(r"time|stamp|epoch|unix|date|^ts$|_ts$|^ts_|_at$", re.I)  # may hold Unix time
-NO_LABEL = "(none)"  # label_column=NO_LABEL: the file has no label; nothing is detected as one
 LABEL_PRIORITY = ("label", "labels", "class", "classes", "target", "category", "outcome", "y")
 SPLIT_NAMES = re.compile(r"^(split|fold|subset|set)$", re.I)
 STEP_NAME = re.compile(r"^([A-Za-z_]{0,8}?)_?(\d+)$")
@@ -266,41 +267,31 @@ def _not_features(frame: pd.DataFrame, rest: list, codes: np.ndarray | None) -> 
     return why
 
 
-def plan_layout(
-    frame: pd.DataFrame,
-    *,
-    header: bool,
-    layout: str | None = None,
-    id_column: str | None = None,
-    time_column: str | None = None,
-    label_column: str | None = None,
-    feature_columns: list[str] | None = None,
-    keep_columns: list[str] | None = None,
-) -> Plan:
+def plan_layout(frame: pd.DataFrame, *, header: bool, options: ReadOptions | None = None) -> Plan:
     """Decide the layout and the role of every column.
 
     Args:
         frame: The parsed table.
         header: Whether the file had a header row (without one, ≥ 10 columns read as wide rows).
-        layout, id_column, time_column, label_column, feature_columns: Overrides; ``None`` = detect.
-        keep_columns: Columns to keep as features although they look like row numbers or step counters.
+        options: The reading options (already validated); their layout and columns override the
+            detection, ``None`` (or an option left at ``None``) = detect it. ``keep_columns`` are kept as
+            features although they look like row numbers or step counters.
 
     Returns:
         The :class:`Plan`, with ``reason`` saying why the layout was chosen.
 
     Raises:
-        DataError: an override names a missing column, or the layout cannot be used with these columns.
+        DataError: an option names a missing column, or the layout cannot be used with these columns.
     """
-    if layout not in (None, "", "auto") and layout not in LAYOUTS:
-        raise DataError(f"`layout` must be one of {LAYOUTS} or 'auto'. Received: layout={layout!r}")
-    layout = None if layout in (None, "", "auto") else layout
-    id_column = _check_column(frame, id_column, "id_column")
-    time_column = _check_column(frame, time_column, "time_column")
-    no_label = label_column == NO_LABEL and NO_LABEL not in frame.columns
-    label_column = None if no_label else _check_column(frame, label_column, "label_column")
-    for name in [*(feature_columns or []), *(keep_columns or [])]:
+    options = options or ReadOptions()
+    layout, feature_columns, keep_columns = options.layout, options.feature_columns, options.keep_columns
+    id_column = _check_column(frame, options.id_column, "id_column")
+    time_column = _check_column(frame, options.time_column, "time_column")
+    no_label = options.label_column == NO_LABEL and NO_LABEL not in frame.columns
+    label_column = None if no_label else _check_column(frame, options.label_column, "label_column")
+    for name in [*(feature_columns or ()), *keep_columns]:
         _check_column(frame, name, "feature_columns")
-    keep = set(keep_columns or [])
+    keep = set(keep_columns)
     columns = list(frame.columns)
     numeric = numeric_columns(frame)
     split_column = _first(frame, SPLIT_NAMES, {id_column, time_column, label_column})

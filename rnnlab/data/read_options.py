@@ -1,41 +1,128 @@
-"""Reader overrides as one plain dict: the Data page's choices, kept in a session, a share link or a run.
+"""How to read a CSV, as one frozen, validated config: :class:`ReadOptions`, declared once.
 
-Only what differs from :func:`rnnlab.data.reader.read_csv`'s own defaults is kept, so the same file read
-the same way always gives the same dict (it keys the server's caches and is stored with every run), and
-``read_csv(data, **options)`` applies it. :func:`check_read_options` checks one that came from outside
-(a share link, a stored setup) against the reader's option types.
+Every reading option the Data page offers, the command line takes (``--layout``, ``--label-column`` …,
+:mod:`rnnlab.cli.reading`), a link or a stored run carries, and :func:`rnnlab.data.reader.read_csv` applies,
+is a field of :class:`ReadOptions`; the one validator of :mod:`rnnlab.core.config` checks it wherever it
+comes from. Its dict keeps only what differs from the defaults, so the same file read the same way always
+gives the same dict (it keys the server's caches and is stored with every run, as it was before the config)::
+
+    >>> ReadOptions(layout="auto", fill="drop").to_dict()
+    {'fill': 'drop'}
+    >>> options = ReadOptions.from_dict({"label_column": NO_LABEL, "trailing_zeros_as_padding": "false"})
+    >>> options.label_column, options.trailing_zeros_as_padding, options.fill
+    ('(none)', False, 'interpolate')
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from rnnlab.core.config import check_value
-from rnnlab.data.dataset import LAYOUTS  # "auto" / None: detected
-from rnnlab.data.layouts import NO_LABEL as NO_LABEL  # label_column=NO_LABEL: no label, none detected
-from rnnlab.data.reader import LABEL_KINDS
+from rnnlab.core.config import Config
+from rnnlab.data.dataset import LAYOUTS
+from rnnlab.data.gaps import FILLS  # gaps inside a sequence; the first is the default
 
-FILLS = ("interpolate", "ffill", "drop")  # gaps inside a sequence; the first is the reader's default
-_COLUMN: tuple[Any, dict] = (str | None, {})
-OPTION_TYPES: dict[str, tuple[Any, dict]] = {  # each keyword option of read_csv: (annotation, metadata)
-    "layout": (str | None, {"options": (*LAYOUTS, "auto")}),
-    "id_column": _COLUMN,
-    "time_column": _COLUMN,
-    "label_column": _COLUMN,
-    "feature_columns": (tuple[str, ...] | None, {}),
-    "step_column": _COLUMN,
-    "header": (str | bool, {}),  # "auto", True or False: checked in check_read_options
-    "pad_value": (float | None, {}),
-    "trailing_zeros_as_padding": (bool | None, {}),  # None: found on its own
-    "fill": (str, {"options": FILLS}),
-    "one_hot": (tuple[str, ...], {}),
-    "label_kind": (str | None, {"options": LABEL_KINDS}),
-    "keep_columns": (tuple[str, ...], {}),
-}
+NO_LABEL = "(none)"  # label_column=NO_LABEL: the file has no label; nothing is detected as one
+LABEL_KINDS = ("class", "value")  # label_kind: force what the label holds
+COLUMN: dict = {}  # a column's name: any text (checked against the file when it is read)
+COLUMNS = {"length": (1, 10_000)}  # a list of column names
+SOME_COLUMNS = {"length": (0, 10_000)}  # a list of column names, maybe empty
+LAYOUT = {"options": LAYOUTS, "none_as": "auto"}  # "auto" is None: detected
+ROLES = ("id_column", "time_column", "label_column")
+LISTS = ("feature_columns", "keep_columns", "one_hot")
+
 FILL_LABELS = {"interpolate": "linear interpolation", "ffill": "forward fill", "drop": "drop the step"}
 PADDING = (None, True, False)  # wide rows' trailing run: found on its own, trailing zeros are padding, never
 PADDING_LABELS = {None: "find it on its own", True: "trailing zeros are padding", False: "no padding"}
+
+
+@dataclass(frozen=True)
+class ReadOptions(Config):
+    # one line per option: type, default and limits; None = the reader finds it on its own
+    layout: str | None = field(default=None, metadata=LAYOUT)  # "long" | "wide" | "series"
+    id_column: str | None = field(default=None, metadata=COLUMN)  # the sequence id (long, wide)
+    time_column: str | None = field(default=None, metadata=COLUMN)  # the order of steps, or the time
+    label_column: str | None = field(default=None, metadata=COLUMN)  # label / per-step target; NO_LABEL: none
+    label_kind: str | None = field(default=None, metadata={"options": LABEL_KINDS})  # None: from the values
+    feature_columns: tuple[str, ...] | None = field(default=None, metadata=COLUMNS)  # None: every numeric one
+    keep_columns: tuple[str, ...] = field(default=(), metadata=SOME_COLUMNS)  # counters kept as features
+    one_hot: tuple[str, ...] = field(default=(), metadata=SOME_COLUMNS)  # text columns one-hot encoded
+    fill: str = field(default=FILLS[0], metadata={"options": FILLS})  # gaps inside a sequence
+    header: bool | None = field(default=None, metadata={"none_as": "auto"})  # None: found on its own
+    pad_value: float | None = None  # wide rows: trailing cells equal to this are padding
+    trailing_zeros_as_padding: bool | None = None  # wide rows: True padding, False none, None: find out
+
+    def check_together(self) -> None:
+        for name in ROLES:
+            if getattr(self, name) == "":
+                raise ValueError(f"`{name}` must be a column's name, not empty. Received: {name}=''")
+        for name in LISTS:
+            items = getattr(self, name) or ()
+            if "" in items:
+                raise ValueError(f"`{name}` must hold columns' names, none empty. Received: {name}={items!r}")
+            if len(set(items)) < len(items):
+                raise ValueError(f"`{name}` must name each column once. Received: {name}={items!r}")
+        roles = {name: getattr(self, name) for name in ROLES if getattr(self, name) is not None}
+        if len(set(roles.values())) < len(roles):
+            given = ", ".join(f"{k}={v!r}" for k, v in roles.items())
+            raise ValueError(f"`id_column`, `time_column` and `label_column` must name different columns. "
+                             f"Received: {given}")  # fmt: skip
+        taken = {k: v for k, v in roles.items() if v in (self.feature_columns or ())}
+        if taken:
+            given = ", ".join(f"{k}={v!r}" for k, v in taken.items())
+            raise ValueError("`feature_columns` must not name the id, time or label column. "
+                             f"Received: feature_columns={self.feature_columns!r}, {given}")  # fmt: skip
+        if self.pad_value is not None and self.trailing_zeros_as_padding is False:
+            raise ValueError(
+                "`pad_value` says which trailing cells of wide rows are padding and "
+                "`trailing_zeros_as_padding=False` that there is none: give one or the other. "
+                f"Received: pad_value={self.pad_value!r}, trailing_zeros_as_padding=False"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Only the options that differ from the defaults (``{}`` = read as detected); lists for tuples."""
+        full = super().to_dict()
+        return {f.name: full[f.name] for f in dataclasses.fields(self) if getattr(self, f.name) != f.default}
+
+    def merged(self, other: ReadOptions) -> ReadOptions:
+        """These options with every option ``other`` sets on top (a bundled file's own, then a person's).
+
+        Raises:
+            ValueError: the two together break a rule (e.g. the same column as id and label).
+
+        Example:
+            >>> ReadOptions(id_column="city", label_kind="value").merged(ReadOptions(fill="drop")).to_dict()
+            {'id_column': 'city', 'label_kind': 'value', 'fill': 'drop'}
+        """
+        return ReadOptions.from_dict({**self.to_dict(), **other.to_dict()})
+
+
+def as_read_options(
+    options: ReadOptions | Mapping[str, Any] | None = None, /, **overrides: Any
+) -> ReadOptions:
+    """The :class:`ReadOptions` a caller holds: the config itself, its dict (a link's, a run's, the catalog's)
+    or nothing, with keyword arguments (``fill="drop"``) on top; every one through the one validator.
+
+    Raises:
+        ValueError: not a dict, an unknown option (the message lists the known ones), or a bad value.
+
+    Example:
+        >>> as_read_options({"layout": "long"}, id_column="sequence_ID").to_dict()
+        {'layout': 'long', 'id_column': 'sequence_ID'}
+    """
+    if options is None:
+        base: dict[str, Any] = {}
+    elif isinstance(options, ReadOptions):
+        base = options.to_dict()
+    elif isinstance(options, Mapping):
+        base = dict(options)
+    else:
+        raise ValueError(f"Read options must be a dict. Received: {type(options).__name__}")
+    if not overrides and isinstance(options, ReadOptions):
+        return options
+    return ReadOptions.from_dict({**base, **overrides})
 
 
 def read_options(
@@ -43,55 +130,30 @@ def read_options(
     id_column: str | None = None,
     time_column: str | None = None,
     label_column: str | None = None,
-    fill: str = "interpolate",
+    fill: str = FILLS[0],
     one_hot: list[str] | tuple[str, ...] = (),
     trailing_zeros_as_padding: bool | None = None,
     keep_columns: list[str] | tuple[str, ...] = (),
 ) -> dict:
-    """The overrides that differ from the reader's defaults (``None`` column = detect it).
-
-    Args:
-        layout: One of :data:`LAYOUTS`, or ``None``/``"auto"`` to detect it.
-        id_column, time_column, label_column: Column roles; ``None`` detects them; ``label_column=NO_LABEL``
-            (``"(none)"``) turns the label detection off.
-        fill: One of :data:`FILLS`.
-        one_hot: Non-numeric columns to one-hot encode.
-        trailing_zeros_as_padding: Wide rows: ``True`` trailing zeros are padding, ``False`` no padding,
-            ``None`` (the reader's default) padding found on its own.
-        keep_columns: Columns to keep as features although they look like row numbers or step counters.
+    """The Data page's choices as the dict of a :class:`ReadOptions` (only what differs from the defaults).
 
     Raises:
-        ValueError: for a layout or fill outside the lists above.
+        ValueError: for a value :class:`ReadOptions` does not take.
 
     Example:
         >>> read_options(layout="auto", fill="drop", one_hot=[])
         {'fill': 'drop'}
     """
-    layout = None if layout in (None, "auto") else layout
-    if layout is not None and layout not in LAYOUTS:
-        raise ValueError(f"`layout` must be one of {LAYOUTS} or 'auto'. Received: layout={layout!r}")
-    if fill not in FILLS:
-        raise ValueError(f"`fill` must be one of {FILLS}. Received: fill={fill!r}")
-    chosen = {
-        "layout": layout,
-        "id_column": id_column,
-        "time_column": time_column,
-        "label_column": label_column,
-        "fill": None if fill == FILLS[0] else fill,
-        "one_hot": list(one_hot) or None,
-        "trailing_zeros_as_padding": None
-        if trailing_zeros_as_padding is None
-        else bool(trailing_zeros_as_padding),
-        "keep_columns": list(keep_columns) or None,
-    }
-    return {k: v for k, v in chosen.items() if v is not None}
+    return ReadOptions(layout, id_column, time_column, label_column, fill=fill, one_hot=tuple(one_hot),
+                       trailing_zeros_as_padding=trailing_zeros_as_padding,
+                       keep_columns=tuple(keep_columns)).to_dict()  # fmt: skip
 
 
 def check_read_options(options: Any) -> dict:
-    """Reader options from outside (a link, a stored setup) checked key by key and value by value.
+    """Reading options from outside (a link, a stored setup; or a :class:`ReadOptions`) as their checked dict.
 
     Booleans come as real booleans or ``"true"``/``"false"``/``"1"``/``"0"`` (parsed); lists of columns
-    come back as lists; nothing else is coerced.
+    come back as lists; nothing else is coerced; a default is left out.
 
     Raises:
         ValueError: not a dict, an unknown key, or a value of the wrong type (Keras-style message).
@@ -104,24 +166,8 @@ def check_read_options(options: Any) -> dict:
         ...
         ValueError: `fill` must be one of ('interpolate', 'ffill', 'drop'). Received: fill=3
     """
+    if isinstance(options, ReadOptions):
+        return options.to_dict()
     if not isinstance(options, Mapping):
         raise ValueError(f"Read options must be a dict. Received: {type(options).__name__}")
-    unknown = sorted(str(k)[:40] for k in options if k not in OPTION_TYPES)
-    if unknown:
-        raise ValueError(f"Unknown read option(s): {', '.join(unknown)}. Allowed: {', '.join(OPTION_TYPES)}")
-    out = {}
-    for name, value in options.items():
-        if name == "header" and value != "auto":
-            try:
-                value = check_value(name, bool, {}, value, outside=True)
-            except ValueError:
-                raise ValueError(
-                    f"`header` must be 'auto', True or False. Received: header={str(value)[:80]!r}"
-                ) from None
-        if name == "header":
-            out[name] = value
-            continue
-        tp, meta = OPTION_TYPES[name]
-        checked = check_value(name, tp, meta, value, outside=True)
-        out[name] = list(checked) if isinstance(checked, tuple) else checked
-    return out
+    return ReadOptions.from_dict(dict(options)).to_dict()

@@ -8,15 +8,17 @@ per-sequence arrays (grouped with one sort, never a per-row loop), and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from rnnlab.data import gaps, layouts, roles, sequences, sniff
+from rnnlab.data import layouts, roles, sequences, sniff
 from rnnlab.data.dataset import DataError, SequenceDataset
-
-LABEL_KINDS = ("class", "value")
+from rnnlab.data.read_options import LABEL_KINDS as LABEL_KINDS  # "class" | "value"
+from rnnlab.data.read_options import NO_LABEL, ReadOptions, as_read_options
 
 
 def _first_bad_number(values: pd.Series) -> int | None:
@@ -95,7 +97,7 @@ def _label_note(plan: layouts.Plan, labels: np.ndarray) -> str:
     shown = ", ".join(sorted(values)[:6]) + (" …" if len(values) > 6 else "")
     return (
         f"Column {plan.label_column!r} was taken as the label of each sequence ({shown}), not as a feature: "
-        f"{plan.label_why}. The reading options can choose another label column, or {layouts.NO_LABEL}."
+        f"{plan.label_why}. The reading options can choose another label column, or {NO_LABEL}."
     )
 
 
@@ -114,45 +116,34 @@ def _roles(frame: pd.DataFrame, plan: layouts.Plan) -> dict[str, list[str]]:
 
 def read_csv(
     source: bytes | str | Path,
+    options: ReadOptions | Mapping[str, Any] | None = None,
     *,
     name: str | None = None,
-    layout: str | None = None,
-    id_column: str | None = None,
-    time_column: str | None = None,
-    label_column: str | None = None,
-    feature_columns: list[str] | None = None,
-    step_column: str | None = None,
-    header: str | bool = "auto",
-    pad_value: float | None = None,
-    trailing_zeros_as_padding: bool | None = None,
-    fill: str = "interpolate",
-    one_hot: tuple | list = (),
-    label_kind: str | None = None,
-    keep_columns: tuple | list = (),
+    **overrides: Any,
 ) -> SequenceDataset:
     """Read a CSV of sequences in any of the three layouts.
 
     Args:
         source: CSV bytes (plain or gzip), a path, or CSV text.
+        options: How to read it: a :class:`~rnnlab.data.read_options.ReadOptions` (or its dict, as a link
+            or a run keeps it); ``None`` detects everything. Its fields: ``layout`` (``"long"``, ``"wide"``,
+            ``"series"``; ``None``/``"auto"`` detects it); ``id_column``, ``time_column``,
+            ``label_column`` (``None`` detects them; ``label_column="(none)"``,
+            :data:`~rnnlab.data.read_options.NO_LABEL`, says the file has no label); ``label_kind``
+            (force ``"class"`` or ``"value"``); ``feature_columns`` (wide: the step columns; ``None`` =
+            every numeric one); ``keep_columns`` (kept as features although they look like row numbers);
+            ``one_hot`` (text columns one-hot encoded instead of dropped); ``fill`` (gaps inside a sequence:
+            ``"interpolate"``, ``"ffill"`` or ``"drop"``); ``header`` (``None``/``"auto"``, ``True``,
+            ``False``); ``pad_value`` and ``trailing_zeros_as_padding`` (wide rows' trailing padding:
+            ``True`` trailing zeros are padding, ``False`` none, ``None`` found on its own).
         name: Display name (defaults to the file name).
-        layout: ``"long"``, ``"wide"``, ``"series"``; ``None``/``"auto"`` detects it.
-        id_column, time_column, label_column: Column roles; ``None`` detects them; ``label_column="(none)"``
-            (:data:`~rnnlab.data.layouts.NO_LABEL`) says the file has no label, so none is detected.
-        feature_columns: Columns to use as features (wide: the step columns); ``None`` = every numeric one.
-        step_column: Alias of ``time_column`` (the order of steps in a long file).
-        header: ``"auto"``, ``True`` or ``False``.
-        pad_value: Wide rows: trailing cells equal to this are padding.
-        trailing_zeros_as_padding: Wide rows: ``True`` trailing zeros are padding (MIT-BIH heartbeat CSV),
-            ``False`` never look for padding, ``None`` find it on its own (most rows end in a run of one value).
-        fill: Gaps inside a sequence: ``"interpolate"`` (default), ``"ffill"`` or ``"drop"``.
-        one_hot: Non-numeric columns to one-hot encode as features instead of dropping them.
-        label_kind: Force ``"class"`` or ``"value"``; ``None`` decides from the values.
-        keep_columns: Columns to keep as features although they look like row numbers or step counters.
+        **overrides: Any of those fields as a keyword (``fill="drop"``), on top of ``options``.
 
     Returns:
         The dataset; ``dataset.detection`` says why the layout was chosen, ``dataset.notes`` what was done.
 
     Raises:
+        ValueError: an option :class:`~rnnlab.data.read_options.ReadOptions` does not take.
         DataError: what must hold, and the line, column or value at fault.
 
     Example:
@@ -160,29 +151,16 @@ def read_csv(
         >>> ds.layout, ds.tensor_shape, ds.labels.tolist()
         ('long', (2, 2, 1), [0, 1])
     """
-    if fill not in gaps.FILLS:
-        raise DataError(f"`fill` must be one of {gaps.FILLS}. Received: fill={fill!r}")
-    if label_kind not in (None, *LABEL_KINDS):
-        raise DataError(
-            f"`label_kind` must be one of {LABEL_KINDS} or None. Received: label_kind={label_kind!r}"
-        )
+    chosen = as_read_options(options, **overrides)
+    fill, label_kind = chosen.fill, chosen.label_kind
     if name is None:
         name = (
             Path(source).name if isinstance(source, (str, Path)) and "\n" not in str(source) else "upload.csv"
         )
-    table = sniff.read_table(source, header=header)
+    table = sniff.read_table(source, header="auto" if chosen.header is None else chosen.header)
     frame, notes = table.frame, list(table.notes)
-    plan = layouts.plan_layout(
-        frame,
-        header=table.header,
-        layout=layout,
-        id_column=id_column,
-        time_column=time_column or step_column,
-        label_column=label_column,
-        feature_columns=list(feature_columns) if feature_columns else None,
-        keep_columns=[c for c in keep_columns if c],
-    )
-    one_hot = tuple(c for c in one_hot if c)
+    plan = layouts.plan_layout(frame, header=table.header, options=chosen)
+    one_hot = chosen.one_hot
     for column in one_hot:
         if column not in set(plan.text_columns) | set(plan.feature_columns):
             raise DataError(
@@ -197,9 +175,8 @@ def read_csv(
         if out["labels"] is not None and plan.label_why:
             notes.append(_label_note(plan, out["labels"]))
     elif plan.layout == "wide":
-        parts, out = sequences.read_wide(
-            frame, plan, values, table, fill, label_kind, notes, pad_value, trailing_zeros_as_padding
-        )
+        padding = (chosen.pad_value, chosen.trailing_zeros_as_padding)
+        parts, out = sequences.read_wide(frame, plan, values, table, fill, label_kind, notes, *padding)
         names = ["value"]
     else:
         parts, out = sequences.read_series(frame, plan, values, table, fill, notes)

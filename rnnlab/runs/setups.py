@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rnnlab.core.values import to_json_value
+from rnnlab.data.read_options import check_read_options
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs.store import RunStore, check_id
 from rnnlab.task.types import TaskConfig
@@ -45,7 +46,7 @@ class Setup:
     """A workspace's setup, its configs validated (``None`` = not chosen yet)."""
 
     dataset: dict | None = None  # {"source": "bundled"|"upload", "name", "title"[, "sha256"]}
-    read_options: dict = field(default_factory=dict)
+    read_options: dict = field(default_factory=dict)  # the dict of a ReadOptions (defaults left out)
     task: TaskConfig | None = None
     model: ModelConfig | None = None
     train: TrainConfig | None = None
@@ -65,12 +66,14 @@ def save_setup(store: RunStore, workspace: str, setup: dict[str, Any]) -> None:
     """Keep ``setup`` (parts of :data:`PARTS`; configs as Config objects or dicts) for ``workspace``.
 
     Raises:
-        ValueError: a bad workspace id, an unknown part, or a setup too large to be one.
+        ValueError: a bad workspace id, an unknown part, invalid read options, or a setup too large to be one.
     """
     check_id(workspace, "workspace")
     unknown = sorted(set(setup) - set(PARTS))
     if unknown:
         raise ValueError(f"A setup's parts must be among {PARTS}. Received: {unknown}")
+    if setup.get("read_options") is not None:  # the ReadOptions' dict, validated
+        setup = {**setup, "read_options": check_read_options(setup["read_options"])}
     text = json.dumps(to_json_value({k: setup.get(k) for k in PARTS}, nan_to_none=True), sort_keys=True)
     if len(text) > MAX_SETUP_BYTES:
         raise ValueError(f"A setup must be at most {MAX_SETUP_BYTES} bytes. Received: {len(text)}")
@@ -103,8 +106,11 @@ def load_setup(store: RunStore, workspace: str) -> Setup | None:
             out.dataset = dict(raw["dataset"])
         else:
             out.problems.append("dataset")
-    if isinstance(raw.get("read_options"), dict):
-        out.read_options = dict(raw["read_options"])
+    if raw.get("read_options") is not None:
+        try:
+            out.read_options = check_read_options(raw["read_options"])
+        except ValueError as err:
+            out.problems.append(f"read_options: {err}")
     for name, cls in _CLASSES.items():
         if raw.get(name) is None:
             continue

@@ -22,7 +22,7 @@ Example:
 from __future__ import annotations
 
 import base64
-import inspect
+import dataclasses
 import json
 import re
 from collections.abc import Mapping
@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from rnnlab.data import reader
-from rnnlab.data.read_options import check_read_options
+from rnnlab.data.read_options import ReadOptions, check_read_options
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs.values import check_id
 from rnnlab.task.types import TaskConfig
@@ -39,11 +38,7 @@ from rnnlab.training.config import TrainConfig
 
 CONFIG_PARAMS = ("ds", "ro", "task", "model", "train", "uf", "up")
 WORKSPACE_PARAM = "ws"  # only in a bookmark link, never in a share link
-READ_OPTION_KEYS = tuple(
-    name
-    for name, p in inspect.signature(reader.read_csv).parameters.items()
-    if p.kind is p.KEYWORD_ONLY and name != "name"  # the reader's keyword options, not the display name
-)
+READ_OPTION_KEYS = tuple(f.name for f in dataclasses.fields(ReadOptions))  # the reading options, in order
 _KEY_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -59,12 +54,15 @@ class SharedConfig:
     """What a link carries; every part is optional (``None`` = keep the current setting)."""
 
     dataset: str | None = None  # a bundled catalog key
-    read_options: dict[str, Any] = field(default_factory=dict)  # reader overrides for the file
+    read_options: dict[str, Any] = field(default_factory=dict)  # the file's ReadOptions, as their dict
     task: Any = None  # rnnlab.task.types.TaskConfig
     model: Any = None  # rnnlab.models.config.ModelConfig
     train: Any = None  # rnnlab.training.config.TrainConfig
     upload: dict[str, Any] | None = None  # the uploaded file the link was made from: name, size, sha256
     upload_token: str | None = None  # present when its owner shares the file itself with the link
+
+    def __post_init__(self) -> None:  # one spelling of each reading (defaults left out), validated
+        object.__setattr__(self, "read_options", check_read_options(self.read_options or {}))
 
     @property
     def empty(self) -> bool:
@@ -140,8 +138,8 @@ def to_query(
                     f"An upload's share token must be 20–64 URL-safe characters. Received: {str(upload_token)[:80]!r}"
                 )
             out["up"] = str(upload_token)
-    if read_options:
-        out["ro"] = _b64(dict(read_options))
+    if read_options and (chosen := check_read_options(read_options)):  # validated, defaults left out
+        out["ro"] = _b64(chosen)
     for name, cfg in (("task", task), ("model", model), ("train", train)):
         if cfg is not None:
             out[name] = cfg.to_token()
