@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from rnnlab.cli import task, train
+from rnnlab.cli import reading, train
 from rnnlab.cli.common import print_json
 from rnnlab.core import settings
 from rnnlab.core.values import to_json_value
@@ -76,14 +76,15 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(
             "`backtest` needs a dataset (a bundled key or a CSV path) or --lesson KEY. Received: neither"
         )
-    dataset, suggested = task.load(args.data)
+    options = reading.read_options_from(args)
+    dataset, suggested = reading.load(args.data, options)
     task_config, model_config, train_config = train.configs(args, dataset, suggested)
     if args.lesson and lessons.get_lesson(args.lesson).race and args.cell is None:
         model_config = model_config.replace(cell="gru")  # a race lesson backtests one cell: GRU unless --cell
     save = bool(args.save or args.workspace)
     store = RunStore() if save else None
     workspace = args.workspace or CLI_WORKSPACE
-    specs = backtest.backtest_specs(dataset, train.dataset_ref(args.data), task_config, model_config, train_config,
+    specs = backtest.backtest_specs(dataset, train.dataset_ref(args.data, options), task_config, model_config, train_config,
                                     workspace, "cli", args.origins, args.sliding)  # fmt: skip
     train.check_budgets(
         framing.frame(dataset, specs[-1].task), model_config, train_config

@@ -8,24 +8,15 @@ Example (the reference figure of SOURCES.md, test = the last 20 % of windows)::
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
+from rnnlab.cli import reading
 from rnnlab.cli.common import int_list_type, print_json
 from rnnlab.core.values import to_json_value
-from rnnlab.data import catalog, reader
-from rnnlab.data.dataset import SequenceDataset
 from rnnlab.evaluation import scoreboard
 from rnnlab.evaluation.metrics import class_confusion
 from rnnlab.task import framing, trend
 from rnnlab.task.types import KINDS, SPLIT_MODES, TaskConfig
-
-
-def load(data: str) -> tuple[SequenceDataset, str | None]:
-    """A bundled dataset key, or a CSV path read with the reader's detection; with the suggested label."""
-    if not Path(data).exists() and data in {e.key for e in catalog.list_datasets()}:
-        return catalog.load_dataset(data), catalog.get_entry(data).label
-    return reader.read_csv(Path(data), name=Path(data).name), None
 
 
 def task_config(
@@ -87,7 +78,7 @@ def summary(framed, board: list[dict]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    dataset, suggested = load(args.data)
+    dataset, suggested = reading.load(args.data, reading.read_options_from(args))
     framed = framing.frame(dataset, task_config(args, dataset, suggested))
     board = scoreboard.scoreboard(framed)
     out = summary(framed, board)
@@ -166,6 +157,7 @@ def add_task_options(p: argparse.ArgumentParser, seed_flag: str = "--seed") -> N
 def register(subparsers) -> None:
     p = subparsers.add_parser("baselines", help="frame a task and print the naive baselines' scoreboard")
     p.add_argument("data", help="bundled dataset key (e.g. sunspots) or a CSV path")
+    reading.add_read_options(p)
     add_task_options(p)
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=run)

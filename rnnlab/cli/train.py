@@ -18,11 +18,9 @@ Example::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
-from pathlib import Path
 
-from rnnlab.cli import cluster, task
+from rnnlab.cli import cluster, reading, task
 from rnnlab.cli.common import int_list_type, print_json
 from rnnlab.core import settings
 from rnnlab.core.values import to_json_value
@@ -49,22 +47,7 @@ def epoch_line(event: dict) -> str:
     return f"epoch {event['epoch']}/{event.get('epochs', '?')}  {logs}  ({event['seconds']:.1f} s elapsed)"
 
 
-def dataset_ref(data: str) -> dict:
-    """How the store records the data: a bundled key, or a CSV file's name and content hash (as an upload).
-
-    Example:
-        >>> dataset_ref("ecg200")
-        {'source': 'bundled', 'name': 'ecg200', 'read_options': {}}
-    """
-    path = Path(data)
-    if path.is_file():
-        return {
-            "source": "upload",
-            "name": path.name,
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            "read_options": {},
-        }
-    return {"source": "bundled", "name": data, "read_options": {}}
+dataset_ref = reading.dataset_ref  # how the store records the data and its reading options
 
 
 MODEL_DEFAULTS = {"cell": "gru", "units": (32,), "bidirectional": False, "dropout": 0.0, "head_units": (),
@@ -113,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(
             "`train` needs a dataset (a bundled key or a CSV path) or --lesson KEY. Received: neither"
         )
-    dataset, suggested = task.load(args.data)
+    options = reading.read_options_from(args)
+    dataset, suggested = reading.load(args.data, options)
     task_config, model_config, train_config = configs(args, dataset, suggested)
     framed = framing.frame(dataset, task_config)
     lesson = lessons.get_lesson(args.lesson) if args.lesson else None
@@ -140,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     recorder = None
     if args.save or args.workspace:  # a workspace implies --save
         recorder = RunRecorder(
-            workspace=args.workspace, dataset_ref=dataset_ref(args.data), on_event=on_event
+            workspace=args.workspace, dataset_ref=dataset_ref(args.data, options), on_event=on_event
         )
         if recorder.dataset_ref["source"] == "upload":  # kept like an upload, so the run exports whole
             from pathlib import Path
@@ -263,9 +247,8 @@ def _race(args: argparse.Namespace, framed, models: list, train_config) -> int:
 def _run_on_cluster(args, address, dataset, framed, model_config, train_config) -> int:
     """``--ray ADDRESS``: the same training as a job on the Ray cluster; the same output."""
     try:
-        summary = cluster.train_on_cluster(
-            args, address, dataset, framed, model_config, train_config, dataset_ref(args.data)
-        )
+        ref = dataset_ref(args.data, reading.read_options_from(args))
+        summary = cluster.train_on_cluster(args, address, dataset, framed, model_config, train_config, ref)
     except ClusterUnreachable as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -320,6 +303,7 @@ def add_training_options(p) -> None:
     p.add_argument(
         "--lesson", metavar="KEY", help="start from this lesson's preset (any other option overrides it)"
     )
+    reading.add_read_options(p)
     task.add_task_options(p, seed_flag="--split-seed")
     # model and training options default to None: "not given", so that a lesson's preset stays as it is
     p.add_argument("--cell", choices=CELLS, help="default gru (a race lesson without --cell: all four cells)")
