@@ -4,7 +4,15 @@ import streamlit as st
 
 from rnnlab.core.words import plural
 from rnnlab.data import catalog, summary
-from rnnlab.data.read_options import FILL_LABELS, FILLS, LAYOUTS, PADDING, PADDING_LABELS, read_options
+from rnnlab.data.read_options import (
+    FILL_LABELS,
+    FILLS,
+    LAYOUTS,
+    NO_LABEL,
+    PADDING,
+    PADDING_LABELS,
+    read_options,
+)
 from rnnlab.plots import data as plots_data
 from rnnlab.ui import actions, current, session, widgets
 
@@ -117,12 +125,12 @@ if box is not None:
     with box:
         left, middle, right = st.columns(3)
         layouts = [AUTO, *LAYOUTS]
-        column_choices = [AUTO, *columns]
 
-        def _pick(container, label, name, key):
+        def _pick(container, label, name, key, extra=()):
+            choices = [AUTO, *[e for e in extra if e not in columns], *columns]  # extra: NO_LABEL
             value = options.get(name)
-            index = column_choices.index(value) if value in column_choices else 0
-            picked = container.selectbox(label, column_choices, index=index, key=key,
+            index = choices.index(value) if value in choices else 0
+            picked = container.selectbox(label, choices, index=index, key=key,
                                          format_func=lambda c: c if c == AUTO else _with_roles(c))  # fmt: skip
             return None if picked == AUTO else picked
 
@@ -131,7 +139,8 @@ if box is not None:
         )
         id_column = _pick(middle, "Sequence id column", "id_column", "data-opt-id")
         time_column = _pick(right, "Time / step column", "time_column", "data-opt-time")
-        label_column = _pick(left, "Label or per-step target column", "label_column", "data-opt-label")
+        label_column = _pick(left, "Label or per-step target column", "label_column", "data-opt-label",
+                             extra=(NO_LABEL,))  # fmt: skip
         fill = middle.selectbox(
             "Gaps inside a sequence",
             FILLS,

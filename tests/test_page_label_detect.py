@@ -53,3 +53,16 @@ def test_data_page_finds_the_label_and_the_task_page_offers_classify():
     assert not task.exception and not task.error
     assert task.radio(key="task-kind").value == "classify"
     assert [o.split()[0] for o in task.radio(key="task-kind").options] == ["classify", "forecast"]
+
+
+def test_the_label_picker_offers_no_label_and_the_data_becomes_forecast_only():
+    from rnnlab.data.read_options import NO_LABEL
+
+    data = _run(DATA, _upload("movement.csv", movement(n_sequences=14)))
+    box = data.selectbox(key="data-opt-label")
+    assert box.options[:2] == ["(detect)", NO_LABEL]
+    box.select(NO_LABEL).run()
+    assert not data.exception and not data.error
+    assert data.session_state[session.READ_OPTIONS] == {"label_column": NO_LABEL}
+    assert data.selectbox(key="data-opt-label").value == NO_LABEL
+    assert "Tasks this data allows: forecast" in _text(data)
