@@ -15,12 +15,12 @@ from rnnlab.plots import train as plots_train
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
 from rnnlab.ui import actions, current, resources, session, widgets, workspace_state
 
-st.title("Train")
-# the layout first: the panel's place is emptied before anything slow runs, so a tab that reconnects after a
-# server restart never keeps showing the old progress ("epoch 5/40 … left") while the job's state is read
+# the layout first: the panel's place is emptied before anything is drawn or read, so a tab that reconnects
+# after a server restart never shows the old progress ("epoch 5/40 … left") beside the new page
 settings_box, panel_slot = st.container(), st.empty()
 panel_slot.caption("Reading the state of this workspace's training…")
 with settings_box:
+    st.title("Train")
     manager = resources.job_manager()
     blocked = widgets.training_problem(manager)  # the cluster is unreachable or gone: Start stays disabled
     try:

@@ -147,7 +147,14 @@ def test_a_killed_server_leaves_an_interrupted_run_and_the_setup_comes_back(brow
         page.get_by_role("button", name="Train again").click()  # the same training, queued anew
         expect(page.get_by_role("button", name=re.compile(r"^(Stop|Cancel)$"))).to_be_visible(timeout=120_000)
         expect(page.get_by_text(NOTICE)).to_have_count(0)
-        again = [r for r in RunStore(data_dir, check_interrupted=False).list_runs(ws) if r["id"] != run_id]
+        deadline = time.monotonic() + 60  # the job manager records the queued run from its own thread
+        while time.monotonic() < deadline:
+            again = [
+                r for r in RunStore(data_dir, check_interrupted=False).list_runs(ws) if r["id"] != run_id
+            ]
+            if again:
+                break
+            time.sleep(0.2)
         assert len(again) == 1 and again[0]["model_config"]["units"] == [48]
     finally:
         context.close()
