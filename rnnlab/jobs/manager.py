@@ -270,6 +270,7 @@ class JobManager(JobLedger):
             self._pending.append((name, args))
 
     def _handle(self, report: Report) -> None:
+        """Fold one runner report into the workers' health or its job's status."""
         kind = report.get("type")
         if kind == "ready":
             self._start_failures = 0
@@ -278,23 +279,34 @@ class JobManager(JobLedger):
             if report.get("fatal") or self._start_failures >= MAX_START_FAILURES:
                 self._give_up(report.get("message", "unknown error"))
         elif kind == "event":
-            job = self._jobs.get(report["job_id"])
-            if job is not None and job.active:
-                event = report["event"]
-                job.apply(event)
-                if event.get("type") == "epoch" and job.kind == "train":
-                    self._record("record_epoch", job.run_id, event["epoch"] - 1, event["logs"])
-                elif event.get("type") == "start" and job.kind == "train" and event.get("params") is not None:
-                    self._record("record_params", job.run_id, event["params"])
+            self._on_event(report)
         elif kind == "result":
             self._finish(report["job_id"], report["summary"])
         elif kind == "gone":
-            if report["job_id"] is not None:
-                self._finish(report["job_id"], failed_summary(report["reason"]))
-            elif report["starting"] and not self._closed:
-                self._start_failures += 1
-                if self._start_failures >= MAX_START_FAILURES:
-                    self._give_up(report["reason"])
+            self._on_gone(report)
+
+    def _on_event(self, report: Report) -> None:
+        """Apply a job's event to its status and record a training's epochs and parameter count."""
+        job = self._jobs.get(report["job_id"])
+        if job is None or not job.active:
+            return
+        event = report["event"]
+        job.apply(event)
+        if job.kind != "train":
+            return
+        if event.get("type") == "epoch":
+            self._record("record_epoch", job.run_id, event["epoch"] - 1, event["logs"])
+        elif event.get("type") == "start" and event.get("params") is not None:
+            self._record("record_params", job.run_id, event["params"])
+
+    def _on_gone(self, report: Report) -> None:
+        """Fail the job of a worker that died, or count a worker that died while starting."""
+        if report["job_id"] is not None:
+            self._finish(report["job_id"], failed_summary(report["reason"]))
+        elif report["starting"] and not self._closed:
+            self._start_failures += 1
+            if self._start_failures >= MAX_START_FAILURES:
+                self._give_up(report["reason"])
 
     def _finish(self, job_id: str, summary: dict) -> None:
         job = self._jobs.get(job_id)
