@@ -8,6 +8,7 @@ and ``Referrer-Policy`` on every response, and no ``/_stcore/metrics``. Every ``
 
 import streamlit as st
 
-from rnnlab.ui import security_headers
+from rnnlab.ui import security_headers, streamlit_patch
 
+streamlit_patch.no_legacy_pages_router()  # no false "Page not found" on the first request after a start
 app = st.App("app.py", middleware=security_headers.middleware())

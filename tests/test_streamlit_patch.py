@@ -76,3 +76,15 @@ def test_the_app_runs_without_the_patch(monkeypatch):
 def test_the_patch_replaces_the_clean_up_and_keeps_closing_figures():
     assert keep_keras_state() is True  # conftest restores Streamlit's own function after the test
     assert script_runner._clean_problem_modules is streamlit_patch._close_figures_only
+
+
+def test_the_pages_folder_router_is_turned_off_where_streamlit_has_it(monkeypatch, caplog):
+    from streamlit.runtime.pages_manager import PagesManager
+
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)
+    assert streamlit_patch.no_legacy_pages_router() is True and PagesManager.uses_pages_directory is False
+    monkeypatch.delattr(PagesManager, "uses_pages_directory")
+    with caplog.at_level(logging.WARNING, logger="rnnlab.ui.streamlit_patch"):
+        assert streamlit_patch.no_legacy_pages_router() is False
+        assert streamlit_patch.no_legacy_pages_router() is False
+    assert len(caplog.records) == 1 and "Page not found" in caplog.records[0].getMessage()

@@ -1,4 +1,4 @@
-"""The one change rnnlab makes to Streamlit's internals, checked against the version it was written for.
+"""The two changes rnnlab makes to Streamlit's internals, each applied only where those internals are.
 
 After every script run, Streamlit's script runner calls its module function ``_clean_problem_modules``,
 which calls ``keras.backend.clear_session()`` once Keras is imported in the server (the Model and Inside
@@ -12,6 +12,12 @@ The patch relies on private names of Streamlit's script runner, read against ``s
 in ``requirements.txt``). It is applied whenever those internals are still there, on any version; when
 they moved, the app starts without it and says once in the log what that costs (:data:`COST`), so whoever
 bumps Streamlit knows what to re-read. Nothing else depends on it.
+
+:func:`no_legacy_pages_router` (called by ``serve.py`` before the server starts): a folder named ``pages/``
+beside the main script makes Streamlit route the *first* request after a start through its old pages-folder
+router, which knows no ``/train`` and shows a false "Page not found" notice over the right page
+(streamlit/streamlit#9992); ``st.navigation`` turns that router off on its first run anyway, so turning it
+off before the first request changes nothing else.
 """
 
 from __future__ import annotations
@@ -86,3 +92,24 @@ def keep_keras_state() -> bool:
                   "the same internals, so it is applied.", logging.INFO)  # fmt: skip
     script_runner._clean_problem_modules = _close_figures_only
     return True
+
+
+def no_legacy_pages_router() -> bool:
+    """Turn off Streamlit's pages-folder router before the first request (see the module docstring); return
+    whether it was turned off. Where Streamlit no longer has the flag, nothing is changed and the log says
+    once what that costs."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        PagesManager = None  # noqa: N806 - the class, where it is
+    if PagesManager is None or not hasattr(PagesManager, "uses_pages_directory"):
+        _say_once(
+            "rnnlab.ui.streamlit_patch.no_legacy_pages_router is not applied: Streamlit has no "
+            "PagesManager.uses_pages_directory any more. The first page opened after a server start may show "
+            "a false 'Page not found' notice over the right page; everything else works.",
+            logging.WARNING,
+        )
+        return False
+    PagesManager.uses_pages_directory = False
+    return True
+
