@@ -13,6 +13,7 @@ from rnnlab.jobs.types import result_rows
 from rnnlab.models.config import ModelConfig
 from rnnlab.plots import train as plots_train
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
+from rnnlab.training.estimate import shorter
 from rnnlab.ui import actions, current, resources, session, widgets, workspace_state
 
 # the layout first: the panel's place is emptied before anything is drawn or read, so a tab that reconnects
@@ -79,7 +80,7 @@ def _settings() -> None:
         epochs = c4.number_input("Epochs", 1, 1000, int(saved.epochs), key="train-epochs")
         # advanced settings: hidden in presentation mode (the saved values stay), else in an expander
         optimizer, seed, device, fast = saved.optimizer, saved.seed, saved.device, saved.fast
-        class_weight = saved.class_weight
+        class_weight, intervals = saved.class_weight, saved.intervals
         early, patience = saved.patience is not None, saved.patience if saved.patience is not None else 5
         if not widgets.presenting():
             with st.expander("Advanced settings (optimizer, early stopping, seed, device, speed)"):
@@ -104,6 +105,11 @@ def _settings() -> None:
                     "Fast settings (several batches per step, tf.data input, XLA for long fits)", value=saved.fast,
                     key="train-fast", help="Batches per call and XLA only where a timing of this machine says they pay; same initial weights and batch order as without, so the final validation loss and test metric agree to rounding (compared in tests/test_training.py and bench/bench_training.py).",
                 )  # fmt: skip
+                intervals = st.slider(
+                    "Prediction intervals: level", 0.5, 0.99, float(saved.intervals), 0.01, key="train-intervals",
+                    help="Results draws split-conformal intervals at this level (from the validation errors) and "
+                    "says how many test values they cover; a classifier gets a calibration chart instead.",
+                )  # fmt: skip
                 if task.kind == "classify" or (task.kind == "tag" and dataset.step_target_kind == "class"):
                     balanced = st.checkbox(
                         "Balanced class weights (each class counts the same in the loss)",
@@ -115,7 +121,7 @@ def _settings() -> None:
             config = TrainConfig(
                 optimizer=optimizer, learning_rate=float(learning_rate), batch_size=int(batch_size),
                 epochs=int(epochs), patience=int(patience) if early else None, seed=int(seed),
-                device=device, fast=bool(fast), class_weight=class_weight,
+                device=device, fast=bool(fast), class_weight=class_weight, intervals=float(intervals),
             )  # fmt: skip
             session.set_train_config(config)
         except ValueError as err:
@@ -131,6 +137,12 @@ def _settings() -> None:
                 with box:
                     st.code(actions.bookmark_url(), language=None)
                     st.caption("Anyone with this link can see, change and delete the runs of this workspace.")
+        estimate = current.training_estimate(model, config) if config is not None else None
+        if estimate is not None:  # the wait, said before Start (from this machine's calibration)
+            st.caption(f"Expected: {estimate.text}.")
+            tips = shorter(estimate, task)
+            if tips:
+                st.info("Over a minute. What shortens it: " + "; ".join(tips) + ".")
         busy = latest is not None and latest.active
         disabled = busy or blocked or config is None
         if st.button("Start training", type="primary", disabled=disabled, key="train-start"):

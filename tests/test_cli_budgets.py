@@ -102,9 +102,11 @@ def test_the_estimate_grows_with_the_epochs_and_the_data():
 
 
 def test_a_long_training_gets_suggestions_and_a_short_one_none():
-    long = Estimate(seconds=240, per_epoch=6, start=0, epochs=40, upper_bound=False, measured=True)
-    tips = shorter(long, TaskConfig("forecast", window=24), 24)
+    long = Estimate(
+        seconds=240, per_epoch=6, start=0, epochs=40, upper_bound=False, measured=True, n_steps=24
+    )
+    tips = shorter(long, TaskConfig("forecast", window=24))
     assert tips[0].startswith("a stride of 2") and "a window of 12 steps" in tips[1]
     assert any("early stopping" in t for t in tips) and tips[-1] == "10 epochs instead of 40 (about a minute)"
-    assert shorter(Estimate(30, 1, 0, 30, False, True), TaskConfig("forecast"), 12) == []
+    assert shorter(Estimate(30, 1, 0, 30, False, True, 12), TaskConfig("forecast")) == []
     assert "rough" in Estimate(30, 1, 0, 30, False, measured=False).text

@@ -9,6 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from rnnlab.models.config import ModelConfig
+from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
 from rnnlab.ui import session
 from tests.fakes import FakeJobManager, install
@@ -222,3 +223,30 @@ def test_the_sidebar_shows_the_workspaces_running_training(monkeypatch):
     assert "Training: epoch 2/3 · step 5/9" in _sidebar_captions(monkeypatch, FakeJobManager([running]))
     running.state = "finished"
     assert not any("Training:" in c for c in _sidebar_captions(monkeypatch, FakeJobManager([running])))
+
+
+def test_the_expected_time_is_said_before_start_with_what_shortens_a_long_one(monkeypatch):
+    from rnnlab.training import speed
+
+    install(monkeypatch, FakeJobManager())
+    at = _page(20, task=TaskConfig.from_dict(_ecg200_task()))
+    expected = [c.value for c in at.caption if c.value.startswith("Expected: ")]
+    assert (
+        len(expected) == 1 and " (20 epochs of " in expected[0]
+    )  # early stopping off: "about", not "at most"
+    assert expected[0].startswith("Expected: about ") and not any("Over a minute" in i.value for i in at.info)
+    slow = speed.Calibration(
+        step_s=0.05, xla_step_s=0.05, measured=True
+    )  # 500× slower per step than the defaults
+    monkeypatch.setattr(speed, "load", lambda data_dir: slow)
+    at.run()
+    tips = next(i.value for i in at.info if i.value.startswith("Over a minute. What shortens it:"))
+    assert "early stopping (patience 5)" in tips and "1 epoch instead of 20 (about a minute)" in tips
+
+
+def test_the_intervals_level_is_a_training_setting(monkeypatch):
+    install(monkeypatch, FakeJobManager())
+    at = _page(2, task=TaskConfig.from_dict(_ecg200_task()))
+    at.slider(key="train-intervals").set_value(0.8).run()
+    assert not at.exception, at.exception
+    assert at.session_state[session.TRAIN_CONFIG].intervals == 0.8

@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         framed, model_config, train_config, speed.load(settings.data_dir()) or speed.DEFAULT
     )
     print(f"expected: {estimate.text}", file=sys.stderr, flush=True)
-    for tip in shorter(estimate, framed.config, framed.n_steps):
+    for tip in shorter(estimate, framed.config):
         print(f"  to shorten it: {tip}", file=sys.stderr, flush=True)
     address = args.ray or settings.ray_address()
     if address:

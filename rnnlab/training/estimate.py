@@ -53,6 +53,7 @@ class Estimate:
     epochs: int
     upper_bound: bool  # early stopping may end it sooner
     measured: bool  # from this machine's calibration (else the built-in figures)
+    n_steps: int = 0  # time steps per sample (what a shorter window shortens)
 
     @property
     def text(self) -> str:
@@ -104,16 +105,16 @@ def expected_seconds(
     start += 3 * calibration.execution_s * 50  # tracing the training, validation and prediction steps
     epochs = int(train_config.epochs)
     return Estimate(start + epochs * per_epoch, per_epoch, start, epochs, train_config.patience is not None,
-                    calibration.measured)  # fmt: skip
+                    calibration.measured, n_steps)  # fmt: skip
 
 
-def shorter(estimate: Estimate, task_config, n_steps: int) -> list[str]:
+def shorter(estimate: Estimate, task_config) -> list[str]:
     """What shortens a training of over a minute most, in plain words (``[]`` when it is shorter).
 
     Example:
         >>> from rnnlab.task.types import TaskConfig
-        >>> est = Estimate(seconds=300, per_epoch=7.5, start=0, epochs=40, upper_bound=False, measured=True)
-        >>> shorter(est, TaskConfig("forecast", window=48), 48)[:2]
+        >>> est = Estimate(seconds=300, per_epoch=7.5, start=0, epochs=40, upper_bound=False, measured=True, n_steps=48)
+        >>> shorter(est, TaskConfig("forecast", window=48))[:2]
         ['a stride of 2 (every second window: about half the time)', 'a window of 24 steps (about half the time per batch)']
     """
     if estimate.seconds <= ONE_MINUTE:
@@ -122,8 +123,8 @@ def shorter(estimate: Estimate, task_config, n_steps: int) -> list[str]:
     if task_config.kind == "forecast":
         if task_config.stride == 1:
             out.append("a stride of 2 (every second window: about half the time)")
-        if n_steps >= 8:
-            out.append(f"a window of {n_steps // 2} steps (about half the time per batch)")
+        if estimate.n_steps >= 8:
+            out.append(f"a window of {estimate.n_steps // 2} steps (about half the time per batch)")
     if not estimate.upper_bound:
         out.append("early stopping (patience 5): it ends when validation stops improving")
     fits = max(1, int(estimate.epochs * ONE_MINUTE / max(estimate.seconds, 1e-9)))

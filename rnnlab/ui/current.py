@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from rnnlab.core import text
+from rnnlab.core import settings, text
 from rnnlab.core.words import plural
 from rnnlab.data import catalog
 from rnnlab.data.dataset import SequenceDataset
@@ -18,6 +18,8 @@ from rnnlab.runs import compare
 from rnnlab.runs.uploads import size_text
 from rnnlab.task import framing
 from rnnlab.task.types import FramedData, TaskConfig
+from rnnlab.training import speed
+from rnnlab.training.estimate import Estimate, framed_estimate
 from rnnlab.ui import caches, resources, session
 from rnnlab.ui.caches import DataSource
 
@@ -277,3 +279,15 @@ def job_framed(task: dict | None, job_ref: dict | None) -> FramedData | None:
     except ValueError:
         return None
     return findings.matching_framed(framed, task, job_ref, mine)
+
+
+def training_estimate(model_config, train_config) -> Estimate | None:
+    """How long a training of the current task would take here (``None`` before the data and task are known):
+    the workers' calibration of this machine (``calibration.json`` in the data dir, read without TensorFlow)
+    times the task's size; the built-in figures until a worker has measured."""
+    task = task_config()
+    framed = current_framed(task) if task is not None else None
+    if framed is None:
+        return None
+    calibration = speed.load(settings.data_dir()) or speed.DEFAULT
+    return framed_estimate(framed, model_config, train_config, calibration)
