@@ -121,11 +121,3 @@ def load_setup(store: RunStore, workspace: str) -> Setup | None:
     return out
 
 
-def uploads_in_setups(store: RunStore, workspace: str | None = None) -> set[str]:
-    """SHA-256 of the uploads that saved setups use (one workspace's, or every workspace's)."""
-    sql = "SELECT json_extract(setup, '$.dataset.sha256') AS sha FROM workspace_setup"
-    args: list[str] = []
-    if workspace is not None:
-        sql, args = sql + " WHERE workspace=?", [workspace]
-    with store.connect() as con:
-        return {r["sha"] for r in con.execute(sql, args).fetchall() if r["sha"]}
