@@ -119,5 +119,3 @@ def load_setup(store: RunStore, workspace: str) -> Setup | None:
         except ValueError as err:
             out.problems.append(f"{name}: {err}")
     return out
-
-
