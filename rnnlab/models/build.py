@@ -116,65 +116,88 @@ def build_model(config: ModelConfig, framed) -> Any:
     kind = framed.config.kind
     if kind not in KINDS:
         raise ValueError(f"`kind` must be classify, regress, forecast or tag. Received: kind={kind!r}")
-    steps, features = int(framed.n_steps), int(framed.n_features)
-    y_shape = tuple(int(s) for s in framed.y_shape)
-    inputs = keras.Input(shape=(steps, features), name="sequence")
-    x = inputs
+    inputs = keras.Input(shape=(int(framed.n_steps), int(framed.n_features)), name="sequence")
+    x = _prepare_inputs(inputs, config, framed, layers)
+    x = _recurrent_stack(x, config, kind, layers) if config.recurrent else _dense_stack(x, config, layers)
+    x = _head(x, config, layers)
+    outputs = _output(x, config, framed, layers)
+    return keras.Model(inputs, outputs, name=f"{config.cell}_{kind}")
+
+
+def _prepare_inputs(x, config: ModelConfig, framed, layers):
+    """The input masked (padded recurrent tasks with a mask) and normalised (when asked)."""
     masked = bool(framed.mask) and framed.model_pad_value is not None and config.recurrent
     if masked:
         x = layers.Masking(mask_value=float(framed.model_pad_value), name="masking")(x)
     if config.normalization:
         x = _normalization(framed, layers)(x)
+    return x
 
-    if config.recurrent:
-        cls = getattr(layers, CELL_LAYERS[config.cell])
-        for i, units in enumerate(config.units, start=1):
-            last = i == len(config.units)
-            kwargs = dict(
-                units=units,
-                activation=config.activation,
-                dropout=config.dropout,
-                recurrent_dropout=config.recurrent_dropout,
-                unroll=config.unroll,
-                return_sequences=(not last) or kind == "tag",
-                name=f"{config.cell}_{i}",
-            )
-            if config.cell == "gru":
-                kwargs["reset_after"] = config.reset_after
-            layer = cls(**kwargs)
-            if config.bidirectional:
-                layer = layers.Bidirectional(layer, name=f"bidirectional_{i}")
-            x = layer(x)
-    else:
-        x = layers.Flatten(name="flatten")(x)
-        for i, units in enumerate(config.units, start=1):
-            x = layers.Dense(units, activation=config.head_activation, name=f"dense_{i}")(x)
-            if config.dropout:
-                x = layers.Dropout(config.dropout, name=f"dropout_{i}")(x)
 
+def _recurrent_stack(x, config: ModelConfig, kind: str, layers):
+    """``x`` through the stacked recurrent layers; all but the last return sequences (the last too when tagging)."""
+    cls = getattr(layers, CELL_LAYERS[config.cell])
+    for i, units in enumerate(config.units, start=1):
+        last = i == len(config.units)
+        kwargs = dict(
+            units=units,
+            activation=config.activation,
+            dropout=config.dropout,
+            recurrent_dropout=config.recurrent_dropout,
+            unroll=config.unroll,
+            return_sequences=(not last) or kind == "tag",
+            name=f"{config.cell}_{i}",
+        )
+        if config.cell == "gru":
+            kwargs["reset_after"] = config.reset_after
+        layer = cls(**kwargs)
+        if config.bidirectional:
+            layer = layers.Bidirectional(layer, name=f"bidirectional_{i}")
+        x = layer(x)
+    return x
+
+
+def _dense_stack(x, config: ModelConfig, layers):
+    """``x`` flattened and through the ``dense`` cell's layers (the non-recurrent reference)."""
+    x = layers.Flatten(name="flatten")(x)
+    for i, units in enumerate(config.units, start=1):
+        x = layers.Dense(units, activation=config.head_activation, name=f"dense_{i}")(x)
+        if config.dropout:
+            x = layers.Dropout(config.dropout, name=f"dropout_{i}")(x)
+    return x
+
+
+def _head(x, config: ModelConfig, layers):
+    """``x`` through the head's Dense layers (each followed by dropout when ``head_dropout`` is set)."""
     for i, units in enumerate(config.head_units, start=1):
         x = layers.Dense(units, activation=config.head_activation, name=f"head_{i}")(x)
         if config.head_dropout:
             x = layers.Dropout(config.head_dropout, name=f"head_dropout_{i}")(x)
+    return x
 
+
+def _output(x, config: ModelConfig, framed, layers):
+    """The output layer the task needs: softmax classes, per-step values, or values reshaped to ``y_shape``."""
+    kind = framed.config.kind
+    steps = int(framed.n_steps)
+    y_shape = tuple(int(s) for s in framed.y_shape)
     step_classes = kind == "tag" and framed.is_class_task
     if kind == "classify":
-        outputs = layers.Dense(int(framed.n_classes), activation="softmax", name="output")(x)
-    elif step_classes and not config.recurrent:  # a class per step from the flattened window
+        return layers.Dense(int(framed.n_classes), activation="softmax", name="output")(x)
+    if step_classes and not config.recurrent:  # a class per step from the flattened window
         outputs = layers.Dense(steps * int(framed.n_classes), name="output")(x)
         outputs = layers.Reshape((steps, int(framed.n_classes)), name="reshape")(outputs)
-        outputs = layers.Softmax(name="softmax")(outputs)
-    elif step_classes:
-        outputs = layers.Dense(int(framed.n_classes), activation="softmax", name="output")(x)
-    elif kind == "tag" and config.recurrent:
+        return layers.Softmax(name="softmax")(outputs)
+    if step_classes:
+        return layers.Dense(int(framed.n_classes), activation="softmax", name="output")(x)
+    if kind == "tag" and config.recurrent:
         # Per step: (batch, T, k), k = 1 for one target. No reshape to (batch, T): Reshape would drop the
         # mask, which Keras applies to the loss and metrics so that padded steps do not count.
-        outputs = layers.Dense(output_units(framed, config), name="output")(x)
-    else:
-        outputs = layers.Dense(int(math.prod(y_shape)), name="output")(x)
-        if outputs.shape[1:] != y_shape:
-            outputs = layers.Reshape(y_shape, name="reshape")(outputs)
-    return keras.Model(inputs, outputs, name=f"{config.cell}_{kind}")
+        return layers.Dense(output_units(framed, config), name="output")(x)
+    outputs = layers.Dense(int(math.prod(y_shape)), name="output")(x)
+    if outputs.shape[1:] != y_shape:
+        outputs = layers.Reshape(y_shape, name="reshape")(outputs)
+    return outputs
 
 
 def summary_rows(model) -> list[dict]:
