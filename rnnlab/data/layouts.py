@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -283,22 +284,54 @@ def plan_layout(frame: pd.DataFrame, *, header: bool, options: ReadOptions | Non
     Raises:
         DataError: an option names a missing column, or the layout cannot be used with these columns.
     """
-    options = options or ReadOptions()
-    layout, feature_columns, keep_columns = options.layout, options.feature_columns, options.keep_columns
+    found = _found_roles(frame, options or ReadOptions(), header)
+    layout, reason = _choose_layout(frame, found)
+    plan = Plan(layout, reason, split_column=found.split_column, label_column=found.label_column)
+    codes = None
+    if layout == "long":
+        codes = _plan_long(frame, plan, found)
+    elif layout == "wide":
+        _plan_wide(frame, plan, found)
+        return plan
+    else:
+        _plan_series(frame, plan, found)
+    _plan_features(frame, plan, found, codes)
+    return plan
+
+
+@dataclass
+class _Found:
+    """What :func:`plan_layout` knows before it picks the layout: the options, and the roles found so far."""
+
+    options: ReadOptions
+    columns: list
+    numeric: set
+    id_column: Any
+    time_column: Any
+    label_column: Any
+    no_label: bool
+    split_column: Any
+    taken: set
+    time_guess: Any
+    others: list  # the columns with no role yet
+    steps: list  # the numbered step columns among them (a wide file's time steps)
+    header: bool  # whether the file had a header row
+
+
+def _found_roles(frame: pd.DataFrame, options: ReadOptions, header: bool) -> _Found:
+    """The columns the options name (checked), then the split, time, id and label columns found by name and
+    shape, and the step columns a wide file would have."""
     id_column = _check_column(frame, options.id_column, "id_column")
     time_column = _check_column(frame, options.time_column, "time_column")
     no_label = options.label_column == NO_LABEL and NO_LABEL not in frame.columns
     label_column = None if no_label else _check_column(frame, options.label_column, "label_column")
-    for name in [*(feature_columns or ()), *keep_columns]:
+    for name in [*(options.feature_columns or ()), *options.keep_columns]:
         _check_column(frame, name, "feature_columns")
-    keep = set(keep_columns)
-    columns = list(frame.columns)
-    numeric = numeric_columns(frame)
+    columns, numeric = list(frame.columns), numeric_columns(frame)
     split_column = _first(frame, SPLIT_NAMES, {id_column, time_column, label_column})
     taken = {id_column, time_column, label_column, split_column} - {None}
     time_guess = _time_guess(frame, time_column, taken)
-
-    if id_column is None and layout in (None, "long", "wide"):
+    if id_column is None and options.layout in (None, "long", "wide"):
         id_column = _find_id(frame, taken, time_guess)
         if id_column:
             taken.add(id_column)
@@ -307,89 +340,108 @@ def plan_layout(frame: pd.DataFrame, *, header: bool, options: ReadOptions | Non
         label_column = next((by_name[n] for n in LABEL_PRIORITY if n in by_name), None)
     others = [c for c in columns if c not in taken and c != label_column]
     steps = _step_columns([c for c in others if c in numeric], header)
-    wide_rows = not header and len(steps) >= MIN_WIDE_STEPS and layout in (None, "wide")
+    wide_rows = not header and len(steps) >= MIN_WIDE_STEPS and options.layout in (None, "wide")
     if label_column is None and not no_label and wide_rows:
         for candidate in (columns[-1], columns[0]):  # MIT-BIH: label last; UCR: label first
             if looks_like_class(frame[candidate]):
                 label_column = candidate
                 steps = [c for c in steps if c != candidate]
                 break
+    return _Found(options, columns, numeric, id_column, time_column, label_column, no_label, split_column, taken,
+                  time_guess, others, steps, header)  # fmt: skip
 
+
+def _choose_layout(frame: pd.DataFrame, found: _Found) -> tuple[str, str]:
+    """``(layout, reason)``: the one asked for, else long when an id repeats, wide with enough numbered step
+    columns, else one series."""
+    if found.options.layout is not None:
+        return found.options.layout, f"{found.options.layout}: chosen by you"
+    id_column, steps = found.id_column, found.steps
     n_ids = frame[id_column].nunique(dropna=False) if id_column is not None else 0
-    repeats = id_column is not None and n_ids < len(frame)
-    if layout is None:
-        if repeats:
-            layout = "long"
-            how = "in runs" if roles.contiguous_runs(frame[id_column]) else "in groups that share time stamps"
-            reason = (
-                f"long: column {id_column!r} repeats {how} ({n_ids} sequences in {len(frame)} rows), so "
-                "each row is one time step of a sequence"
-            )
-        elif len(steps) >= MIN_WIDE_STEPS:
-            layout = "wide"
-            named = "numbered columns" if header else "columns without a header"
-            reason = f"wide: {len(steps)} {named} ({steps[0]} … {steps[-1]}), so each row is one sequence"
-        else:
-            layout = "series"
-            reason = "series: no repeating sequence id and no numbered step columns, so the file is one long series"
-    else:
-        reason = f"{layout}: chosen by you"
+    if id_column is not None and n_ids < len(frame):
+        how = "in runs" if roles.contiguous_runs(frame[id_column]) else "in groups that share time stamps"
+        return "long", (
+            f"long: column {id_column!r} repeats {how} ({n_ids} sequences in {len(frame)} rows), so "
+            "each row is one time step of a sequence"
+        )
+    if len(steps) >= MIN_WIDE_STEPS:
+        named = "numbered columns" if found.header else "columns without a header"
+        return "wide", f"wide: {len(steps)} {named} ({steps[0]} … {steps[-1]}), so each row is one sequence"
+    return (
+        "series",
+        "series: no repeating sequence id and no numbered step columns, so the file is one long series",
+    )
 
-    plan = Plan(layout, reason, split_column=split_column, label_column=label_column)
-    codes = None
-    if layout == "long":
-        if id_column is None:
-            raise DataError(
-                "A long file needs a sequence id column (the same id on every row of one sequence). "
-                f"Received: none found among {', '.join(map(str, columns[:20]))}; choose one as id column"
-            )
-        plan.id_column = id_column
-        codes = pd.factorize(frame[id_column])[0]
-        if plan.label_column is None and not no_label:
-            plan.label_column, plan.label_why = _label_of_sequences(frame, codes, taken | {time_guess})
-        plan.time_column = time_column
-        guess_is_text = time_guess is not None and not is_numeric(frame, time_guess)
-        if plan.time_column is None and guess_is_text and time_guess != plan.label_column:
-            plan.time_column = time_guess
-        if plan.time_column is None:
-            plan.date_parts = _date_parts(frame, taken | {plan.label_column})
-        if plan.time_column is None and not plan.date_parts and time_guess != plan.label_column:
-            plan.time_column = time_guess
-    elif layout == "wide":
-        plan.id_column = id_column
-        if feature_columns:
-            steps = list(feature_columns)
-        if not steps:
-            raise DataError(
-                "A wide file needs one numeric column per time step. Received: no numeric step columns"
-            )
-        plan.feature_columns = steps
-        step_set = set(steps)
-        rest = [c for c in others if c not in step_set and c != label_column]
-        plan.text_columns = [c for c in rest if c not in numeric]
-        plan.ignored = [c for c in rest if c in numeric]
-        return plan
+
+def _plan_long(frame: pd.DataFrame, plan: Plan, found: _Found):
+    """A long file's id, label (found per sequence when not named) and time columns; returns the sequence code
+    of every row."""
+    if found.id_column is None:
+        raise DataError(
+            "A long file needs a sequence id column (the same id on every row of one sequence). "
+            f"Received: none found among {', '.join(map(str, found.columns[:20]))}; choose one as id column"
+        )
+    plan.id_column = found.id_column
+    codes = pd.factorize(frame[found.id_column])[0]
+    time_guess = found.time_guess
+    if plan.label_column is None and not found.no_label:
+        plan.label_column, plan.label_why = _label_of_sequences(frame, codes, found.taken | {time_guess})
+    plan.time_column = found.time_column
+    guess_is_text = time_guess is not None and not is_numeric(frame, time_guess)
+    if plan.time_column is None and guess_is_text and time_guess != plan.label_column:
+        plan.time_column = time_guess
+    if plan.time_column is None:
+        plan.date_parts = _date_parts(frame, found.taken | {plan.label_column})
+    if plan.time_column is None and not plan.date_parts and time_guess != plan.label_column:
+        plan.time_column = time_guess
+    return codes
+
+
+def _plan_wide(frame: pd.DataFrame, plan: Plan, found: _Found) -> None:
+    """A wide file's step columns (the features), and the other columns: text, or numbers left out."""
+    plan.id_column = found.id_column
+    steps = list(found.options.feature_columns) if found.options.feature_columns else found.steps
+    if not steps:
+        raise DataError(
+            "A wide file needs one numeric column per time step. Received: no numeric step columns"
+        )
+    plan.feature_columns = steps
+    step_set = set(steps)
+    rest = [c for c in found.others if c not in step_set and c != found.label_column]
+    plan.text_columns = [c for c in rest if c not in found.numeric]
+    plan.ignored = [c for c in rest if c in found.numeric]
+
+
+def _plan_series(frame: pd.DataFrame, plan: Plan, found: _Found) -> None:
+    """One series: no id and no label; its time column (named, by name, by its dates, or Unix time stamps)
+    or its date-part columns."""
+    split_column, columns = found.split_column, found.columns
+    plan.id_column = None
+    plan.label_column = None
+    plan.time_column = found.time_column or _first(frame, TIME_NAMES, {split_column} | found.numeric)
+    if plan.time_column is None:
+        plan.date_parts = _date_parts(frame, {split_column})
+    if plan.time_column is None and not plan.date_parts:
+        plan.time_column = _first(frame, TIME_NAMES, {split_column})
+    if plan.time_column is None and not plan.date_parts:
+        plan.time_column = next(
+            (c for c in columns if c != split_column and _looks_like_dates(frame[c])), None
+        ) or _unix_column(frame, {split_column})
     else:
-        plan.id_column = None
-        plan.label_column = None
-        plan.time_column = time_column or _first(frame, TIME_NAMES, {split_column} | numeric)
-        if plan.time_column is None:
-            plan.date_parts = _date_parts(frame, {split_column})
-        if plan.time_column is None and not plan.date_parts:
-            plan.time_column = _first(frame, TIME_NAMES, {split_column})
-        if plan.time_column is None and not plan.date_parts:
-            plan.time_column = next(
-                (c for c in columns if c != split_column and _looks_like_dates(frame[c])), None
-            ) or _unix_column(frame, {split_column})
-        else:
-            plan.date_parts = [c for c in _date_parts(frame, {plan.time_column}) if c != plan.time_column]
+        plan.date_parts = [c for c in _date_parts(frame, {plan.time_column}) if c != plan.time_column]
+
+
+def _plan_features(frame: pd.DataFrame, plan: Plan, found: _Found, codes) -> None:
+    """A long file's or a series' features: the columns asked for, else every numeric column that is no row
+    number or step counter (a long file's counter becomes its time column when it has none)."""
     plan.clock_column = _clock_column(
         frame, plan.time_column, {plan.id_column, plan.label_column, plan.split_column}
     )
     used = {plan.id_column, plan.time_column, plan.clock_column, plan.label_column, plan.split_column}
-    rest = [c for c in columns if c not in used - {None} and c not in plan.date_parts]
-    if feature_columns:
-        plan.feature_columns = list(feature_columns)
+    rest = [c for c in found.columns if c not in used - {None} and c not in plan.date_parts]
+    numeric, keep = found.numeric, set(found.options.keep_columns)
+    if found.options.feature_columns:
+        plan.feature_columns = list(found.options.feature_columns)
         chosen = set(plan.feature_columns)
         plan.ignored = [c for c in rest if c not in chosen and c in numeric]
     else:
@@ -408,4 +460,3 @@ def plan_layout(frame: pd.DataFrame, *, header: bool, options: ReadOptions | Non
         plan.feature_columns = [c for c in rest if c not in ignored and c in numeric]
     used = set(plan.feature_columns) | set(plan.ignored) | {plan.time_column}
     plan.text_columns = [c for c in rest if c not in used]
-    return plan
