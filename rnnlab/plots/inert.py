@@ -44,52 +44,58 @@ def _inert(value: Any) -> Any:
     return None
 
 
+def _text(obj) -> None:
+    """Escape ``obj.text`` in place (an object without text, or ``None``, is left alone)."""
+    value = getattr(obj, "text", None)
+    if value and (new := _inert(value)) is not None:
+        obj.text = new
+
+
 def _title(obj) -> None:
-    title = getattr(obj, "title", None)
-    if title is not None and getattr(title, "text", None):
-        new = _inert(title.text)
-        if new is not None:
-            title.text = new
+    """Escape the text of ``obj``'s title in place."""
+    _text(getattr(obj, "title", None))
 
 
 def make_inert(fig: go.Figure) -> go.Figure:
     """Escape ``<`` and ``>`` in every text of ``fig`` (in place; returned for chaining)."""
     for trace in fig.data:
-        for prop in TRACE_TEXT:
-            if prop not in trace:
-                continue
-            value = trace[prop]
-            if prop == "legendgrouptitle":
-                _title_text = getattr(value, "text", None)
-                if _title_text and (new := _inert(_title_text)) is not None:
-                    value.text = new
-                continue
-            new = _inert(value)
-            if new is not None:
-                trace[prop] = new
-        if "header" in trace and "cells" in trace:  # tables
-            for part in (trace.header, trace.cells):
-                values = part.values
-                if values is not None:
-                    part.values = [(_inert(col) or col) for col in values]
+        _inert_trace(trace)
     layout = fig.layout
     _title(layout)
     _title(layout.legend)
-    for name in dir(layout):
-        if name.startswith(("xaxis", "yaxis")) and name[5:].isdigit() | (name[5:] == ""):
-            axis = layout[name]
-            if axis is None:
-                continue
-            _title(axis)
-            for prop in AXIS_TEXT:
-                new = _inert(axis[prop])
-                if new is not None:
-                    axis[prop] = new
+    for axis in _axes(layout):
+        _title(axis)
+        for prop in AXIS_TEXT:
+            new = _inert(axis[prop])
+            if new is not None:
+                axis[prop] = new
     for annotation in layout.annotations or ():
-        new = _inert(annotation.text)
-        if new is not None:
-            annotation.text = new
+        _text(annotation)
     return fig
+
+
+def _inert_trace(trace) -> None:
+    """Escape a trace's texts in place: its names, texts, labels, legend group title and table cells."""
+    for prop in TRACE_TEXT:
+        if prop not in trace:
+            continue
+        if prop == "legendgrouptitle":
+            _text(trace[prop])
+            continue
+        new = _inert(trace[prop])
+        if new is not None:
+            trace[prop] = new
+    if "header" in trace and "cells" in trace:  # tables
+        for part in (trace.header, trace.cells):
+            values = part.values
+            if values is not None:
+                part.values = [(_inert(col) or col) for col in values]
+
+
+def _axes(layout) -> list:
+    """The layout's x and y axes (``xaxis``, ``yaxis2`` …) that are set."""
+    names = [n for n in dir(layout) if n.startswith(("xaxis", "yaxis")) and n[5:].isdigit() | (n[5:] == "")]
+    return [layout[name] for name in names if layout[name] is not None]
 
 
 def inert_text(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
