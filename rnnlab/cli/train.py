@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from rnnlab.cli import cluster, reading, task
 from rnnlab.cli.common import int_list_type, print_json
@@ -90,6 +91,8 @@ def configs(args: argparse.Namespace, dataset, suggested) -> tuple:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``train``: read the data, frame the task, check the budgets, say the expected time, then train here (or
+    as a job on a Ray cluster, or every cell of a race lesson) and print the result."""
     if args.lesson and args.data is None:
         args.data = lessons.get_lesson(args.lesson).dataset
     if args.data is None:
@@ -103,17 +106,43 @@ def run(args: argparse.Namespace) -> int:
     lesson = lessons.get_lesson(args.lesson) if args.lesson else None
     if lesson is not None and lesson.race and args.cell is None:
         return _race(args, framed, [model_config.replace(cell=c) for c in lessons.RACE_CELLS], train_config)
-
     check_budgets(framed, model_config, train_config)
-    estimate = framed_estimate(
-        framed, model_config, train_config, speed.load(settings.data_dir()) or speed.DEFAULT
-    )
-    print(f"expected: {estimate.text}", file=sys.stderr, flush=True)
-    for tip in shorter(estimate, framed.config):
-        print(f"  to shorten it: {tip}", file=sys.stderr, flush=True)
+    estimate = _say_estimate(framed, model_config, train_config)
     address = args.ray or settings.ray_address()
     if address:
         return _run_on_cluster(args, address, dataset, framed, model_config, train_config)
+    recorder = _recorder(args, dataset, framed, model_config, train_config, options)
+    try:
+        result = fit.train(framed, model_config, train_config,
+                           on_event=recorder.on_event if recorder else _printer(train_config))  # fmt: skip
+    except Exception as err:
+        if recorder is not None:
+            recorder.fail(str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}")
+        raise
+    run_id = recorder.finish(result, framed) if recorder is not None else None
+    out = _result_json(result, framed, model_config, train_config, run_id, estimate)
+    if args.json:
+        print_json(to_json_value(out, nan_to_none=True))
+    else:
+        print(f"{result.message} ({out['params']} weights, {out['seconds']:.1f} s)")
+        if run_id and recorder is not None:
+            print(f"saved as run {run_id} (workspace {recorder.workspace})")
+        _print_test(out)
+    return 0 if result.status != "diverged" else 1
+
+
+def _say_estimate(framed, model_config, train_config):
+    """The expected training time on stderr (with what shortens it past a minute); returns the estimate."""
+    calibration = speed.load(settings.data_dir()) or speed.DEFAULT
+    estimate = framed_estimate(framed, model_config, train_config, calibration)
+    print(f"expected: {estimate.text}", file=sys.stderr, flush=True)
+    for tip in shorter(estimate, framed.config):
+        print(f"  to shorten it: {tip}", file=sys.stderr, flush=True)
+    return estimate
+
+
+def _printer(train_config):
+    """The progress events as lines on stderr: each epoch, and how a training ended when it did not finish."""
 
     def on_event(event: dict) -> None:
         if event["type"] == "epoch":
@@ -121,33 +150,32 @@ def run(args: argparse.Namespace) -> int:
         elif event["type"] == "end" and event["status"] != "finished":
             print(event["message"], file=sys.stderr, flush=True)
 
-    recorder = None
-    if args.save or args.workspace:  # a workspace implies --save
-        recorder = RunRecorder(
-            workspace=args.workspace, dataset_ref=dataset_ref(args.data, options), on_event=on_event
-        )
-        if recorder.dataset_ref["source"] == "upload":  # kept like an upload, so the run exports whole
-            from pathlib import Path
+    return on_event
 
-            from rnnlab.runs.uploads import UploadStore
 
-            path = Path(args.data)
-            UploadStore(recorder.store).put(recorder.workspace, path.name, path.read_bytes())
-        recorder.start(dataset, framed.config, model_config, train_config)
-    try:
-        result = fit.train(
-            framed, model_config, train_config, on_event=recorder.on_event if recorder else on_event
-        )
-    except Exception as err:
-        if recorder is not None:
-            recorder.fail(str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}")
-        raise
-    run_id = recorder.finish(result, framed) if recorder is not None else None
+def _recorder(args, dataset, framed, model_config, train_config, options) -> RunRecorder | None:
+    """With ``--save`` (or ``--workspace``): the run store's recorder, the run started (a CSV file kept like an
+    upload, so the run exports whole); else ``None``."""
+    if not (args.save or args.workspace):  # a workspace implies --save
+        return None
+    recorder = RunRecorder(workspace=args.workspace, dataset_ref=dataset_ref(args.data, options),
+                           on_event=_printer(train_config))  # fmt: skip
+    if recorder.dataset_ref["source"] == "upload":
+        from rnnlab.runs.uploads import UploadStore
+
+        path = Path(args.data)
+        UploadStore(recorder.store).put(recorder.workspace, path.name, path.read_bytes())
+    recorder.start(dataset, framed.config, model_config, train_config)
+    return recorder
+
+
+def _result_json(result, framed, model_config, train_config, run_id, estimate) -> dict:
+    """What ``--json`` prints for one training (see the module docstring)."""
     evaluation = result.evaluation or {}
     board = evaluation.get("scoreboard")
     if board is None:
         board = scoreboard.scoreboard(framed)
-    out = {
+    return {
         "run_id": run_id,
         "status": result.status,
         "message": result.message,
@@ -168,14 +196,6 @@ def run(args: argparse.Namespace) -> int:
             "train": train_config.to_dict(),
         },
     }
-    if args.json:
-        print_json(to_json_value(out, nan_to_none=True))
-    else:
-        print(f"{result.message} ({out['params']} weights, {out['seconds']:.1f} s)")
-        if run_id:
-            print(f"saved as run {run_id} (workspace {recorder.workspace})")
-        _print_test(out)
-    return 0 if result.status != "diverged" else 1
 
 
 def check_budgets(framed, model_config, train_config) -> None:
