@@ -1,9 +1,12 @@
 """Export a run as one zip (its import back into a workspace is :mod:`rnnlab.runs.run_import`).
 
-The zip holds ``model.keras``, ``config.json`` (dataset, task, model, training, versions),
-``history.csv``, ``predictions.csv`` (test split), ``metrics.json`` (test metrics, baselines,
-verdict), ``data.csv`` (the data as the framing used it) and ``train_again.py`` (numpy, pandas
-and keras only). A damaged model file is never shipped as if it were fine. :func:`import_run` and
+The zip holds ``model.keras``, ``config.json`` (dataset with its bundled key or file name and read
+options, task, model, training, versions), ``history.csv``, ``predictions.csv`` (test split),
+``metrics.json`` (test metrics, baselines, verdict), ``data.csv`` (the data as the framing used it) and
+``train_again.py``, which trains the run again with the pinned requirements only and reproduces its test
+metrics (:data:`rnnlab.runs.export_script.TOLERANCE`), for every task kind. Only a run whose data can no
+longer be read (an upload no longer kept) is exported without those two. A damaged model file is never
+shipped as if it were fine. :func:`import_run` and
 :func:`check_model` are re-exported here for the pages and the command line.
 """
 
@@ -68,20 +71,7 @@ def _framing(run: dict[str, Any], dataset: Any = None, store: RunStore | None = 
         framed = framing.frame(dataset, TaskConfig.from_dict(run["task_config"]))
     except (ValueError, OSError, KeyError, TypeError):  # the data moved or changed: export without the script
         return None, None
-    if not script_reproduces(framed, run):
-        return None, None
     return dataset, framed
-
-
-def script_reproduces(framed, run: dict[str, Any]) -> bool:
-    """Whether ``train_again.py`` can rebuild this run: one series or a collection, levels, values or classes
-    per sequence, no class weights (a collection's forecast, predicting the change and a class per step are
-    exported without the script rather than with a wrong one)."""
-    if framed.panel is not None or framed.predicts_change:
-        return False
-    if framed.config.kind == "tag" and framed.is_class_task:
-        return False
-    return not (run.get("train_config") or {}).get("class_weight")
 
 
 def export_bytes(store: RunStore, run_id: str, workspace: str | None = None, dataset: Any = None) -> bytes:
@@ -152,7 +142,11 @@ def _readme(run: dict[str, Any], with_script: bool, formula_cells: int = 0) -> s
              "metrics.json      test metrics, the naive baselines' scoreboard, verdict",
              "history.csv       one row per epoch", "predictions.csv   the model's test-split predictions"]  # fmt: skip
     if with_script:
-        lines += ["data.csv          the data as framed", "train_again.py    python train_again.py data.csv"]
+        lines += ["data.csv          the data as framed (config.json's dataset_ref: its source and read options)",
+                  "train_again.py    python train_again.py data.csv --summary summary.json", "",
+                  "train_again.py trains the run again and scores its test split; summary.json's \"test\" "
+                  "holds the metrics to compare with metrics.json's test_metrics.",
+                  export_script.tolerance_text()]  # fmt: skip
     else:
         lines += [
             "",
