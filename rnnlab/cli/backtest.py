@@ -70,6 +70,8 @@ def _wait(manager: JobManager, job_ids: list[str], epochs: int) -> list:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``backtest``: plan the origins, check the budgets on the largest, run one job per origin through the job
+    manager (the local pool or Ray) and print the table and the verdict over the origins."""
     if args.lesson and args.data is None:
         args.data = lessons.get_lesson(args.lesson).dataset
     if args.data is None:
@@ -91,33 +93,12 @@ def run(args: argparse.Namespace) -> int:
     )  # the largest origin
     if store is not None and Path(args.data).is_file():
         _keep_upload(store, workspace, args.data)
-    address = args.ray or settings.ray_address()
-    try:
-        runner = make_runner(
-            min(settings.n_workers(), len(specs)), settings.jobs_per_worker(), address=address
-        )
-    except ClusterUnreachable as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    manager = JobManager(max_queued=len(specs), max_per_session=len(specs), recorder=store, runner=runner)
-    manager.max_per_workspace = manager.max_per_client = len(
-        specs
-    )  # one person's own machine: no class limits
     t0 = time.perf_counter()
-    job_ids: list[str] = []
     try:
-        job_ids = [manager.submit(spec) for spec in specs]
-        statuses = _wait(manager, job_ids, train_config.epochs)
-    except KeyboardInterrupt:
-        for job_id in job_ids:
-            manager.stop(job_id)
-        statuses = [manager.wait(j, timeout=60) for j in job_ids]
+        statuses = _run_origins(specs, store, args.ray or settings.ray_address(), train_config.epochs)
     except ClusterUnreachable as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    finally:
-        manager.shutdown(timeout=30)  # its thread makes the last store calls before it ends
-    seconds = time.perf_counter() - t0
     records = [
         {**(status.result or {"status": status.state, "message": status.message}), "task": spec.task.to_dict(),
          "run_id": spec.run_id if save else None}
@@ -125,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     ]  # fmt: skip
     out = backtest.report(records)
     out["group"] = specs[0].group if save else None
-    out["seconds"] = round(seconds, 3)
+    out["seconds"] = round(time.perf_counter() - t0, 3)
     out["spans"] = task_origins.origin_spans(dataset, [s.task for s in specs])
     out["config"] = {"task": task_config.to_dict(), "model": model_config.to_dict(), "train": train_config.to_dict(),
                      "origins": args.origins, "sliding": bool(args.sliding)}  # fmt: skip
@@ -134,6 +115,30 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_report(out)
     return 0 if out["summary"].get("outcome") is not None else 1
+
+
+def _run_origins(specs: list, store, address: str | None, epochs: int) -> list:
+    """Every origin's job through a job manager of this process (Ray at ``address``, else a local pool of up to
+    one worker per origin), printing their epochs; Ctrl-C stops them all. Returns their final statuses.
+
+    Raises:
+        ClusterUnreachable: the Ray cluster cannot be reached, or went away.
+    """
+    runner = make_runner(min(settings.n_workers(), len(specs)), settings.jobs_per_worker(), address=address)
+    manager = JobManager(max_queued=len(specs), max_per_session=len(specs), recorder=store, runner=runner)
+    manager.max_per_workspace = manager.max_per_client = len(
+        specs
+    )  # one person's own machine: no class limits
+    job_ids: list[str] = []
+    try:
+        job_ids = [manager.submit(spec) for spec in specs]
+        return _wait(manager, job_ids, epochs)
+    except KeyboardInterrupt:
+        for job_id in job_ids:
+            manager.stop(job_id)
+        return [manager.wait(j, timeout=60) for j in job_ids]
+    finally:
+        manager.shutdown(timeout=30)  # its thread makes the last store calls before it ends
 
 
 def _print_report(out: dict) -> None:
