@@ -114,52 +114,62 @@ def _read_members(data: bytes) -> dict[str, bytes]:
     """
     member_cap = settings.max_import_member_mb() * 1024 * 1024
     total_cap = settings.max_import_mb() * 1024 * 1024
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, EOFError, OSError) as err:
-        raise ValueError(
-            f"The file must be a zip exported by rnnlab. Received: not a zip ({_one_line(err)})"
-        ) from None
+    zf = _open_zip(data)
     out: dict[str, bytes] = {}
     with zf:
-        for info in zf.infolist():
-            name = info.filename
-            if name.startswith(("/", "\\")) or ".." in name or "/" in name.rstrip("/") or "\\" in name:
-                raise ValueError(f"The zip must hold only flat file names. Received: {name[:80]!r}")
-        known = [info for info in zf.infolist() if info.filename in IMPORTED]  # others are never read
-        if len({info.filename for info in known}) != len(known):
-            raise ValueError("The zip must hold each member once. Received: a member name twice")
-        declared = sum(info.file_size for info in known)
-        if declared > total_cap:
-            raise ValueError(
-                f"A run zip must unpack to at most {total_cap >> 20} MB. Received: {declared:,} bytes"
-            )
-        for info in known:
-            if info.file_size > member_cap:
-                raise ValueError(f"`{info.filename}` must be at most {member_cap >> 20} MB. Received: "
-                                 f"{info.file_size:,} bytes")  # fmt: skip
-            try:
-                with zf.open(info) as f:
-                    body = f.read(min(member_cap, total_cap) + 1)  # a size that lies is caught here too
-            except (
-                zipfile.BadZipFile,
-                zlib.error,
-                EOFError,
-                OSError,
-                NotImplementedError,
-                RuntimeError,
-            ) as err:
-                raise ValueError(f"The zip's `{info.filename}` could not be read: {_one_line(err)}") from None
-            if len(body) > info.file_size or sum(map(len, out.values())) + len(body) > total_cap:
-                raise ValueError(f"The zip's `{info.filename}` unpacks to more than it declares. Received: a "
-                                 "damaged or crafted zip")  # fmt: skip
-            out[info.filename] = body
+        for info in _known_members(zf, total_cap):
+            out[info.filename] = _read_member(zf, info, member_cap, total_cap, sum(map(len, out.values())))
     missing = [m for m in ("config.json", "history.csv") if m not in out]
     if missing:
         raise ValueError(
             f"An rnnlab run zip must contain config.json and history.csv. Missing: {', '.join(missing)}"
         )
     return out
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    """The bytes opened as a zip; a one-line ``ValueError`` when they are not one."""
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError) as err:
+        raise ValueError(
+            f"The file must be a zip exported by rnnlab. Received: not a zip ({_one_line(err)})"
+        ) from None
+
+
+def _known_members(zf: zipfile.ZipFile, total_cap: int) -> list[zipfile.ZipInfo]:
+    """The members import reads, once all names are flat, none repeats and their declared sizes fit ``total_cap``."""
+    for info in zf.infolist():
+        name = info.filename
+        if name.startswith(("/", "\\")) or ".." in name or "/" in name.rstrip("/") or "\\" in name:
+            raise ValueError(f"The zip must hold only flat file names. Received: {name[:80]!r}")
+    known = [info for info in zf.infolist() if info.filename in IMPORTED]  # others are never read
+    if len({info.filename for info in known}) != len(known):
+        raise ValueError("The zip must hold each member once. Received: a member name twice")
+    declared = sum(info.file_size for info in known)
+    if declared > total_cap:
+        raise ValueError(
+            f"A run zip must unpack to at most {total_cap >> 20} MB. Received: {declared:,} bytes"
+        )
+    return known
+
+
+def _read_member(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, member_cap: int, total_cap: int, read: int
+) -> bytes:
+    """One member's bytes, read no further than the caps (``read``: bytes of the members read before it)."""
+    if info.file_size > member_cap:
+        raise ValueError(f"`{info.filename}` must be at most {member_cap >> 20} MB. Received: "
+                         f"{info.file_size:,} bytes")  # fmt: skip
+    try:
+        with zf.open(info) as f:
+            body = f.read(min(member_cap, total_cap) + 1)  # a size that lies is caught here too
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as err:
+        raise ValueError(f"The zip's `{info.filename}` could not be read: {_one_line(err)}") from None
+    if len(body) > info.file_size or read + len(body) > total_cap:
+        raise ValueError(f"The zip's `{info.filename}` unpacks to more than it declares. Received: a "
+                         "damaged or crafted zip")  # fmt: skip
+    return body
 
 
 def _depth(value: Any, limit: int = MAX_JSON_DEPTH) -> int:
