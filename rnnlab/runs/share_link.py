@@ -154,50 +154,15 @@ def from_query(params: Mapping[str, Any]) -> SharedConfig:
     """
 
     def one(name: str) -> str | None:
-        value = params.get(name)
-        if isinstance(value, (list, tuple)):
-            value = value[-1] if value else None
-        if value is None or value == "":
-            return None
-        if len(str(value)) > MAX_TOKEN:
-            raise ValueError(
-                f"The link's `{name}` must be at most {MAX_TOKEN} characters. Received: {len(value)}"
-            )
-        return str(value)
+        return _param(params, name)
 
     dataset = one("ds")
     if dataset is not None and not _KEY_RE.match(dataset):
         raise ValueError(f"The link's dataset must be a bundled dataset key. Received: ds={dataset[:60]!r}")
-    read_options: dict[str, Any] = {}
-    if (ro := one("ro")) is not None:
-        try:
-            raw = _unb64(ro)
-        except (ValueError, UnicodeDecodeError, RecursionError) as err:  # deep nesting: RecursionError
-            raise ValueError(f"The link's read options could not be read: {err}") from None
-        if isinstance(raw, dict):
-            unknown = sorted(str(k)[:40] for k in raw if k not in READ_OPTION_KEYS)
-            if unknown:
-                raise ValueError(
-                    f"Unknown read option(s) in the link: {', '.join(unknown)}. Allowed: {', '.join(READ_OPTION_KEYS)}"
-                )
-        try:
-            read_options = check_read_options(raw)
-        except ValueError as err:
-            raise ValueError(f"The link's read options are not valid: {err}") from None
-    upload, upload_token = None, one("up")
-    if (uf := one("uf")) is not None:
-        try:
-            upload = check_upload(_unb64(uf))
-        except (ValueError, UnicodeDecodeError, RecursionError) as err:
-            raise ValueError(f"The link's uploaded file could not be read: {err}") from None
-        if dataset is not None:
-            raise ValueError(f"A link carries one dataset. Received: ds={dataset!r} and an uploaded file")
-    if upload_token is not None and (upload is None or not _TOKEN_RE.match(upload_token)):
-        raise ValueError(f"The link's upload token must come with its file and be 20–64 URL-safe characters. "
-                         f"Received: up={upload_token[:80]!r}")  # fmt: skip
+    read_options = _link_read_options(one("ro"))
+    upload, upload_token = _link_upload(one("uf"), one("up"), dataset)
     configs: dict[str, Any] = {}
-    classes = CONFIG_CLASSES
-    for name, cls in classes.items():
+    for name, cls in CONFIG_CLASSES.items():
         token = one(name)
         if token is not None:
             try:
@@ -210,6 +175,70 @@ def from_query(params: Mapping[str, Any]) -> SharedConfig:
     return SharedConfig(
         dataset=dataset, read_options=read_options, upload=upload, upload_token=upload_token, **configs
     )
+
+
+def _param(params: Mapping[str, Any], name: str) -> str | None:
+    """One query parameter as text (the last of repeated ones), ``None`` when absent or empty.
+
+    Raises:
+        ValueError: longer than :data:`MAX_TOKEN`.
+    """
+    value = params.get(name)
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else None
+    if value is None or value == "":
+        return None
+    if len(str(value)) > MAX_TOKEN:
+        raise ValueError(
+            f"The link's `{name}` must be at most {MAX_TOKEN} characters. Received: {len(value)}"
+        )
+    return str(value)
+
+
+def _link_read_options(token: str | None) -> dict[str, Any]:
+    """The read options a link's ``ro`` carries, checked (``{}`` without one).
+
+    Raises:
+        ValueError: unreadable, an unknown option, or an invalid value.
+    """
+    if token is None:
+        return {}
+    try:
+        raw = _unb64(token)
+    except (ValueError, UnicodeDecodeError, RecursionError) as err:  # deep nesting: RecursionError
+        raise ValueError(f"The link's read options could not be read: {err}") from None
+    if isinstance(raw, dict):
+        unknown = sorted(str(k)[:40] for k in raw if k not in READ_OPTION_KEYS)
+        if unknown:
+            raise ValueError(
+                f"Unknown read option(s) in the link: {', '.join(unknown)}. Allowed: {', '.join(READ_OPTION_KEYS)}"
+            )
+    try:
+        return check_read_options(raw)
+    except ValueError as err:
+        raise ValueError(f"The link's read options are not valid: {err}") from None
+
+
+def _link_upload(
+    uf: str | None, upload_token: str | None, dataset: str | None
+) -> tuple[dict | None, str | None]:
+    """The uploaded file a link describes (``uf``) and its share token (``up``), checked.
+
+    Raises:
+        ValueError: unreadable, a bundled dataset as well, or a token without its file or malformed.
+    """
+    upload = None
+    if uf is not None:
+        try:
+            upload = check_upload(_unb64(uf))
+        except (ValueError, UnicodeDecodeError, RecursionError) as err:
+            raise ValueError(f"The link's uploaded file could not be read: {err}") from None
+        if dataset is not None:
+            raise ValueError(f"A link carries one dataset. Received: ds={dataset!r} and an uploaded file")
+    if upload_token is not None and (upload is None or not _TOKEN_RE.match(upload_token)):
+        raise ValueError(f"The link's upload token must come with its file and be 20–64 URL-safe characters. "
+                         f"Received: up={upload_token[:80]!r}")  # fmt: skip
+    return upload, upload_token
 
 
 def link(base_url: str, shared: SharedConfig, **extra: str) -> str:
