@@ -33,6 +33,40 @@ def _first_bad_number(values: pd.Series) -> int | None:
 
 def _features(frame: pd.DataFrame, plan: layouts.Plan, one_hot: tuple, table, notes: list) -> tuple:
     """The numeric feature matrix ``(n_rows, n_features)`` float64 and its column names."""
+    numeric = _check_feature_text(frame, plan, one_hot, table)
+    blocks, names = [], [str(c) for c in numeric]
+    if numeric:
+        blocks.append(frame[numeric].to_numpy(dtype=np.float64, copy=True))
+    for column in one_hot:
+        dummies = pd.get_dummies(
+            frame[column].astype("string"), prefix=str(column), prefix_sep="=", dtype=float
+        )
+        blocks.append(dummies.to_numpy(dtype=np.float64))
+        names.extend(str(c) for c in dummies.columns)
+        notes.append(f"Column {column!r} was one-hot encoded into {dummies.shape[1]} features.")
+    notes.extend(_left_out_notes(frame, plan, one_hot))
+    if not names:
+        kinds = ", ".join(
+            f"{c} ({'number' if layouts.is_numeric(frame, c) else 'text'})" for c in frame.columns[:20]
+        )
+        raise DataError(f"The file must have at least one numeric feature column. Received columns: {kinds}")
+    values = blocks[0] if len(blocks) == 1 else np.hstack(blocks)
+    infinite = np.isinf(values)
+    if infinite.any():
+        row, col = (int(i[0]) for i in np.nonzero(infinite))
+        raise DataError(
+            f"Values must be finite numbers. Received: {values[row, col]} in column {names[col]!r} on line "
+            f"{table.line_of(row)}"
+        )
+    return values, names
+
+
+def _check_feature_text(frame: pd.DataFrame, plan: layouts.Plan, one_hot: tuple, table) -> list:
+    """The numeric feature columns (those not one-hot encoded), once no feature column holds text.
+
+    Raises:
+        DataError: a column meant as numbers holds text (its first bad value and line named).
+    """
     numeric_set = layouts.numeric_columns(frame)
     for column in list(plan.text_columns) + [c for c in plan.feature_columns if c not in numeric_set]:
         if column in one_hot:
@@ -50,16 +84,12 @@ def _features(frame: pd.DataFrame, plan: layouts.Plan, one_hot: tuple, table, no
                 f"Feature column {column!r} must be numeric (or chosen for one-hot encoding). Received: "
                 f"text such as {frame[column].dropna().iloc[0]!r}"
             )
-    blocks, names = [], [str(c) for c in numeric]
-    if numeric:
-        blocks.append(frame[numeric].to_numpy(dtype=np.float64, copy=True))
-    for column in one_hot:
-        dummies = pd.get_dummies(
-            frame[column].astype("string"), prefix=str(column), prefix_sep="=", dtype=float
-        )
-        blocks.append(dummies.to_numpy(dtype=np.float64))
-        names.extend(str(c) for c in dummies.columns)
-        notes.append(f"Column {column!r} was one-hot encoded into {dummies.shape[1]} features.")
+    return numeric
+
+
+def _left_out_notes(frame: pd.DataFrame, plan: layouts.Plan, one_hot: tuple) -> list[str]:
+    """One note per column left out of the features (text dropped, counters kept, columns not chosen)."""
+    notes = []
     one_hot_set = set(one_hot)
     for column in [c for c in plan.text_columns if c not in one_hot_set]:
         examples = ", ".join(repr(str(v)) for v in frame[column].dropna().unique()[:3])
@@ -75,20 +105,7 @@ def _features(frame: pd.DataFrame, plan: layouts.Plan, one_hot: tuple, table, no
         notes.append(
             f"Column {column!r} was left out of the features: {why}. The reading options can put it back."
         )
-    if not names:
-        kinds = ", ".join(
-            f"{c} ({'number' if layouts.is_numeric(frame, c) else 'text'})" for c in frame.columns[:20]
-        )
-        raise DataError(f"The file must have at least one numeric feature column. Received columns: {kinds}")
-    values = blocks[0] if len(blocks) == 1 else np.hstack(blocks)
-    infinite = np.isinf(values)
-    if infinite.any():
-        row, col = (int(i[0]) for i in np.nonzero(infinite))
-        raise DataError(
-            f"Values must be finite numbers. Received: {values[row, col]} in column {names[col]!r} on line "
-            f"{table.line_of(row)}"
-        )
-    return values, names
+    return notes
 
 
 def _label_note(plan: layouts.Plan, labels: np.ndarray) -> str:
