@@ -250,13 +250,7 @@ def read_table(source: bytes | str | Path, *, header: str | bool = "auto") -> Ra
     notes: list[str] = []
     data = check_content(load_bytes(source), notes, size_limit(source))
     encoding = detect_encoding(data, notes)
-    size = max(65536, 3 * data.find(b"\n") + 1024)  # whole first lines even when they are very long
-    sample = data[:size].decode(encoding, errors="ignore").lstrip("\ufeff")
-    lines = [line.rstrip("\r") for line in sample.split("\n")[:30] if line.strip()]
-    if not lines:
-        raise DataError("A CSV file must contain a header row and data rows. Received: only blank space")
-    if len(lines) > 1 and len(data) > size:
-        lines = lines[:-1]  # the last sampled line may be cut
+    lines = _first_lines(data, encoding)
     sep = sniff_separator(lines)
     if sep != ",":
         notes.append(f"Columns are separated by {SEPARATOR_NAMES[sep]}s.")
@@ -285,13 +279,44 @@ def read_table(source: bytes | str | Path, *, header: str | bool = "auto") -> Ra
         "index_col": False,
         "engine": "c",
     }
+    frame, encoding = _parse(data, encoding, options, notes)
+    if len(frame) == 0:
+        raise DataError(
+            "A CSV file must have data rows below its header. Received: a header row only "
+            f"(columns: {', '.join(names[:10])})"
+        )
+    frame = numbers.clean_numbers(frame, decimal, notes)
+    return RawTable(frame, has_header, sep, encoding.replace("-sig", ""), 2 if has_header else 1, notes)
+
+
+def _first_lines(data: bytes, encoding: str) -> list[str]:
+    """Up to 30 non-blank first lines, whole (the last sampled line left out when it may be cut).
+
+    Raises:
+        DataError: the file holds only blank space.
+    """
+    size = max(65536, 3 * data.find(b"\n") + 1024)  # whole first lines even when they are very long
+    sample = data[:size].decode(encoding, errors="ignore").lstrip("\ufeff")
+    lines = [line.rstrip("\r") for line in sample.split("\n")[:30] if line.strip()]
+    if not lines:
+        raise DataError("A CSV file must contain a header row and data rows. Received: only blank space")
+    if len(lines) > 1 and len(data) > size:
+        lines = lines[:-1]  # the last sampled line may be cut
+    return lines
+
+
+def _parse(data: bytes, encoding: str, options: dict, notes: list[str]) -> tuple[pd.DataFrame, str]:
+    """``(frame, encoding)``: pandas' parse of the bytes (again as Latin-1 when they are not the encoding).
+
+    Raises:
+        DataError: no rows, a row with more fields than columns (its line named), or any other malformed table.
+    """
     try:
         try:
-            frame = pd.read_csv(io.BytesIO(data), encoding=encoding, **options)
+            return pd.read_csv(io.BytesIO(data), encoding=encoding, **options), encoding
         except UnicodeDecodeError:
-            encoding = "latin-1"
             notes.append(LATIN1_NOTE)
-            frame = pd.read_csv(io.BytesIO(data), encoding=encoding, **options)
+            return pd.read_csv(io.BytesIO(data), encoding="latin-1", **options), "latin-1"
     except pd.errors.EmptyDataError:
         raise DataError("A CSV file must contain a header row and data rows. Received: no rows") from None
     except pd.errors.ParserError as err:
@@ -305,13 +330,6 @@ def read_table(source: bytes | str | Path, *, header: str | bool = "auto") -> Ra
         raise DataError(f"The file must be a well-formed CSV table. Received: {err}") from None
     except (UnicodeDecodeError, ValueError, OverflowError, MemoryError) as err:
         raise DataError(f"The file must be a well-formed CSV table. Received: {err}") from None
-    if len(frame) == 0:
-        raise DataError(
-            "A CSV file must have data rows below its header. Received: a header row only "
-            f"(columns: {', '.join(names[:10])})"
-        )
-    frame = numbers.clean_numbers(frame, decimal, notes)
-    return RawTable(frame, has_header, sep, encoding.replace("-sig", ""), 2 if has_header else 1, notes)
 
 
 def peek_columns(source: bytes | str | Path) -> list[str]:
