@@ -99,8 +99,13 @@ def load_setup(store: RunStore, workspace: str) -> Setup | None:
     except json.JSONDecodeError:
         out.problems.append("the saved setup could not be read")
         return out
-    if not isinstance(raw, dict):
-        return out
+    if isinstance(raw, dict):
+        _read_parts(raw, out)
+    return out
+
+
+def _read_parts(raw: dict[str, Any], out: Setup) -> None:
+    """Each part of a saved setup into ``out``, validated; a part that is not valid is named in its problems."""
     if raw.get("dataset") is not None:
         if _dataset_ok(raw["dataset"]):
             out.dataset = dict(raw["dataset"])
@@ -118,4 +123,3 @@ def load_setup(store: RunStore, workspace: str) -> Setup | None:
             setattr(out, name, cls.from_dict(raw[name]))
         except ValueError as err:
             out.problems.append(f"{name}: {err}")
-    return out

@@ -66,24 +66,8 @@ def restore_setup(workspace: str) -> list[str]:
         session.set_setup_saved(None)
         return []
     problems = list(setup.problems)
-    dataset = setup.dataset
-    if dataset is not None and dataset["source"] == "bundled":
-        try:
-            entry = catalog.get_entry(dataset["name"])
-            session.set_dataset_choice({"source": "bundled", "name": entry.key, "title": entry.title})
-        except ValueError as err:
-            problems.append(str(err))
-    elif dataset is not None:
-        if not UploadStore(store).has(workspace, dataset["sha256"]):  # the session holds the hash only
-            problems.append(
-                "The saved setup's uploaded file is no longer kept on the server: upload it again."
-            )
-        else:
-            session.set_upload(dataset["sha256"])
-            name = str(dataset["name"])
-            session.set_dataset_choice(
-                {"source": "upload", "name": name, "title": name, "sha256": dataset["sha256"]}
-            )
+    if setup.dataset is not None:
+        problems += _restore_dataset(store, workspace, setup.dataset)
     session.set_read_options(setup.read_options)
     if setup.task is not None:
         session.set_task_config(setup.task, current.dataset_key())
@@ -93,6 +77,24 @@ def restore_setup(workspace: str) -> list[str]:
         session.set_train_config(setup.train)
     session.set_setup_saved(_text(snapshot()))
     return problems
+
+
+def _restore_dataset(store, workspace: str, dataset: dict) -> list[str]:
+    """Choose the saved setup's dataset in the session (a bundled key, or the workspace's kept upload: the
+    session holds its hash only); return what could not be restored."""
+    if dataset["source"] == "bundled":
+        try:
+            entry = catalog.get_entry(dataset["name"])
+        except ValueError as err:
+            return [str(err)]
+        session.set_dataset_choice({"source": "bundled", "name": entry.key, "title": entry.title})
+        return []
+    if not UploadStore(store).has(workspace, dataset["sha256"]):
+        return ["The saved setup's uploaded file is no longer kept on the server: upload it again."]
+    session.set_upload(dataset["sha256"])
+    name = str(dataset["name"])
+    session.set_dataset_choice({"source": "upload", "name": name, "title": name, "sha256": dataset["sha256"]})
+    return []
 
 
 def save_setup(workspace: str | None) -> None:
