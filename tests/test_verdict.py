@@ -3,13 +3,17 @@ their expectation, tiny test splits said to be tiny — with hand-computed answe
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from rnnlab.baselines.naive import ClassPrior
 from rnnlab.evaluation import scoreboard
 from rnnlab.evaluation.verdict import (
+    Rival,
     Verdict,
+    VerdictDict,
     judge,
     metric_from_parts,
     race_line,
@@ -147,6 +151,14 @@ def test_a_verdict_round_trips_and_a_malformed_one_is_refused():
         Verdict.from_dict({**v.to_dict(), "outcome": "triumph"})
     with pytest.raises(ValueError, match="fields"):
         Verdict.from_dict({"outcome": "win"})
+
+
+def test_the_plain_verdict_has_every_field_in_order_then_its_sentence():
+    v = Verdict("mixed", "mae", 0.8, "last value", 1.0, 0.2, 0.1, 0.3, (Rival("drift", 0.5),), 100, "windows")
+    data = v.to_dict()
+    assert list(data) == [f.name for f in dataclasses.fields(Verdict)] + ["text"]
+    assert list(data) == list(VerdictDict.__annotations__)
+    assert data["better"] == [{"name": "drift", "value": 0.5}] and data["skill_low"] == 0.1
 
 
 def test_the_race_has_a_winner_line_and_says_when_no_cell_beats_the_baseline():

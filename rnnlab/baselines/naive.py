@@ -91,7 +91,7 @@ def check_int(name: str, value, low: int, high: int | None = None) -> None:
 def check_steps(name: str, value, *, increasing: bool, low: int) -> None:
     """Raise ``ValueError`` unless ``value`` is a non-empty tuple of whole numbers ``≥ low`` (strictly
     increasing when ``increasing``)."""
-    values = tuple(value) if isinstance(value, (tuple, list)) else None
+    values = tuple(value) if isinstance(value, (tuple, list)) else ()
     ok = bool(values) and all(_is_int(v) and v >= low for v in values)
     if ok and increasing:
         ok = all(a < b for a, b in zip(values, values[1:]))
@@ -117,6 +117,12 @@ def check_columns(name: str, value, n_features: int) -> None:
 class Baseline:
     """Base: ``fit(X, y)`` checks the estimator's settings against the data, then learns and returns self;
     ``predict(X)`` gives the y shape seen in ``fit``."""
+
+    def fit(self, X, y, sample_weight=None) -> Baseline:
+        raise NotImplementedError
+
+    def predict(self, X) -> np.ndarray:
+        raise NotImplementedError
 
     def _check_params(self, X: np.ndarray) -> None:
         """Refuse settings that do not fit ``X`` (``(n, T, F)``), in one line naming the setting."""

@@ -21,6 +21,7 @@ from rnnlab.baselines.classical import MIN_HISTORY, ETSReference
 from rnnlab.core.metric_registry import metric_names
 from rnnlab.core.words import plural
 from rnnlab.evaluation.metrics import task_metrics
+from rnnlab.evaluation.scoreboard import ScoreRow
 
 NAME = "ETS (classical reference)"
 BUDGET_S = 20.0  # fitting every sequence of a collection must fit in this; else the row is skipped
@@ -108,7 +109,7 @@ def _note(forms: list[str], slowest: float, fitted: int, framed) -> str:
     )
 
 
-def classical_rows(framed, budget_s: float = BUDGET_S) -> tuple[list[dict], list[str]]:
+def classical_rows(framed, budget_s: float = BUDGET_S) -> tuple[list[ScoreRow], list[str]]:
     """The classical reference's scoreboard row (``[]`` when skipped) and notes saying why it was skipped.
 
     Returns:
@@ -130,12 +131,13 @@ def classical_rows(framed, budget_s: float = BUDGET_S) -> tuple[list[dict], list
             reason = str(err)
     if reason is not None:
         return [], [f"{NAME} skipped: {reason}"]
-    row: dict = {"name": NAME, "reference": True, "note": _note(forms, slowest, fitted, framed)}
+    scores: dict[str, dict[str, float]] = {}
     for split in SPLITS:
         part = framed.split(split)
         if len(part):
-            row[split] = {k: float(v) for k, v in task_metrics(framed, part.y, predictions[split]).items()}
+            scores[split] = {k: float(v) for k, v in task_metrics(framed, part.y, predictions[split]).items()}
         else:
-            row[split] = {k: float("nan") for k in metric_names(framed.config.kind, framed.is_class_task)}
-    row["seconds"] = round(slowest, 4)
+            scores[split] = {k: float("nan") for k in metric_names(framed.config.kind, framed.is_class_task)}
+    row: ScoreRow = {"name": NAME, "reference": True, "note": _note(forms, slowest, fitted, framed),
+                     "val": scores["val"], "test": scores["test"], "seconds": round(slowest, 4)}  # fmt: skip
     return [row], []

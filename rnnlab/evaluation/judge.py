@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -20,10 +21,25 @@ from rnnlab.core import metric_registry
 from rnnlab.evaluation import metrics, uncertainty
 from rnnlab.evaluation import scoreboard as baselines
 from rnnlab.evaluation.classical_reference import classical_rows
-from rnnlab.evaluation.verdict import Verdict, judge, score_parts, skill_score
+from rnnlab.evaluation.scoreboard import ScoreRow
+from rnnlab.evaluation.verdict import Verdict, VerdictDict, judge, score_parts, skill_score
 
-__all__ = ["comparison_rows", "evaluate", "judge_test", "judge_uncertainty", "per_sequence_rows", "predict", "result_main_metric", "tested_sequences",
+__all__ = ["Evaluation", "comparison_rows", "evaluate", "judge_test", "judge_uncertainty", "per_sequence_rows", "predict", "result_main_metric", "tested_sequences",
            "result_predictions", "skill_score"]  # fmt: skip
+
+
+class Evaluation(TypedDict):
+    """What :func:`evaluate` finds: a trained model judged on test against the baselines."""
+
+    test: dict[str, float]  # the model's test metrics
+    predictions: np.ndarray  # original units; probabilities for classify
+    scoreboard: list[ScoreRow]
+    best_baseline: ScoreRow  # the row chosen on validation
+    main_metric: str
+    skill: float
+    verdict: str  # the verdict's sentence
+    judgement: VerdictDict
+    uncertainty: dict[str, Any]  # prediction intervals or calibration
 
 
 def predict(model, framed, split: str = "test", batch_size: int = 256) -> np.ndarray:
@@ -63,7 +79,15 @@ def _resampling(framed) -> tuple[np.ndarray | None, int, str]:
     return None, max(int(horizon), math.ceil(len(test) ** (1 / 3))), "windows"
 
 
-def judge_test(framed, main: str, model_value: float, predictions, board, best, test_predictions) -> Verdict:
+def judge_test(
+    framed,
+    main: str,
+    model_value: float,
+    predictions,
+    board: Sequence[ScoreRow],
+    best: ScoreRow,
+    test_predictions: dict[str, np.ndarray],
+) -> Verdict:
     """The :class:`~rnnlab.evaluation.verdict.Verdict` of test ``predictions`` against the baselines'."""
     y_true = framed.split("test").y
     n_classes = framed.n_classes
@@ -80,10 +104,10 @@ def evaluate(
     model,
     framed,
     *,
-    scoreboard: list[dict] | None = None,
-    best_baseline: dict | None = None,
+    scoreboard: list[ScoreRow] | None = None,
+    best_baseline: ScoreRow | None = None,
     level: float = uncertainty.LEVEL,
-) -> dict:
+) -> Evaluation:
     """Test metrics of ``model`` beside every baseline, the skill, the verdict and how far to trust it.
 
     Args:
@@ -104,7 +128,7 @@ def evaluate(
     predictions = predict(model, framed, "test")
     test = _task_metrics(framed, framed.split("test").y, predictions)
     main = framed.main_metric
-    test_predictions: dict = {}
+    test_predictions: dict[str, np.ndarray] = {}
     notes: list[str] = []
     if scoreboard is None:
         scoreboard, test_predictions = baselines.judged_scoreboard(framed)
@@ -136,7 +160,7 @@ def judge_uncertainty(model, framed, predictions, level: float = uncertainty.LEV
     return uncertainty.intervals(framed, val, predictions, level)
 
 
-def result_predictions(result: dict) -> np.ndarray | None:
+def result_predictions(result: Mapping[str, Any]) -> np.ndarray | None:
     """The test predictions a finished job sent back, as an array, or ``None``.
 
     Original units; class probabilities ``(n, n_classes)`` for classification.
@@ -145,7 +169,7 @@ def result_predictions(result: dict) -> np.ndarray | None:
     return None if y_pred is None else np.asarray(y_pred, dtype=np.float32)
 
 
-def comparison_rows(evaluation: dict) -> list[dict[str, Any]]:
+def comparison_rows(evaluation: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The model's test metrics, then every baseline's, as table rows (original units).
 
     Returns:
@@ -166,7 +190,7 @@ def comparison_rows(evaluation: dict) -> list[dict[str, Any]]:
     return rows
 
 
-def _beats_model(evaluation: dict, row: dict) -> bool:
+def _beats_model(evaluation: Mapping[str, Any], row: ScoreRow) -> bool:
     main = result_main_metric(evaluation)
     mine, theirs = (evaluation.get("test") or {}).get(main), (row.get("test") or {}).get(main)
     if mine is None or theirs is None or not (math.isfinite(mine) and math.isfinite(theirs)):
@@ -214,7 +238,7 @@ def per_sequence_rows(
     return rows
 
 
-def result_main_metric(result: dict) -> str:
+def result_main_metric(result: Mapping[str, Any]) -> str:
     """The metric a finished run is judged by: the one it names, else accuracy when it has it, else MAE.
 
     Example:

@@ -18,6 +18,8 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import NotRequired, TypedDict
 
 import numpy as np
 
@@ -49,7 +51,7 @@ from rnnlab.evaluation.metrics import task_metrics
 
 __all__ = [
     "Baseline", "ClassPrior", "Drift", "LastValue", "LinearAR", "MostFrequent", "NearestCentroid", "PreviousClass",
-    "PreviousStep", "SeasonalNaive", "StepMostFrequent", "StepPrior", "TrainMean", "WindowMean", "best", "candidates", "drift", "last_value", "nearest_centroid",
+    "PreviousStep", "ScoreRow", "SeasonalNaive", "StepMostFrequent", "StepPrior", "TrainMean", "WindowMean", "best", "candidates", "drift", "last_value", "nearest_centroid",
     "judged_scoreboard", "predict_all", "previous_step", "ridge_fit", "scoreboard", "seasonal_naive", "window_mean",
 ]  # fmt: skip
 
@@ -57,9 +59,25 @@ __all__ = [
 # ---- the scoreboard ---------------------------------------------------------
 
 
+class ScoreRow(TypedDict):
+    """One baseline's row of the scoreboard: its metrics on val and test, in original units.
+
+    The row a job sends back, the run store keeps and the pages show (``best_baseline`` is one of them).
+    """
+
+    name: str
+    val: dict[str, float]
+    test: dict[str, float]
+    note: NotRequired[str]  # how it is scored, or why it is only a reference
+    sees_targets: NotRequired[bool]  # it reads the true targets (a reference, never chosen, never a rival)
+    reference: NotRequired[bool]  # the classical reference (ETS): shown, never chosen, never a rival
+    seconds: NotRequired[float]  # the classical reference's slowest fit
+
+
 def candidates(framed) -> tuple[list[tuple[str, Baseline]], list[str]]:
     """Every baseline that fits the task, as ``(name, unfitted estimator)``, and notes on those skipped."""
-    kind, notes = framed.config.kind, []
+    kind = framed.config.kind
+    notes: list[str] = []
     if kind == "classify":
         return [
             ("most frequent class", MostFrequent()),
@@ -79,15 +97,15 @@ def candidates(framed) -> tuple[list[tuple[str, Baseline]], list[str]]:
     inside = framed.target_in_inputs
     has_targets = bool(inside) and all(i is not None for i in inside)
     index = tuple(int(i) for i in inside) if has_targets else ()
+    out: list[tuple[str, Baseline]] = []
     if kind == "tag":
-        out = [("train mean per step", TrainMean())]
+        out.append(("train mean per step", TrainMean()))
         if has_targets:
             out.insert(0, ("previous step", PreviousStep(index)))
         else:
             notes.append("Previous step skipped: the per-step target is not an input column.")
         return out, notes
     offsets = framed.offsets or (1,)
-    out: list[tuple[str, Baseline]] = []
     if has_targets:
         out += [("last value", LastValue(index, offsets)), ("window mean", WindowMean(index, offsets))]
         m, W = framed.season_length, framed.n_steps
@@ -126,7 +144,7 @@ def _inputs(framed, name: str, estimator: Baseline) -> np.ndarray:
 
 def _fitted(framed) -> list[tuple[str, Baseline]]:
     train = framed.train
-    fitted = []
+    fitted: list[tuple[str, Baseline]] = []
     for name, est in candidates(framed)[0]:
         est.fit(_inputs(framed, "train", est), train.y, train.sample_weight)
         fitted.append((name, est))
@@ -162,18 +180,19 @@ def _row(framed, name: str, est: Baseline, split: str) -> tuple[dict[str, float]
     return task_metrics(framed, part.y, pred), pred
 
 
-def judged_scoreboard(framed) -> tuple[list[dict], dict[str, np.ndarray]]:
+def judged_scoreboard(framed) -> tuple[list[ScoreRow], dict[str, np.ndarray]]:
     """Every baseline fitted on train and scored on val and test (``[{"name", "val", "test"}, …]``), and
     each one's test predictions by name (original units; class ids; a random baseline: the probability that
     its draw hits each true class), for the verdict's bootstrap.
 
     Rows may carry a ``"note"`` (e.g. the class prior's expected accuracy).
     """
-    rows, test_predictions = [], {}
+    rows: list[ScoreRow] = []
+    test_predictions: dict[str, np.ndarray] = {}
     for name, est in _fitted(framed):
-        row: dict = {"name": name}
-        row["val"], _ = _row(framed, name, est, "val")
-        row["test"], pred = _row(framed, name, est, "test")
+        val, _ = _row(framed, name, est, "val")
+        test, pred = _row(framed, name, est, "test")
+        row: ScoreRow = {"name": name, "val": val, "test": test}
         if pred is not None:
             test_predictions[name] = pred
         if isinstance(est, ClassPrior):
@@ -188,7 +207,7 @@ def judged_scoreboard(framed) -> tuple[list[dict], dict[str, np.ndarray]]:
     return rows, test_predictions
 
 
-def scoreboard(framed) -> list[dict]:
+def scoreboard(framed) -> list[ScoreRow]:
     """Every baseline fitted on train and scored on val and test: ``[{"name", "val", "test"}, …]``.
 
     Rows may carry a ``"note"`` (e.g. how the random class prior is scored).
@@ -196,14 +215,14 @@ def scoreboard(framed) -> list[dict]:
     return judged_scoreboard(framed)[0]
 
 
-def best(board: list[dict], metric: str = "mae") -> dict:
+def best(board: Sequence[ScoreRow], metric: str = "mae") -> ScoreRow:
     """The row with the lowest error (highest for accuracy-like metrics) on VAL — test if val is empty.
 
     Rows marked ``sees_targets`` (a reference that reads the true targets) or ``reference`` (the classical
     reference, :mod:`rnnlab.evaluation.classical_reference`) are never chosen.
     """
 
-    def score(row: dict) -> float:
+    def score(row: ScoreRow) -> float:
         value = row["val"].get(metric, float("nan"))
         if not np.isfinite(value):
             value = row["test"].get(metric, float("nan"))

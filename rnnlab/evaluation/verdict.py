@@ -23,12 +23,14 @@ metrics): 0.31 means 31 % less error.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 import numpy as np
 
 from rnnlab.core.metric_registry import error_of, format_metric, higher_is_better, metric_info, metric_label
+from rnnlab.evaluation.scoreboard import ScoreRow
 
 OUTCOMES = ("win", "mixed", "tie", "loss")
 LEVEL = 0.90  # the bootstrap interval's coverage
@@ -59,6 +61,34 @@ class Rival:
 
     name: str
     value: float  # its test value of the main metric
+
+
+class RivalDict(TypedDict):
+    """:class:`Rival` as plain data."""
+
+    name: str
+    value: float
+
+
+class VerdictDict(TypedDict):
+    """:meth:`Verdict.to_dict`: the verdict as plain data (a job result's and a run's ``judgement``)."""
+
+    outcome: str
+    main_metric: str
+    model_value: float
+    baseline: str
+    baseline_value: float
+    skill: float
+    skill_low: float | None
+    skill_high: float | None
+    better: list[RivalDict]
+    n_test: int
+    unit: str
+    resampled: str
+    level: float
+    notes: list[str]
+    chosen_on: str
+    text: str  # the sentence, for readers without this class (the export, a spreadsheet)
 
 
 @dataclass(frozen=True)
@@ -114,15 +144,29 @@ class Verdict:
         word = "win" if self.outcome == "win" else "loss"
         return f"{word} {pct} vs {self.baseline}"
 
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["better"] = [asdict(r) for r in self.better]
-        out["notes"] = list(self.notes)
-        out["text"] = self.text  # for readers without this class (the export, a spreadsheet)
-        return out
+    def to_dict(self) -> VerdictDict:
+        """The verdict as plain data, its fields in order, and its sentence (``text``)."""
+        return {
+            "outcome": self.outcome,
+            "main_metric": self.main_metric,
+            "model_value": self.model_value,
+            "baseline": self.baseline,
+            "baseline_value": self.baseline_value,
+            "skill": self.skill,
+            "skill_low": self.skill_low,
+            "skill_high": self.skill_high,
+            "better": [{"name": r.name, "value": r.value} for r in self.better],
+            "n_test": self.n_test,
+            "unit": self.unit,
+            "resampled": self.resampled,
+            "level": self.level,
+            "notes": list(self.notes),
+            "chosen_on": self.chosen_on,
+            "text": self.text,  # for readers without this class (the export, a spreadsheet)
+        }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Verdict:
+    def from_dict(cls, data: Mapping[str, Any]) -> Verdict:
         """The verdict back from :meth:`to_dict` (extra keys such as ``text`` are ignored).
 
         Raises:
@@ -245,10 +289,10 @@ def score_parts(
         k = int(n_classes or (t.max() + 1 if t.size else 1))
         onehot = (t[..., None] == np.arange(k)) & real[..., None]
         return (hit[..., None] * onehot).sum(axis=1), onehot.sum(axis=1).astype(np.float64)
-    t = np.asarray(y_true, dtype=np.float64).reshape(n, -1)
-    p = np.broadcast_to(np.asarray(y_pred, dtype=np.float64).reshape(n, -1), t.shape)
-    real = np.isfinite(t)
-    err = np.where(real, np.abs(np.nan_to_num(t) - p), 0.0)
+    values = np.asarray(y_true, dtype=np.float64).reshape(n, -1)
+    p = np.broadcast_to(np.asarray(y_pred, dtype=np.float64).reshape(n, -1), values.shape)
+    real = np.isfinite(values)
+    err = np.where(real, np.abs(np.nan_to_num(values) - p), 0.0)
     if metric == "rmse":
         err = err**2
     return err.sum(axis=1, keepdims=True), real.sum(axis=1, keepdims=True).astype(np.float64)
@@ -336,8 +380,8 @@ def _errors(metric: str, values: np.ndarray) -> np.ndarray:
 def judge(
     main_metric: str,
     model_value: float,
-    scoreboard: list[dict],
-    chosen: dict,
+    scoreboard: Sequence[ScoreRow],
+    chosen: ScoreRow,
     *,
     model_parts: tuple[np.ndarray, np.ndarray] | None = None,
     baseline_parts: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
@@ -406,7 +450,7 @@ def judge(
     )
 
 
-def _better(main_metric: str, model_value: float, scoreboard: list[dict]) -> tuple[Rival, ...]:
+def _better(main_metric: str, model_value: float, scoreboard: Sequence[ScoreRow]) -> tuple[Rival, ...]:
     model_error = error_of(main_metric, model_value) if math.isfinite(float(model_value)) else math.inf
     out = []
     for row in scoreboard:
@@ -472,7 +516,7 @@ def race_line(entries: list[tuple[str, Verdict | None]]) -> dict[str, Any]:
     return {"winner": name, "outcome": best.outcome, "text": text}
 
 
-def verdict_of(result: dict[str, Any] | None) -> Verdict | None:
+def verdict_of(result: Mapping[str, Any] | None) -> Verdict | None:
     """The :class:`Verdict` a finished run or job result carries (``judgement``), or ``None`` for a run
     judged before verdicts were objects, or one without a test evaluation."""
     data = (result or {}).get("judgement")
@@ -485,6 +529,6 @@ def verdict_of(result: dict[str, Any] | None) -> Verdict | None:
 
 
 __all__ = [
-    "LEVEL", "OUTCOMES", "SMALL_TEST", "Rival", "Verdict", "judge", "metric_from_parts", "race_line", "resample_counts",
+    "LEVEL", "OUTCOMES", "SMALL_TEST", "Rival", "RivalDict", "Verdict", "VerdictDict", "judge", "metric_from_parts", "race_line", "resample_counts",
     "score_parts", "skill_interval", "skill_score", "verdict_of",
 ]  # fmt: skip

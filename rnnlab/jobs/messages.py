@@ -15,7 +15,7 @@ Two families:
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Any, Literal, NotRequired, Required, TypedDict
 
 from rnnlab.jobs.outcome import CallSummary, TrainSummary
 
@@ -28,14 +28,21 @@ class Device(TypedDict):
     description: str
 
 
-# ---- events (from the job's code) ----------------------------------------------------------------------
+# ---- events (from the job's code; a training's events also carry ``t``, their ``time.time()``) ---------
 class StartEvent(TypedDict, total=False):
-    type: Literal["start"]
+    type: Required[Literal["start"]]
     epochs: int
     steps_per_epoch: int
     params: int
     n_train: int
     batch_size: int
+    device: str
+    main_metric: str  # the metric Keras logs (the verdict may use another)
+    reference: dict[str, Any] | None  # rnnlab.evaluation.reference.reference: the baseline's line
+    steps_per_execution: int  # the speed settings (rnnlab.training.speed.fit_settings)
+    jit_compile: bool | str
+    calibrated: bool
+    t: float
 
 
 class BatchEvent(TypedDict):
@@ -45,25 +52,29 @@ class BatchEvent(TypedDict):
     steps: int
     logs: dict[str, float]
     samples_per_s: float
-    eta_s: float
+    eta_s: float | None  # None until a steady call was timed
+    t: NotRequired[float]
 
 
 class EpochEvent(TypedDict, total=False):
-    type: Literal["epoch"]
+    type: Required[Literal["epoch"]]
     epoch: int
     done: float
     logs: dict[str, float]
     seconds: float
+    eta_s: float | None
+    t: float
 
 
 class EndEvent(TypedDict):
     type: Literal["end"]
     status: str
     message: str
+    t: NotRequired[float]
 
 
 class ProgressEvent(TypedDict, total=False):
-    type: Literal["progress"]
+    type: Required[Literal["progress"]]
     done: int
     total: int
     label: str

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 import numpy as np
 
 from rnnlab.core.values import to_json_value
+from rnnlab.evaluation.scoreboard import ScoreRow
+from rnnlab.evaluation.verdict import VerdictDict
 
 MAX_PREDICTIONS = (
     20_000  # test predictions travel back whole (the server never loads a model), up to this many
@@ -42,11 +44,11 @@ class _Judged(TypedDict, total=False):
     message: str
     history: dict[str, list[float]]
     test: dict[str, float] | None
-    scoreboard: list | dict | None
-    best_baseline: dict | None
+    scoreboard: list[ScoreRow] | None
+    best_baseline: ScoreRow | None  # the row chosen on validation
     skill: float | None
     verdict: str | None
-    judgement: dict | None  # rnnlab.evaluation.verdict.Verdict.to_dict(): outcome, rivals, interval, …
+    judgement: VerdictDict | None  # rnnlab.evaluation.verdict.Verdict.to_dict(): outcome, rivals, interval, …
     uncertainty: dict | None  # prediction intervals (forecast, regress) or calibration (classes)
     task: dict
     main_metric: str
@@ -106,7 +108,7 @@ def summarize(result: Any, framed: Any, model_path: str | None, device: str) -> 
     """
     evaluation = result.evaluation or {}
     predictions = evaluation.get("predictions")
-    samples = None
+    samples: Samples | None = None
     if predictions is not None:
         k = min(MAX_PREDICTIONS, len(predictions))
         test = framed.split("test")
@@ -139,7 +141,7 @@ def summarize(result: Any, framed: Any, model_path: str | None, device: str) -> 
 
 def failed_summary(
     message: str, *, since: float | None = None, device: str | None = None, tb: str = ""
-) -> dict:
+) -> TrainSummary:
     """The summary of a job that did not end on its own: it raised, or its worker died.
 
     Args:
@@ -148,7 +150,7 @@ def failed_summary(
         device: The device it was to run on.
         tb: The traceback, logged by the server and never stored.
     """
-    out: dict = {"status": "failed", "message": message, "history": {}}
+    out: TrainSummary = {"status": "failed", "message": message, "history": {}}
     if since is not None:
         out["seconds"] = time.perf_counter() - since
     if device is not None:
@@ -165,12 +167,14 @@ def run_outcome(summary: TrainSummary) -> RunOutcome:
         >>> run_outcome({"status": "finished", "traceback": "…", "predictions": {"y_pred": [1], "y_true": [2]}})
         {'status': 'finished', 'predictions': [1], 'y_true': [2]}
     """
-    outcome = {k: v for k, v in summary.items() if k not in ("traceback", "model_bytes")}
+    # The keys left are the judged ones both share (and where it ran, its timings); only the predictions
+    # change type. A TypedDict cannot be built from a comprehension, hence the cast.
+    outcome = cast(RunOutcome, {k: v for k, v in summary.items() if k not in ("traceback", "model_bytes")})
     samples = summary.get("predictions")
     if isinstance(samples, dict):
         outcome["predictions"] = samples.get("y_pred")
         outcome["y_true"] = samples.get("y_true")
-    return outcome  # type: ignore[return-value]
+    return outcome
 
 
 def write_model(summary: TrainSummary, models_dir: str | Path, run_id: str) -> TrainSummary:
@@ -184,6 +188,7 @@ def write_model(summary: TrainSummary, models_dir: str | Path, run_id: str) -> T
     tmp = path.with_suffix(".keras.part")
     tmp.write_bytes(data)
     tmp.replace(path)
-    out = {k: v for k, v in summary.items() if k != "model_bytes"}
+    out = summary.copy()
+    del out["model_bytes"]
     out["model_path"] = str(path)
-    return out  # type: ignore[return-value]
+    return out

@@ -9,8 +9,12 @@ from __future__ import annotations
 import copy
 import signal
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
+
+from rnnlab.jobs.messages import Event, StartEvent
+from rnnlab.jobs.outcome import TrainSummary
 
 STATES = ("queued", "running", "finished", "stopped", "failed", "interrupted")
 ACTIVE = ("queued", "running")
@@ -24,6 +28,9 @@ STATE_OF = {
 }
 MAX_BATCH_POINTS = 4000  # intra-epoch points kept per job (batch events come at most 4 a second)
 MAX_EVENTS = 50
+
+
+LabResult = dict[str, Any]  # a lab job's result: the plain dict its function returned
 
 
 class QueueFull(ValueError):
@@ -102,7 +109,8 @@ class JobStatus:
         batches: Intra-epoch points: ``{"x": epochs done as a float, "logs": {...}}``.
         start: The training's ``start`` event (params, steps per epoch, reference baseline), once sent.
         events: The last few events.
-        result: The worker's summary once the job ended (history, test, verdict, …), else ``None``.
+        result: A training's :class:`~rnnlab.jobs.outcome.TrainSummary` once the job ended (history, test,
+            verdict, …), a lab job's :data:`LabResult`, else ``None``; :attr:`summary` reads a training's.
         message: A plain sentence on how it ended (or why it failed).
         stop_requested: Whether Stop was pressed.
         stop_acknowledged: When the worker said it has the Stop (its ``stopping`` event), else ``None``.
@@ -120,13 +128,13 @@ class JobStatus:
     session_id: str
     state: str = "queued"
     queue_position: int | None = None
-    progress: dict = field(default_factory=dict)
+    progress: dict[str, Any] = field(default_factory=dict)
     history: dict[str, list[float]] = field(default_factory=dict)
     epoch_x: list[float] = field(default_factory=list)
-    batches: deque = field(default_factory=lambda: deque(maxlen=MAX_BATCH_POINTS))
-    start: dict | None = None
-    events: deque = field(default_factory=lambda: deque(maxlen=MAX_EVENTS))
-    result: dict | None = None
+    batches: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=MAX_BATCH_POINTS))
+    start: StartEvent | None = None
+    events: deque[Event] = field(default_factory=lambda: deque(maxlen=MAX_EVENTS))
+    result: TrainSummary | LabResult | None = None
     message: str = ""
     stop_requested: bool = False
     stop_acknowledged: float | None = None
@@ -143,6 +151,14 @@ class JobStatus:
     def active(self) -> bool:
         return self.state in ACTIVE
 
+    @property
+    def summary(self) -> TrainSummary | None:
+        """A training's summary once it ended (``None`` for a lab job, whose result is its function's dict)."""
+        if self.kind != "train" or self.result is None:
+            return None
+        # A training's result is always its summary (JobManager._finish): the kind says which it is.
+        return cast(TrainSummary, self.result)
+
     def snapshot(self) -> JobStatus:
         """A copy whose lists the server thread will not change under the reader."""
         out = copy.copy(self)
@@ -153,14 +169,13 @@ class JobStatus:
         out.events = deque(self.events, maxlen=MAX_EVENTS)
         return out
 
-    def apply(self, event: dict) -> None:
+    def apply(self, event: Event) -> None:
         """Fold one training event into the status (called by the server thread)."""
         self.events.append(event)
-        kind = event.get("type")
-        if kind == "start":
+        if event["type"] == "start":
             self.start = event
             self.progress.update(epochs=event["epochs"], steps=event["steps_per_epoch"], epoch=0, step=0)
-        elif kind == "batch":
+        elif event["type"] == "batch":
             steps = max(int(event["steps"]), 1)
             x = event["epoch"] - 1 + event["step"] / steps
             self.batches.append({"x": x, "logs": event["logs"]})
@@ -169,7 +184,7 @@ class JobStatus:
                 samples_per_s=event["samples_per_s"], eta_s=event["eta_s"],
                 fraction=x / max(self.progress.get("epochs", 1), 1),
             )  # fmt: skip
-        elif kind == "epoch":
+        elif event["type"] == "epoch":
             for key, value in event["logs"].items():
                 self.history.setdefault(key, []).append(value)
             self.epoch_x.append(event["epoch"] - 1 + event.get("done", 1.0))
@@ -178,14 +193,14 @@ class JobStatus:
             self.progress["fraction"] = event["epoch"] / epochs
             done = event["epoch"]  # the trainer's estimate leaves out compiling; older events lack it
             self.progress["eta_s"] = event.get("eta_s", (epochs - done) * event["seconds"] / max(done, 1))
-        elif kind == "progress":  # a lab job: done of total parts, the label of the one now running
+        elif event["type"] == "progress":  # a lab job: done of total parts, the label of the one now running
             total = max(int(event["total"]), 1)
             self.progress.update(
                 done=event["done"], total=total, label=event.get("label", ""), fraction=event["done"] / total
             )
-        elif kind == "stopping":
+        elif event["type"] == "stopping":
             self.stop_acknowledged = event["t"]
-        elif kind == "end":
+        elif event["type"] == "end":
             self.message = event.get("message", "")
 
 
@@ -239,7 +254,7 @@ def progress_line(status: JobStatus) -> str:
     return " · ".join(parts)
 
 
-def result_rows(summary: dict | None) -> list[dict]:
+def result_rows(summary: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """Test metrics of the model beside the baseline chosen on validation, every baseline that does better
     than the model on test (the ones the verdict names) and the classical reference (a forecast's ETS,
     shown beside them, never a rival), one row per metric (for a table)."""

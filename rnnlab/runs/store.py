@@ -35,13 +35,14 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rnnlab.core import settings
 from rnnlab.core.metric_registry import higher_is_better, main_metric
 from rnnlab.core.values import to_json_value
+from rnnlab.runs.record import ModelRecord, Predictions, RunRecord
 from rnnlab.runs.schema import MIGRATIONS, migrate
 from rnnlab.runs.values import (
     ID_RE,
@@ -183,9 +184,12 @@ class RunStore:
         with self._connect() as con:
             con.execute("UPDATE runs SET params=?, updated=? WHERE id=?", (int(params), time.time(), run_id))
 
-    def finish_run(self, run_id: str, outcome: dict[str, Any]) -> None:
+    def finish_run(self, run_id: str, outcome: Mapping[str, Any]) -> None:
         """Close a run: status, message, test metrics, scoreboard, verdict, skill, seconds, model_path,
-        predictions (and history, filling in any epoch the recorder missed)."""
+        predictions (and history, filling in any epoch the recorder missed).
+
+        ``outcome`` is a :class:`rnnlab.jobs.outcome.RunOutcome` (an older caller's ``test_metrics`` is
+        read as ``test``)."""
         outcome = dict(outcome)
         status = outcome.get("status") or "finished"
         if status not in STATUSES or status in ("running", "queued"):
@@ -193,7 +197,7 @@ class RunStore:
         history = outcome.get("history") or {}
         recorded = self.history(run_id).get("epoch", [])
         n_hist = max((len(v) for v in history.values() if isinstance(v, list)), default=0)
-        next_epoch = (max(recorded) + 1) if recorded else 0
+        next_epoch = int(max(recorded)) + 1 if recorded else 0
         for i in range(len(recorded), n_hist):  # epochs the recorder missed
             logs = {k: v[i] for k, v in history.items() if isinstance(v, list) and i < len(v)}
             self.record_epoch(run_id, next_epoch, logs)
@@ -241,7 +245,7 @@ class RunStore:
                 )
 
     def add_whole_run(
-        self, run_id: str, info: dict[str, Any], epochs: list[tuple[int, dict]], outcome: dict[str, Any]
+        self, run_id: str, info: dict[str, Any], epochs: list[tuple[int, dict]], outcome: Mapping[str, Any]
     ) -> None:
         """Add a finished run with all its epochs in one transaction on one connection (an import: it is marked
         ``imported`` and never ranked on the class board, which shows only what was trained on this server).
@@ -309,14 +313,14 @@ class RunStore:
 
     # ---- reading ----------------------------------------------------------------
     @staticmethod
-    def _decode(row: sqlite3.Row) -> dict[str, Any]:
+    def _decode(row: sqlite3.Row) -> RunRecord:
         run = dict(row)
         for col in JSON_COLUMNS:
             if run.get(col) is not None:
                 run[col] = json.loads(run[col])
         run["shared"] = bool(run.get("shared"))
         run["imported"] = bool(run.get("imported"))
-        return run
+        return cast(RunRecord, run)  # every column of the runs table, as RunRecord names them
 
     def list_runs(
         self,
@@ -325,7 +329,7 @@ class RunStore:
         dataset: str | None = None,
         status: str | None = None,
         limit: int = 500,
-    ) -> list[dict[str, Any]]:
+    ) -> list[RunRecord]:
         """The workspace's runs, newest first, as dicts (JSON columns decoded).
 
         ``workspace=None`` lists every workspace's runs (the command line, for the server's owner).
@@ -341,7 +345,7 @@ class RunStore:
             rows = con.execute(sql + " ORDER BY created DESC LIMIT ?", [*args, int(limit)]).fetchall()
         return [self._decode(r) for r in rows]
 
-    def group_runs(self, workspace: str, group: str) -> list[dict[str, Any]]:
+    def group_runs(self, workspace: str, group: str) -> list[RunRecord]:
         """The runs of one request of the workspace (``"backtest:…"``, ``"race:…"``), oldest first."""
         with self._connect() as con:
             rows = con.execute(
@@ -367,7 +371,7 @@ class RunStore:
         with self._connect() as con:
             return int(con.execute(sql, args).fetchone()[0])
 
-    def get_run(self, run_id: str, workspace: str | None = None) -> dict[str, Any]:
+    def get_run(self, run_id: str, workspace: str | None = None) -> RunRecord:
         """One run as a dict; ``workspace`` (if given) must own it or have it shared.
 
         Raises:
@@ -379,7 +383,7 @@ class RunStore:
             raise ValueError(f"No run with this id in this workspace. Received: run_id={str(run_id)[:80]!r}")
         return self._decode(row)
 
-    def list_models(self, workspace: str, *, limit: int = 200) -> list[dict[str, Any]]:
+    def list_models(self, workspace: str, *, limit: int = 200) -> list[ModelRecord]:
         """The runs with a saved model that ``workspace`` may open, newest first: its own, then runs other
         workspaces shared to the class board (``from_board`` True). Each run dict gains ``path`` and ``mtime``.
         """
@@ -390,10 +394,10 @@ class RunStore:
                 "ORDER BY workspace=? DESC, created DESC LIMIT ?",
                 (workspace, workspace, int(limit)),
             ).fetchall()
-        out = []
+        out: list[ModelRecord] = []
         for row in rows:
             run = self._decode(row)
-            path = Path(run["model_path"]) if run.get("model_path") else self.model_path(run["id"])
+            path = Path(run["model_path"]) if run["model_path"] else self.model_path(run["id"])
             if not path.resolve().is_relative_to(self.models_dir.resolve()) or not path.is_file():
                 continue
             out.append(
@@ -422,7 +426,7 @@ class RunStore:
                     values.append(None)
         return out
 
-    def predictions(self, run_id: str) -> dict[str, Any] | None:
+    def predictions(self, run_id: str) -> Predictions | None:
         """``{"y_pred": nested list, "y_true": nested list | None}`` stored at finish, or ``None``."""
         with self._connect() as con:
             row = con.execute("SELECT y_pred, y_true FROM predictions WHERE run_id=?", (run_id,)).fetchone()
@@ -460,7 +464,7 @@ class RunStore:
         with self._connect() as con:
             con.execute("UPDATE runs SET label=? WHERE id=?", (str(label)[:80], run_id))
 
-    def class_board(self, dataset: str, task_kind: str, limit: int = 100) -> list[dict[str, Any]]:
+    def class_board(self, dataset: str, task_kind: str, limit: int = 100) -> list[RunRecord]:
         """Shared runs of every workspace on one dataset and task kind, best test metric first — only runs trained
         on this server: an imported run's numbers were made elsewhere (or made up), so it is never ranked."""
         order = "DESC" if higher_is_better(main_metric(task_kind)) else "ASC"
@@ -476,6 +480,8 @@ class RunStore:
 __all__ = [
     "MIGRATIONS",
     "STATUSES",
+    "ModelRecord",
+    "RunRecord",
     "RunStore",
     "check_id",
     "library_versions",
