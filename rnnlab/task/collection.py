@@ -101,7 +101,41 @@ def frame_collection(dataset: SequenceDataset, config: TaskConfig) -> FramedData
     names = list(dataset.feature_names)
     inputs = column_indices(config.input_columns, names, "Input columns")
     seqs = [np.asarray(s, dtype=np.float64)[:, inputs] for s in dataset.sequences]
-    pad_cfg = config.padding
+    X, real, lengths, pad_value, notes = _padded(seqs, config.padding)
+    y, target_names, class_names = _targets(dataset, config, X.shape[1])
+    codes, split_note = split_codes(dataset, config, y if config.kind == "classify" else None)
+    value_targets = config.kind != "classify" and class_names is None  # not a class per sample or per step
+    notes.append(split_note)
+    weight = real.astype(np.float32) if config.kind == "tag" else None
+    parts = split_by_codes(codes, X, y, weight, lengths, np.arange(len(codes)))
+    train = codes == 0
+    x_mean, x_std, y_mean, y_std = _fit_scaling(X, y, real, train, config, value_targets)
+    return FramedData.from_splits(
+        config,
+        parts,
+        [names[i] for i in inputs],
+        target_names,
+        class_names=class_names,
+        pad_value=pad_value,
+        model_pad_value=_model_pad_value(X[real], x_mean, x_std) if pad_value is not None else None,
+        mask=bool(config.padding.mask and pad_value is not None),
+        padded_share=float(1.0 - real.mean()),
+        x_mean=x_mean,
+        x_std=x_std,
+        y_mean=y_mean,
+        y_std=y_std,
+        notes=notes,
+        target_in_inputs=_target_in_inputs(target_names, names, inputs) if value_targets else [],
+        mase_scale=_step_mase_scale(y[train]) if config.kind == "tag" and value_targets else None,
+    )
+
+
+def _padded(
+    seqs: list[np.ndarray], pad_cfg
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float | None, list[str]]:
+    """``(X, real, lengths, pad_value, notes)``: the sequences truncated and padded to one length, which of
+    their steps are real, their lengths after truncation, the pad value (``None`` when none was needed) and
+    a note on truncation."""
     raw_lengths = np.array([len(s) for s in seqs], dtype=np.int64)
     length = int(pad_cfg.length or raw_lengths.max())
     lengths = np.minimum(raw_lengths, length)
@@ -110,62 +144,50 @@ def frame_collection(dataset: SequenceDataset, config: TaskConfig) -> FramedData
         notes.append(
             f"Truncated {plural(int((raw_lengths > length).sum()), 'sequence')} to {length} steps ({pad_cfg.truncating})."
         )
-    needs_pad = bool((lengths < length).any())
-    pad_value = None
-    if needs_pad:
-        if pad_cfg.value is not None:
-            padding.check_pad_value(pad_cfg.value, seqs)
-            pad_value = float(pad_cfg.value)
-        else:
-            pad_value = padding.choose_pad_value(seqs)
+    pad_value = _pad_value(seqs, pad_cfg) if bool((lengths < length).any()) else None
     X = padding.pad_sequences(seqs, length, pad_cfg.side, pad_cfg.truncating, pad_value or 0.0, "float64")
     real = padding.real_step_mask(lengths, length, pad_cfg.side)
-    y, target_names, class_names = _targets(dataset, config, length)
-    codes, split_note = split_codes(dataset, config, y if config.kind == "classify" else None)
-    step_classes = config.kind == "tag" and class_names is not None
-    notes.append(split_note)
-    weight = real.astype(np.float32) if config.kind == "tag" else None
-    parts = split_by_codes(codes, X, y, weight, lengths, np.arange(len(codes)))
-    train = codes == 0
-    x_mean = x_std = y_mean = y_std = None
-    if config.scale:
-        x_mean, x_std = scaling.fit_standardizer(X[train], real[train])
-        if config.kind != "classify" and not step_classes:
-            y_train = y[train]
-            if config.kind == "tag" and y_train.ndim == 2:
-                y_train = y_train[..., None]
-            y_mean, y_std = scaling.fit_standardizer(y_train)
-    model_pad_value = None
-    if pad_value is not None:
-        scaled = (X[real] - x_mean) / x_std if x_mean is not None else X[real]
-        model_pad_value = float(np.floor(min(scaled.min(), 0.0)) - 1.0)
-    mase_scale = None
-    if config.kind == "tag" and not step_classes:
-        steps = y[train] if y.ndim == 3 else y[train][..., None]
-        mase_scale = np.nanmean(np.abs(np.diff(steps, axis=1)).reshape(-1, steps.shape[-1]), axis=0)
-    target_in_inputs = (
-        [
-            inputs.index(names.index(t)) if t in names and names.index(t) in inputs else None
-            for t in target_names
-        ]
-        if config.kind != "classify" and not step_classes
-        else []
-    )
-    return FramedData.from_splits(
-        config,
-        parts,
-        [names[i] for i in inputs],
-        target_names,
-        class_names=class_names,
-        pad_value=pad_value,
-        model_pad_value=model_pad_value,
-        mask=bool(pad_cfg.mask and needs_pad),
-        padded_share=float(1.0 - real.mean()),
-        x_mean=x_mean,
-        x_std=x_std,
-        y_mean=y_mean,
-        y_std=y_std,
-        notes=notes,
-        target_in_inputs=target_in_inputs,
-        mase_scale=mase_scale,
-    )
+    return X, real, lengths, pad_value, notes
+
+
+def _pad_value(seqs: list[np.ndarray], pad_cfg) -> float:
+    """The pad value asked for (checked to occur nowhere in the data), or one chosen that never occurs."""
+    if pad_cfg.value is not None:
+        padding.check_pad_value(pad_cfg.value, seqs)
+        return float(pad_cfg.value)
+    return padding.choose_pad_value(seqs)
+
+
+def _fit_scaling(X, y, real, train, config: TaskConfig, value_targets: bool) -> tuple:
+    """``(x_mean, x_std, y_mean, y_std)`` fitted on the training split's real steps (``None`` where not scaled;
+    class targets are never scaled)."""
+    if not config.scale:
+        return None, None, None, None
+    x_mean, x_std = scaling.fit_standardizer(X[train], real[train])
+    if not value_targets:
+        return x_mean, x_std, None, None
+    y_train = y[train]
+    if config.kind == "tag" and y_train.ndim == 2:
+        y_train = y_train[..., None]
+    y_mean, y_std = scaling.fit_standardizer(y_train)
+    return x_mean, x_std, y_mean, y_std
+
+
+def _model_pad_value(real_steps: np.ndarray, x_mean, x_std) -> float:
+    """The pad value the model sees: a whole number below every scaled real step and below 0."""
+    scaled = (real_steps - x_mean) / x_std if x_mean is not None else real_steps
+    return float(np.floor(min(scaled.min(), 0.0)) - 1.0)
+
+
+def _step_mase_scale(y_train: np.ndarray) -> np.ndarray:
+    """Each tagging target's mean absolute step-to-step change over the training sequences."""
+    steps = y_train if y_train.ndim == 3 else y_train[..., None]
+    return np.nanmean(np.abs(np.diff(steps, axis=1)).reshape(-1, steps.shape[-1]), axis=0)
+
+
+def _target_in_inputs(target_names: list[str], names: list[str], inputs: list[int]) -> list[int | None]:
+    """For each target, its position among the input columns, or ``None`` when it is not an input."""
+    return [
+        inputs.index(names.index(t)) if t in names and names.index(t) in inputs else None
+        for t in target_names
+    ]
