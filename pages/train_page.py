@@ -137,12 +137,8 @@ def _settings() -> None:
                 with box:
                     st.code(actions.bookmark_url(), language=None)
                     st.caption("Anyone with this link can see, change and delete the runs of this workspace.")
-        estimate = current.training_estimate(model, config) if config is not None else None
-        if estimate is not None:  # the wait, said before Start (from this machine's calibration)
-            st.caption(f"Expected: {estimate.text}.")
-            tips = shorter(estimate, task)
-            if tips:
-                st.info("Over a minute. What shortens it: " + "; ".join(tips) + ".")
+        if config is not None:
+            _expected_time(config)
         busy = latest is not None and latest.active
         disabled = busy or blocked or config is None
         if st.button("Start training", type="primary", disabled=disabled, key="train-start"):
@@ -151,6 +147,17 @@ def _settings() -> None:
                 st.rerun()
             except ValueError as err:
                 widgets.error(err)
+
+
+def _expected_time(config: TrainConfig) -> None:
+    """The wait, said before Start (this machine's calibration × the task's size), and what shortens a long one."""
+    estimate = current.training_estimate(model, config)
+    if estimate is None:
+        return
+    st.caption(f"Expected: {estimate.text}.")
+    tips = shorter(estimate, task)
+    if tips:
+        st.info("Over a minute. What shortens it: " + "; ".join(tips) + ".")
 
 
 with settings_box:
@@ -175,14 +182,7 @@ def _panel() -> None:
         widgets.job_progress(status, key="train")  # Cancel while queued, Stop while running
     run = current.job_run(status.run_id)
     if status.history or status.batches:
-        metric = start.get("main_metric", "mae")
-        fig = plots_train.training_figure(
-            status.history, status.batches, metric, start.get("reference"), epoch_x=status.epoch_x
-        )
-        plots_train.add_run_ghosts(
-            fig, current.earlier_histories(run, status.run_id), metric, start.get("reference")
-        )
-        widgets.chart(fig, key="train-curves")
+        _curves(status, run, start)
     result = status.result or {}
     framed = current.job_framed(
         result.get("task") or run.get("task_config"), result.get("dataset_ref") or run.get("dataset_ref")
@@ -193,6 +193,25 @@ def _panel() -> None:
         if not was_active or (not had_points and (status.history or status.batches)):
             st.rerun()  # the whole page: the settings show the job as running; the poll slows to POLL_SECONDS
         return
+    _ended(status, result, framed, run)
+    if was_active:
+        st.rerun()  # stop polling: the job has ended
+
+
+def _curves(status, run: dict, start: dict) -> None:
+    """The live curves, with the workspace's earlier runs of the same setting drawn faintly behind them."""
+    metric = start.get("main_metric", "mae")
+    fig = plots_train.training_figure(
+        status.history, status.batches, metric, start.get("reference"), epoch_x=status.epoch_x
+    )
+    plots_train.add_run_ghosts(
+        fig, current.earlier_histories(run, status.run_id), metric, start.get("reference")
+    )
+    widgets.chart(fig, key="train-curves")
+
+
+def _ended(status, result: dict, framed, run: dict) -> None:
+    """How the training ended, its verdict and result table, and the findings on the finished run."""
     if status.state == "failed":
         widgets.error(status.message or "Training failed.")
     elif status.state == "stopped":
@@ -206,8 +225,6 @@ def _panel() -> None:
         st.caption("The Results page shows predictions against truth and every baseline.")
     for finding in train_findings.final_findings(result, framed, run.get("model_config")) if result else []:
         widgets.finding(finding)
-    if was_active:
-        st.rerun()  # stop polling: the job has ended
 
 
 def _interrupted(run: dict) -> None:
