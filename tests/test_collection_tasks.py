@@ -270,19 +270,6 @@ def test_results_of_a_class_per_step_are_a_confusion_matrix_over_real_steps():
     assert counts.sum() == int((fd.test.y >= 0).sum()) and counts[:, 0].sum() == 0
 
 
-def test_exported_runs_carry_no_train_again_script_that_would_rebuild_another_task():
-    from rnnlab.runs.export import script_reproduces
-
-    series = SequenceDataset("ramp", "series", [np.arange(60.0)[:, None]], ["v"])
-    level = frame(series, TaskConfig("forecast", window=4))
-    assert script_reproduces(level, {"train_config": {}})
-    assert not script_reproduces(frame(series, TaskConfig("forecast", window=4, predict="change")), {})
-    assert not script_reproduces(frame(read_csv(stores()), TaskConfig("forecast", window=4)), {})
-    tags = read_csv(machines())
-    assert not script_reproduces(frame(tags, default_task(tags)), {})
-    assert not script_reproduces(level, {"train_config": {"class_weight": "balanced"}})
-
-
 def test_a_class_per_step_trains_and_is_judged_on_its_main_metric():
     """One epoch of a GRU tagger on the machines file: a softmax per step, judged on balanced accuracy."""
     pytest.importorskip("keras")
