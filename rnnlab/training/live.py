@@ -123,94 +123,123 @@ def live_callback(emit, should_stop, *, epochs, steps, batch_size, n_train, eta:
     """A Keras callback: throttled batch events, epoch events with the time left, Stop and NaN checks.
 
     ``should_stop`` is polled after every call of the training step, every validation call and at
-    the start of every epoch.
+    the start of every epoch. The hooks are :class:`LiveProgress`'s; the Keras class is mixed in here, so
+    that importing this module does not load TensorFlow.
     """
     import keras  # lazy: the Data and Task pages must not load TensorFlow
 
-    class Live(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.stopped = False
-            self.diverged: str | None = None
-            self.t0 = self.epoch_t0 = self.call_t0 = self.last_emit = self.epoch_end = 0.0
-            self.test_t0 = self.in_calls = 0.0  # time inside calls during the first epoch
-            self.epoch = self.step = 0
+    class Live(LiveProgress, keras.callbacks.Callback):
+        """:class:`LiveProgress`'s hooks on a Keras callback."""
 
-        def _check_stop(self) -> bool:
-            if should_stop is not None and not self.stopped and should_stop():
-                self.stopped = True
-                self.model.stop_training = True
-            return self.stopped
+    return Live(emit, should_stop, steps=steps, batch_size=batch_size, n_train=n_train, eta=eta)
 
-        def on_train_begin(self, logs=None):
-            self.t0 = time.perf_counter()
 
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch, self.step = epoch, 0
-            self.epoch_t0 = time.perf_counter()
-            self._check_stop()
+class LiveProgress:
+    """The hooks of :func:`live_callback`'s callback and the state they share (mixed with a Keras callback).
 
-        def on_train_batch_begin(self, batch, logs=None):
-            self.call_t0 = time.perf_counter()
+    After the fit, ``stopped`` says whether Stop ended it and ``diverged`` why the loss became NaN or
+    infinite (``None`` when it did not).
+    """
 
-        def on_train_batch_end(self, batch, logs=None):
-            now = time.perf_counter()
-            # Keras numbers the last, shorter call of an epoch as if it ran a whole ``steps_per_execution``
-            done = min(batch + 1, steps)
-            eta.executed(self.call_t0, now, done - self.step)
-            self.in_calls += now - self.call_t0
-            step = self.step = done
-            loss = (logs or {}).get("loss")
-            if loss is not None and not finite(loss):
-                self.diverged = (
-                    f"the training loss became {float(loss)} at epoch {self.epoch + 1}, step {step}"
-                )
-                self.model.stop_training = True
-            self._check_stop()
-            first = self.epoch == 0 and self.last_emit == 0.0
-            if emit is None or (not first and now - self.last_emit < BATCH_EVENT_INTERVAL_S):
-                return
+    def __init__(self, emit, should_stop, *, steps, batch_size, n_train, eta: Eta):
+        super().__init__()
+        self._emit, self._should_stop, self._eta = emit, should_stop, eta
+        self._steps, self._batch_size, self._n_train = steps, batch_size, n_train
+        self.stopped = False
+        self.diverged: str | None = None
+        self.t0 = self.epoch_t0 = self.call_t0 = self.last_emit = self.epoch_end = 0.0
+        self.test_t0 = self.in_calls = 0.0  # time inside calls during the first epoch
+        self.epoch = self.step = 0
+
+    def _check_stop(self) -> bool:
+        """Whether Stop was asked for (polling ``should_stop`` until it was, then ending the training)."""
+        if self._should_stop is not None and not self.stopped and self._should_stop():
+            self.stopped = True
+            self.model.stop_training = True
+        return self.stopped
+
+    def on_train_begin(self, logs=None):
+        self.t0 = time.perf_counter()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch, self.step = epoch, 0
+        self.epoch_t0 = time.perf_counter()
+        self._check_stop()
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.call_t0 = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        now = time.perf_counter()
+        # Keras numbers the last, shorter call of an epoch as if it ran a whole ``steps_per_execution``
+        done = min(batch + 1, self._steps)
+        self._eta.executed(self.call_t0, now, done - self.step)
+        self.in_calls += now - self.call_t0
+        self.step = done
+        self._check_batch_loss(logs)
+        self._check_stop()
+        if self._batch_event_due(now):
             self.last_emit = now
-            samples = self.epoch * n_train + min(step * batch_size, n_train)
-            emit(
-                {
-                    "type": "batch",
-                    "epoch": self.epoch + 1,
-                    "step": step,
-                    "steps": steps,
-                    "logs": floats(logs),
-                    "samples_per_s": samples / max(now - self.t0, 1e-9),
-                    "eta_s": eta.left(self.epoch, step),
-                }
+            self._emit(self._batch_event(now, logs))
+
+    def _check_batch_loss(self, logs) -> None:
+        """End the training, saying where, when a batch's loss is NaN or infinite."""
+        loss = (logs or {}).get("loss")
+        if loss is not None and not finite(loss):
+            self.diverged = (
+                f"the training loss became {float(loss)} at epoch {self.epoch + 1}, step {self.step}"
             )
+            self.model.stop_training = True
 
-        def on_test_batch_begin(self, batch, logs=None):
-            self.test_t0 = time.perf_counter()
+    def _batch_event_due(self, now: float) -> bool:
+        """Whether to emit a batch event now: always the first, then at most every ``BATCH_EVENT_INTERVAL_S``."""
+        first = self.epoch == 0 and self.last_emit == 0.0
+        return self._emit is not None and (first or now - self.last_emit >= BATCH_EVENT_INTERVAL_S)
 
-        def on_test_batch_end(self, batch, logs=None):
-            self.in_calls += time.perf_counter() - self.test_t0
-            if self._check_stop():
-                self.model.stop_evaluating = True  # a long validation ends early too
+    def _batch_event(self, now: float, logs) -> dict:
+        """The ``batch`` event: where the fit is, its logs, samples a second and the time left."""
+        samples = self.epoch * self._n_train + min(self.step * self._batch_size, self._n_train)
+        return {
+            "type": "batch",
+            "epoch": self.epoch + 1,
+            "step": self.step,
+            "steps": self._steps,
+            "logs": floats(logs),
+            "samples_per_s": samples / max(now - self.t0, 1e-9),
+            "eta_s": self._eta.left(self.epoch, self.step),
+        }
 
-        def on_epoch_end(self, epoch, logs=None):
-            now = time.perf_counter()
-            # from the last epoch's end: what happens between epochs (events, callbacks) counts too
-            eta.epoch_done(epoch, now - (self.epoch_end or self.epoch_t0))
-            if epoch == 0:
-                eta.first_epoch(now - self.epoch_t0, self.in_calls)
-            self.epoch_end = now
-            logs = floats(logs)
-            bad = [k for k in ("loss", "val_loss") if k in logs and not math.isfinite(logs[k])]
-            if bad and self.diverged is None:
-                self.diverged = f"the {bad[0].replace('_', ' ')} became {logs[bad[0]]} at epoch {epoch + 1}"
-                self.model.stop_training = True
-            if emit is not None:
-                done = min(self.step / steps, 1.0) if self.step else 1.0  # < 1 when stopped mid-epoch
-                emit(
-                    {
-                        "type": "epoch", "epoch": epoch + 1, "done": done, "logs": logs,
-                        "seconds": now - self.t0, "eta_s": eta.left(epoch + 1, 0),
-                    }
-                )  # fmt: skip
+    def on_test_batch_begin(self, batch, logs=None):
+        self.test_t0 = time.perf_counter()
 
-    return Live()
+    def on_test_batch_end(self, batch, logs=None):
+        self.in_calls += time.perf_counter() - self.test_t0
+        if self._check_stop():
+            self.model.stop_evaluating = True  # a long validation ends early too
+
+    def on_epoch_end(self, epoch, logs=None):
+        now = time.perf_counter()
+        # from the last epoch's end: what happens between epochs (events, callbacks) counts too
+        self._eta.epoch_done(epoch, now - (self.epoch_end or self.epoch_t0))
+        if epoch == 0:
+            self._eta.first_epoch(now - self.epoch_t0, self.in_calls)
+        self.epoch_end = now
+        logs = floats(logs)
+        self._check_epoch_loss(epoch, logs)
+        if self._emit is not None:
+            self._emit(self._epoch_event(epoch, now, logs))
+
+    def _check_epoch_loss(self, epoch: int, logs: dict[str, float]) -> None:
+        """End the training, saying which, when the epoch's loss or validation loss is NaN or infinite."""
+        bad = [k for k in ("loss", "val_loss") if k in logs and not math.isfinite(logs[k])]
+        if bad and self.diverged is None:
+            self.diverged = f"the {bad[0].replace('_', ' ')} became {logs[bad[0]]} at epoch {epoch + 1}"
+            self.model.stop_training = True
+
+    def _epoch_event(self, epoch: int, now: float, logs: dict[str, float]) -> dict:
+        """The ``epoch`` event: its logs, the share of it that ran, the seconds so far and the time left."""
+        done = min(self.step / self._steps, 1.0) if self.step else 1.0  # < 1 when stopped mid-epoch
+        return {
+            "type": "epoch", "epoch": epoch + 1, "done": done, "logs": logs,
+            "seconds": now - self.t0, "eta_s": self._eta.left(epoch + 1, 0),
+        }  # fmt: skip
