@@ -42,7 +42,7 @@ def task_config(
     return base.replace(**changes)
 
 
-def summary(framed, board: list[dict]) -> dict[str, Any]:
+def summary(framed, board: list[scoreboard.ScoreRow]) -> dict[str, Any]:
     """The ``--json`` object: task, shapes, split sizes (and test target span for a series), baselines."""
     n = sum(framed.sizes().values())
     split: dict[str, Any] = dict(framed.sizes())

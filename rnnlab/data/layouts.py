@@ -458,5 +458,5 @@ def _plan_features(frame: pd.DataFrame, plan: Plan, found: _Found, codes) -> Non
         plan.ignored_why = why
         ignored = set(plan.ignored)
         plan.feature_columns = [c for c in rest if c not in ignored and c in numeric]
-    used = set(plan.feature_columns) | set(plan.ignored) | {plan.time_column}
-    plan.text_columns = [c for c in rest if c not in used]
+    taken = set(plan.feature_columns) | set(plan.ignored) | {plan.time_column}
+    plan.text_columns = [c for c in rest if c not in taken]

@@ -200,16 +200,17 @@ def read_csv(
         if plan.time_name:
             plan.reason += f", in the order of {plan.time_name!r}"
         extra = {"time_index": out["time_index"], "time_name": plan.time_name, "frequency": out["frequency"]}
+    label = () if plan.label_column is None else (plan.label_column,)  # labels come from that column
     return SequenceDataset(
         name=name,
         layout=plan.layout,
         sequences=parts["sequences"],
         feature_names=names,
         labels=out["labels"],
-        label_names=[plan.label_column] if out["labels"] is not None else [],
+        label_names=list(label) if out["labels"] is not None else [],
         label_kind=out["label_kind"],
         step_targets=out["step_targets"],
-        step_target_names=[plan.label_column] if out["step_targets"] is not None else [],
+        step_target_names=list(label) if out["step_targets"] is not None else [],
         step_target_kind=out.get("step_target_kind")
         or ("value" if out["step_targets"] is not None else None),
         roles=_roles(frame, plan),

@@ -71,8 +71,11 @@ def _mb(n_bytes: int) -> str:
 
 def size_limit(source: bytes | str | Path) -> int:
     """``settings.max_upload_bytes()`` for uploads; the bundled datasets (in ``sample_data/``) are exempt."""
-    path = isinstance(source, (str, Path)) and "\n" not in str(source)
-    if path and Path(source).resolve().is_relative_to(settings.SAMPLE_DATA_DIR.resolve()):
+    if (
+        isinstance(source, (str, Path))
+        and "\n" not in str(source)  # a path, not the file's text
+        and Path(source).resolve().is_relative_to(settings.SAMPLE_DATA_DIR.resolve())
+    ):
         return BUNDLED_LIMIT
     return settings.max_upload_bytes()
 

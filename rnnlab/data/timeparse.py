@@ -167,7 +167,7 @@ def _parse_text(text: pd.Series, values: pd.Series, notes: list[str] | None) -> 
             f"Dates in column {values.name!r} are written day first ({example.strip()!r} is "
             f"{parsed.iloc[row].day} {parsed.iloc[row]:%B %Y})."
         )
-    if notes is not None and zoned and parsed.notna().any():
+    if notes is not None and zones is not None and parsed.notna().any():
         offsets = ", ".join(str(z) for z in zones.unique()[:3])
         notes.append(
             f"Time column {values.name!r} carries time zones ({offsets}); the stamps were converted to UTC, "

@@ -14,6 +14,7 @@ imports Keras inside.
 from __future__ import annotations
 
 import time
+from typing import TypedDict
 
 import numpy as np
 
@@ -23,7 +24,19 @@ from rnnlab.models.config import CELL_LAYERS
 CELLS = ("simple_rnn", "lstm", "gru")
 EAGER_MAX_BATCHES = 20
 SOLVED_ACCURACY = 0.99  # a cell that reaches this validation accuracy stops: it has solved the task
-BUDGET = {"units": 16, "epochs": 60, "n": 2048, "batch_size": 64, "learning_rate": 0.01}
+
+
+class Budget(TypedDict):
+    """What one race trains: the cells' width, epochs, samples, batch and learning rate."""
+
+    units: int
+    epochs: int
+    n: int
+    batch_size: int
+    learning_rate: float
+
+
+BUDGET: Budget = {"units": 16, "epochs": 60, "n": 2048, "batch_size": 64, "learning_rate": 0.01}
 
 
 def make_task(

@@ -164,18 +164,19 @@ def class_grid(
     dataset: SequenceDataset, seed: int = 0, per_class: int = 3, feature: str | None = None
 ) -> go.Figure:
     """For class labels: a grid with one panel per class showing a few of its sequences."""
-    if dataset.label_kind != "class" or dataset.labels is None:
+    counts = dataset.classes  # label → count; None unless the labels are classes
+    if counts is None:
         raise ValueError("A class grid needs class labels. Received: a dataset without class labels")
     j = dataset.feature_names.index(feature) if feature in dataset.feature_names else 0
     labels = np.asarray(dataset.labels).astype(str)
-    classes = list(dataset.classes)[:MAX_CLASSES]
+    classes = list(counts)[:MAX_CLASSES]
     n_cols = min(3, len(classes))
     n_rows = int(np.ceil(len(classes) / n_cols))
     fig = make_subplots(
         rows=n_rows,
         cols=n_cols,
         shared_yaxes=True,
-        subplot_titles=[f"class {c} ({dataset.classes[c]})" for c in classes],
+        subplot_titles=[f"class {c} ({counts[c]})" for c in classes],
     )
     rng = np.random.default_rng(seed)
     for k, name in enumerate(classes):

@@ -124,7 +124,7 @@ def forecast_figure(
             )
     q = interval_halfwidths(uncertainty, pred.shape[1], pred.shape[2])
     if q is not None:
-        level = uncertainty.get("level")
+        level = (uncertainty or {}).get("level")
         if pred.shape[1] == 1:
             order = np.argsort(index, kind="stable")
             mid = pred[order, 0, target]
@@ -177,7 +177,7 @@ def tag_figure(
             steps = np.flatnonzero(real[i])
             mid = pred[i, steps, target]
             _band(fig, steps, mid - q[0, target], mid + q[0, target], first=row == 1,
-                  level=uncertainty.get("level"), row=row, col=1)  # fmt: skip
+                  level=(uncertainty or {}).get("level"), row=row, col=1)  # fmt: skip
     fig.update_layout(title="Per-step predictions on test sequences", height=max(300, 220 * len(idx)))
     return fig
 
@@ -201,7 +201,7 @@ def regression_figure(framed, predictions: np.ndarray, uncertainty: dict | None 
     q = interval_halfwidths(uncertainty, 1, 1)
     if q is not None:
         _band(fig, [lo, hi], [lo - q[0, 0], hi - q[0, 0]], [lo + q[0, 0], hi + q[0, 0]], first=True,
-              level=uncertainty.get("level"))  # fmt: skip
+              level=(uncertainty or {}).get("level"))  # fmt: skip
     fig.update_layout(title="Predicted against true (test)", xaxis_title="true", yaxis_title="predicted")
     return fig
 

@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rnnlab.core.metric_registry import main_metric
@@ -55,7 +56,7 @@ def backtest_specs(
     ]
 
 
-def _origin(record: dict[str, Any]) -> dict[str, Any]:
+def _origin(record: Mapping[str, Any]) -> dict[str, Any]:
     """One origin's plain record from a stored run or a job's summary (with ``task``)."""
     task = record.get("task_config") or record.get("task") or {}
     cutoff, history = task_origins.origin_of(task)
@@ -71,7 +72,7 @@ def _origin(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def report(records: list[dict[str, Any]], metric: str | None = None) -> dict[str, Any]:
+def report(records: Sequence[Mapping[str, Any]], metric: str | None = None) -> dict[str, Any]:
     """The backtest's table and verdict: ``{"origins": [...], "summary": {...}}`` (the CLI's JSON).
 
     Args:
@@ -88,7 +89,7 @@ def report(records: list[dict[str, Any]], metric: str | None = None) -> dict[str
         or next((r.get("main_metric") for r in records if r.get("main_metric")), None)
         or main_metric("forecast")
     )
-    origins = []
+    origins: list[dict[str, Any]] = []
     for k, o in enumerate(rows, start=1):
         baselines = []
         for row in o["scoreboard"]:

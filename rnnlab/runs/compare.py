@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rnnlab.evaluation.verdict import race_line, verdict_of
 from rnnlab.jobs.types import JobSpec
 from rnnlab.models.config import CELL_LAYERS
+from rnnlab.runs.record import RunRecord
 from rnnlab.runs.store import new_run_id
 
 CELL_NAMES = {**CELL_LAYERS, "dense": "Dense (flattened)"}
@@ -30,7 +32,7 @@ def cell_name(cell: str | None) -> str:
     return CELL_NAMES.get(cell, cell) if cell else "model"
 
 
-def run_label(run: dict[str, Any]) -> str:
+def run_label(run: RunRecord) -> str:
     """A short human label: the run's own label, or ``"GRU 16·8 · ecg200 · 3f2a"``."""
     if run.get("label"):
         return str(run["label"])
@@ -45,12 +47,12 @@ def run_label(run: dict[str, Any]) -> str:
     return f"{name}{seed_txt} · {run.get('dataset_name') or 'no dataset'}{origin} · {run['id'][-4:]}"
 
 
-def seconds_per_epoch(run: dict[str, Any]) -> float | None:
-    epochs = run.get("epochs_done") or 0
-    return None if not run.get("seconds") or not epochs else float(run["seconds"]) / epochs
+def seconds_per_epoch(run: RunRecord) -> float | None:
+    seconds, epochs = run.get("seconds"), run.get("epochs_done") or 0
+    return None if not seconds or not epochs else float(seconds) / epochs
 
 
-def table_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def table_rows(runs: Sequence[RunRecord]) -> list[dict[str, Any]]:
     """One flat row per run for the sortable table: dataset, task, cell, units, layers, params, best val
     metric, test metric, verdict, time, status."""
     rows = []
@@ -71,7 +73,7 @@ def table_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "best val": run.get("best_val"),
                 "test": run.get("test_value"),
                 "verdict": verdict_cell(run),
-                "seconds": None if run.get("seconds") is None else round(float(run["seconds"]), 1),
+                "seconds": None if (seconds := run.get("seconds")) is None else round(float(seconds), 1),
                 "s/epoch": None if (spe := seconds_per_epoch(run)) is None else round(spe, 2),
                 "status": run.get("status"),
                 "shared": bool(run.get("shared")),
@@ -80,7 +82,7 @@ def table_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def verdict_cell(run: dict[str, Any]) -> str:
+def verdict_cell(run: Mapping[str, Any]) -> str:
     """The verdict in a few words for a table (``win +31 % vs last value``, ``tie with …``), from the run's
     :class:`~rnnlab.evaluation.verdict.Verdict`; a run judged before verdicts were objects keeps its sentence."""
     judged = verdict_of(run)
@@ -89,7 +91,7 @@ def verdict_cell(run: dict[str, Any]) -> str:
     return judged.short + (f" · {judged.n_test} test {judged.unit}" if judged.small_test else "")
 
 
-def default_selection(runs: list[dict[str, Any]], race_run_ids: list[str]) -> list[str]:
+def default_selection(runs: Sequence[RunRecord], race_run_ids: list[str]) -> list[str]:
     """The runs Compare selects by default: the newest race whole (every cell, SimpleRNN included) when
     there is one, else the newest three runs.
 
@@ -104,7 +106,7 @@ def default_selection(runs: list[dict[str, Any]], race_run_ids: list[str]) -> li
     return race or ids[:3]
 
 
-def race_verdicts(runs: list[dict[str, Any]]) -> dict[str, Any]:
+def race_verdicts(runs: Sequence[RunRecord]) -> dict[str, Any]:
     """A race's verdicts: one per contestant (``[(cell name, Verdict | None)]``) and the winner line
     (:func:`rnnlab.evaluation.verdict.race_line`)."""
     entries = [(cell_name((run.get("model_config") or {}).get("cell")), verdict_of(run)) for run in runs]
@@ -165,9 +167,9 @@ def band_key(histories: list[dict[str, list]], metric: str) -> str:
     return f"val_{metric}" if any(h.get(f"val_{metric}") for h in histories) else metric
 
 
-def same_setting_groups(runs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def same_setting_groups(runs: Sequence[RunRecord]) -> dict[str, list[RunRecord]]:
     """Runs grouped by everything but the seed (dataset, task, model, other training settings)."""
-    groups: dict[str, list[dict[str, Any]]] = {}
+    groups: dict[str, list[RunRecord]] = {}
     for run in runs:
         train = {k: v for k, v in (run.get("train_config") or {}).items() if k != "seed"}
         key = json.dumps(
@@ -221,7 +223,7 @@ def variant_specs(
     ]
 
 
-def curve_metrics(runs: list[dict[str, Any]]) -> list[str]:
+def curve_metrics(runs: Sequence[RunRecord]) -> list[str]:
     """The main metrics of ``runs``, sorted, each once (``"mae"`` for a run that names none).
 
     Example:
@@ -231,7 +233,7 @@ def curve_metrics(runs: list[dict[str, Any]]) -> list[str]:
     return sorted({run.get("main_metric") or "mae" for run in runs})
 
 
-def band_groups(runs: list[dict[str, Any]], histories: dict[str, dict]) -> dict[str, list[dict]]:
+def band_groups(runs: Sequence[RunRecord], histories: dict[str, dict]) -> dict[str, list[dict]]:
     """Histories of the runs trained with the same setting (two runs or more), under a label per setting.
 
     Args:
@@ -248,7 +250,7 @@ def band_groups(runs: list[dict[str, Any]], histories: dict[str, dict]) -> dict[
 
 
 def board_choices(
-    runs: list[dict[str, Any]], dataset_name: str | None, task_kind: str | None
+    runs: Sequence[RunRecord], dataset_name: str | None, task_kind: str | None
 ) -> list[tuple[str, str]]:
     """The (dataset, task kind) pairs a class board can show: the runs', the session's current one first.
 
@@ -256,7 +258,7 @@ def board_choices(
         >>> board_choices([{"dataset_name": "ecg200", "task_kind": "classify"}], "sunspots", "forecast")
         [('sunspots', 'forecast'), ('ecg200', 'classify')]
     """
-    pairs = sorted({(r["dataset_name"], r["task_kind"]) for r in runs if r.get("task_kind")})
+    pairs = sorted({(r["dataset_name"], kind) for r in runs if (kind := r.get("task_kind"))})
     if dataset_name and task_kind is not None and (dataset_name, task_kind) not in pairs:
         pairs.insert(0, (dataset_name, task_kind))
     return pairs

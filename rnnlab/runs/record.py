@@ -26,7 +26,7 @@ class RunRecord(TypedDict):
     shared: bool  # shown on the class board
     imported: bool  # made elsewhere (a run file): never ranked
     run_group: str | None  # the request it belongs to ("race:…", "backtest:…"), else None
-    dataset_name: str | None
+    dataset_name: str  # "" when the run named none
     dataset_ref: dict[str, Any] | None  # how to find the data again
     task_kind: str | None
     task_config: dict[str, Any] | None  # TaskConfig.to_dict()

@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from rnnlab.core.config import Config
 from rnnlab.core.values import to_json_value
 from rnnlab.data.read_options import check_read_options
 from rnnlab.models.config import ModelConfig
@@ -38,7 +39,7 @@ from rnnlab.training.config import TrainConfig
 
 PARTS = ("dataset", "read_options", "task", "model", "train")
 MAX_SETUP_BYTES = 256 * 1024  # a setup is a few configs; anything larger is not one
-_CLASSES = {"task": TaskConfig, "model": ModelConfig, "train": TrainConfig}
+_CLASSES: dict[str, type[Config]] = {"task": TaskConfig, "model": ModelConfig, "train": TrainConfig}
 
 
 @dataclass

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from rnnlab.core.config import Config
 from rnnlab.data.read_options import ReadOptions, check_read_options
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs.values import check_id
@@ -46,7 +47,7 @@ MAX_FILE_NAME = 200
 MAX_TOKEN = 4000
 
 
-CONFIG_CLASSES: dict[str, type] = {"task": TaskConfig, "model": ModelConfig, "train": TrainConfig}
+CONFIG_CLASSES: dict[str, type[Config]] = {"task": TaskConfig, "model": ModelConfig, "train": TrainConfig}
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 
@@ -159,7 +160,13 @@ def origin_spans(dataset: SequenceDataset, tasks: list[TaskConfig]) -> list[dict
         first = task.window + min(_offsets(task)) - 1  # a window's first target step, from its start
         test_start = start + (windows - n_test) * task.stride + first
         val_start = start + (windows - n_test - n_val) * task.stride + first
-        span = {"origin": k + 1, "start": start, "val_start": val_start, "test_start": test_start, "end": end}
+        span: dict[str, Any] = {
+            "origin": k + 1,
+            "start": start,
+            "val_start": val_start,
+            "test_start": test_start,
+            "end": end,
+        }
         if stamps is not None:
             span["times"] = {
                 name: stamp_text(stamps[min(i, longest - 1)]) for name, i in span.items() if name != "origin"

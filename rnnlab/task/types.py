@@ -237,10 +237,19 @@ class FramedData:
         """Targets (or predictions) in original units → what the model learns (change, then standardised)."""
         y = np.asarray(y, dtype=np.float64)
         if self.predicts_change:
-            y = y - broadcast_last(self.split(split).last, y.shape)
-        if self.y_mean is not None:
+            y = y - self._last_values(split, y.shape)
+        if self.y_mean is not None and self.y_std is not None:  # set together by framing
             y = scaling.standardize(y, self.y_mean, self.y_std)
         return y
+
+    def _last_values(self, split: str, y_shape: tuple[int, ...]) -> np.ndarray:
+        """The split's last input values shaped to ``y_shape`` (framing keeps them when the change is predicted)."""
+        last = self.split(split).last
+        if last is None:
+            raise ValueError(
+                f"Predicting the change needs each window's last input values. Received: none for split={split!r}"
+            )
+        return broadcast_last(last, y_shape)
 
     def unscale_y(self, y_scaled: np.ndarray, split: str | None = None) -> np.ndarray:
         """Model outputs back to original units (class tasks: unchanged).
@@ -250,14 +259,14 @@ class FramedData:
         if self.is_class_task:
             return np.asarray(y_scaled)
         y = np.asarray(y_scaled, dtype=np.float64)
-        if self.y_mean is not None:
+        if self.y_mean is not None and self.y_std is not None:  # set together by framing
             y = scaling.unstandardize(y, self.y_mean, self.y_std)
         if self.predicts_change:
             if split is None:
                 raise ValueError(
                     "`split` must name the split the outputs belong to when predicting the change"
                 )
-            y = y + broadcast_last(self.split(split).last, y.shape)
+            y = y + self._last_values(split, y.shape)
         return y
 
     @property
