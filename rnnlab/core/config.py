@@ -99,41 +99,64 @@ def _fail(name: str, tp: Any, meta: dict, optional: bool, value: Any) -> ValueEr
 def _scalar(name: str, tp: Any, meta: dict, value: Any, outside: bool) -> Any:
     """One value checked against a scalar type and its limits; ``None`` when it does not fit."""
     if tp is bool:
-        if isinstance(value, bool):
-            return value
-        if outside and isinstance(value, str) and value.strip().lower() in _BOOL_TEXT:
-            return _BOOL_TEXT[value.strip().lower()]
-        return None
+        return _as_bool(value, outside)
     if tp is int:
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            return None
-        value = int(value)
+        value = _as_int(value)
     elif tp is float:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            return None
-        try:
-            value = float(value)
-        except OverflowError:
-            return None
-        if not math.isfinite(value):
-            return None
+        value = _as_float(value)
     elif tp is str:
-        if not isinstance(value, str):
-            return None
-        if "pattern" in meta and not re.fullmatch(meta["pattern"], value):
-            return None
+        value = _as_str(value, meta)
     else:
         raise TypeError(f"A Config field's type must be bool, int, float, str, a tuple or a Config: {tp!r}")
-    if "options" in meta and value not in meta["options"]:
-        return None
-    low, high = meta.get("bounds", (None, None))
-    if low is not None and value < low:
-        return None
-    if high is not None and value > high:
-        return None
-    if "below" in meta and not value < meta["below"]:
+    if value is None or not _within_limits(value, meta):
         return None
     return value
+
+
+def _as_bool(value: Any, outside: bool) -> bool | None:
+    """A boolean (from outside, also its text ``"true"``/``"false"``/``"1"``/``"0"``…), or ``None``."""
+    if isinstance(value, bool):
+        return value
+    if outside and isinstance(value, str) and value.strip().lower() in _BOOL_TEXT:
+        return _BOOL_TEXT[value.strip().lower()]
+    return None
+
+
+def _as_int(value: Any) -> int | None:
+    """An integer that is not a boolean, as ``int``, or ``None``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        return None
+    return int(value)
+
+
+def _as_float(value: Any) -> float | None:
+    """A finite real number that is not a boolean, as ``float``, or ``None``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    try:
+        value = float(value)
+    except OverflowError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _as_str(value: Any, meta: dict) -> str | None:
+    """A string that matches the field's ``pattern`` in full (when it has one), or ``None``."""
+    if not isinstance(value, str):
+        return None
+    if "pattern" in meta and not re.fullmatch(meta["pattern"], value):
+        return None
+    return value
+
+
+def _within_limits(value: Any, meta: dict) -> bool:
+    """Whether ``value`` is one of the field's ``options`` and within its ``bounds`` and ``below``."""
+    if "options" in meta and value not in meta["options"]:
+        return False
+    low, high = meta.get("bounds", (None, None))
+    if (low is not None and value < low) or (high is not None and value > high):
+        return False
+    return not ("below" in meta and not value < meta["below"])
 
 
 def check_value(name: str, tp: Any, meta: dict, value: Any, *, outside: bool = False) -> Any:
@@ -175,19 +198,25 @@ def check_value(name: str, tp: Any, meta: dict, value: Any, *, outside: bool = F
             return tp.from_dict(value)
         raise _fail(name, tp, meta, optional, value)
     if typing.get_origin(tp) is tuple:
-        if not isinstance(value, (list, tuple)):
-            raise _fail(name, tp, meta, optional, value)
-        value = tuple(value)
-        item_tp = typing.get_args(tp)[0]
-        items = [_scalar(name, item_tp, meta, v, outside) for v in value]
-        low, high = meta.get("length", (0, None))
-        if any(v is None for v in items) or len(items) < low or (high is not None and len(items) > high):
-            raise _fail(name, tp, meta, optional, value)
-        return tuple(items)
-    checked = _scalar(name, tp, meta, value, outside)
+        checked = _tuple(name, tp, meta, value, outside)
+        shown = tuple(value) if isinstance(value, (list, tuple)) else value  # a list is quoted as a tuple
+    else:
+        checked, shown = _scalar(name, tp, meta, value, outside), value
     if checked is None:
-        raise _fail(name, tp, meta, optional, value)
+        raise _fail(name, tp, meta, optional, shown)
     return checked
+
+
+def _tuple(name: str, tp: Any, meta: dict, value: Any, outside: bool) -> tuple | None:
+    """A list or tuple whose items each fit the item type and whose length fits ``length``, as a tuple;
+    ``None`` when it does not fit."""
+    if not isinstance(value, (list, tuple)):
+        return None
+    items = [_scalar(name, typing.get_args(tp)[0], meta, v, outside) for v in value]
+    low, high = meta.get("length", (0, None))
+    if any(v is None for v in items) or len(items) < low or (high is not None and len(items) > high):
+        return None
+    return tuple(items)
 
 
 @functools.cache
