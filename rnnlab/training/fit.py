@@ -123,8 +123,7 @@ def train(
         >>> result.status, len(result.history["loss"])  # doctest: +SKIP
         ('finished', 2)
     """
-    import keras  # lazy: the Data and Task pages must not load TensorFlow
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the Data and Task pages must not load TensorFlow
 
     timings = {"begin": time.time()}
 
@@ -132,63 +131,21 @@ def train(
         if on_event is not None:
             on_event({**event, "t": time.time()})
 
-    available = {d.name.replace("/device:", "/").upper() for d in tf.config.list_logical_devices()}
-    if train_config.device.upper() not in available:
-        raise ValueError(
-            f"`device` must be one TensorFlow sees ({', '.join(sorted(available))}). "
-            f"Received: device={train_config.device!r}"
-        )
+    _check_device(train_config.device, tf)
     budget.check_training(model_config, framed.n_features, framed.n_steps, build.output_units(framed, model_config),
                           train_config.batch_size, budget.framed_values(framed))  # fmt: skip
-    x_train, y_train, w_train = framed.scaled("train")
-    x_val, y_val, w_val = framed.scaled("val")
-    if train_config.class_weight == "balanced":  # rare classes weigh more in the loss (classes only)
-        w_train = balanced_sample_weight(framed, y_train, w_train)
-    n_train = len(x_train)
-    if n_train == 0:
-        raise ValueError("The training split must hold at least one sample. Received: 0 samples")
+    train_data, val_data = _split_arrays(framed, train_config)
+    n_train = len(train_data[0])
     steps = math.ceil(n_train / train_config.batch_size)
-    has_val = len(x_val) > 0
 
     with tf.device(train_config.device):
         model, fitted, settings = _compiled_model(framed, model_config, train_config, steps, cache)
         timings["compiled"] = time.time()
-        eta = live.Eta(train_config.epochs, steps, len(x_val) / n_train)
-        callback = live.live_callback(
-            emit, should_stop, epochs=train_config.epochs, steps=steps,
-            batch_size=train_config.batch_size, n_train=n_train, eta=eta,
-        )  # fmt: skip
-        callbacks = [callback]
-        early = None
-        if train_config.patience is not None:
-            monitor = "val_loss" if has_val else "loss"
-            early = keras.callbacks.EarlyStopping(
-                monitor=monitor, patience=train_config.patience, restore_best_weights=True
-            )
-            callbacks.append(early)
-        emit(
-            {
-                "type": "start",
-                "epochs": train_config.epochs,
-                "steps_per_epoch": steps,
-                "params": int(model.count_params()),  # the same for ``fitted``, which shares every weight
-                "n_train": n_train,
-                "batch_size": train_config.batch_size,
-                "device": train_config.device,
-                "main_metric": framed.curve_metric,  # the metric Keras logs (the verdict may use another)
-                "reference": reference(framed),
-                **settings,
-            }
-        )
+        callback, early = _callbacks(emit, should_stop, train_config, steps, n_train, len(val_data[0]))
+        emit(_start_event(framed, model, train_config, steps, n_train, settings))
         t0 = time.perf_counter()
-        # The same seeded, reshuffled-every-epoch pipeline with and without the fast settings: the same
-        # batches in the same order, so fast and default differ only by rounding (XLA).
-        validation = make_dataset(x_val, y_val, w_val, train_config.batch_size, None) if has_val else None
-        history = fitted.fit(
-            make_dataset(x_train, y_train, w_train, train_config.batch_size, train_config.seed),
-            validation_data=validation, shuffle=False, epochs=train_config.epochs, verbose=0,
-            callbacks=callbacks,
-        )  # fmt: skip
+        callbacks = [callback] if early is None else [callback, early]
+        history = _fit(fitted, train_data, val_data, train_config, callbacks)
         seconds = time.perf_counter() - t0
     timings["fitted"] = time.time()
     hist = {k: [float(v) for v in values] for k, values in history.history.items()}
@@ -202,6 +159,73 @@ def train(
         )  # ``model``'s predictions (the same weights and arithmetic)
     timings["evaluated"] = time.time()
     return TrainResult(status, message, hist, model, seconds, evaluation, dict(settings), timings)
+
+
+def _check_device(device: str, tf) -> None:
+    """Raise a ``ValueError`` naming the devices TensorFlow sees when ``device`` is not one of them."""
+    available = {d.name.replace("/device:", "/").upper() for d in tf.config.list_logical_devices()}
+    if device.upper() not in available:
+        raise ValueError(
+            f"`device` must be one TensorFlow sees ({', '.join(sorted(available))}). Received: device={device!r}"
+        )
+
+
+def _split_arrays(framed, train_config: TrainConfig) -> tuple[tuple, tuple]:
+    """``((x, y, w) train, (x, y, w) validation)`` scaled, with balanced class weights when asked for."""
+    x_train, y_train, w_train = framed.scaled("train")
+    val_data = framed.scaled("val")
+    if train_config.class_weight == "balanced":  # rare classes weigh more in the loss (classes only)
+        w_train = balanced_sample_weight(framed, y_train, w_train)
+    if len(x_train) == 0:
+        raise ValueError("The training split must hold at least one sample. Received: 0 samples")
+    return (x_train, y_train, w_train), val_data
+
+
+def _callbacks(emit, should_stop, train_config: TrainConfig, steps: int, n_train: int, n_val: int) -> tuple:
+    """``(live, early)``: the live callback (events, Stop, NaN checks) and early stopping (``None`` without
+    ``patience``), which watches the validation loss when there is a validation split, else the loss."""
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
+
+    eta = live.Eta(train_config.epochs, steps, n_val / n_train)
+    callback = live.live_callback(
+        emit, should_stop, epochs=train_config.epochs, steps=steps,
+        batch_size=train_config.batch_size, n_train=n_train, eta=eta,
+    )  # fmt: skip
+    if train_config.patience is None:
+        return callback, None
+    early = keras.callbacks.EarlyStopping(
+        monitor="val_loss" if n_val > 0 else "loss", patience=train_config.patience, restore_best_weights=True
+    )
+    return callback, early
+
+
+def _start_event(framed, model, train_config: TrainConfig, steps: int, n_train: int, settings: dict) -> dict:
+    """The ``start`` event: the fit's plan, the model's size, the metric on the curves and the speed settings."""
+    return {
+        "type": "start",
+        "epochs": train_config.epochs,
+        "steps_per_epoch": steps,
+        "params": int(model.count_params()),  # the same for the model that fits, which shares every weight
+        "n_train": n_train,
+        "batch_size": train_config.batch_size,
+        "device": train_config.device,
+        "main_metric": framed.curve_metric,  # the metric Keras logs (the verdict may use another)
+        "reference": reference(framed),
+        **settings,
+    }
+
+
+def _fit(fitted, train_data: tuple, val_data: tuple, train_config: TrainConfig, callbacks: list):
+    """Keras's ``History`` of fitting ``fitted`` on the training split, validated on the validation split."""
+    # The same seeded, reshuffled-every-epoch pipeline with and without the fast settings: the same
+    # batches in the same order, so fast and default differ only by rounding (XLA).
+    has_val = len(val_data[0]) > 0
+    validation = make_dataset(*val_data, train_config.batch_size, None) if has_val else None
+    return fitted.fit(
+        make_dataset(*train_data, train_config.batch_size, train_config.seed),
+        validation_data=validation, shuffle=False, epochs=train_config.epochs, verbose=0,
+        callbacks=callbacks,
+    )  # fmt: skip
 
 
 def _compiled_model(framed, model_config, train_config, steps: int, cache=None):
