@@ -8,7 +8,7 @@ Variants (same model, same seed, same budget):
 - ``post_mask_collide`` — masking on, but the pad value also occurs in the data, so real steps are masked.
 
 Inputs are standardised on real steps; the pad values are chosen in standardised units. Keras is imported
-inside :func:`run_lab` only.
+only when :func:`run_lab` trains a variant.
 """
 
 from __future__ import annotations
@@ -188,8 +188,6 @@ def run_lab(
         raise ValueError(
             f"`variants` must be a subset of {tuple(VARIANTS)} with 'post_mask'. Received: {variants}"
         )
-    import keras  # lazy: the Data and Task pages must not load TensorFlow
-
     scaled, y, classes, _ = _prepare(dataset, max_sequences, seed)
     classify = classes is not None
     metric = main_metric("classify" if classify else "regress")
@@ -204,18 +202,9 @@ def run_lab(
             on_progress(done, len(variants), key)
         value = safe if which == "safe" else collide
         X = pad(scaled, side, value, T).astype(np.float32)
-        keras.utils.set_random_seed(seed)
-        model = _model(cell, units, (T, X.shape[2]), value if mask else None, n_out, classify)
-        fit = model.fit(
-            X[n_val:],
-            y[n_val:],
-            validation_data=(X[:n_val], y[:n_val]),
-            epochs=epochs,
-            batch_size=32,
-            verbose=0,
-        )
+        model, history = _fit_variant(X, y, value if mask else None, n_val, cell=cell, units=units,
+                                      epochs=epochs, seed=seed, n_out=n_out, classify=classify)  # fmt: skip
         out = model.predict(X[:n_show], verbose=0)
-        history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
         results.append(
             {
                 "key": key,
@@ -232,13 +221,7 @@ def run_lab(
             reference = (model, X)
     if on_progress is not None:
         on_progress(len(variants), len(variants), "")
-    model, X = reference
     lengths = np.array([len(s) for s in scaled])
-    pick = int(np.argmin(lengths[:n_val]))  # the shortest validation sequence: the most padding
-    layer = numpy_rnn.recurrent_layers(model)[0]
-    x = X[pick : pick + 1].astype(np.float64)
-    with_mask = numpy_rnn.run_layer(layer, x, cell_steps.input_mask(x, safe)).states[0]
-    without_mask = numpy_rnn.run_layer(layer, x).states[0]
     return {
         "metric": metric,
         "classes": classes,
@@ -249,6 +232,37 @@ def run_lab(
         "collide_share": share,
         "variants": results,
         "targets": y[:n_show] if classify else y[:n_show, 0],
+        **_masked_states(*reference, lengths, n_val, safe),
+    }
+
+
+def _fit_variant(X, y, mask_value: float | None, n_val: int, *, cell, units, epochs, seed, n_out, classify):
+    """``(model, history)``: a fresh seeded model trained on all but the first ``n_val`` sequences of ``X``,
+    validated on those, and its history as plain floats."""
+    import keras  # lazy: the Data and Task pages must not load TensorFlow
+
+    keras.utils.set_random_seed(seed)
+    model = _model(cell, units, (X.shape[1], X.shape[2]), mask_value, n_out, classify)
+    fit = model.fit(
+        X[n_val:],
+        y[n_val:],
+        validation_data=(X[:n_val], y[:n_val]),
+        epochs=epochs,
+        batch_size=32,
+        verbose=0,
+    )
+    return model, {k: [float(v) for v in vals] for k, vals in fit.history.items()}
+
+
+def _masked_states(model, X: np.ndarray, lengths: np.ndarray, n_val: int, safe: float) -> dict:
+    """``{"states", "state_length", "state_sequence"}``: the shortest validation sequence's hidden states
+    through its post-padded steps, with the reference model's weights, with and without the mask (NumPy)."""
+    pick = int(np.argmin(lengths[:n_val]))  # the shortest validation sequence: the most padding
+    layer = numpy_rnn.recurrent_layers(model)[0]
+    x = X[pick : pick + 1].astype(np.float64)
+    with_mask = numpy_rnn.run_layer(layer, x, cell_steps.input_mask(x, safe)).states[0]
+    without_mask = numpy_rnn.run_layer(layer, x).states[0]
+    return {
         "states": {"with_mask": with_mask, "without_mask": without_mask},
         "state_length": int(lengths[pick]),
         "state_sequence": pick,
