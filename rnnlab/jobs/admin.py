@@ -48,7 +48,7 @@ def token_matches(given: str | None, expected: str | None = None) -> bool:
     """Whether ``given`` is the admin token (``expected``, default ``RNNLAB_ADMIN_TOKEN``), in constant time;
     always ``False`` while :func:`token_problem` says the page is shut."""
     expected = settings.admin_token() if expected is None else expected
-    if token_problem(expected) is not None or not given:
+    if token_problem(expected) is not None or not given or not expected:  # no token: token_problem says so
         return False
     return hmac.compare_digest(given.strip().encode("utf-8"), expected.encode("utf-8"))
 

@@ -191,7 +191,7 @@ def spread_free(nodes: list[dict], available: dict[str, float]) -> dict[str, dic
     }  # fmt: skip
 
 
-_warned_spread = []  # the fallback is said once per process
+_warned_spread: list[bool] = []  # the fallback is said once per process
 
 
 def _free_per_node() -> dict[str, dict[str, float]]:

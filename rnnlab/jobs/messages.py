@@ -18,14 +18,7 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, Required, TypedDict
 
 from rnnlab.jobs.outcome import CallSummary, TrainSummary
-
-
-class Device(TypedDict):
-    """One device a runner offers (``name`` is what :class:`~rnnlab.training.config.TrainConfig` takes)."""
-
-    name: str
-    kind: str
-    description: str
+from rnnlab.training.devices import Device  # one device a runner offers (its workers' list_devices)
 
 
 # ---- events (from the job's code; a training's events also carry ``t``, their ``time.time()``) ---------
@@ -78,6 +71,7 @@ class ProgressEvent(TypedDict, total=False):
     done: int
     total: int
     label: str
+    t: float
 
 
 class StoppingEvent(TypedDict):

@@ -39,7 +39,10 @@ def _bare_main():
         try:
             yield
         finally:
-            sys.modules["__main__"] = main
+            if main is not None:
+                sys.modules["__main__"] = main
+            else:  # there was none
+                sys.modules.pop("__main__", None)
 
 
 class WorkerHandle:

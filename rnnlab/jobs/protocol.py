@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from rnnlab.jobs.messages import Device
 from rnnlab.jobs.types import JobSpec, JobStatus
 
 # How often a page asks a running training for its status: every quarter second until the first curve point
@@ -45,7 +46,7 @@ class JobQueue(Protocol):
         """Take a queued job out of the queue; return whether it was still queued."""
         ...
 
-    def devices(self) -> list[dict]:
+    def devices(self) -> list[Device]:
         """The devices the workers report (``[]`` until a worker is warm)."""
         ...
 

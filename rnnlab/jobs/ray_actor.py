@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any, cast
 
 from rnnlab.jobs import worker
 from rnnlab.jobs.messages import Device, Event
@@ -79,7 +80,8 @@ class EventBox:
         with self._ready:
             if while_running and not self.running:
                 return False
-            self._events.append({"t": time.time(), **event})
+            # The same event with its stamp (``t`` first; the event's own wins): every Event may carry one.
+            self._events.append(cast(Event, {"t": time.time(), **event}))
             self._ready.notify_all()
             return True
 
@@ -155,6 +157,7 @@ class TrainingActor:
         """Run one job; return ``{"events": the events not drained yet, "summary": its summary}``."""
         self._stop.clear()
         self._box.start()
+        summary: dict[str, Any]  # a TrainSummary or CallSummary, then where it ran and the model's bytes
         try:
             if isinstance(spec, CallSpec):
                 summary = dict(worker.run_call(spec, self._box.put, self._stop.is_set))

@@ -23,6 +23,7 @@ import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from rnnlab.jobs.cluster import HEAD_CHECKS, connect, head_answers
 from rnnlab.jobs.messages import Device, Report, gone
@@ -39,7 +40,7 @@ __all__ = ["RayRunner", "kind_of"]
 
 @dataclass
 class _Actor:
-    handle: object
+    handle: Any  # Ray's ActorHandle: its methods are called as .remote(), typed by nothing
     kind: str
     aid: int
     state: str = "starting"  # starting | idle | busy
@@ -85,6 +86,7 @@ class RayRunner:
         self._wanted: dict[str, set[int]] = {"cpu": set(), "gpu": set()}
         self._slots = ClusterSlots(self._ray)
         self._remote = self._ray.remote(TrainingActor)
+        self._head: str | None  # None: unknown, never dialled
         if address.startswith("ray://"):  # Ray Client: its server on the head stands for the head
             self._head = address.removeprefix("ray://")
         else:  # the head's address, dialled every few seconds
@@ -254,9 +256,12 @@ class RayRunner:
         if what == "ping":
             actor.ping = None
             return []
+        job_id = actor.job_id
+        if job_id is None:  # never: run() and drain() are outstanding only while a job runs
+            return []
         events = value if what == "drain" else value["events"]
         reports: list[Report] = [
-            {"type": "event", "worker": actor.aid, "job_id": actor.job_id, "event": e} for e in events
+            {"type": "event", "worker": actor.aid, "job_id": job_id, "event": e} for e in events
         ]
         if what == "drain":
             actor.drain = None
@@ -265,7 +270,7 @@ class RayRunner:
             actor.ended = True
             return []
         reports.append(
-            {"type": "result", "worker": actor.aid, "job_id": actor.job_id, "summary": value["summary"]}
+            {"type": "result", "worker": actor.aid, "job_id": job_id, "summary": value["summary"]}
         )
         actor.state, actor.job_id, actor.run = "idle", None, None
         return reports

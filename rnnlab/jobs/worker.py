@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlab.jobs.messages import Broken, EventReport, Ready, ResultReport
+from rnnlab.jobs.messages import Broken, Device, EventReport, Ready, ResultReport
 from rnnlab.jobs.outcome import CallSummary, TrainSummary, failed_summary, summarize
 from rnnlab.jobs.types import CallSpec
 
@@ -91,7 +91,7 @@ def share_cores(n_workers: int) -> int:
     return tf.config.threading.get_intra_op_parallelism_threads()
 
 
-def discover_devices() -> list[dict]:
+def discover_devices() -> list[Device]:
     """Every device TensorFlow sees, with GPU memory growth enabled (imports TensorFlow)."""
     import tensorflow as tf
 
@@ -103,7 +103,7 @@ def discover_devices() -> list[dict]:
 
         return list(devices.list_devices())
     except ImportError:
-        out = []
+        out: list[Device] = []
         for device in tf.config.list_logical_devices():
             name = device.name.replace("/device:", "/")
             out.append({"name": name, "kind": device.device_type, "description": device.name})
@@ -288,6 +288,7 @@ def main(worker_id: int, conn, stop_event, max_jobs: int, n_workers: int = 1) ->
         def emit(event: dict, job_id=job_id) -> None:
             channel.send({"type": "event", "worker": worker_id, "job_id": job_id, "event": event})
 
+        summary: TrainSummary | CallSummary
         if isinstance(spec, CallSpec):
             summary = run_call(spec, emit, stop_event.is_set)
         else:

@@ -9,6 +9,15 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
+from typing import TypedDict
+
+
+class Device(TypedDict):
+    """One device training can run on (``name`` is what :class:`~rnnlab.training.config.TrainConfig` takes)."""
+
+    name: str  # "/CPU:0", "/GPU:0": what tf.device accepts
+    kind: str  # "CPU" or "GPU"
+    description: str
 
 
 def enable_memory_growth() -> list[str]:
@@ -40,7 +49,7 @@ def _gpu_description(tf, gpu) -> str:
     return f"{name} (compute capability {capability[0]}.{capability[1]})" if capability else name
 
 
-def list_devices() -> list[dict]:
+def list_devices() -> list[Device]:
     """The devices training can run on, CPU first.
 
     Returns:
@@ -51,7 +60,7 @@ def list_devices() -> list[dict]:
     import tensorflow as tf  # lazy: the Data and Task pages must not load TensorFlow
 
     enable_memory_growth()
-    out = []
+    out: list[Device] = []
     for kind in ("CPU", "GPU"):
         for i, device in enumerate(tf.config.list_physical_devices(kind)):
             if kind == "CPU":
