@@ -6,7 +6,13 @@ Registered only while ``RNNLAB_ADMIN_TOKEN`` is set; shows nothing until the tok
 import streamlit as st
 
 from rnnlab.jobs import admin
+from rnnlab.jobs.ledger import JobLedger
 from rnnlab.ui import resources
+
+
+def _cancel(ledger: JobLedger, job_id: str) -> None:
+    st.toast(admin.cancel(ledger, job_id))
+
 
 st.title("Teacher: the training queue")
 if problem := admin.token_problem():
@@ -19,7 +25,7 @@ if not admin.token_matches(token):
     st.stop()
 
 manager = resources.started_job_manager()
-if manager is None:
+if not isinstance(manager, JobLedger):  # none started (the manager keeps its queue in a JobLedger)
     st.info("No training workers have started since the server started: nothing is queued.")
     st.stop()
 rows = admin.queue_rows(manager)
@@ -44,5 +50,6 @@ for row in rows:  # workspace, address and a file name are user text: shown as p
     cells[6].button(  # the callback runs before the rerun, so the list below it is already current
         label,
         key=f"admin-cancel-{row.job_id}",
-        on_click=lambda job_id=row.job_id: st.toast(admin.cancel(manager, job_id)),
+        on_click=_cancel,
+        args=(manager, row.job_id),
     )

@@ -145,7 +145,7 @@ if box is not None:
             "Gaps inside a sequence",
             FILLS,
             index=FILLS.index(options.get("fill", FILLS[0])),
-            format_func=FILL_LABELS.get,
+            format_func=FILL_LABELS.__getitem__,
             key="data-opt-fill",
         )
         one_hot = right.multiselect(
@@ -158,7 +158,7 @@ if box is not None:
             "Padding at the end of wide rows",
             PADDING,
             index=PADDING.index(options.get("trailing_zeros_as_padding")),
-            format_func=PADDING_LABELS.get,
+            format_func=PADDING_LABELS.__getitem__,
             key="data-opt-padding",
             help="When most rows end in a run of one value (MIT-BIH's trailing zeros), it is padding.",
         )

@@ -45,8 +45,8 @@ def _job_panel(slot: str, was_active: bool) -> None:
     if status.active:
         widgets.job_progress(status, key=session.LAB_CALLS[slot])
         return
-    if status.state == "finished" and status.result is not None:
-        session.set_lab_result(slot, status.result)
+    if status.state == "finished" and status.lab_result is not None:
+        session.set_lab_result(slot, status.lab_result)
     elif status.state != "finished":
         (st.error if status.state == "failed" else st.warning)(status.message or f"The job {status.state}.")
     if was_active:
@@ -158,7 +158,7 @@ with tabs[1]:
             )
 
 with tabs[2]:
-    if trace is None:
+    if trace is None or X is None:  # both are set together
         st.info("Pick a trained recurrent model above.")
     else:
         names = inside_data.feature_labels(framed, X)
@@ -169,7 +169,7 @@ with tabs[2]:
             widgets.chart(plots_inside.gates_heatmaps(trace, sample, names))
 
 with tabs[3]:
-    if trace is None:
+    if trace is None or X is None:
         st.info("Pick a trained recurrent model above.")
     else:
         curve = gradients.gradient_through_time(model, X)

@@ -34,7 +34,7 @@ cells = list(CELL_LABELS)
 left, right = st.columns(2)
 with left:
     cell = st.selectbox(
-        "Cell", cells, index=cells.index(stored.cell), format_func=CELL_LABELS.get, key="model-cell"
+        "Cell", cells, index=cells.index(stored.cell), format_func=CELL_LABELS.__getitem__, key="model-cell"
     )
     units_text = st.text_input(
         "Units per layer (several = stacked)",
@@ -114,7 +114,7 @@ if any(
     for warning in models.cudnn_warnings(config, task):
         st.warning(f"GPU: {warning}")
 
-if framed is None:
+if framed is None or task is None:  # framed only with a task
     st.info(
         "Pick a dataset (Data page) and a task (Task page) to see the model's summary and parameter counts."
     )

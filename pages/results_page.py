@@ -29,15 +29,16 @@ if not job_ids:
     st.stop()
 if race:
     st.subheader("Your latest training")
-status = latest_result(manager, job_ids)
-if status is None:
+status = latest_result(manager, job_ids) if manager is not None else None
+if status is None or status.summary is None:
     st.info("No training of this session has finished yet — the latest one is still running or failed.")
     st.stop()
 
-result = status.result
+result = status.summary
 if status.state == "stopped":
     st.caption("Stopped by you: these are the results of the model as trained so far.")
-if not result.get("test") or not result.get("best_baseline"):
+test, chosen = result.get("test"), result.get("best_baseline")
+if not test or not chosen:
     widgets.warning(result.get("message") or "This run has no test evaluation.")
     st.stop()
 
@@ -45,7 +46,7 @@ skill = float(result.get("skill") or 0.0)
 widgets.verdict(result)
 run = current.job_run(status.run_id)
 step = widgets.next_step_offer(result, run)
-if step is not None and st.button(step["label"], key="results-next-step", type="primary"):
+if run is not None and step is not None and st.button(step["label"], key="results-next-step", type="primary"):
     try:
         actions.apply_next_step(run, step)
     except ValueError as err:
@@ -54,33 +55,37 @@ if step is not None and st.button(step["label"], key="results-next-step", type="
         st.switch_page("pages/train_page.py", query_params=workspace_state.page_params())
 cols = st.columns(3)
 main = evaluation.result_main_metric(result)
-cols[0].metric(f"Model test {main}", f"{result['test'][main]:.4g}")
-cols[1].metric(
-    f"{result['best_baseline']['name']} (chosen on val) test {main}", f"{result['best_baseline']['test'][main]:.4g}"
-)
+cols[0].metric(f"Model test {main}", f"{test[main]:.4g}")
+cols[1].metric(f"{chosen['name']} (chosen on val) test {main}", f"{chosen['test'][main]:.4g}")
 cols[2].metric("Skill (error reduction)", f"{skill * 100:.1f} %")
 st.dataframe(evaluation.comparison_rows(result), hide_index=True, width="stretch")
 widgets.uncertainty(result)  # prediction intervals (values) or calibration (classes)
 
 st.subheader("Predictions on the test split")
 predictions = evaluation.result_predictions(result)
-if predictions is None or not result.get("task"):
+task = result.get("task")
+if predictions is None or not task:
     st.info("This run sent back no test predictions to plot.")
     st.stop()
 if result.get("dataset_ref") != current.dataset_ref():
     st.info("The plots need the run's dataset: choose it again on the Data page to see them.")
     st.stop()
 try:
-    framed = current.current_framed(TaskConfig.from_dict(result["task"]))
+    framed = current.current_framed(TaskConfig.from_dict(task))
 except ValueError as err:
     widgets.info(f"No plots: {err}")
+    st.stop()
+if framed is None:  # the data went away meanwhile
+    st.info("The plots need the run's dataset: choose it again on the Data page to see them.")
     st.stop()
 sequence = None
 choices = evaluation.tested_sequences(framed)
 if choices:  # a collection forecast: pick the sequence to plot; every sequence's errors in a sortable table
-    sequence = st.selectbox("Sequence to plot", list(choices), format_func=choices.get, key="results-sequence")
+    sequence = st.selectbox(
+        "Sequence to plot", list(choices), format_func=choices.__getitem__, key="results-sequence"
+    )
     judged = verdict_of(result)
-    names = [result["best_baseline"]["name"]] + [r.name for r in (judged.better if judged else ())]
+    names = [chosen["name"]] + [r.name for r in (judged.better if judged else ())]
     names = list(dict.fromkeys(names))
     rows = evaluation.per_sequence_rows(framed, predictions, current.baseline_test_predictions(framed.config), names)
     st.markdown("**Test MAE per sequence** — click a column header to sort.")

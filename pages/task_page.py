@@ -106,8 +106,10 @@ def forecast_settings(base: TaskConfig, features: list[str], frequency: str | No
         with box:
             suggested = suggested_season(frequency)
             label = f"Season length for seasonal naive (0 = none; suggested: {suggested or 'none'})"
-            default = base.season_length or suggested or 0
-            season = st.number_input(label, 0, widget_max(100_000, default), default, key="task-season")
+            season_default = base.season_length or suggested or 0
+            season = st.number_input(
+                label, 0, widget_max(100_000, season_default), season_default, key="task-season"
+            )
             out["season_length"] = int(season) or None
             top = widget_max(10_000, base.stride)
             out["stride"] = int(
@@ -168,7 +170,7 @@ try:
 except ValueError as err:
     widgets.error(err)
     st.stop()
-if dataset is None:
+if dataset is None or stored is None:  # with a dataset there is always a task: the stored or the default one
     st.info("Pick a dataset on the Data page (or Open one on the Home page) first.")
     st.stop()
 
@@ -176,7 +178,7 @@ allowed = dataset.allowed_tasks()
 panel = dataset.is_collection_forecast
 labels = {**TASK_LABELS, "forecast": "forecast inside each sequence"} if panel else TASK_LABELS
 kind = st.radio("Task", allowed, index=allowed.index(stored.kind) if stored.kind in allowed else 0,
-                format_func=labels.get, horizontal=True, key="task-kind")  # fmt: skip
+                format_func=labels.__getitem__, horizontal=True, key="task-kind")  # fmt: skip
 base = stored if stored.kind == kind else current.default_task(dataset, kind)
 shapes_box = st.container(border=True)  # filled once the task is framed: the shapes sit above the settings
 
@@ -214,11 +216,15 @@ with split_col:
 try:
     config = TaskConfig(kind=kind, **settings)
     framed = current.current_framed(config)
-    board, best, skipped = current.current_scoreboard(config)
+    scores = current.current_scoreboard(config)
 except ValueError as err:  # the framing budget's refusal too: it says what to change
     with shapes_box:
         widgets.error(err)
     st.stop()
+if framed is None or scores is None:  # never with a dataset chosen (both read it)
+    st.info("Pick a dataset on the Data page (or Open one on the Home page) first.")
+    st.stop()
+board, best, skipped = scores
 current.store_task_config(config)
 
 with shapes_box:

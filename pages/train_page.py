@@ -8,10 +8,13 @@ restart the workspace's interrupted training is shown with "Train again".
 import streamlit as st
 
 from rnnlab.evaluation import findings as train_findings
+from rnnlab.jobs.messages import StartEvent
+from rnnlab.jobs.outcome import TrainSummary
 from rnnlab.jobs.protocol import FIRST_POINT_POLL_SECONDS, POLL_SECONDS
 from rnnlab.jobs.types import result_rows
 from rnnlab.models.config import ModelConfig
 from rnnlab.plots import train as plots_train
+from rnnlab.runs.record import RunRecord
 from rnnlab.training.config import OPTIMIZERS, TrainConfig
 from rnnlab.training.estimate import shorter
 from rnnlab.ui import actions, current, resources, session, widgets, workspace_state
@@ -141,7 +144,7 @@ def _settings() -> None:
             _expected_time(config)
         busy = latest is not None and latest.active
         disabled = busy or blocked or config is None
-        if st.button("Start training", type="primary", disabled=disabled, key="train-start"):
+        if st.button("Start training", type="primary", disabled=disabled, key="train-start") and config is not None:
             try:
                 actions.start_training(config)
                 st.rerun()
@@ -175,18 +178,15 @@ def _panel() -> None:
     except ValueError as err:
         widgets.error(err)
         return
-    start = status.start or {}
     if status.state == "queued":
         st.info(f"Waiting for a free worker — position {status.queue_position} in the queue.")
     if status.active:
         widgets.job_progress(status, key="train")  # Cancel while queued, Stop while running
     run = current.job_run(status.run_id)
     if status.history or status.batches:
-        _curves(status, run, start)
-    result = status.result or {}
-    framed = current.job_framed(
-        result.get("task") or run.get("task_config"), result.get("dataset_ref") or run.get("dataset_ref")
-    )
+        _curves(status, run, status.start)
+    result = status.summary
+    framed = current.ended_job_framed(result, run)
     if status.active:
         for finding in train_findings.live_findings(status.history, framed):
             widgets.finding(finding)
@@ -198,19 +198,16 @@ def _panel() -> None:
         st.rerun()  # stop polling: the job has ended
 
 
-def _curves(status, run: dict, start: dict) -> None:
+def _curves(status, run: RunRecord | None, start: StartEvent | None) -> None:
     """The live curves, with the workspace's earlier runs of the same setting drawn faintly behind them."""
-    metric = start.get("main_metric", "mae")
-    fig = plots_train.training_figure(
-        status.history, status.batches, metric, start.get("reference"), epoch_x=status.epoch_x
-    )
-    plots_train.add_run_ghosts(
-        fig, current.earlier_histories(run, status.run_id), metric, start.get("reference")
-    )
+    metric = start.get("main_metric", "mae") if start else "mae"
+    reference = start.get("reference") if start else None
+    fig = plots_train.training_figure(status.history, status.batches, metric, reference, epoch_x=status.epoch_x)
+    plots_train.add_run_ghosts(fig, current.earlier_histories(run, status.run_id), metric, reference)
     widgets.chart(fig, key="train-curves")
 
 
-def _ended(status, result: dict, framed, run: dict) -> None:
+def _ended(status, result: TrainSummary | None, framed, run: RunRecord | None) -> None:
     """How the training ended, its verdict and result table, and the findings on the finished run."""
     if status.state == "failed":
         widgets.error(status.message or "Training failed.")
@@ -218,16 +215,18 @@ def _ended(status, result: dict, framed, run: dict) -> None:
         widgets.warning(status.message)
     else:
         widgets.success(status.message)
+    if not result:
+        return
     if result.get("verdict"):
         st.subheader("Verdict")
         widgets.verdict(result)
         st.table(result_rows(result))
         st.caption("The Results page shows predictions against truth and every baseline.")
-    for finding in train_findings.final_findings(result, framed, run.get("model_config")) if result else []:
+    for finding in train_findings.final_findings(result, framed, run["model_config"] if run else None):
         widgets.finding(finding)
 
 
-def _interrupted(run: dict) -> None:
+def _interrupted(run: RunRecord) -> None:
     """The workspace's newest training when a server stop interrupted it: what happened, the epochs it kept,
     and "Train again" (its settings and data, trained anew)."""
     widgets.warning(run.get("message") or "The server stopped while this run was training.")

@@ -5,6 +5,7 @@ No TensorFlow import here; a loaded Keras model is passed in.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -58,7 +59,10 @@ def example_inputs(model: Any, framed: Any = None, n: int = 16, seed: int = 0) -
 
 
 def run_findings(
-    run: dict | None, history: dict | None, predictions: dict | None, framed: Any = None
+    run: Mapping[str, Any] | None,
+    history: dict | None,
+    predictions: Mapping[str, Any] | None,
+    framed: Any = None,
 ) -> list[dict]:
     """Failure-detector findings for a stored run (see :func:`rnnlab.evaluation.detectors.run_all`).
 

@@ -110,7 +110,8 @@ class JobStatus:
         start: The training's ``start`` event (params, steps per epoch, reference baseline), once sent.
         events: The last few events.
         result: A training's :class:`~rnnlab.jobs.outcome.TrainSummary` once the job ended (history, test,
-            verdict, …), a lab job's :data:`LabResult`, else ``None``; :attr:`summary` reads a training's.
+            verdict, …), a lab job's :data:`LabResult`, else ``None``; :attr:`summary` and :attr:`lab_result`
+            read them typed.
         message: A plain sentence on how it ended (or why it failed).
         stop_requested: Whether Stop was pressed.
         stop_acknowledged: When the worker said it has the Stop (its ``stopping`` event), else ``None``.
@@ -158,6 +159,13 @@ class JobStatus:
             return None
         # A training's result is always its summary (JobManager._finish): the kind says which it is.
         return cast(TrainSummary, self.result)
+
+    @property
+    def lab_result(self) -> LabResult | None:
+        """A lab job's result once it finished: its function's dict (``None`` for a training)."""
+        if self.kind != "call":
+            return None
+        return cast("LabResult | None", self.result)  # a lab job's result is its function's dict
 
     def snapshot(self) -> JobStatus:
         """A copy whose lists the server thread will not change under the reader."""

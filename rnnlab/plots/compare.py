@@ -8,13 +8,15 @@ epoch), as :meth:`rnnlab.runs.store.RunStore.history` returns them.
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
 from rnnlab.core.metric_registry import direction_text
+from rnnlab.evaluation.scoreboard import ScoreRow
 from rnnlab.plots.inert import inert_text
 from rnnlab.runs.compare import cell_name, run_label, seconds_per_epoch, seed_band
+from rnnlab.runs.record import RunRecord
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 CELL_COLOURS = {"simple_rnn": "#d62728", "lstm": "#1f77b4", "gru": "#2ca02c", "dense": "#7f7f7f"}
@@ -41,7 +43,7 @@ def _layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
 
 @inert_text
 def overlay_curves(
-    runs: list[dict[str, Any]], histories: dict[str, dict[str, list]], metric: str = "loss"
+    runs: Sequence[RunRecord], histories: dict[str, dict[str, list]], metric: str = "loss"
 ) -> go.Figure:
     """Train (solid) and validation (dashed) curves of ``metric`` for each run, one colour per run.
 
@@ -94,7 +96,7 @@ def add_ghosts(fig: go.Figure, histories: list[dict[str, list]], key: str = "val
 
 @inert_text
 def metric_bars(
-    runs: list[dict[str, Any]], metric: str, scoreboard: list[dict[str, Any]] | None = None
+    runs: Sequence[RunRecord], metric: str, scoreboard: Sequence[ScoreRow] | None = None
 ) -> go.Figure:
     """Each run's test ``metric`` as a bar, next to every baseline's test value (grey bars).
 
@@ -176,7 +178,7 @@ def seed_bands(groups: dict[str, list[dict[str, list]]], key: str = "val_loss") 
 
 @inert_text
 def race_overlay(
-    runs: list[dict[str, Any]], histories: dict[str, dict[str, list]], key: str = "val_loss"
+    runs: Sequence[RunRecord], histories: dict[str, dict[str, list]], key: str = "val_loss"
 ) -> go.Figure:
     """The cell race: ``key`` of each cell, coloured by cell, legend with parameters and time per epoch."""
     fig = go.Figure()

@@ -3,10 +3,13 @@ the padding preview, and the baseline scoreboard."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnnlab.evaluation.scoreboard import ScoreRow
 from rnnlab.plots.inert import inert_text
 from rnnlab.task.splits import NAMES
 
@@ -153,7 +156,7 @@ def padding_example(dataset, framed, split: str = "train") -> go.Figure:
 
 
 @inert_text
-def scoreboard_bars(board: list[dict], metric: str, best_name: str | None = None) -> go.Figure:
+def scoreboard_bars(board: Sequence[ScoreRow], metric: str, best_name: str | None = None) -> go.Figure:
     """Validation and test ``metric`` of every baseline as grouped bars; the best one's name starred."""
     names = [row["name"] + (" ★" if row["name"] == best_name else "") for row in board]
     fig = go.Figure()
@@ -167,7 +170,7 @@ def scoreboard_bars(board: list[dict], metric: str, best_name: str | None = None
     return fig
 
 
-def scoreboard_table(board: list[dict], best_name: str | None = None, digits: int = 4) -> list[dict]:
+def scoreboard_table(board: Sequence[ScoreRow], best_name: str | None = None, digits: int = 4) -> list[dict]:
     """Flat rows for a table: ``{"baseline", "val <metric>" …, "test <metric>" …}``; the best row starred.
 
     A column with no value at all (validation metrics when there is no validation split) is left out, and
@@ -175,7 +178,7 @@ def scoreboard_table(board: list[dict], best_name: str | None = None, digits: in
     """
     rows = []
     for row in board:
-        flat = {"baseline": ("★ " if row["name"] == best_name else "") + row["name"]}
+        flat: dict[str, str | float | None] = {"baseline": ("★ " if row["name"] == best_name else "") + row["name"]}
         for split in ("val", "test"):
             for metric, value in row[split].items():
                 missing = value is None or not np.isfinite(value)

@@ -9,7 +9,7 @@ in the units of the curve it is drawn on (see :mod:`rnnlab.evaluation.reference`
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 from rnnlab.core import metric_registry
 from rnnlab.plots.compare import add_ghosts
 from rnnlab.plots.inert import inert_text
+from rnnlab.runs.record import RunRecord
 
 TRAIN_COLOR = "#1f77b4"
 VAL_COLOR = "#ff7f0e"
@@ -150,7 +151,7 @@ GHOST_LIMIT = 8  # earlier runs drawn behind the live curves
 
 
 def earlier_runs(
-    runs: list[dict], dataset_ref: dict | None, task: dict | None, exclude: str | None = None
+    runs: Sequence[RunRecord], dataset_ref: dict | None, task: dict | None, exclude: str | None = None
 ) -> list[str]:
     """Ids of earlier runs on the same data and task (newest first, at most ``GHOST_LIMIT``), for ghosts.
 

@@ -12,12 +12,14 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from rnnlab.data import catalog
+from rnnlab.evaluation.next_step import NextStep
 from rnnlab.jobs.types import JobSpec
 from rnnlab.models import budget as model_budget
 from rnnlab.models.build import output_units
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs import compare, lessons, share_link
 from rnnlab.runs.lessons import Lesson
+from rnnlab.runs.record import RunRecord
 from rnnlab.runs.store import check_id, new_run_id, new_workspace_id
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
@@ -221,7 +223,7 @@ def open_lesson(key: str) -> Lesson:
     return lesson
 
 
-def load_run_settings(run: dict) -> None:
+def load_run_settings(run: RunRecord) -> None:
     """Put a stored run's task, model and training settings (and its bundled dataset) back in the session.
 
     Raises:
@@ -242,7 +244,7 @@ def load_run_settings(run: dict) -> None:
     session.set_train_config(TrainConfig.from_dict(run["train_config"]))
 
 
-def apply_next_step(run: dict, step: dict) -> None:
+def apply_next_step(run: RunRecord, step: NextStep) -> None:
     """Load a run's settings with its next step's changes (:func:`rnnlab.evaluation.next_step.next_step`).
 
     Raises:
@@ -250,9 +252,9 @@ def apply_next_step(run: dict, step: dict) -> None:
     """
     load_run_settings(run)
     if step.get("task"):
-        current.store_task_config(TaskConfig.from_dict({**run["task_config"], **step["task"]}))
+        current.store_task_config(TaskConfig.from_dict({**(run["task_config"] or {}), **step["task"]}))
     if step.get("train"):
-        session.set_train_config(TrainConfig.from_dict({**run["train_config"], **step["train"]}))
+        session.set_train_config(TrainConfig.from_dict({**(run["train_config"] or {}), **step["train"]}))
 
 
 # ---- jobs ------------------------------------------------------------------------
@@ -280,7 +282,7 @@ def start_training(config: TrainConfig) -> str:
     return job_id
 
 
-def train_again(run: dict) -> str:
+def train_again(run: RunRecord) -> str:
     """Load a stored run's settings (and its data, when the workspace still has it) and queue the same
     training anew; return the job id (the Train page's "Train again" for an interrupted run).
 
@@ -312,7 +314,7 @@ def submit_variants(mode: str, n_seeds: int = 3) -> list[str]:
         raise ValueError(
             "Choose the data, the task, the model and the training settings first (Data → Train)."
         )
-    specs = compare.variant_specs(dataset, current.dataset_ref(), task, model, train, workspace(),
+    specs = compare.variant_specs(dataset, current.dataset_ref() or {}, task, model, train, workspace(),
                                   resources.session_id(), mode, n_seeds, client=resources.client_address())  # fmt: skip
     manager = resources.job_manager()
     return [manager.submit(spec) for spec in specs]

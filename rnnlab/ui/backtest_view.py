@@ -17,6 +17,7 @@ from rnnlab.models.config import ModelConfig
 from rnnlab.plots import backtest as plots_backtest
 from rnnlab.runs import backtest
 from rnnlab.runs.compare import cell_name
+from rnnlab.runs.record import RunRecord
 from rnnlab.task import origins as task_origins
 from rnnlab.task.types import TaskConfig
 from rnnlab.training.config import TrainConfig
@@ -111,7 +112,7 @@ def _table(report: dict, spans: list[dict] | None) -> list[dict]:
     return rows
 
 
-def _show_report(runs: list[dict]) -> None:
+def _show_report(runs: list[RunRecord]) -> None:
     report = backtest.report(runs)
     cell = cell_name((runs[0].get("model_config") or {}).get("cell")) if runs else "model"
     _verdict(report["summary"], f"the {cell}")
@@ -167,7 +168,7 @@ def show(workspace: str, manager) -> None:
     active = any(status.active for status in statuses)
     with st.expander("🔁 Backtest — is the win real beyond one split?", expanded=group is not None):
         st.markdown(EXPLAIN)
-        if can_start and not active:
+        if can_start and task is not None and not active:
             _launcher(task)
         if active:
             st.fragment(run_every=POLL_SECONDS)(_live)(workspace, True)

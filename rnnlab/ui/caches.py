@@ -21,6 +21,7 @@ import streamlit as st
 from rnnlab.data import catalog, reader, sniff
 from rnnlab.data.dataset import SequenceDataset
 from rnnlab.evaluation import scoreboard as scoreboards
+from rnnlab.evaluation.scoreboard import ScoreRow
 from rnnlab.models import budget as model_budget
 from rnnlab.models import build as models
 from rnnlab.models import params, summary
@@ -134,7 +135,9 @@ def framed(source_json: str, config_json: str, _data: bytes | None = None) -> Fr
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def scoreboard(source_json: str, config_json: str, _data: bytes | None = None) -> tuple[list, dict, list]:
+def scoreboard(
+    source_json: str, config_json: str, _data: bytes | None = None
+) -> tuple[list[ScoreRow], ScoreRow, list[str]]:
     """``(scoreboard, best row, notes on skipped baselines)`` for :func:`framed`'s framing."""
     data = framed(source_json, config_json, _data)
     board = scoreboards.scoreboard(data)

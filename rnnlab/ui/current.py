@@ -13,8 +13,11 @@ from rnnlab.core.words import plural
 from rnnlab.data import catalog
 from rnnlab.data.dataset import SequenceDataset
 from rnnlab.evaluation import findings
+from rnnlab.evaluation.scoreboard import ScoreRow
+from rnnlab.jobs.outcome import TrainSummary
 from rnnlab.plots import train as plots_train
 from rnnlab.runs import compare
+from rnnlab.runs.record import RunRecord
 from rnnlab.runs.uploads import size_text
 from rnnlab.task import framing
 from rnnlab.task.types import FramedData, TaskConfig
@@ -125,7 +128,7 @@ def dataset_ref() -> dict | None:
             "read_options": dict(session.read_options())}  # fmt: skip
 
 
-def dataset_for(run: dict) -> SequenceDataset | None:
+def dataset_for(run: RunRecord) -> SequenceDataset | None:
     """The session's dataset when it is the one ``run`` was trained on (needed to export an upload's run)."""
     ref, mine = run.get("dataset_ref") or {}, dataset_ref()
     if mine is None or ref.get("source") != "upload" or ref.get("sha256") != mine.get("sha256"):
@@ -194,7 +197,7 @@ def current_framed(config: TaskConfig | None = None) -> FramedData | None:
     return caches.framed(source.to_json(), config.to_json(), _upload_data(source))
 
 
-def current_scoreboard(config: TaskConfig | None = None) -> tuple[list, dict, list] | None:
+def current_scoreboard(config: TaskConfig | None = None) -> tuple[list[ScoreRow], ScoreRow, list[str]] | None:
     """``(scoreboard, best row, notes on skipped baselines)`` for :func:`current_framed`, cached."""
     config = config or session.task_config()
     source = data_source()
@@ -224,12 +227,12 @@ def model_tables(model_config, task: TaskConfig) -> tuple[list, int, list]:
 
 
 # ---- a job's run, its predecessors and its data -------------------------------------
-def job_run(run_id: str) -> dict:
-    """The job's run in this workspace's store (its task and data), or ``{}`` when the store lacks it."""
+def job_run(run_id: str) -> RunRecord | None:
+    """The job's run in this workspace's store (its task and data), or ``None`` when the store lacks it."""
     try:
         return resources.run_store().get_run(run_id, session.workspace_id())
     except (ValueError, OSError):
-        return {}
+        return None
 
 
 def run_history(run_id: str) -> dict[str, list]:
@@ -240,7 +243,7 @@ def run_history(run_id: str) -> dict[str, list]:
         return {}
 
 
-def interrupted_caption(run: dict) -> str:
+def interrupted_caption(run: RunRecord) -> str:
     """One line of Markdown on an interrupted run (its label inert): the epochs it kept of those asked, and
     what "Train again" does.
 
@@ -259,7 +262,7 @@ def interrupted_caption(run: dict) -> str:
             "anew with the same settings and data.")  # fmt: skip
 
 
-def earlier_histories(run: dict, run_id: str) -> list[dict]:
+def earlier_histories(run: RunRecord | None, run_id: str) -> list[dict]:
     """Histories of this workspace's earlier runs on ``run``'s data and task (drawn as ghosts)."""
     if not run:
         return []
@@ -279,6 +282,13 @@ def job_framed(task: dict | None, job_ref: dict | None) -> FramedData | None:
     except ValueError:
         return None
     return findings.matching_framed(framed, task, job_ref, mine)
+
+
+def ended_job_framed(summary: TrainSummary | None, run: RunRecord | None) -> FramedData | None:
+    """:func:`job_framed` of a training: the task and data its summary names, else those of its stored run."""
+    task = (summary.get("task") if summary else None) or (run["task_config"] if run else None)
+    ref = (summary.get("dataset_ref") if summary else None) or (run["dataset_ref"] if run else None)
+    return job_framed(task, ref)
 
 
 def training_estimate(model_config, train_config) -> Estimate | None:

@@ -98,11 +98,12 @@ def no_legacy_pages_router() -> bool:
     """Turn off Streamlit's pages-folder router before the first request (see the module docstring); return
     whether it was turned off. Where Streamlit no longer has the flag, nothing is changed and the log says
     once what that costs."""
+    manager: type | None  # Streamlit's PagesManager class, where it is
     try:
-        from streamlit.runtime.pages_manager import PagesManager
+        from streamlit.runtime.pages_manager import PagesManager as manager
     except ImportError:
-        PagesManager = None  # noqa: N806 - the class, where it is
-    if PagesManager is None or not hasattr(PagesManager, "uses_pages_directory"):
+        manager = None
+    if manager is None or not hasattr(manager, "uses_pages_directory"):
         _say_once(
             "rnnlab.ui.streamlit_patch.no_legacy_pages_router is not applied: Streamlit has no "
             "PagesManager.uses_pages_directory any more. The first page opened after a server start may show "
@@ -110,6 +111,6 @@ def no_legacy_pages_router() -> bool:
             logging.WARNING,
         )
         return False
-    PagesManager.uses_pages_directory = False
+    manager.uses_pages_directory = False
     return True
 

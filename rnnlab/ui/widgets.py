@@ -8,6 +8,7 @@ cluster that cannot be reached or went away).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -16,14 +17,16 @@ import streamlit as st
 from rnnlab.core import settings, text
 from rnnlab.evaluation import findings
 from rnnlab.evaluation import uncertainty as uncertainties
-from rnnlab.evaluation.next_step import next_step
+from rnnlab.evaluation.next_step import NextStep, next_step
 from rnnlab.evaluation.verdict import verdict_of
 from rnnlab.jobs.messages import Device
+from rnnlab.jobs.outcome import TrainSummary
 from rnnlab.jobs.protocol import JobQueue
 from rnnlab.jobs.types import JobStatus, progress_line
 from rnnlab.plots import results as plots_results
 from rnnlab.plots.inert import make_inert
 from rnnlab.runs import compare
+from rnnlab.runs.record import RunRecord
 from rnnlab.ui import caches, current, resources, workspace_state
 
 
@@ -68,7 +71,7 @@ def success(message: object) -> None:
     st.success(text.message(message))
 
 
-def verdict(result: dict, *, subject: str = "The model") -> None:
+def verdict(result: Mapping[str, Any], *, subject: str = "The model") -> None:
     """The run's verdict as a banner: green only for a plain win (beats the baseline chosen on validation
     beyond the test set's noise, no baseline better on test, enough test samples); a tie is blue; a mixed
     result, a loss or a tiny test split is a warning. A caption says how it was judged."""
@@ -91,21 +94,24 @@ def verdict(result: dict, *, subject: str = "The model") -> None:
     st.caption(how)
 
 
-def next_step_offer(result: dict, run: dict) -> dict | None:
+def next_step_offer(result: TrainSummary, run: RunRecord | None) -> NextStep | None:
     """Say what the next step of a run that does not win is, and why; return it (``None``: nothing to offer).
     The page adds the one-click button that applies it."""
     judged = verdict_of(result)
-    if judged is None or judged.wins or not run.get("task_config") or not run.get("train_config"):
+    if judged is None or judged.wins or run is None:
         return None
-    framed = current.job_framed(run.get("task_config"), run.get("dataset_ref"))
-    step = next_step(judged.outcome, framed, run["task_config"], run["train_config"], result.get("history"),
+    task, train = run["task_config"], run["train_config"]
+    if not task or not train:
+        return None
+    framed = current.job_framed(task, run["dataset_ref"])
+    step = next_step(judged.outcome, framed, task, train, result.get("history"),
                      majority_only=findings.majority_only(result))  # fmt: skip
     if step is not None:
         st.markdown(f"**Next step:** {text.markdown(step['why'])}")
     return step
 
 
-def uncertainty(result: dict) -> None:
+def uncertainty(result: Mapping[str, Any]) -> None:
     """How far to trust the run's predictions: its conformal intervals' coverage on test beside their nominal
     level (and per horizon step), or a classifier's expected calibration error and reliability diagram.
     Shows nothing for a run judged before these were measured."""
@@ -153,7 +159,7 @@ def _flat(values) -> list:
     return [x for v in values for x in _flat(v)] if isinstance(values, list) else [values]
 
 
-def race_verdicts(runs: list[dict]) -> None:
+def race_verdicts(runs: Sequence[RunRecord]) -> None:
     """A race's winner line (green only when the winner plainly wins), then one verdict per contestant."""
     judged = compare.race_verdicts(runs)
     line = judged["winner"]

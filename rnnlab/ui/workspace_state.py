@@ -16,10 +16,12 @@ import sqlite3
 
 import streamlit as st
 
+from rnnlab.core.config import Config
 from rnnlab.data import catalog
 from rnnlab.jobs import workspace as ws_jobs
 from rnnlab.jobs.types import JobStatus
 from rnnlab.runs import compare, setups
+from rnnlab.runs.record import RunRecord
 from rnnlab.runs.upload_shares import UploadShares
 from rnnlab.runs.uploads import UploadStore
 from rnnlab.ui import current, resources, session
@@ -41,7 +43,7 @@ def snapshot() -> dict:
         task = None
     parts = {"dataset": choice, "read_options": session.read_options(), "task": task,
              "model": session.model_config(), "train": session.train_config()}  # fmt: skip
-    return {k: (v.to_dict() if hasattr(v, "to_dict") else v) for k, v in parts.items()}
+    return {k: (v.to_dict() if isinstance(v, Config) else v) for k, v in parts.items()}
 
 
 def _text(setup: dict) -> str:
@@ -159,7 +161,7 @@ def kept_upload(workspace: str, ref: dict) -> str | None:
 
 
 # ---- jobs ------------------------------------------------------------------------------------
-def interrupted_run(workspace: str) -> dict | None:
+def interrupted_run(workspace: str) -> RunRecord | None:
     """The workspace's newest training when a server stop interrupted it (status ``interrupted``), for the
     Train page to show with "Train again"; ``None`` when its newest run ended otherwise (or it has none).
     Runs of a race, a seed band or another request are left out where the store records their group."""
@@ -187,7 +189,7 @@ def group_jobs(workspace: str, prefix: str) -> list[JobStatus]:
     return ws_jobs.latest_group(resources.job_manager(), workspace, prefix)
 
 
-def job_runs(statuses: list[JobStatus]) -> list[dict]:
+def job_runs(statuses: list[JobStatus]) -> list[RunRecord]:
     """The stored runs of these jobs (this workspace's), in the jobs' order; jobs not yet recorded are left out."""
     stored = {r["id"]: r for r in resources.run_store().list_runs(session.workspace_id() or "", limit=200)}
     return [stored[s.run_id] for s in statuses if s.run_id in stored]
