@@ -219,9 +219,13 @@ def _tuple(name: str, tp: Any, meta: dict, value: Any, outside: bool) -> tuple |
     return tuple(items)
 
 
-@functools.cache
 def _declared(cls: type) -> tuple[tuple[str, Any, dict, bool], ...]:
     """``(name, annotation, metadata, required)`` of each field of a Config class, read once."""
+    return _read_declared(cls)  # through a plain ``type``: mypy takes type[Config] for unhashable
+
+
+@functools.cache
+def _read_declared(cls: type) -> tuple[tuple[str, Any, dict, bool], ...]:
     hints = typing.get_type_hints(cls)
     return tuple(
         (
@@ -278,8 +282,9 @@ class Config:
         return out
 
     @classmethod
-    def from_dict(cls: type[C], data: dict[str, Any]) -> C:
-        """A config from a dict of JSON values (a link, a file, a stored run), parsed strictly.
+    def from_dict(cls: type[C], data: object) -> C:
+        """A config from a dict of JSON values (a link, a file, a stored run), parsed strictly; anything but a
+        dict is refused.
 
         Raises:
             ValueError: not a dict, an unknown key (the message lists the known ones), a missing
@@ -300,7 +305,7 @@ class Config:
                 kwargs[name] = check_value(name, tp, meta, data[name], outside=True)
             elif required:
                 raise ValueError(f"`{name}` must be given for a {cls.__name__}. Received: no {name}")
-        return cls(**kwargs)  # type: ignore[call-arg]
+        return cls(**kwargs)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)

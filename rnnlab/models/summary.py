@@ -100,7 +100,7 @@ def _output_rows(config: ModelConfig, framed, shape: tuple[int, ...]) -> list[di
     steps = int(framed.n_steps)
     y_shape = tuple(int(s) for s in framed.y_shape)
     step_classes = kind == "tag" and getattr(framed, "is_class_task", False)
-    n_classes = int(framed.n_classes) if framed.n_classes else None
+    n_classes = int(framed.n_classes or 0)  # read by the class branches only
     if kind == "classify" or (step_classes and config.recurrent):
         return [_row("output", "Dense", (*shape[:-1], n_classes), dense_params(n_classes, shape[-1]))]
     if step_classes:

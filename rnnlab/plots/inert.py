@@ -39,8 +39,8 @@ def _inert(value: Any) -> Any:
             return None
         value = value.tolist()
     if isinstance(value, (list, tuple)) and any(isinstance(v, str) for v in value):
-        out = [text.plotly(v) if isinstance(v, str) else v for v in value]
-        return None if out == list(value) else out
+        items = [text.plotly(v) if isinstance(v, str) else v for v in value]
+        return None if items == list(value) else items
     return None
 
 

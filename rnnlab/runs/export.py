@@ -30,6 +30,7 @@ from rnnlab.runs.export_tables import (
     predictions_frame,
     spreadsheet_safe,
 )
+from rnnlab.runs.record import RunRecord
 from rnnlab.runs.run_import import check_model, import_run, model_file_intact
 from rnnlab.runs.store import RunStore
 from rnnlab.runs.uploads import UploadStore
@@ -41,7 +42,7 @@ MEMBERS = ("config.json", "metrics.json", "history.csv", "predictions.csv", "dat
 FORMAT = 1
 
 
-def run_dataset(store: RunStore, run: dict[str, Any]):
+def run_dataset(store: RunStore, run: RunRecord):
     """The dataset a run was trained on: its bundled file, or its upload as kept by :class:`UploadStore`.
 
     Raises:
@@ -61,7 +62,7 @@ def run_dataset(store: RunStore, run: dict[str, Any]):
     return reader.read_csv(kept[1], name=kept[0], **options)
 
 
-def _framing(run: dict[str, Any], dataset: Any = None, store: RunStore | None = None):
+def _framing(run: RunRecord, dataset: Any = None, store: RunStore | None = None):
     """``(dataset, framed)`` for the run, or ``(None, None)`` when its data can no longer be read."""
     try:
         if dataset is None and store is not None:
@@ -105,7 +106,7 @@ def export_bytes(store: RunStore, run_id: str, workspace: str | None = None, dat
         preds = predictions_frame(run, store.predictions(run_id), framed)
         if preds is not None:  # class names are the user's: none may run as a spreadsheet formula
             zf.writestr("predictions.csv", spreadsheet_safe(preds).to_csv(index=False))
-        model_file = Path(run["model_path"]) if run.get("model_path") else store.model_path(run_id)
+        model_file = Path(run["model_path"]) if run["model_path"] else store.model_path(run_id)
         if model_file.is_file():
             if not model_file_intact(model_file):  # never shipped as if it were fine
                 raise ValueError(
@@ -134,7 +135,7 @@ def export_run(
     return out
 
 
-def _readme(run: dict[str, Any], with_script: bool, formula_cells: int = 0) -> str:
+def _readme(run: RunRecord, with_script: bool, formula_cells: int = 0) -> str:
     name = text.clean(run.get("dataset_name"), 200)  # no bidi override or control character from a file name
     lines = [f"rnnlab run {run['id']} on {name} ({run.get('task_kind')}), status {run.get('status')}.",
              "", "model.keras       the trained model (keras.saving.load_model)",

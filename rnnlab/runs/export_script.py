@@ -343,13 +343,17 @@ def tolerance_text(width: int = 100) -> str:
 
 
 def render(
-    run_id: str, task: dict[str, Any], model: dict[str, Any], train: dict[str, Any], data: dict[str, Any]
+    run_id: str,
+    task: dict[str, Any] | None,
+    model: dict[str, Any] | None,
+    train: dict[str, Any] | None,
+    data: dict[str, Any],
 ) -> str:
     """The script's text with the run's settings pasted in as Python literals.
 
     Args:
         run_id: Shown in the docstring.
-        task, model, train: The configs as plain dicts (``Config.to_dict()``).
+        task, model, train: The configs as plain dicts (``Config.to_dict()``), as the run stored them.
         data: What the framing decided (:func:`rnnlab.runs.export_tables.data_info`): names, shapes, pad
             values, ``data.csv``'s own column names and, for a forecast, the split of its windows.
     """

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -191,7 +192,9 @@ def formula_cells(df: pd.DataFrame) -> int:
     return sum(spreadsheet_cell(v) != v for v in cells)
 
 
-def predictions_frame(run: dict[str, Any], preds: dict[str, Any] | None, framed) -> pd.DataFrame | None:
+def predictions_frame(
+    run: Mapping[str, Any], preds: Mapping[str, Any] | None, framed
+) -> pd.DataFrame | None:
     """Test predictions (and truth when known) as one row per test sample, flattened columns."""
     if not preds:
         return None

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from rnnlab.core import settings
-from rnnlab.evaluation.verdict import Verdict
+from rnnlab.evaluation.verdict import Verdict, VerdictDict
 from rnnlab.jobs.worker import limit_memory
 from rnnlab.models.config import ModelConfig
 from rnnlab.runs.store import RunStore, new_run_id
@@ -92,7 +92,7 @@ def model_file_intact(path: str | Path) -> bool:
         return False
 
 
-def _judgement(data: Any) -> dict | None:
+def _judgement(data: Any) -> VerdictDict | None:
     """An imported verdict, re-read through :class:`Verdict` (a malformed one is dropped, not stored)."""
     if not isinstance(data, dict):
         return None
@@ -249,7 +249,7 @@ def _metrics(metrics: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, bool) or not isinstance(value, types):
             raise ValueError(f"The zip's `metrics.json` field `{key}` has the wrong type. Received: "
                              f"{type(value).__name__}")  # fmt: skip
-        if key == "test_metrics" and not all(
+        if key == "test_metrics" and isinstance(value, dict) and not all(  # a dict: checked above
             v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in value.values()
         ):
             raise ValueError("The zip's `metrics.json` test metrics must be numbers. Received: another type")

@@ -36,6 +36,7 @@ import secrets
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -336,7 +337,7 @@ class UploadStore:
             ).fetchall()
         return [dict(r) for r in rows]
 
-    def for_run(self, run: dict[str, Any]) -> tuple[str, bytes] | None:
+    def for_run(self, run: Mapping[str, Any]) -> tuple[str, bytes] | None:
         """``(file name, bytes)`` of the upload a run was trained on, or ``None`` (bundled, or no longer kept)."""
         ref = run.get("dataset_ref") or {}
         if ref.get("source") != "upload" or not self.has(run.get("workspace", ""), ref.get("sha256", "")):

@@ -69,24 +69,31 @@ def split_codes(
 
 
 def _targets(dataset: SequenceDataset, config: TaskConfig, length: int):
-    """``(y, target_names, class_names)`` for all sequences in original units."""
-    if config.kind == "classify":
-        ids, names = encode_labels(dataset.labels)
-        return ids, list(dataset.label_names) or ["label"], names
-    if config.kind == "regress":
-        y = np.asarray(dataset.labels, dtype=np.float64)
+    """``(y, target_names, class_names)`` for all sequences in original units (framing checked beforehand
+    that the data has what the task needs: ``dataset.allowed_tasks()``)."""
+    if config.kind in ("classify", "regress"):
+        labels = dataset.labels
+        if labels is None:
+            raise ValueError(f"A {config.kind} task needs a label per sequence. Received: a dataset without labels")
+        if config.kind == "classify":
+            ids, names = encode_labels(labels)
+            return ids, list(dataset.label_names) or ["label"], names
+        y = np.asarray(labels, dtype=np.float64)
         return y, list(dataset.label_names) or ["target"], None
+    targets = dataset.step_targets
+    if targets is None:
+        raise ValueError("A tag task needs a target per step. Received: a dataset without per-step targets")
     if dataset.step_target_kind == "class":
-        flat = np.concatenate([np.asarray(t) for t in dataset.step_targets])
+        flat = np.concatenate([np.asarray(t) for t in targets])
         ids, names = encode_labels(flat)
-        per_seq = np.split(ids, np.cumsum([len(t) for t in dataset.step_targets])[:-1])
+        per_seq = np.split(ids, np.cumsum([len(t) for t in targets])[:-1])
         y = padding.pad_sequences(
             [p.astype(np.float64) for p in per_seq], length, config.padding.side, config.padding.truncating,
             -1.0, "float64",
         ).astype(np.int64)  # fmt: skip
         return y, list(dataset.step_target_names) or ["target"], names
     y = padding.pad_sequences(
-        [np.asarray(t, dtype=np.float64) for t in dataset.step_targets],
+        [np.asarray(t, dtype=np.float64) for t in targets],
         length,
         config.padding.side,
         config.padding.truncating,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import statistics
 import time
+from typing import Any
 
 BATCH_EVENT_INTERVAL_S = 0.25  # at most four batch events a second
 MIN_TIMED_S, MIN_EPOCHS = 0.2, 5  # epochs timed before they set the ETA: millisecond epochs jitter by 2×
@@ -113,7 +114,7 @@ class Eta:
                 return None
             per_epoch = self.steps * per_batch + rest
             return in_epoch / self.steps * per_epoch + epochs_after * per_epoch
-        if per_batch is None or self.between_s > from_batches - self.between_s:
+        if per_batch is None or from_batches is None or self.between_s > from_batches - self.between_s:
             return None  # the first epoch's time outside its calls is mostly one-time set-up: wait for a timed epoch
         batches = (in_epoch + epochs_after * self.steps) * per_batch * self.val_factor
         return batches + (epochs_after + (in_epoch > 0)) * self.between_s
@@ -140,6 +141,8 @@ class LiveProgress:
     After the fit, ``stopped`` says whether Stop ended it and ``diverged`` why the loss became NaN or
     infinite (``None`` when it did not).
     """
+
+    model: Any  # the Keras model being fitted, set by keras.callbacks.Callback (the class this mixes into)
 
     def __init__(self, emit, should_stop, *, steps, batch_size, n_train, eta: Eta):
         super().__init__()
