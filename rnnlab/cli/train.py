@@ -248,9 +248,9 @@ def _race(args: argparse.Namespace, framed, models: list, train_config) -> int:
     runs = []
     for model_config in models:
         result = fit.train(framed, model_config, train_config)
-        evaluation = result.evaluation or {}
-        runs.append({"cell": model_config.cell, "status": result.status, "test": evaluation.get("test"),
-                     "verdict": evaluation.get("judgement"), "params": int(result.model.count_params()),
+        judged = result.evaluation  # None when the training diverged
+        runs.append({"cell": model_config.cell, "status": result.status, "test": judged["test"] if judged else None,
+                     "verdict": judged["judgement"] if judged else None, "params": int(result.model.count_params()),
                      "seconds": round(result.seconds, 3)})  # fmt: skip
     verdicts = [verdict_of({"judgement": r["verdict"]}) for r in runs]
     line = race_line([(cell_name(r["cell"]), v) for r, v in zip(runs, verdicts)])

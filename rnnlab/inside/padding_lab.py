@@ -13,6 +13,8 @@ only when :func:`run_lab` trains a variant.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from rnnlab.core.metric_registry import main_metric
@@ -130,8 +132,9 @@ def _prepare(dataset: SequenceDataset, max_sequences: int, seed: int):
     if dataset.label_kind == "class":
         classes, y = np.unique(labels.astype(str), return_inverse=True)
         return scaled, y.astype(np.int64), list(classes), idx
-    y = labels.astype(np.float64).reshape(len(idx), -1)
-    return scaled, (y - y.mean(axis=0)) / np.where(y.std(axis=0) > 0, y.std(axis=0), 1.0), None, idx
+    values = labels.astype(np.float64).reshape(len(idx), -1)
+    spread = np.where(values.std(axis=0) > 0, values.std(axis=0), 1.0)
+    return scaled, (values - values.mean(axis=0)) / spread, None, idx
 
 
 def _model(
@@ -195,7 +198,8 @@ def run_lab(
     n_val = max(2, len(scaled) // 4)
     T = max(len(s) for s in scaled)
     n_out = len(classes) if classify else y.shape[1]
-    results, reference = [], None
+    results: list[dict[str, Any]] = []
+    reference: tuple[Any, np.ndarray] | None = None  # post_mask's model and inputs
     for done, key in enumerate(variants):
         side, mask, which, text = VARIANTS[key]
         if on_progress is not None:
@@ -221,6 +225,8 @@ def run_lab(
             reference = (model, X)
     if on_progress is not None:
         on_progress(len(variants), len(variants), "")
+    if reference is None:  # never: the variants were checked to hold post_mask
+        raise ValueError(f"`variants` must include 'post_mask'. Received: {variants}")
     lengths = np.array([len(s) for s in scaled])
     return {
         "metric": metric,

@@ -31,12 +31,13 @@ import os
 import pickle
 import threading
 import time
+from typing import cast
 
 from rnnlab.core import settings
 from rnnlab.jobs import worker
 from rnnlab.jobs.ledger import JobLedger
-from rnnlab.jobs.messages import Device, Report
-from rnnlab.jobs.outcome import failed_summary, run_outcome, write_model
+from rnnlab.jobs.messages import Device, EventReport, Gone, Report
+from rnnlab.jobs.outcome import CallSummary, TrainSummary, failed_summary, run_outcome, write_model
 from rnnlab.jobs.runner import Runner, make_runner
 from rnnlab.jobs.types import STATE_OF, CallSpec, ClusterUnreachable, JobSpec, JobStatus, QueueFull
 
@@ -44,6 +45,12 @@ __all__ = ["CallSpec", "JobManager", "JobSpec", "JobStatus", "QueueFull"]
 
 log = logging.getLogger(__name__)
 MAX_START_FAILURES = 3
+
+
+def _idle(seconds: float) -> list[Report]:
+    """No runner to poll: wait as long as a poll would, with nothing to report."""
+    time.sleep(seconds)
+    return []
 
 
 def _run_info(spec: JobSpec) -> dict:
@@ -214,7 +221,7 @@ class JobManager(JobLedger):
 
     # ---- handing jobs to the runner (called with the lock held) ---------------------
     def _queued(self, job: JobStatus, spec: JobSpec | CallSpec) -> None:
-        if job.kind == "train":  # kept as a queued run: a restart marks it instead of dropping it
+        if isinstance(spec, JobSpec):  # a training, kept as a queued run: a restart marks it, not drops it
             self._record("queue_run", job.run_id, _run_info(spec))
 
     def _cancelled(self, job: JobStatus) -> None:
@@ -240,7 +247,7 @@ class JobManager(JobLedger):
             del self._specs[job_id]
             job = self._jobs[job_id]
             job.state, job.started, job.worker_pid = "running", time.time(), pid
-            if job.kind == "train":
+            if isinstance(spec, JobSpec):  # a training (job.kind "train")
                 self._record("start_run", job.run_id, _run_info(spec))
 
     # ---- the server thread ---------------------------------------------------------
@@ -250,7 +257,7 @@ class JobManager(JobLedger):
             with self._lock:
                 if self._closed and (runner is None or not runner.alive()):
                     return
-            reports = runner.poll(0.25) if runner is not None else time.sleep(0.25) or []
+            reports = runner.poll(0.25) if runner is not None else _idle(0.25)
             with self._lock:
                 for report in reports:
                     self._handle(report)
@@ -271,21 +278,20 @@ class JobManager(JobLedger):
 
     def _handle(self, report: Report) -> None:
         """Fold one runner report into the workers' health or its job's status."""
-        kind = report.get("type")
-        if kind == "ready":
+        if report["type"] == "ready":
             self._start_failures = 0
-        elif kind == "broken":
+        elif report["type"] == "broken":
             self._start_failures += 1
             if report.get("fatal") or self._start_failures >= MAX_START_FAILURES:
                 self._give_up(report.get("message", "unknown error"))
-        elif kind == "event":
+        elif report["type"] == "event":
             self._on_event(report)
-        elif kind == "result":
+        elif report["type"] == "result":
             self._finish(report["job_id"], report["summary"])
-        elif kind == "gone":
+        elif report["type"] == "gone":
             self._on_gone(report)
 
-    def _on_event(self, report: Report) -> None:
+    def _on_event(self, report: EventReport) -> None:
         """Apply a job's event to its status and record a training's epochs and parameter count."""
         job = self._jobs.get(report["job_id"])
         if job is None or not job.active:
@@ -294,12 +300,12 @@ class JobManager(JobLedger):
         job.apply(event)
         if job.kind != "train":
             return
-        if event.get("type") == "epoch":
+        if event["type"] == "epoch":
             self._record("record_epoch", job.run_id, event["epoch"] - 1, event["logs"])
-        elif event.get("type") == "start" and event.get("params") is not None:
+        elif event["type"] == "start" and event.get("params") is not None:
             self._record("record_params", job.run_id, event["params"])
 
-    def _on_gone(self, report: Report) -> None:
+    def _on_gone(self, report: Gone) -> None:
         """Fail the job of a worker that died, or count a worker that died while starting."""
         if report["job_id"] is not None:
             self._finish(report["job_id"], failed_summary(report["reason"]))
@@ -308,30 +314,33 @@ class JobManager(JobLedger):
             if self._start_failures >= MAX_START_FAILURES:
                 self._give_up(report["reason"])
 
-    def _finish(self, job_id: str, summary: dict) -> None:
+    def _finish(self, job_id: str, summary: TrainSummary | CallSummary) -> None:
         job = self._jobs.get(job_id)
         if job is None or not job.active:
             return
-        job.state = STATE_OF.get(summary.get("status"), "failed")
+        job.state = STATE_OF.get(summary.get("status") or "", "failed")
         job.message = summary.get("message") or job.message
         job.ended = time.time()
         if job.kind == "call":  # a lab job: its result is the function's dict, and no run is recorded
-            job.result = summary.get("result") if job.state == "finished" else None
-            if summary.get("traceback"):
-                log.warning("lab job %s failed: %s", job_id, summary["traceback"])
+            call = cast(CallSummary, summary)  # worker.run_call's (or failed_summary's status and message)
+            job.result = call.get("result") if job.state == "finished" else None
+            if call.get("traceback"):
+                log.warning("lab job %s failed: %s", job_id, call["traceback"])
             return
+        train = cast(TrainSummary, summary)  # a training's: worker.run_job's or failed_summary's
         try:
-            summary = write_model(summary, os.path.join(self.data_dir, "models"), job.run_id)
+            train = write_model(train, os.path.join(self.data_dir, "models"), job.run_id)
         except OSError as err:
             log.error("could not write the model of run %s: %s", job.run_id, err)
-            summary = {k: v for k, v in summary.items() if k != "model_bytes"}
-        job.result = summary
-        for key, values in (summary.get("history") or {}).items():
+            train = train.copy()
+            train.pop("model_bytes", None)
+        job.result = train
+        for key, values in (train.get("history") or {}).items():
             job.history[key] = list(values)
         if job.started is None:
             self._record("drop_queued", job.run_id)  # never ran: only its queued row was recorded
             return
-        self._record("finish_run", job.run_id, run_outcome(summary))
+        self._record("finish_run", job.run_id, run_outcome(train))
 
     def _give_up(self, reason: str) -> None:
         self.broken = reason

@@ -86,7 +86,7 @@ Event = StartEvent | BatchEvent | EpochEvent | EndEvent | ProgressEvent | Stoppi
 
 # ---- reports (from a runner to the manager) --------------------------------------------------------------
 class Ready(TypedDict, total=False):
-    type: Literal["ready"]
+    type: Required[Literal["ready"]]
     worker: int
     pid: int
     devices: list[Device]
@@ -97,21 +97,21 @@ class Broken(TypedDict, total=False):
     """A worker could not start; ``fatal`` when no worker can (the cluster went away): the manager gives up
     at once instead of after a few tries."""
 
-    type: Literal["broken"]
+    type: Required[Literal["broken"]]
     worker: int
     message: str
     fatal: bool
 
 
 class EventReport(TypedDict, total=False):
-    type: Literal["event"]
+    type: Required[Literal["event"]]
     worker: int
     job_id: str
     event: Event
 
 
 class ResultReport(TypedDict, total=False):
-    type: Literal["result"]
+    type: Required[Literal["result"]]
     worker: int
     job_id: str
     summary: TrainSummary | CallSummary

@@ -160,9 +160,12 @@ def scoreboard_bars(board: Sequence[ScoreRow], metric: str, best_name: str | Non
     """Validation and test ``metric`` of every baseline as grouped bars; the best one's name starred."""
     names = [row["name"] + (" ★" if row["name"] == best_name else "") for row in board]
     fig = go.Figure()
-    for split, colour in (("val", "#ff7f0e"), ("test", "#d62728")):
+    colours = {"val": "#ff7f0e", "test": "#d62728"}
+    for split in ("val", "test"):
         fig.add_trace(
-            go.Bar(x=names, y=[row[split].get(metric) for row in board], name=split, marker_color=colour)
+            go.Bar(
+                x=names, y=[row[split].get(metric) for row in board], name=split, marker_color=colours[split]
+            )
         )
     fig.update_layout(
         barmode="group", yaxis_title=metric, height=340, title=f"baselines: {metric} (★ best on validation)"
@@ -178,7 +181,9 @@ def scoreboard_table(board: Sequence[ScoreRow], best_name: str | None = None, di
     """
     rows = []
     for row in board:
-        flat: dict[str, str | float | None] = {"baseline": ("★ " if row["name"] == best_name else "") + row["name"]}
+        flat: dict[str, str | float | None] = {
+            "baseline": ("★ " if row["name"] == best_name else "") + row["name"]
+        }
         for split in ("val", "test"):
             for metric, value in row[split].items():
                 missing = value is None or not np.isfinite(value)

@@ -61,7 +61,7 @@ class TrainResult:
     history: dict[str, list[float]]
     model: Any
     seconds: float
-    evaluation: dict | None = None
+    evaluation: judge.Evaluation | None = None
     settings: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
 
@@ -170,7 +170,10 @@ def _check_device(device: str, tf) -> None:
         )
 
 
-def _split_arrays(framed, train_config: TrainConfig) -> tuple[tuple, tuple]:
+Arrays = tuple[Any, Any, Any]  # (x, y, sample weight or None) of one split, scaled: what make_dataset takes
+
+
+def _split_arrays(framed, train_config: TrainConfig) -> tuple[Arrays, Arrays]:
     """``((x, y, w) train, (x, y, w) validation)`` scaled, with balanced class weights when asked for."""
     x_train, y_train, w_train = framed.scaled("train")
     val_data = framed.scaled("val")
@@ -215,7 +218,7 @@ def _start_event(framed, model, train_config: TrainConfig, steps: int, n_train: 
     }
 
 
-def _fit(fitted, train_data: tuple, val_data: tuple, train_config: TrainConfig, callbacks: list):
+def _fit(fitted, train_data: Arrays, val_data: Arrays, train_config: TrainConfig, callbacks: list):
     """Keras's ``History`` of fitting ``fitted`` on the training split, validated on the validation split."""
     # The same seeded, reshuffled-every-epoch pipeline with and without the fast settings: the same
     # batches in the same order, so fast and default differ only by rounding (XLA).
