@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make run   — create .venv if needed, install requirements.txt, start the app on http://localhost:8501
 #                (serve.py: app.py behind security headers, see rnnlab/ui/security_headers.py)
-#   make test  — same set-up, then the whole test suite (ruff + import contracts + pytest, then the Ray tests)
+#   make test  — same set-up, then the whole test suite (ruff + import contracts + mypy + pytest, then the Ray tests)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -21,6 +21,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy rnnlab pages
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory test-ray
 
@@ -44,4 +45,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
