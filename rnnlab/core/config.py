@@ -272,7 +272,7 @@ class Config:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]  # a mixin: every Config is a dataclass
             value = getattr(self, f.name)
             if isinstance(value, Config):
                 value = value.to_dict()
@@ -334,4 +334,4 @@ class Config:
             raise ValueError(f"The link's {cls.__name__} could not be read: {err}") from err
 
     def replace(self: C, **changes: Any) -> C:
-        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]  # as fields() above

@@ -116,7 +116,7 @@ class LocalPool:
 
     def devices(self) -> list[Device]:
         with self._lock:
-            return [dict(d) for d in self._devices]  # type: ignore[misc]
+            return [d.copy() for d in self._devices]
 
     def threads(self) -> list[int | None]:
         """Each worker's TensorFlow threads within one operation (``None`` until it is ready)."""
