@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from rnnlab.cli import reading, train
+from rnnlab.cli import train
 from rnnlab.cli.common import print_json
 from rnnlab.core import settings
 from rnnlab.core.values import to_json_value
@@ -72,15 +72,7 @@ def _wait(manager: JobManager, job_ids: list[str], epochs: int) -> list:
 def run(args: argparse.Namespace) -> int:
     """``backtest``: plan the origins, check the budgets on the largest, run one job per origin through the job
     manager (the local pool or Ray) and print the table and the verdict over the origins."""
-    if args.lesson and args.data is None:
-        args.data = lessons.get_lesson(args.lesson).dataset
-    if args.data is None:
-        raise ValueError(
-            "`backtest` needs a dataset (a bundled key or a CSV path) or --lesson KEY. Received: neither"
-        )
-    options = reading.read_options_from(args)
-    dataset, suggested = reading.load(args.data, options)
-    task_config, model_config, train_config = train.configs(args, dataset, suggested)
+    options, dataset, (task_config, model_config, train_config) = train.read_and_configure(args, "backtest")
     if args.lesson and lessons.get_lesson(args.lesson).race and args.cell is None:
         model_config = model_config.replace(cell="gru")  # a race lesson backtests one cell: GRU unless --cell
     save = bool(args.save or args.workspace)

@@ -93,15 +93,7 @@ def configs(args: argparse.Namespace, dataset, suggested) -> tuple:
 def run(args: argparse.Namespace) -> int:
     """``train``: read the data, frame the task, check the budgets, say the expected time, then train here (or
     as a job on a Ray cluster, or every cell of a race lesson) and print the result."""
-    if args.lesson and args.data is None:
-        args.data = lessons.get_lesson(args.lesson).dataset
-    if args.data is None:
-        raise ValueError(
-            "`train` needs a dataset (a bundled key or a CSV path) or --lesson KEY. Received: neither"
-        )
-    options = reading.read_options_from(args)
-    dataset, suggested = reading.load(args.data, options)
-    task_config, model_config, train_config = configs(args, dataset, suggested)
+    options, dataset, (task_config, model_config, train_config) = read_and_configure(args, "train")
     framed = framing.frame(dataset, task_config)
     lesson = lessons.get_lesson(args.lesson) if args.lesson else None
     if lesson is not None and lesson.race and args.cell is None:
@@ -129,6 +121,25 @@ def run(args: argparse.Namespace) -> int:
             print(f"saved as run {run_id} (workspace {recorder.workspace})")
         _print_test(out)
     return 0 if result.status != "diverged" else 1
+
+
+def read_and_configure(args: argparse.Namespace, command: str) -> tuple:
+    """``(read options, dataset, (task, model, train configs))`` of a command that trains: the data (a lesson's
+    when none is named) read with the reading options, and the configs (the lesson's or the defaults, with
+    every option given on top).
+
+    Raises:
+        ValueError: neither a dataset nor a lesson, or the data or an option is not valid.
+    """
+    if args.lesson and args.data is None:
+        args.data = lessons.get_lesson(args.lesson).dataset
+    if args.data is None:
+        raise ValueError(
+            f"`{command}` needs a dataset (a bundled key or a CSV path) or --lesson KEY. Received: neither"
+        )
+    options = reading.read_options_from(args)
+    dataset, suggested = reading.load(args.data, options)
+    return options, dataset, configs(args, dataset, suggested)
 
 
 def _say_estimate(framed, model_config, train_config):

@@ -22,7 +22,7 @@ from typing import Any
 from rnnlab.core.metric_registry import main_metric
 from rnnlab.evaluation import backtest
 from rnnlab.jobs.types import JobSpec
-from rnnlab.runs.store import new_run_id
+from rnnlab.runs.compare import group_specs
 from rnnlab.task import origins as task_origins
 
 GROUP_PREFIX = "backtest:"
@@ -39,21 +39,9 @@ def backtest_specs(
     """
     group = f"{GROUP_PREFIX}{uuid.uuid4().hex[:12]}"
     tasks = task_origins.plan_origins(dataset, task, n_origins, sliding)
-    return [
-        JobSpec(
-            dataset=dataset,
-            dataset_ref=dataset_ref,
-            task=t,
-            model=model,
-            train=train,
-            workspace=workspace,
-            session_id=session_id,
-            run_id=new_run_id(),
-            group=group,
-            client=client,
-        )  # fmt: skip
-        for t in tasks
-    ]
+    return group_specs(
+        dataset, dataset_ref, [(t, model, train) for t in tasks], workspace, session_id, group, client
+    )
 
 
 def _origin(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -206,20 +206,31 @@ def variant_specs(
     else:
         raise ValueError(f"`mode` must be 'race' or 'seeds'. Received: mode={mode!r}")
     group = f"{mode}:{uuid.uuid4().hex[:12]}"
+    return group_specs(
+        dataset, dataset_ref, [(task, m, t) for m, t in pairs], workspace, session_id, group, client
+    )
+
+
+def group_specs(
+    dataset: Any, dataset_ref: dict, settings: list[tuple[Any, Any, Any]], workspace: str, session_id: str,
+    group: str, client: str = "",
+) -> list[JobSpec]:  # fmt: skip
+    """One :class:`~rnnlab.jobs.types.JobSpec` per ``(task, model, train)`` of ``settings``, all in ``group`` (a
+    race, a seed band, a backtest's origins), each with a run id of its own."""
     return [
         JobSpec(
             dataset=dataset,
             dataset_ref=dataset_ref,
             task=task,
-            model=m,
-            train=t,
+            model=model,
+            train=train,
             workspace=workspace,
             session_id=session_id,
             run_id=new_run_id(),
             group=group,
             client=client,
         )  # fmt: skip
-        for m, t in pairs
+        for task, model, train in settings
     ]
 
 
