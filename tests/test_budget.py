@@ -186,7 +186,7 @@ def test_the_train_page_refuses_a_model_over_the_budget_before_queueing(monkeypa
 def test_catalog_reader_options_are_checked_before_the_reader():
     from rnnlab.data import catalog
 
-    with pytest.raises(ValueError, match="Unknown read option"):  # was a TypeError inside read_csv()
+    with pytest.raises(ValueError, match="Unknown ReadOptions setting"):  # was a TypeError inside read_csv()
         catalog.load_dataset("three_cities", colour="red")
     with pytest.raises(ValueError, match="`fill` must be one of"):
         catalog.load_dataset("three_cities", fill=3)

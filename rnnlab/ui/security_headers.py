@@ -16,17 +16,21 @@ Websocket traffic passes through untouched. ``streamlit run app.py`` still works
 
 Example:
     >>> import asyncio
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> def run(coroutine):  # in a thread of its own: the caller's thread may already run an event loop
+    ...     with ThreadPoolExecutor(1) as pool:
+    ...         return pool.submit(asyncio.run, coroutine).result()
     >>> sent = []
     >>> async def hello(scope, receive, send):
     ...     await send({"type": "http.response.start", "status": 200, "headers": []})
     ...     await send({"type": "http.response.body", "body": b"hi"})
     >>> async def collect(message):
     ...     sent.append(message)
-    >>> asyncio.run(SecurityHeaders(hello)({"type": "http", "path": "/"}, None, collect))
+    >>> run(SecurityHeaders(hello)({"type": "http", "path": "/"}, None, collect))
     >>> dict(sent[0]["headers"])[b"x-frame-options"]
     b'SAMEORIGIN'
     >>> sent.clear()
-    >>> asyncio.run(SecurityHeaders(hello)({"type": "http", "path": "/_stcore/metrics"}, None, collect))
+    >>> run(SecurityHeaders(hello)({"type": "http", "path": "/_stcore/metrics"}, None, collect))
     >>> sent[0]["status"]
     404
 """
