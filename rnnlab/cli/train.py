@@ -99,10 +99,10 @@ def run(args: argparse.Namespace) -> int:
     if lesson is not None and lesson.race and args.cell is None:
         return _race(args, framed, [model_config.replace(cell=c) for c in lessons.RACE_CELLS], train_config)
     check_budgets(framed, model_config, train_config)
-    estimate = _say_estimate(framed, model_config, train_config)
     address = args.ray or settings.ray_address()
-    if address:
+    if address:  # this machine's calibration says nothing of a cluster's nodes: no estimate there
         return _run_on_cluster(args, address, dataset, framed, model_config, train_config)
+    estimate = _say_estimate(framed, model_config, train_config)
     recorder = _recorder(args, dataset, framed, model_config, train_config, options)
     try:
         result = fit.train(framed, model_config, train_config,
